@@ -1,0 +1,38 @@
+// Two projects: `unit` (no servers, *.spec.ts beside the code) and `integration`
+// (real PostgreSQL/PGlite, NATS, Keycloak, ffmpeg; test/**/*.e2e-spec.ts).
+const swc = ['@swc/jest', {
+  jsc: {
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+    target: 'es2022',
+    keepClassNames: true,
+  },
+  module: { type: 'commonjs' },
+}];
+const moduleNameMapper = {
+  '^@borderlens/(config|contracts|database|auth|audit|common|policy)$': '<rootDir>/libs/$1/src',
+};
+// onnxruntime-node checks `instanceof Float32Array` against the main realm.
+const testEnvironment = '<rootDir>/test/support/node-environment.js';
+module.exports = {
+  testTimeout: 120000,
+  projects: [
+    {
+      displayName: 'unit',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'],
+      transform: { '^.+\\.ts$': swc },
+      moduleNameMapper,
+      testEnvironment,
+    },
+    {
+      displayName: 'integration',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      transform: { '^.+\\.ts$': swc },
+      moduleNameMapper,
+      testEnvironment,
+      globalSetup: '<rootDir>/test/support/global-setup.js',
+    },
+  ],
+};

@@ -1,0 +1,43 @@
+/** Typed view of the options in options.ts (same paths). */
+export interface BorderlensConfig {
+  dataDir: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  seedDemoData: boolean;
+  gateway: { host: string; port: number; publicUrl: string; bodyLimit: string };
+  database: { url: string; poolSize: number };
+  transport: {
+    natsUrl: string;
+    host: string;
+    mediaPort: number;
+    anonymizerPort: number;
+    gatewayPort: number;
+    timeoutMs: number;
+    serviceSecret: string;
+  };
+  keycloak: {
+    issuer: string;
+    localPort: number;
+    version: string;
+    cacheDir: string;
+    audience: string;
+    algorithms: string[];
+    clockToleranceSec: number;
+    webClientId: string;
+  };
+  cameras: { allowedNetworks: string[]; allowSpecialNetworks: string[]; defaultRetentionDays: number };
+  security: { encryptionKey: string };
+  anonymizer: {
+    modelDir: string;
+    faceModel: string;
+    plateModel: string;
+    faceThreshold: number;
+    plateThreshold: number;
+    faceInputWidth: number;
+    plateInputWidth: number;
+    threads: number;
+    method: 'blur' | 'pixelate' | 'fill';
+    padding: number;
+    detectEvery: number;
+  };
+  media: { publicUrl: string; host: string; port: number };
+}

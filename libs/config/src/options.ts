@@ -1,0 +1,80 @@
+/**
+ * Every configuration option of BorderLens, in one place: its path in `borderlens.yml`, the
+ * environment variable that overrides it, its default and what it means. `borderlens.yml` at the
+ * repository root documents the same list (a unit test keeps the two in step).
+ */
+export type OptionType = 'string' | 'int' | 'number' | 'bool' | 'list';
+
+export interface OptionSpec {
+  path: string;
+  env: string;
+  type: OptionType;
+  default: string | number | boolean | string[];
+  doc: string;
+  /** Allowed values for enumerations. */
+  oneOf?: string[];
+  min?: number;
+  max?: number;
+}
+
+export const OPTIONS: OptionSpec[] = [
+  // general
+  { path: 'dataDir', env: 'BORDERLENS_DATA_DIR', type: 'string', default: './.data', doc: 'Directory for the embedded database, recordings, clips and generated keys.' },
+  { path: 'logLevel', env: 'LOG_LEVEL', type: 'string', default: 'info', oneOf: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], doc: 'Log level of all apps (JSON lines on stdout).' },
+  { path: 'seedDemoData', env: 'BORDERLENS_SEED_DEMO', type: 'bool', default: true, doc: 'Seed the five partner organisations and demo cameras on an empty database.' },
+
+  // gateway
+  { path: 'gateway.host', env: 'GATEWAY_HOST', type: 'string', default: '127.0.0.1', doc: 'Address the HTTP API listens on.' },
+  { path: 'gateway.port', env: 'GATEWAY_PORT', type: 'int', default: 3000, min: 0, max: 65535, doc: 'HTTP port of the API and UI (0 picks a free port).' },
+  { path: 'gateway.publicUrl', env: 'GATEWAY_PUBLIC_URL', type: 'string', default: 'http://127.0.0.1:3000', doc: 'URL under which browsers reach the gateway.' },
+  { path: 'gateway.bodyLimit', env: 'GATEWAY_BODY_LIMIT', type: 'string', default: '256kb', doc: 'Largest accepted JSON request body.' },
+
+  // database
+  { path: 'database.url', env: 'DATABASE_URL', type: 'string', default: '', doc: 'PostgreSQL connection URL. Empty: embedded PGlite under dataDir/db.' },
+  { path: 'database.poolSize', env: 'DATABASE_POOL_SIZE', type: 'int', default: 10, min: 1, max: 200, doc: 'Connections to PostgreSQL (the embedded PGlite always uses 1).' },
+
+  // transport between apps
+  { path: 'transport.natsUrl', env: 'NATS_URL', type: 'string', default: '', doc: 'NATS server URL for calls between the apps. Empty: TCP on transport.host.' },
+  { path: 'transport.host', env: 'TRANSPORT_HOST', type: 'string', default: '127.0.0.1', doc: 'Address of the TCP transport (loopback on one machine).' },
+  { path: 'transport.mediaPort', env: 'TRANSPORT_MEDIA_PORT', type: 'int', default: 4011, min: 1, max: 65535, doc: 'TCP transport port of the media node.' },
+  { path: 'transport.anonymizerPort', env: 'TRANSPORT_ANONYMIZER_PORT', type: 'int', default: 4012, min: 1, max: 65535, doc: 'TCP transport port of the anonymizer.' },
+  { path: 'transport.gatewayPort', env: 'TRANSPORT_GATEWAY_PORT', type: 'int', default: 4010, min: 1, max: 65535, doc: 'TCP transport port of the gateway (camera state reports from media nodes).' },
+  { path: 'transport.timeoutMs', env: 'TRANSPORT_TIMEOUT_MS', type: 'int', default: 5000, min: 50, max: 600000, doc: 'How long a call between the apps may take before it fails.' },
+  { path: 'transport.serviceSecret', env: 'SERVICE_SECRET', type: 'string', default: '', doc: 'Shared secret that signs calls between the apps (>= 32 chars). Empty: generated once into dataDir/service-secret.' },
+
+  // identity
+  { path: 'keycloak.issuer', env: 'KEYCLOAK_ISSUER', type: 'string', default: '', doc: 'Issuer URL of an existing Keycloak realm. Empty: the local Keycloak started by scripts/keycloak.sh.' },
+  { path: 'keycloak.localPort', env: 'KEYCLOAK_PORT', type: 'int', default: 8180, min: 1, max: 65535, doc: 'HTTP port of the local Keycloak.' },
+  { path: 'keycloak.version', env: 'KEYCLOAK_VERSION', type: 'string', default: '26.4.0', doc: 'Keycloak version downloaded from Maven Central for the local instance.' },
+  { path: 'keycloak.cacheDir', env: 'KEYCLOAK_CACHE_DIR', type: 'string', default: '~/.cache/borderlens', doc: 'Where the Keycloak download and its data live (outside the repository).' },
+  { path: 'keycloak.audience', env: 'KEYCLOAK_AUDIENCE', type: 'string', default: 'borderlens-gateway', doc: 'Audience that access tokens must carry.' },
+  { path: 'keycloak.algorithms', env: 'KEYCLOAK_ALGORITHMS', type: 'list', default: ['RS256', 'PS256', 'ES256'], doc: 'Token signature algorithms accepted.' },
+  { path: 'keycloak.clockToleranceSec', env: 'KEYCLOAK_CLOCK_TOLERANCE', type: 'int', default: 5, min: 0, max: 300, doc: 'Allowed clock skew when checking exp and nbf.' },
+  { path: 'keycloak.webClientId', env: 'KEYCLOAK_WEB_CLIENT', type: 'string', default: 'borderlens-web', doc: 'Public client the browser UI signs in with.' },
+
+  // cameras
+  { path: 'cameras.allowedNetworks', env: 'CAMERAS_ALLOWED_NETWORKS', type: 'list', default: ['0.0.0.0/0', '::/0'], doc: 'CIDR ranges camera hosts must fall within.' },
+  { path: 'cameras.allowSpecialNetworks', env: 'CAMERAS_ALLOW_SPECIAL_NETWORKS', type: 'list', default: [], doc: 'Loopback, link-local, metadata or unspecified ranges that cameras may still use (refused unless listed).' },
+  { path: 'cameras.defaultRetentionDays', env: 'CAMERAS_DEFAULT_RETENTION_DAYS', type: 'int', default: 30, min: 1, max: 3650, doc: 'Retention of a camera that does not set its own.' },
+
+  // security
+  { path: 'security.encryptionKey', env: 'ENCRYPTION_KEY', type: 'string', default: '', doc: 'Base64 of 32 bytes; encrypts camera ingest credentials at rest. Empty: generated once into dataDir/encryption-key.' },
+
+  // anonymizer
+  { path: 'anonymizer.modelDir', env: 'ANONYMIZER_MODEL_DIR', type: 'string', default: '../shared/models', doc: 'Directory holding face/ and plate/ ONNX models and SHA256SUMS.' },
+  { path: 'anonymizer.faceModel', env: 'ANONYMIZER_FACE_MODEL', type: 'string', default: 'face/yunet_n_dynamic.onnx', doc: 'Face detector, relative to modelDir.' },
+  { path: 'anonymizer.plateModel', env: 'ANONYMIZER_PLATE_MODEL', type: 'string', default: 'plate/license_plate_detection_lpd_yunet_2023mar_dynamic.onnx', doc: 'Licence-plate detector, relative to modelDir.' },
+  { path: 'anonymizer.faceThreshold', env: 'ANONYMIZER_FACE_THRESHOLD', type: 'number', default: 0.5, min: 0, max: 1, doc: 'Face score threshold (0..1); lower finds more faces.' },
+  { path: 'anonymizer.plateThreshold', env: 'ANONYMIZER_PLATE_THRESHOLD', type: 'number', default: 0.3, min: 0, max: 1, doc: 'Plate score threshold (0..1); tuned for European plates.' },
+  { path: 'anonymizer.faceInputWidth', env: 'ANONYMIZER_FACE_INPUT_WIDTH', type: 'int', default: 640, min: 32, max: 4096, doc: 'Width frames are scaled to for face detection (multiple of 32).' },
+  { path: 'anonymizer.plateInputWidth', env: 'ANONYMIZER_PLATE_INPUT_WIDTH', type: 'int', default: 640, min: 32, max: 4096, doc: 'Width frames are scaled to for plate detection (multiple of 32).' },
+  { path: 'anonymizer.threads', env: 'ANONYMIZER_THREADS', type: 'int', default: 2, min: 1, max: 64, doc: 'Inference threads per model.' },
+  { path: 'anonymizer.method', env: 'ANONYMIZER_METHOD', type: 'string', default: 'pixelate', oneOf: ['blur', 'pixelate', 'fill'], doc: 'Redaction method (cameras may override).' },
+  { path: 'anonymizer.padding', env: 'ANONYMIZER_PADDING', type: 'number', default: 0.2, min: 0, max: 2, doc: 'Extra margin around each box, as a fraction of its size.' },
+  { path: 'anonymizer.detectEvery', env: 'ANONYMIZER_DETECT_EVERY', type: 'int', default: 3, min: 1, max: 100, doc: 'Live video: run detection on every Nth frame and track boxes in between.' },
+
+  // media
+  { path: 'media.publicUrl', env: 'MEDIA_PUBLIC_URL', type: 'string', default: 'http://127.0.0.1:8889', doc: 'URL under which browsers reach the media node (WHEP).' },
+  { path: 'media.host', env: 'MEDIA_HOST', type: 'string', default: '127.0.0.1', doc: 'Address the media node HTTP (WHEP) server listens on.' },
+  { path: 'media.port', env: 'MEDIA_PORT', type: 'int', default: 8889, min: 0, max: 65535, doc: 'HTTP port of the media node (WHEP).' },
+];
