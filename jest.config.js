@@ -10,8 +10,10 @@ const swc = ['@swc/jest', {
   module: { type: 'commonjs' },
 }];
 const moduleNameMapper = {
-  '^@borderlens/(config|contracts|database|auth|audit|common|policy)$': '<rootDir>/libs/$1/src',
+  '^@borderlens/(config|contracts|database|auth|audit|common|policy|redaction)$': '<rootDir>/libs/$1/src',
 };
+// ESM-only packages that jest (CommonJS) must transform.
+const esmOnly = ['/node_modules/(?!jose/)'];
 // onnxruntime-node checks `instanceof Float32Array` against the main realm.
 const testEnvironment = '<rootDir>/test/support/node-environment.js';
 module.exports = {
@@ -21,7 +23,8 @@ module.exports = {
       displayName: 'unit',
       rootDir: __dirname,
       testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'],
-      transform: { '^.+\\.ts$': swc },
+      transform: { '^.+\\.ts$': swc, '^.+/node_modules/jose/.+\\.js$': swc },
+      transformIgnorePatterns: esmOnly,
       moduleNameMapper,
       testEnvironment,
     },
@@ -29,7 +32,8 @@ module.exports = {
       displayName: 'integration',
       rootDir: __dirname,
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      transform: { '^.+\\.ts$': swc },
+      transform: { '^.+\\.ts$': swc, '^.+/node_modules/jose/.+\\.js$': swc },
+      transformIgnorePatterns: esmOnly,
       moduleNameMapper,
       testEnvironment,
       globalSetup: '<rootDir>/test/support/global-setup.js',
