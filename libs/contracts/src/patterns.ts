@@ -10,8 +10,20 @@ export const Patterns = {
   },
   media: {
     health: 'media.health',
+    /** A grant changed: end or downgrade the sessions using it (GrantChange). */
+    grantChanged: 'media.grant-changed',
   },
   gateway: {
     health: 'gateway.health',
+    /** Camera ingest settings, with decrypted credentials (CameraIngestInfo). */
+    cameraIngest: 'gateway.camera-ingest',
+    /** Cameras this media node should record continuously (CameraIngestInfo[]). */
+    camerasToRecord: 'gateway.cameras-to-record',
+    /** Camera state changes observed by a media node (CameraStateReport). */
+    cameraState: 'gateway.camera-state',
+    /** Push key of a drone or mobile unit -> camera id, refused when unknown or revoked (PushKeyLookup). */
+    resolvePushKey: 'gateway.resolve-push-key',
+    /** A finished recording segment to index (RecordingSegmentReport). */
+    recordingSegment: 'gateway.recording-segment',
   },
 } as const;

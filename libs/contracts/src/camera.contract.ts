@@ -1,0 +1,45 @@
+/** What the gateway tells media nodes about cameras, and what media nodes report back. */
+export type CameraKind = 'fixed' | 'mobile' | 'drone';
+export type CameraState = 'online' | 'offline' | 'error';
+
+export type CameraIngest =
+  /** Pulled from the camera; url includes the decrypted credentials (never logged). */
+  | { type: 'rtsp'; url: string; rtspTransport: 'tcp' | 'udp' }
+  /** Pushed by a drone or mobile unit with its per-camera key. */
+  | { type: 'push'; protocol: 'rtmp' | 'srt' };
+
+export interface CameraIngestInfo {
+  id: string;
+  name: string;
+  kind: CameraKind;
+  ingest: CameraIngest;
+  recordingEnabled: boolean;
+  retentionDays: number;
+  redaction: { method?: 'blur' | 'pixelate' | 'fill'; padding?: number };
+}
+
+export interface CameraStateReport {
+  cameraId: string;
+  state: CameraState;
+  reason?: string;
+}
+
+export interface PushKeyLookup {
+  key: string;
+}
+
+export interface RecordingSegmentReport {
+  cameraId: string;
+  /** Path relative to the media node's recording directory. */
+  path: string;
+  startedAt: string;
+  endedAt: string;
+  bytes: number;
+}
+
+/** Gateway -> media: a grant was revoked or downgraded (incident ended, policy changed). */
+export interface GrantChange {
+  jti: string;
+  action: 'end' | 'downgrade';
+  reason: string;
+}
