@@ -14,6 +14,8 @@ import {
 } from 'jose';
 import type { GrantClaims } from '@borderlens/contracts';
 
+type KeyObjectLike = Awaited<ReturnType<typeof importJWK>>;
+
 const GRANT_ALG = 'EdDSA';
 export const GRANT_ISSUER = 'borderlens-gateway';
 export const GRANT_AUDIENCE = 'borderlens-media';
@@ -23,7 +25,7 @@ export const GRANT_AUDIENCE = 'borderlens-media';
  * published as a JWKS at /api/v1/grants/jwks so media nodes on other machines can verify.
  */
 export class GrantSigner {
-  private constructor(private readonly privateKey: CryptoKey, readonly publicJwk: JWK) {}
+  private constructor(private readonly privateKey: KeyObjectLike, readonly publicJwk: JWK) {}
 
   static async fromFile(file: string): Promise<GrantSigner> {
     let jwk: JWK;
@@ -35,7 +37,7 @@ export class GrantSigner {
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, JSON.stringify(jwk), { mode: 0o600, flag: 'wx' });
     }
-    const privateKey = (await importJWK(jwk, GRANT_ALG)) as CryptoKey;
+    const privateKey = (await importJWK(jwk, GRANT_ALG)) as KeyObjectLike;
     const { d: _d, ...publicJwk } = jwk;
     return new GrantSigner(privateKey, publicJwk);
   }
