@@ -1,0 +1,5 @@
+export * from './box';
+export * from './plane';
+export * from './i420';
+export * from './rgb';
+export * from './box-tracker';
