@@ -1,1 +1,3 @@
 export * from './grant-signer';
+export * from './principal';
+export * from './token-verifier';

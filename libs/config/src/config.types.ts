@@ -4,7 +4,7 @@ export interface BorderlensConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   seedDemoData: boolean;
   gateway: { host: string; port: number; publicUrl: string; bodyLimit: string };
-  database: { url: string; poolSize: number };
+  database: { url: string; embeddedPort: number; poolSize: number };
   transport: {
     natsUrl: string;
     host: string;

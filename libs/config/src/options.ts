@@ -31,6 +31,7 @@ export const OPTIONS: OptionSpec[] = [
 
   // database
   { path: 'database.url', env: 'DATABASE_URL', type: 'string', default: '', doc: 'PostgreSQL connection URL. Empty: embedded PGlite under dataDir/db.' },
+  { path: 'database.embeddedPort', env: 'DATABASE_EMBEDDED_PORT', type: 'int', default: 54329, min: 0, max: 65535, doc: 'Loopback port where the embedded PGlite accepts connections from the other BorderLens processes (0: any free port).' },
   { path: 'database.poolSize', env: 'DATABASE_POOL_SIZE', type: 'int', default: 10, min: 1, max: 200, doc: 'Connections to PostgreSQL (the embedded PGlite always uses 1).' },
 
   // transport between apps

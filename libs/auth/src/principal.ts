@@ -1,0 +1,15 @@
+export const ROLES = ['operator', 'municipal', 'legal-officer', 'admin', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who is calling: taken from a verified Keycloak access token. */
+export interface Principal {
+  /** Keycloak subject (stable user id). */
+  userId: string;
+  username: string;
+  name: string;
+  /** Organisation id (Keycloak user attribute `organisation`). */
+  organisation: string;
+  /** Country code (Keycloak user attribute `country`). */
+  country: string;
+  roles: Role[];
+}

@@ -1,0 +1,72 @@
+import { createConnection } from 'node:net';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { BorderlensConfig } from '@borderlens/config';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from './migrations';
+import { EmbeddedPostgres } from './embedded-postgres';
+
+export interface Database {
+  dataSource: DataSource;
+  kind: 'postgres' | 'pglite';
+  /** Closes the connection and, if this process started it, the embedded database. */
+  close(): Promise<void>;
+}
+
+export function dataSourceOptions(url: string, poolSize: number): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    // gen_random_uuid() is built into PostgreSQL >= 13 and PGlite; no extension to install.
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
+    extra: { max: poolSize },
+  };
+}
+
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * Connects to PostgreSQL (database.url) or to the embedded PGlite: the one another BorderLens process
+ * already serves on database.embeddedPort, else one this process starts. Runs pending migrations.
+ */
+export async function openDatabase(cfg: BorderlensConfig, opts: { migrate?: boolean } = {}): Promise<Database> {
+  let embedded: EmbeddedPostgres | undefined;
+  let url = cfg.database.url;
+  if (!url) {
+    const port = cfg.database.embeddedPort;
+    if (port !== 0 && (await portAnswers(port))) {
+      url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+    } else {
+      embedded = await EmbeddedPostgres.start(cfg.dataDir, port);
+      url = embedded.url;
+    }
+  }
+  // PGlite runs one transaction at a time: more than one pooled connection would interleave them.
+  const dataSource = new DataSource(dataSourceOptions(url, cfg.database.url ? cfg.database.poolSize : 1));
+  try {
+    await dataSource.initialize();
+    if (opts.migrate !== false) await dataSource.runMigrations();
+  } catch (e) {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await embedded?.stop();
+    throw e;
+  }
+  return {
+    dataSource,
+    kind: cfg.database.url ? 'postgres' : 'pglite',
+    async close() {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      await embedded?.stop();
+    },
+  };
+}

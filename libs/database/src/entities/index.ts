@@ -1,0 +1,26 @@
+import { AuditEntryEntity } from './audit-entry.entity';
+import { CameraEntity } from './camera.entity';
+import { ClipRequestEntity } from './clip-request.entity';
+import { IncidentEntity } from './incident.entity';
+import { OrganisationEntity } from './organisation.entity';
+import { PolicyEntity, PolicyVersionEntity } from './policy.entity';
+import { RecordingSegmentEntity } from './recording-segment.entity';
+
+export * from './audit-entry.entity';
+export * from './camera.entity';
+export * from './clip-request.entity';
+export * from './incident.entity';
+export * from './organisation.entity';
+export * from './policy.entity';
+export * from './recording-segment.entity';
+
+export const ENTITIES = [
+  OrganisationEntity,
+  CameraEntity,
+  PolicyEntity,
+  PolicyVersionEntity,
+  IncidentEntity,
+  ClipRequestEntity,
+  RecordingSegmentEntity,
+  AuditEntryEntity,
+];

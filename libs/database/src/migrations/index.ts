@@ -1,0 +1,5 @@
+import { Initial1795388803000 } from './1795388803000-Initial';
+import { AuditAppendOnly1795388804000 } from './1795388804000-AuditAppendOnly';
+
+/** In order. Never edit a released migration: add a new one. */
+export const MIGRATIONS = [Initial1795388803000, AuditAppendOnly1795388804000];
