@@ -39,5 +39,32 @@ export interface BorderlensConfig {
     padding: number;
     detectEvery: number;
   };
-  media: { publicUrl: string; host: string; port: number };
+  media: {
+    publicUrl: string;
+    host: string;
+    port: number;
+    grantJwksUrl: string;
+    iceServers: string[];
+    iceBindAddress: string;
+    icePortMin: number;
+    icePortMax: number;
+    idleStopSec: number;
+    detectBudgetMs: number;
+    detectWidth: number;
+    encodeBitrateKbps: number;
+    keyframeSec: number;
+    rtspTimeoutSec: number;
+    reconnectMinMs: number;
+    reconnectMaxMs: number;
+    pushHost: string;
+    rtmpPort: number;
+    srtPort: number;
+    pushSlots: number;
+    recordingDir: string;
+    segmentSec: number;
+    retentionCheckSec: number;
+    diskMinFreeMb: number;
+    diskCheckSec: number;
+    clipDir: string;
+  };
 }
