@@ -1,0 +1,52 @@
+import { MiddlewareConsumer, Module, NestModule, type DynamicModule } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { ConfigModule, type BorderlensConfig } from '@borderlens/config';
+import { DatabaseModule } from '@borderlens/database';
+import { AuditModule } from '@borderlens/audit';
+import { AuthModule } from './auth/auth.module';
+import { AuditHttpModule } from './audit/audit-http.module';
+import { CameraModule } from './camera/camera.module';
+import { requestId } from './common/request-id';
+import { HealthModule } from './health/health.module';
+import { MeController } from './me/me.controller';
+import { MetricsMiddleware, MetricsModule } from './metrics/metrics';
+import { OrganisationModule } from './organisation/organisation.module';
+import { SeedService } from './seed/seed.service';
+import { TransportModule } from './transport/transport.module';
+
+@Module({})
+export class AppModule implements NestModule {
+  static forRoot(cfg: BorderlensConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(cfg),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: cfg.logLevel,
+            genReqId: requestId,
+            base: { app: 'gateway' },
+            // Tokens and cookies never reach the logs.
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+          },
+        }),
+        DatabaseModule.forRoot(),
+        AuditModule,
+        AuthModule,
+        TransportModule,
+        MetricsModule,
+        HealthModule,
+        OrganisationModule,
+        CameraModule,
+        AuditHttpModule,
+      ],
+      controllers: [MeController],
+      providers: [SeedService],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(MetricsMiddleware).forRoutes('*path');
+  }
+}

@@ -1,0 +1,70 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDate, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { AUDIT_OPERATIONS, type AuditEntryEntity, type AuditOperation } from '@borderlens/database';
+
+export class AuditQueryDto {
+  @ApiPropertyOptional({ description: 'Only entries after this sequence number (paging)' })
+  @IsOptional()
+  @Matches(/^\d{1,18}$/)
+  afterSeq?: string;
+
+  @ApiPropertyOptional({ example: 'camera:7f0c...' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  object?: string;
+
+  @ApiPropertyOptional({ enum: AUDIT_OPERATIONS })
+  @IsOptional()
+  @IsIn(AUDIT_OPERATIONS)
+  operation?: AuditOperation;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  from?: Date;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  to?: Date;
+
+  @ApiPropertyOptional({ default: 100, maximum: 1000 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+}
+
+export class AuditEntryDto {
+  @ApiProperty() seq: string;
+  @ApiProperty() time: string;
+  @ApiProperty() actorUser: string;
+  @ApiProperty() actorOrganisation: string;
+  @ApiProperty() actorCountry: string;
+  @ApiProperty({ enum: AUDIT_OPERATIONS }) operation: AuditOperation;
+  @ApiProperty() object: string;
+  @ApiProperty() justification: string;
+  @ApiProperty() recipient: string;
+  @ApiProperty() decision: string;
+  @ApiProperty({ type: [String] }) policyIds: string[];
+  @ApiProperty({ type: Object }) details: Record<string, unknown>;
+  @ApiProperty() prevHash: string;
+  @ApiProperty() hash: string;
+
+  static from(e: AuditEntryEntity): AuditEntryDto {
+    return { ...e, seq: String(e.seq), time: e.time.toISOString() };
+  }
+}
+
+export class ChainReportDto {
+  @ApiProperty() ok: boolean;
+  @ApiProperty() entries: number;
+  @ApiProperty() lastHash: string;
+  @ApiPropertyOptional({ description: 'First entry that breaks the chain' }) firstBreak?: { seq: string; reason: string };
+}

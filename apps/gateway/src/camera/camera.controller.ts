@@ -1,0 +1,55 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Principal } from '@borderlens/auth';
+import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import { CameraCreatedDto, CameraDto, CreateCameraDto, PushKeyDto, UpdateCameraDto } from './camera.dto';
+import { CameraService } from './camera.service';
+
+@ApiTags('cameras')
+@ApiBearerAuth()
+@Controller('api/v1/cameras')
+export class CameraController {
+  constructor(private readonly service: CameraService) {}
+
+  @Get()
+  @ApiOkResponse({ type: CameraDto, isArray: true })
+  async list(): Promise<CameraDto[]> {
+    return (await this.service.findAll()).map(CameraDto.from);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: CameraDto })
+  async get(@Param('id') id: string): Promise<CameraDto> {
+    return CameraDto.from(await this.service.findOne(id));
+  }
+
+  @Post()
+  @Roles('admin')
+  @ApiCreatedResponse({ type: CameraCreatedDto })
+  async create(@CurrentPrincipal() p: Principal, @Body() dto: CreateCameraDto): Promise<CameraCreatedDto> {
+    const { camera, pushKey } = await this.service.create(p, dto);
+    return { ...CameraDto.from(camera), ...(pushKey ? { pushKey } : {}) };
+  }
+
+  @Patch(':id')
+  @Roles('admin')
+  @ApiOkResponse({ type: CameraDto })
+  async update(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: UpdateCameraDto): Promise<CameraDto> {
+    return CameraDto.from(await this.service.update(p, id, dto));
+  }
+
+  @Delete(':id')
+  @Roles('admin')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  async remove(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<void> {
+    await this.service.remove(p, id);
+  }
+
+  @Post(':id/push-key')
+  @Roles('admin')
+  @ApiCreatedResponse({ type: PushKeyDto })
+  async rotatePushKey(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<PushKeyDto> {
+    return { pushKey: await this.service.rotatePushKey(p, id) };
+  }
+}

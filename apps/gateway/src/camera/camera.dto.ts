@@ -1,0 +1,137 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsLatitude, IsLongitude, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { CAMERA_KINDS, CAMERA_STATES, INGEST_TYPES, REDACTION_METHODS, type CameraEntity, type CameraKind, type CameraState, type IngestType, type RedactionMethod } from '@borderlens/database';
+
+export class IngestDto {
+  @ApiProperty({ enum: INGEST_TYPES, description: 'rtsp: pulled from the camera; push: a drone or mobile unit publishes with its push key' })
+  @IsIn(INGEST_TYPES)
+  type: IngestType;
+
+  @ApiPropertyOptional({ example: 'rtsp://user:password@192.168.10.20:554/stream1', description: 'rtsp/rtsps URL; credentials are stored encrypted and never returned' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  url?: string;
+
+  @ApiPropertyOptional({ enum: ['tcp', 'udp'], default: 'tcp' })
+  @IsOptional()
+  @IsIn(['tcp', 'udp'])
+  rtspTransport?: 'tcp' | 'udp';
+
+  @ApiPropertyOptional({ enum: ['rtmp', 'srt'], description: 'push protocol' })
+  @IsOptional()
+  @IsIn(['rtmp', 'srt'])
+  protocol?: 'rtmp' | 'srt';
+}
+
+export class CreateCameraDto {
+  @ApiProperty({ example: 'Jeseník - Masarykovo náměstí' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name: string;
+
+  @ApiPropertyOptional({ description: "Owner organisation; defaults to the caller's. Only admins of the owner may manage the camera." })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  organisationId?: string;
+
+  @ApiPropertyOptional({ example: 'CZ', description: "Country whose law governs the footage; defaults to the owner's country" })
+  @IsOptional()
+  @Matches(/^[A-Z]{2}$/, { message: 'jurisdiction must be a two-letter country code' })
+  jurisdiction?: string;
+
+  @ApiProperty({ enum: CAMERA_KINDS })
+  @IsIn(CAMERA_KINDS)
+  kind: CameraKind;
+
+  @ApiProperty({ example: 50.2294 })
+  @IsLatitude()
+  latitude: number;
+
+  @ApiProperty({ example: 17.2046 })
+  @IsLongitude()
+  longitude: number;
+
+  @ApiProperty({ type: IngestDto })
+  @ValidateNested()
+  @Type(() => IngestDto)
+  ingest: IngestDto;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 3650, description: 'Days recordings are kept (capped by the jurisdiction)' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  retentionDays?: number;
+
+  @ApiPropertyOptional({ default: true })
+  @IsOptional()
+  @IsBoolean()
+  recordingEnabled?: boolean;
+
+  @ApiPropertyOptional({ enum: REDACTION_METHODS, description: "Overrides the deployment's redaction method" })
+  @IsOptional()
+  @IsIn(REDACTION_METHODS)
+  redactionMethod?: RedactionMethod;
+}
+
+export class UpdateCameraDto extends PartialType(CreateCameraDto) {}
+
+export class IngestViewDto {
+  @ApiProperty({ enum: INGEST_TYPES }) type: IngestType;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'RTSP URL without credentials' }) url: string | null;
+  @ApiPropertyOptional({ enum: ['tcp', 'udp'] }) rtspTransport: 'tcp' | 'udp';
+  @ApiProperty() hasCredentials: boolean;
+  @ApiPropertyOptional({ nullable: true, enum: ['rtmp', 'srt'] }) protocol: 'rtmp' | 'srt' | null;
+}
+
+export class CameraDto {
+  @ApiProperty() id: string;
+  @ApiProperty() organisationId: string;
+  @ApiProperty() name: string;
+  @ApiProperty() jurisdiction: string;
+  @ApiProperty({ enum: CAMERA_KINDS }) kind: CameraKind;
+  @ApiProperty() latitude: number;
+  @ApiProperty() longitude: number;
+  @ApiProperty({ type: IngestViewDto }) ingest: IngestViewDto;
+  @ApiProperty() retentionDays: number;
+  @ApiProperty() recordingEnabled: boolean;
+  @ApiProperty({ nullable: true, enum: REDACTION_METHODS }) redactionMethod: RedactionMethod | null;
+  @ApiProperty({ enum: CAMERA_STATES }) state: CameraState;
+  @ApiProperty({ nullable: true, type: String }) stateReason: string | null;
+  @ApiProperty() createdAt: string;
+  @ApiProperty() updatedAt: string;
+
+  static from(c: CameraEntity): CameraDto {
+    return {
+      id: c.id,
+      organisationId: c.organisationId,
+      name: c.name,
+      jurisdiction: c.jurisdiction,
+      kind: c.kind,
+      latitude: c.latitude,
+      longitude: c.longitude,
+      ingest: { type: c.ingestType, url: c.rtspUrl, rtspTransport: c.rtspTransport, hasCredentials: !!c.credentialsEncrypted, protocol: c.pushProtocol },
+      retentionDays: c.retentionDays,
+      recordingEnabled: c.recordingEnabled,
+      redactionMethod: c.redactionMethod,
+      state: c.state,
+      stateReason: c.stateReason,
+      createdAt: c.createdAt.toISOString(),
+      updatedAt: c.updatedAt.toISOString(),
+    };
+  }
+}
+
+export class PushKeyDto {
+  @ApiProperty({ description: 'Shown once; the drone or mobile unit publishes with it. Rotate to revoke.' })
+  pushKey: string;
+}
+
+export class CameraCreatedDto extends CameraDto {
+  @ApiPropertyOptional({ description: 'Push key for push cameras, shown only now' })
+  pushKey?: string;
+}

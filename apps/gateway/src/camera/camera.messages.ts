@@ -1,0 +1,44 @@
+import { Controller, UseGuards } from '@nestjs/common';
+import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
+import { Patterns, ServiceAuthGuard, type CameraIngestInfo, type CameraStateReport, type PushKeyLookup } from '@borderlens/contracts';
+import { AppError } from '../common/app-error';
+import { CameraService } from './camera.service';
+
+/** Calls from media nodes over the transport (service-token authenticated). */
+@Controller()
+@UseGuards(ServiceAuthGuard)
+export class CameraMessages {
+  constructor(private readonly service: CameraService) {}
+
+  @MessagePattern(Patterns.gateway.cameraIngest)
+  ingest(@Payload('data') data: { cameraId: string }): Promise<CameraIngestInfo> {
+    return rpc(() => this.service.ingestInfo(String(data?.cameraId)));
+  }
+
+  @MessagePattern(Patterns.gateway.camerasToRecord)
+  toRecord(): Promise<CameraIngestInfo[]> {
+    return rpc(() => this.service.camerasToRecord());
+  }
+
+  @MessagePattern(Patterns.gateway.cameraState)
+  async state(@Payload('data') data: CameraStateReport): Promise<{ ok: true }> {
+    if (!data || !['online', 'offline', 'error'].includes(data.state)) throw new RpcException({ code: 'bad_request', message: 'state must be online, offline or error' });
+    await rpc(() => this.service.reportState(data));
+    return { ok: true };
+  }
+
+  @MessagePattern(Patterns.gateway.resolvePushKey)
+  async pushKey(@Payload('data') data: PushKeyLookup): Promise<{ cameraId: string }> {
+    return { cameraId: await rpc(() => this.service.resolvePushKey(data?.key)) };
+  }
+}
+
+/** Turns a user-facing AppError into an RPC error with the same code and message. */
+async function rpc<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof AppError) throw new RpcException({ code: e.code, message: e.message });
+    throw e;
+  }
+}

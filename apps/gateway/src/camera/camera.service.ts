@@ -1,0 +1,240 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { CONFIG, encryptionKey, type BorderlensConfig } from '@borderlens/config';
+import { AuditService } from '@borderlens/audit';
+import type { Principal } from '@borderlens/auth';
+import { CameraEntity } from '@borderlens/database';
+import type { CameraIngestInfo, CameraStateReport } from '@borderlens/contracts';
+import { AppError } from '../common/app-error';
+import { OrganisationService } from '../organisation/organisation.service';
+import { CameraNetworkPolicy } from './camera-network.policy';
+import { CreateCameraDto, IngestDto, UpdateCameraDto } from './camera.dto';
+import { CameraRepository } from './camera.repository';
+import { CredentialsCipher } from './credentials-cipher';
+import { HostResolver } from './host-resolver';
+
+function actorOf(p: Principal) {
+  return { user: p.username, organisation: p.organisation, country: p.country };
+}
+
+export function hashPushKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+@Injectable()
+export class CameraService {
+  private readonly network: CameraNetworkPolicy;
+  private readonly cipher: CredentialsCipher;
+
+  constructor(
+    @Inject(CONFIG) private readonly cfg: BorderlensConfig,
+    private readonly cameras: CameraRepository,
+    private readonly organisations: OrganisationService,
+    private readonly audit: AuditService,
+    private readonly resolver: HostResolver,
+    private readonly dataSource: DataSource,
+  ) {
+    this.network = new CameraNetworkPolicy(cfg.cameras.allowedNetworks, cfg.cameras.allowSpecialNetworks);
+    this.cipher = new CredentialsCipher(encryptionKey(cfg));
+  }
+
+  findAll(): Promise<CameraEntity[]> {
+    return this.cameras.findAll();
+  }
+
+  async findOne(id: string): Promise<CameraEntity> {
+    const camera = isUuid(id) ? await this.cameras.findById(id) : null;
+    if (!camera) throw AppError.notFound('camera', id);
+    return camera;
+  }
+
+  async create(p: Principal, dto: CreateCameraDto): Promise<{ camera: CameraEntity; pushKey?: string }> {
+    const organisationId = dto.organisationId ?? p.organisation;
+    this.assertCanManage(p, organisationId);
+    const org = await this.organisations.findOne(organisationId);
+    const camera = new CameraEntity();
+    camera.organisationId = org.id;
+    camera.name = dto.name.trim();
+    camera.jurisdiction = dto.jurisdiction ?? org.country;
+    camera.kind = dto.kind;
+    camera.latitude = dto.latitude;
+    camera.longitude = dto.longitude;
+    camera.retentionDays = dto.retentionDays ?? this.cfg.cameras.defaultRetentionDays;
+    camera.recordingEnabled = dto.recordingEnabled ?? true;
+    camera.redactionMethod = dto.redactionMethod ?? null;
+    camera.state = 'offline';
+    camera.stateReason = null;
+    const pushKey = await this.applyIngest(camera, dto.ingest);
+    const saved = await this.dataSource.transaction(async (m) => {
+      const c = await this.cameras.save(camera, m);
+      await this.audit.record({ actor: actorOf(p), operation: 'collection', object: `camera:${c.id}`, decision: 'done', justification: 'camera registered', details: { name: c.name, organisation: c.organisationId, ingest: c.ingestType } }, m);
+      return c;
+    });
+    return { camera: saved, pushKey };
+  }
+
+  async update(p: Principal, id: string, dto: UpdateCameraDto): Promise<CameraEntity> {
+    const camera = await this.findOne(id);
+    this.assertCanManage(p, camera.organisationId);
+    if (dto.organisationId !== undefined && dto.organisationId !== camera.organisationId) {
+      throw AppError.badRequest('camera_owner_immutable', 'the owner organisation of a camera cannot be changed');
+    }
+    const changed = Object.keys(dto).filter((k) => (dto as Record<string, unknown>)[k] !== undefined);
+    if (dto.name !== undefined) camera.name = dto.name.trim();
+    if (dto.jurisdiction !== undefined) camera.jurisdiction = dto.jurisdiction;
+    if (dto.kind !== undefined) camera.kind = dto.kind;
+    if (dto.latitude !== undefined) camera.latitude = dto.latitude;
+    if (dto.longitude !== undefined) camera.longitude = dto.longitude;
+    if (dto.retentionDays !== undefined) camera.retentionDays = dto.retentionDays;
+    if (dto.recordingEnabled !== undefined) camera.recordingEnabled = dto.recordingEnabled;
+    if (dto.redactionMethod !== undefined) camera.redactionMethod = dto.redactionMethod;
+    if (dto.ingest !== undefined) {
+      if (dto.ingest.type === 'push' && camera.ingestType === 'push' && !dto.ingest.protocol) dto.ingest.protocol = camera.pushProtocol ?? undefined;
+      await this.applyIngest(camera, dto.ingest, camera.pushKeyHash);
+    }
+    return this.dataSource.transaction(async (m) => {
+      const c = await this.cameras.save(camera, m);
+      await this.audit.record({ actor: actorOf(p), operation: 'alteration', object: `camera:${c.id}`, decision: 'done', justification: 'camera settings changed', details: { fields: changed } }, m);
+      return c;
+    });
+  }
+
+  async remove(p: Principal, id: string): Promise<void> {
+    const camera = await this.findOne(id);
+    this.assertCanManage(p, camera.organisationId);
+    try {
+      await this.dataSource.transaction(async (m) => {
+        await this.cameras.remove(id, m);
+        await this.audit.record({ actor: actorOf(p), operation: 'erasure', object: `camera:${id}`, decision: 'done', justification: 'camera deleted', details: { name: camera.name } }, m);
+      });
+    } catch (e) {
+      if ((e as { code?: string }).code === '23503') {
+        throw AppError.conflict('camera_has_data', 'the camera still has recordings or clip requests; disable recording and let retention remove them first');
+      }
+      throw e;
+    }
+  }
+
+  /** Issues a new push key (the old one stops working at once). */
+  async rotatePushKey(p: Principal, id: string): Promise<string> {
+    const camera = await this.findOne(id);
+    this.assertCanManage(p, camera.organisationId);
+    if (camera.ingestType !== 'push') throw AppError.badRequest('camera_not_push', 'only push cameras (drones, mobile units) have push keys');
+    const key = newPushKey();
+    camera.pushKeyHash = hashPushKey(key);
+    await this.dataSource.transaction(async (m) => {
+      await this.cameras.save(camera, m);
+      await this.audit.record({ actor: actorOf(p), operation: 'alteration', object: `camera:${id}`, decision: 'done', justification: 'push key rotated' }, m);
+    });
+    return key;
+  }
+
+  // ---- for media nodes (transport) ----
+
+  async ingestInfo(id: string): Promise<CameraIngestInfo> {
+    return this.toIngestInfo(await this.findOne(id));
+  }
+
+  async camerasToRecord(): Promise<CameraIngestInfo[]> {
+    return (await this.cameras.findRecording()).map((c) => this.toIngestInfo(c));
+  }
+
+  async reportState(r: CameraStateReport): Promise<void> {
+    if (!isUuid(r.cameraId) || !(await this.cameras.setState(r.cameraId, r.state, r.reason?.slice(0, 1000) ?? null))) {
+      throw AppError.notFound('camera', String(r.cameraId));
+    }
+  }
+
+  async resolvePushKey(key: string): Promise<string> {
+    const camera = typeof key === 'string' && key.length >= 16 ? await this.cameras.findByPushKeyHash(hashPushKey(key)) : null;
+    if (!camera || camera.ingestType !== 'push') throw AppError.notFound('push_key', '(hidden)');
+    return camera.id;
+  }
+
+  private toIngestInfo(c: CameraEntity): CameraIngestInfo {
+    let ingest: CameraIngestInfo['ingest'];
+    if (c.ingestType === 'rtsp') {
+      const url = new URL(c.rtspUrl!);
+      if (c.credentialsEncrypted) {
+        const creds = this.cipher.decrypt(c.credentialsEncrypted);
+        const i = creds.indexOf(':');
+        url.username = encodeURIComponent(decodeURIComponent(i < 0 ? creds : creds.slice(0, i)));
+        if (i >= 0) url.password = encodeURIComponent(decodeURIComponent(creds.slice(i + 1)));
+      }
+      ingest = { type: 'rtsp', url: url.toString(), rtspTransport: c.rtspTransport };
+    } else {
+      ingest = { type: 'push', protocol: c.pushProtocol ?? 'rtmp' };
+    }
+    return { id: c.id, name: c.name, kind: c.kind, ingest, recordingEnabled: c.recordingEnabled, retentionDays: c.retentionDays, redaction: { method: c.redactionMethod ?? undefined } };
+  }
+
+  private assertCanManage(p: Principal, organisationId: string): void {
+    if (!p.roles.includes('admin') || p.organisation !== organisationId) {
+      throw AppError.forbidden("only administrators of the camera's owner organisation may manage it", 'camera_manage_forbidden');
+    }
+  }
+
+  /** Validates and applies ingest settings; returns a new push key when one is issued. */
+  private async applyIngest(camera: CameraEntity, ingest: IngestDto, existingKeyHash: string | null = null): Promise<string | undefined> {
+    if (ingest.type === 'rtsp') {
+      if (!ingest.url) throw AppError.badRequest('camera_url_required', 'an rtsp camera needs ingest.url');
+      if (ingest.protocol) throw AppError.badRequest('camera_ingest_invalid', 'ingest.protocol applies to push cameras only');
+      const { url, credentials } = await this.checkRtspUrl(ingest.url);
+      camera.ingestType = 'rtsp';
+      camera.rtspUrl = url;
+      camera.rtspTransport = ingest.rtspTransport ?? 'tcp';
+      camera.credentialsEncrypted = credentials ? this.cipher.encrypt(credentials) : null;
+      camera.pushProtocol = null;
+      camera.pushKeyHash = null;
+      return undefined;
+    }
+    if (ingest.url) throw AppError.badRequest('camera_ingest_invalid', 'a push camera has no ingest.url; it publishes with its push key');
+    camera.ingestType = 'push';
+    camera.pushProtocol = ingest.protocol ?? 'rtmp';
+    camera.rtspUrl = null;
+    camera.credentialsEncrypted = null;
+    if (existingKeyHash) return undefined;
+    const key = newPushKey();
+    camera.pushKeyHash = hashPushKey(key);
+    return key;
+  }
+
+  /** rtsp/rtsps only; every address the host resolves to must be an allowed camera network. */
+  private async checkRtspUrl(raw: string): Promise<{ url: string; credentials: string | null }> {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw AppError.badRequest('camera_url_invalid', 'ingest.url is not a valid URL');
+    }
+    if (url.protocol !== 'rtsp:' && url.protocol !== 'rtsps:') {
+      throw AppError.badRequest('camera_url_scheme', 'ingest.url must use rtsp:// or rtsps://');
+    }
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if (!host) throw AppError.badRequest('camera_url_invalid', 'ingest.url has no host');
+    let addresses: string[];
+    try {
+      addresses = isIP(host) ? [host] : await this.resolver.resolve(host);
+    } catch {
+      throw AppError.badRequest('camera_host_unresolvable', `camera host '${host}' cannot be resolved`);
+    }
+    for (const a of addresses) {
+      const why = this.network.refusal(a);
+      if (why) throw AppError.badRequest('camera_network_refused', `camera host '${host}' refused: ${why}`);
+    }
+    const credentials = url.username || url.password ? `${url.username}:${url.password}` : null;
+    url.username = '';
+    url.password = '';
+    return { url: url.toString(), credentials };
+  }
+}
+
+function newPushKey(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+function isUuid(s: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
+}
