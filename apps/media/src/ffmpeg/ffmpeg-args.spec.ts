@@ -1,0 +1,86 @@
+import { clipCopyArgs, concatList, decodeArgs, encodeArgs, ingestArgs, probeArgs, redactCredentials, segmentArgs } from './ffmpeg-args';
+
+function after(args: string[], flag: string): string | undefined {
+  const i = args.indexOf(flag);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+describe('ffmpeg argument builders', () => {
+  it('pulls RTSP over TCP by default settings, or UDP, with a socket timeout, copying video to FLV on stdout', () => {
+    const tcp = ingestArgs({ kind: 'rtsp', url: 'rtsp://u:p@10.0.0.5/stream1', transport: 'tcp', timeoutSec: 10 });
+    expect(after(tcp, '-rtsp_transport')).toBe('tcp');
+    expect(after(tcp, '-timeout')).toBe('10000000');
+    expect(after(tcp, '-i')).toBe('rtsp://u:p@10.0.0.5/stream1');
+    expect(after(tcp, '-c:v')).toBe('copy');
+    expect(after(tcp, '-f')).toBe('flv');
+    expect(tcp[tcp.length - 1]).toBe('pipe:1');
+    expect(tcp).toContain('-an');
+    const udp = ingestArgs({ kind: 'rtsp', url: 'rtsp://cam/1', transport: 'udp', timeoutSec: 3 });
+    expect(after(udp, '-rtsp_transport')).toBe('udp');
+    expect(tcp.indexOf('-rtsp_transport')).toBeLessThan(tcp.indexOf('-i'));
+  });
+
+  it('listens for RTMP and SRT publishers on the given address', () => {
+    const rtmp = ingestArgs({ kind: 'rtmp', host: '127.0.0.1', port: 1935 });
+    expect(after(rtmp, '-listen')).toBe('1');
+    expect(after(rtmp, '-i')).toBe('rtmp://127.0.0.1:1935/live/push');
+    const srt = ingestArgs({ kind: 'srt', host: '::1', port: 9000 });
+    expect(after(srt, '-i')).toMatch(/^srt:\/\/\[::1\]:9000\?mode=listener/);
+    // the publisher's stream id is only logged at debug level
+    expect(after(srt, '-loglevel')).toBe('debug');
+  });
+
+  it('decodes FLV from stdin to raw yuv420p of a fixed size without buffering', () => {
+    const a = decodeArgs({ width: 1280, height: 720 });
+    expect(after(a, '-i')).toBe('pipe:0');
+    expect(after(a, '-probesize')).toBe('32768');
+    expect(after(a, '-pix_fmt')).toBe('yuv420p');
+    expect(after(a, '-vf')).toContain('scale=1280:720');
+    expect(a[a.length - 1]).toBe('pipe:1');
+  });
+
+  it('encodes for the browser: x264 ultrafast zerolatency baseline, keyframe interval, bitrate cap', () => {
+    const a = encodeArgs({ width: 1280, height: 720, fps: 25, bitrateKbps: 2500, keyframeInterval: 25 });
+    expect(after(a, '-s')).toBe('1280x720');
+    expect(after(a, '-framerate')).toBe('25');
+    expect(after(a, '-preset')).toBe('ultrafast');
+    expect(after(a, '-tune')).toBe('zerolatency');
+    expect(after(a, '-profile:v')).toBe('baseline');
+    expect(after(a, '-g')).toBe('25');
+    expect(after(a, '-maxrate')).toBe('2500k');
+    expect(after(a, '-f')).toBe('rawvideo');
+    expect(a[a.length - 1]).toBe('pipe:1');
+  });
+
+  it('records MPEG-TS segments by stream copy and lists finished ones on fd 3', () => {
+    const a = segmentArgs({ pattern: '/rec/cam-1/%Y%m%dT%H%M%SZ.ts', segmentSec: 60 });
+    expect(after(a, '-c:v')).toBe('copy');
+    expect(after(a, '-segment_time')).toBe('60');
+    expect(after(a, '-segment_format')).toBe('mpegts');
+    expect(after(a, '-segment_list')).toBe('pipe:3');
+    expect(after(a, '-segment_list_type')).toBe('csv');
+    expect(a[a.length - 1]).toBe('/rec/cam-1/%Y%m%dT%H%M%SZ.ts');
+  });
+
+  it('probes RTSP with the camera transport and a timeout', () => {
+    const a = probeArgs('rtsp://cam/1', { transport: 'udp', timeoutSec: 5 });
+    expect(after(a, '-rtsp_transport')).toBe('udp');
+    expect(after(a, '-timeout')).toBe('5000000');
+    expect(after(a, '-of')).toBe('json');
+    expect(probeArgs('/x.ts')).not.toContain('-rtsp_transport');
+  });
+
+  it('writes concat lists with quoting and in/out points, and clips with fast start', () => {
+    expect(concatList([{ file: "/r/it's.ts", inpoint: 1.5 }, { file: '/r/b.ts', outpoint: 2 }])).toBe(
+      "ffconcat version 1.0\nfile '/r/it'\\''s.ts'\ninpoint 1.500\nfile '/r/b.ts'\noutpoint 2.000\n",
+    );
+    const c = clipCopyArgs('/tmp/l.txt', '/clips/x.mp4');
+    expect(after(c, '-movflags')).toBe('+faststart');
+    expect(after(c, '-c:v')).toBe('copy');
+  });
+
+  it('hides credentials in URLs before they reach a log', () => {
+    expect(redactCredentials("Input #0, rtsp, from 'rtsp://admin:s3cret@10.1.1.1:554/s1':")).toBe("Input #0, rtsp, from 'rtsp://***@10.1.1.1:554/s1':");
+    expect(redactCredentials('rtsp://10.1.1.1/s1: 401 Unauthorized')).toBe('rtsp://10.1.1.1/s1: 401 Unauthorized');
+  });
+});

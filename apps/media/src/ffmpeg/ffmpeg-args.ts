@@ -1,0 +1,189 @@
+/**
+ * Typed builders for every ffmpeg/ffprobe command line the media node runs. Each returns the
+ * argument vector (no shell), so values never need quoting and a test can check them.
+ *
+ * Between processes video travels as FLV on pipes: it frames every H.264 access unit with its size,
+ * keyframe flag and timestamp, so nothing waits for the next frame to find where one ends.
+ */
+export type LogLevel = 'error' | 'warning' | 'info' | 'verbose' | 'debug';
+
+export type RtspTransport = 'tcp' | 'udp';
+
+export interface RtspInput {
+  kind: 'rtsp';
+  url: string;
+  transport: RtspTransport;
+  /** No packet for this long ends the process (camera gone). */
+  timeoutSec: number;
+}
+
+export interface PushListenInput {
+  kind: 'rtmp' | 'srt';
+  host: string;
+  port: number;
+}
+
+/** FLV arriving on stdin (from another process of ours). */
+export interface FlvPipeInput {
+  kind: 'flv-pipe';
+}
+
+export type VideoInput = RtspInput | PushListenInput | FlvPipeInput;
+
+function common(level: LogLevel): string[] {
+  return ['-hide_banner', '-nostdin', '-loglevel', level];
+}
+
+/** Options that make ffmpeg start on the first packets instead of buffering seconds to analyse. */
+const LOW_DELAY_INPUT = ['-fflags', 'nobuffer', '-flags', 'low_delay', '-probesize', '32768', '-analyzeduration', '0'];
+
+export function inputArgs(input: VideoInput): string[] {
+  switch (input.kind) {
+    case 'rtsp':
+      return ['-rtsp_transport', input.transport, '-timeout', String(input.timeoutSec * 1_000_000), '-fflags', 'nobuffer', '-i', input.url];
+    case 'rtmp':
+      // The app name is fixed; the stream key is checked by us (ffmpeg only logs a mismatch).
+      return ['-listen', '1', '-i', `rtmp://${hostForUrl(input.host)}:${input.port}/live/push`];
+    case 'srt':
+      return ['-i', `srt://${hostForUrl(input.host)}:${input.port}?mode=listener&transtype=live&latency=120000`];
+    case 'flv-pipe':
+      return [...LOW_DELAY_INPUT, '-f', 'flv', '-i', 'pipe:0'];
+  }
+}
+
+function hostForUrl(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** The first video stream copied (no re-encode) as FLV to stdout, flushed per packet. */
+export function flvCopyOutputArgs(): string[] {
+  return ['-map', '0:v:0', '-c:v', 'copy', '-an', '-f', 'flv', '-flvflags', 'no_duration_filesize', '-flush_packets', '1', 'pipe:1'];
+}
+
+/**
+ * Ingest: one connection to the camera (or one accepted publisher), its video copied to stdout.
+ * SRT and RTMP listeners log at debug/verbose so the publisher's key shows on stderr.
+ */
+export function ingestArgs(input: RtspInput | PushListenInput): string[] {
+  const level: LogLevel = input.kind === 'srt' ? 'debug' : input.kind === 'rtmp' ? 'warning' : 'info';
+  return [...common(level), ...inputArgs(input), ...flvCopyOutputArgs()];
+}
+
+export interface DecodeOptions {
+  width: number;
+  height: number;
+}
+
+/** Live decode: FLV (H.264) on stdin -> raw yuv420p frames of a fixed size on stdout. */
+export function decodeArgs(o: DecodeOptions): string[] {
+  return [
+    ...common('error'),
+    ...inputArgs({ kind: 'flv-pipe' }),
+    '-map', '0:v:0', '-an',
+    // Scale only if the stream's size differs from what we read (a camera changed resolution).
+    '-vf', `scale=${o.width}:${o.height}:flags=fast_bilinear,format=yuv420p`,
+    '-fps_mode', 'passthrough',
+    '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1',
+  ];
+}
+
+export interface EncodeOptions {
+  width: number;
+  height: number;
+  fps: number;
+  bitrateKbps: number;
+  /** Frames between keyframes. */
+  keyframeInterval: number;
+}
+
+/** x264 for the browser: constrained baseline, no B-frames, no lookahead; raw yuv420p on stdin -> FLV on stdout. */
+export function x264Args(o: EncodeOptions): string[] {
+  return [
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'baseline',
+    '-pix_fmt', 'yuv420p',
+    '-b:v', `${o.bitrateKbps}k`, '-maxrate', `${o.bitrateKbps}k`, '-bufsize', `${Math.round(o.bitrateKbps / 2)}k`,
+    '-g', String(o.keyframeInterval), '-keyint_min', String(o.keyframeInterval), '-sc_threshold', '0',
+  ];
+}
+
+export function encodeArgs(o: EncodeOptions): string[] {
+  return [
+    ...common('error'),
+    '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${o.width}x${o.height}`, '-framerate', String(o.fps),
+    '-i', 'pipe:0',
+    ...x264Args(o),
+    '-f', 'flv', '-flvflags', 'no_duration_filesize', '-flush_packets', '1', 'pipe:1',
+  ];
+}
+
+export interface SegmentOptions {
+  /** strftime pattern of segment files (absolute), e.g. /rec/cam-1/%Y%m%dT%H%M%SZ.ts; run with TZ=UTC. */
+  pattern: string;
+  segmentSec: number;
+}
+
+/**
+ * Recording: FLV on stdin -> MPEG-TS segments, stream copy. MPEG-TS because a segment cut short by
+ * a crash stays playable. Each finished segment is listed as a CSV line "file,start,end" on fd 3.
+ */
+export function segmentArgs(o: SegmentOptions): string[] {
+  return [
+    ...common('error'),
+    ...inputArgs({ kind: 'flv-pipe' }),
+    '-map', '0:v:0', '-c:v', 'copy', '-an',
+    '-f', 'segment', '-segment_time', String(o.segmentSec), '-segment_format', 'mpegts',
+    '-reset_timestamps', '1', '-strftime', '1',
+    '-segment_list', 'pipe:3', '-segment_list_type', 'csv',
+    o.pattern,
+  ];
+}
+
+/** ffprobe of a URL or file: streams and format as JSON on stdout. */
+export function probeArgs(target: string, rtsp?: { transport: RtspTransport; timeoutSec: number }): string[] {
+  const args = ['-hide_banner', '-loglevel', 'error'];
+  if (rtsp) args.push('-rtsp_transport', rtsp.transport, '-timeout', String(rtsp.timeoutSec * 1_000_000));
+  args.push('-select_streams', 'v:0', '-show_streams', '-show_format', '-of', 'json', target);
+  return args;
+}
+
+/** A concat-demuxer list: each segment with optional in/out points (seconds within it). */
+export function concatList(entries: { file: string; inpoint?: number; outpoint?: number }[]): string {
+  const quote = (f: string) => `'${f.replace(/'/g, "'\\''")}'`;
+  return ['ffconcat version 1.0', ...entries.flatMap((e) => [
+    `file ${quote(e.file)}`,
+    ...(e.inpoint !== undefined ? [`inpoint ${e.inpoint.toFixed(3)}`] : []),
+    ...(e.outpoint !== undefined ? [`outpoint ${e.outpoint.toFixed(3)}`] : []),
+  ])].join('\n') + '\n';
+}
+
+/** Clip, raw form: joined segments copied into an MP4 with the index at the front (fast start). */
+export function clipCopyArgs(listFile: string, outFile: string): string[] {
+  return [
+    ...common('error'), '-f', 'concat', '-safe', '0', '-i', listFile,
+    '-map', '0:v:0', '-c:v', 'copy', '-an', '-movflags', '+faststart', '-progress', 'pipe:1', '-y', outFile,
+  ];
+}
+
+/** Clip, anonymized form, first half: joined segments decoded to raw yuv420p on stdout. */
+export function clipDecodeArgs(listFile: string, width: number, height: number): string[] {
+  return [
+    ...common('error'), '-f', 'concat', '-safe', '0', '-i', listFile,
+    '-map', '0:v:0', '-an', '-vf', `scale=${width}:${height},format=yuv420p`, '-fps_mode', 'passthrough',
+    '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1',
+  ];
+}
+
+/** Clip, anonymized form, second half: redacted frames on stdin -> H.264 MP4 with fast start. */
+export function clipEncodeArgs(o: { width: number; height: number; fps: number; outFile: string }): string[] {
+  return [
+    ...common('error'),
+    '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${o.width}x${o.height}`, '-framerate', String(o.fps), '-i', 'pipe:0',
+    '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p',
+    '-movflags', '+faststart', '-y', o.outFile,
+  ];
+}
+
+/** Hides user:password in URLs before a line is logged (RTSP URLs carry camera credentials). */
+export function redactCredentials(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/\s@'"]*@/gi, '$1***@');
+}

@@ -1,0 +1,145 @@
+import { FlvDemuxer } from '../ffmpeg/flv';
+import { ingestArgs, type RtspTransport } from '../ffmpeg/ffmpeg-args';
+import { checkCodec, probe, UnsupportedStreamError } from '../ffmpeg/probe';
+import type { MediaProcess, ProcessRepository } from '../ffmpeg/process.repository';
+import { Backoff } from './backoff';
+import { VideoSource, type StateSink } from './video-source';
+
+export interface RtspSourceOptions {
+  url: string;
+  transport: RtspTransport;
+  timeoutSec: number;
+  reconnectMinMs: number;
+  reconnectMaxMs: number;
+  /** A connection that delivered video this long resets the back-off. */
+  stableMs?: number;
+}
+
+/** ffmpeg's description of the input stream, e.g. "Stream #0:0: Video: h264 (Main), yuv420p, 1280x720". */
+const INPUT_VIDEO_LINE = /Stream #\d+:\d+\S*: Video: (\w+)/;
+
+/** The most useful stderr line to explain why a connection ended, without ffmpeg's object addresses. */
+export function exitReason(lines: string[], fallback: string): string {
+  const useful = lines.filter((l) => !/^\s/.test(l) && !/^(Input|Output|Stream|Duration|Metadata|frame=|Press)/.test(l));
+  const last = useful[useful.length - 1] ?? fallback;
+  return cleanLine(last);
+}
+
+export function cleanLine(line: string): string {
+  return line.replace(/\[[\w:./-]+ @ 0x[0-9a-f]+\]\s*/g, '').trim().slice(0, 300);
+}
+
+/**
+ * Pulls one RTSP camera with ffmpeg (stream copy) and keeps pulling: when the camera drops or
+ * refuses, it reports the camera offline (or error for a stream it cannot serve) and reconnects
+ * with exponential back-off; a watchdog ends connections that stop delivering frames.
+ */
+export class RtspSource extends VideoSource {
+  private proc?: MediaProcess;
+  private timer?: NodeJS.Timeout;
+  private stopping = true;
+  private needsProbe = true;
+  private readonly backoff: Backoff;
+
+  constructor(cameraId: string, states: StateSink, private readonly processes: ProcessRepository, private readonly opts: RtspSourceOptions) {
+    super(cameraId, states);
+    this.backoff = new Backoff(opts.reconnectMinMs, opts.reconnectMaxMs);
+  }
+
+  start(): void {
+    if (!this.stopping) return;
+    this.stopping = false;
+    void this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.timer);
+    await this.proc?.stop();
+  }
+
+  /** Reconnect attempts since the last stable connection (for tests and health). */
+  get failures(): number {
+    return this.backoff.attempts;
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopping) return;
+    const rtsp = { transport: this.opts.transport, timeoutSec: this.opts.timeoutSec };
+    if (this.needsProbe) {
+      try {
+        await probe(this.processes, this.opts.url, { rtsp });
+        this.needsProbe = false;
+      } catch (e) {
+        if (this.stopping) return;
+        this.setState(e instanceof UnsupportedStreamError ? 'error' : 'offline', (e as Error).message);
+        return this.retry();
+      }
+      if (this.stopping) return;
+    }
+    const proc = this.processes.ffmpeg(ingestArgs({ kind: 'rtsp', url: this.opts.url, ...rtsp }));
+    this.proc = proc;
+    const startedAt = Date.now();
+    let lastFrameAt = 0;
+    let fatal: string | undefined;
+    let stalled: string | undefined;
+    let codecSeen = false;
+    const demux = new FlvDemuxer({
+      onConfig: (record, tag) => this.emitConfig(record, tag),
+      onFrame: (frame) => {
+        if (!lastFrameAt) this.setState('online');
+        lastFrameAt = Date.now();
+        this.emitFrame(frame);
+      },
+    });
+    proc.stdout.on('data', (chunk: Buffer) => {
+      if (fatal) return;
+      try {
+        demux.push(chunk);
+      } catch (e) {
+        fatal = `unreadable video: ${(e as Error).message}`;
+        proc.kill();
+      }
+    });
+    proc.onLine((line) => {
+      const m = !codecSeen && INPUT_VIDEO_LINE.exec(line);
+      if (!m) return;
+      codecSeen = true;
+      try {
+        checkCodec(m[1]);
+      } catch (e) {
+        fatal = (e as Error).message;
+        proc.kill();
+      }
+    });
+    const watchdog = setInterval(() => {
+      const quietMs = Date.now() - (lastFrameAt || startedAt);
+      if (quietMs > this.opts.timeoutSec * 1000 + 2000) {
+        stalled = `no video for ${Math.round(quietMs / 1000)} s`;
+        proc.kill();
+      }
+    }, 1000);
+    const exit = await proc.exited;
+    clearInterval(watchdog);
+    this.proc = undefined;
+    if (this.stopping) return;
+    const reason = fatal ?? stalled ?? exitReason(proc.lastLines(), `ffmpeg exited with ${exit.code ?? exit.signal}`);
+    this.emitEnd(reason);
+    if (fatal) {
+      // The camera may be reconfigured; probe again before the next attempt.
+      this.needsProbe = true;
+      this.setState('error', fatal);
+    } else {
+      this.setState('offline', lastFrameAt ? `connection lost: ${reason}` : reason);
+    }
+    if (lastFrameAt && lastFrameAt - startedAt >= (this.opts.stableMs ?? 5000)) this.backoff.reset();
+    this.retry();
+  }
+
+  private retry(): void {
+    if (this.stopping) return;
+    const wait = this.backoff.next();
+    this.log.debug(`reconnecting in ${wait} ms`);
+    this.timer = setTimeout(() => void this.connect(), wait);
+  }
+}

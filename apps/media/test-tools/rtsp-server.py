@@ -1,0 +1,86 @@
+#!/usr/bin/python3
+"""A camera simulator for tests and the benchmark: GStreamer's RTSP server on loopback.
+
+Run with /usr/bin/python3 (needs python3-gi and gir1.2-gst-rtsp-server-1.0).
+
+  rtsp-server.py --port 8554 --path /cam --file video.mp4   # an H.264 MP4, looped
+  rtsp-server.py --port 8554 --path /cam --stdin            # H.264 Annex B elementary stream on stdin (live)
+  rtsp-server.py --port 8554 --path /cam --testsrc 1280x720 # test pattern, encoded live
+  add --codec h265 to --testsrc to serve a codec the media node refuses.
+
+Prints "READY rtsp://127.0.0.1:PORT/PATH" on stdout once it listens.
+"""
+import argparse
+import sys
+
+import gi
+
+gi.require_version("Gst", "1.0")
+gi.require_version("GstRtspServer", "1.0")
+from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8554)
+    p.add_argument("--path", default="/cam")
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--file")
+    g.add_argument("--stdin", action="store_true")
+    g.add_argument("--testsrc")
+    p.add_argument("--codec", default="h264", choices=["h264", "h265"])
+    p.add_argument("--fps", type=int, default=25)
+    a = p.parse_args()
+
+    Gst.init(None)
+    if a.file:
+        # Loop the file: a bin that restarts on end of stream would be more code; multifilesrc
+        # with qtdemux cannot seek, so the MP4 is demuxed once and the segment is looped by seeking.
+        launch = f'( filesrc location="{a.file}" ! qtdemux ! h264parse config-interval=-1 ! rtph264pay name=pay0 pt=96 config-interval=-1 )'
+    elif a.stdin:
+        launch = "( fdsrc fd=0 do-timestamp=true ! h264parse config-interval=-1 ! rtph264pay name=pay0 pt=96 config-interval=-1 )"
+    else:
+        w, h = a.testsrc.split("x")
+        enc = (
+            "x264enc tune=zerolatency speed-preset=ultrafast key-int-max=25 ! video/x-h264,profile=constrained-baseline ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=-1"
+            if a.codec == "h264"
+            else "x265enc tune=zerolatency speed-preset=ultrafast key-int-max=25 ! h265parse ! rtph265pay name=pay0 pt=96 config-interval=-1"
+        )
+        launch = f"( videotestsrc is-live=true pattern=ball ! video/x-raw,width={w},height={h},framerate={a.fps}/1 ! {enc} )"
+
+    server = GstRtspServer.RTSPServer()
+    server.set_address(a.host)
+    server.set_service(str(a.port))
+    factory = GstRtspServer.RTSPMediaFactory()
+    factory.set_launch(launch)
+    # One pipeline shared by every client: what a real camera does.
+    factory.set_shared(True)
+    if a.file:
+        factory.connect("media-configure", on_configure_loop)
+    server.get_mount_points().add_factory(a.path, factory)
+    if server.attach(None) == 0:
+        print("ERROR cannot listen", flush=True)
+        sys.exit(1)
+    print(f"READY rtsp://{a.host}:{server.get_bound_port()}{a.path}", flush=True)
+    GLib.MainLoop().run()
+
+
+def on_configure_loop(factory, media):
+    """Seek back to the start at end of stream, so a file plays like an endless camera."""
+    element = media.get_element()
+    pipeline = element.get_parent() or element
+
+    def on_message(bus, msg):
+        if msg.type == Gst.MessageType.EOS or (msg.type == Gst.MessageType.SEGMENT_DONE):
+            pipeline.seek_simple(Gst.Format.TIME, Gst.SeekFlags.FLUSH | Gst.SeekFlags.KEY_UNIT, 0)
+        return True
+
+    bus = pipeline.get_bus()
+    if bus is not None:
+        bus.add_signal_watch()
+        bus.connect("message", on_message)
+
+
+if __name__ == "__main__":
+    main()
