@@ -24,7 +24,7 @@ export class AppModule implements NestModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: cfg.logLevel,
-            genReqId: requestId,
+            genReqId: (req, res) => (req as { id?: string }).id ?? requestId(req, res),
             base: { app: 'gateway' },
             // Tokens and cookies never reach the logs.
             redact: ['req.headers.authorization', 'req.headers.cookie'],

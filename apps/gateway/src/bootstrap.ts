@@ -9,12 +9,21 @@ import { ServiceName, serverTransport } from '@borderlens/contracts';
 import { AppModule } from './app.module';
 import { ErrorFilter } from './common/error.filter';
 import { validationPipe } from './common/validation';
+import { requestId } from './common/request-id';
+import { bodyErrors } from './common/error.filter';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Builds the gateway (HTTP API + transport listener) without listening; tests and main() share it. */
 export async function createGateway(cfg: BorderlensConfig): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(cfg), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
+  // The request id comes first so that even a request whose body cannot be parsed gets one.
+  app.use((req: IncomingMessage & { id?: string }, res: ServerResponse, next: () => void) => {
+    req.id = requestId(req, res);
+    next();
+  });
   app.useBodyParser('json', { limit: cfg.gateway.bodyLimit });
+  app.use(bodyErrors);
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.useGlobalPipes(validationPipe());

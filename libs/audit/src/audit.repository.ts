@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AuditEntryEntity } from '@borderlens/database';
 
 /** A fixed key for pg_advisory_xact_lock: appends to the chain are serialized across processes. */
@@ -30,9 +31,10 @@ export class AuditRepository {
   async append(build: (last: { seq: string; hash: string } | null) => AuditEntryEntity, manager?: EntityManager): Promise<AuditEntryEntity> {
     const run = async (m: EntityManager) => {
       await m.query('SELECT pg_advisory_xact_lock($1)', [CHAIN_LOCK]);
-      const rows: { seq: string; hash: string }[] = await m.query('SELECT seq::text AS seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1');
+      const rows: { seq: string; hash: string }[] = await m.query('SELECT a.seq::text AS seq, a.hash FROM audit_entries a ORDER BY a.seq DESC LIMIT 1');
       const entry = build(rows[0] ?? null);
-      await m.getRepository(AuditEntryEntity).save(entry, { reload: false });
+      // A plain INSERT: an entry is never updated (the database refuses it anyway).
+      await m.createQueryBuilder().insert().into(AuditEntryEntity).values(entry as QueryDeepPartialEntity<AuditEntryEntity>).updateEntity(false).execute();
       return entry;
     };
     if (manager) {

@@ -1,7 +1,29 @@
 import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * Runs in a worker thread: PGlite with its files in `dir`, served on a loopback port. A thread of
+ * its own keeps the WASM database off the event loop of the app, and loads PGlite with Node's own
+ * module loader (PGlite imports Node built-ins dynamically, which test runners' sandboxes refuse).
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { PGlite } = require(workerData.pglite);
+const { PGLiteSocketServer } = require(workerData.socket);
+(async () => {
+  const db = await PGlite.create(workerData.dir);
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: workerData.port, maxConnections: 100 });
+  await server.start();
+  parentPort.postMessage({ port: server.server.address().port });
+  parentPort.on('message', async (m) => {
+    if (m !== 'stop') return;
+    await server.stop();
+    await db.close();
+    parentPort.postMessage({ stopped: true });
+  });
+})().catch((e) => parentPort.postMessage({ error: String(e && e.stack || e) }));
+`;
 
 /**
  * The embedded database of a single-machine install: PGlite (Postgres compiled to WASM) with its
@@ -10,8 +32,7 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
  */
 export class EmbeddedPostgres {
   private constructor(
-    private readonly db: PGlite,
-    private readonly server: PGLiteSocketServer,
+    private readonly worker: Worker,
     private readonly lockFile: string,
     readonly url: string,
   ) {}
@@ -21,26 +42,38 @@ export class EmbeddedPostgres {
     mkdirSync(dir, { recursive: true });
     const lockFile = join(dataDir, 'db.lock');
     takeLock(lockFile);
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { dir, port, pglite: require.resolve('@electric-sql/pglite'), socket: require.resolve('@electric-sql/pglite-socket') },
+    });
     try {
-      const db = await PGlite.create(dir);
-      const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port });
-      await server.start();
-      const address = (server as unknown as { server: { address(): { port: number } } }).server.address();
-      return new EmbeddedPostgres(db, server, lockFile, `postgres://postgres@127.0.0.1:${address.port}/postgres`);
+      const started = await new Promise<number>((resolve, reject) => {
+        worker.once('message', (m: { port?: number; error?: string }) => (m.port ? resolve(m.port) : reject(new Error(`embedded database failed: ${m.error}`))));
+        worker.once('error', reject);
+        worker.once('exit', (code) => reject(new Error(`embedded database exited with code ${code}`)));
+      });
+      return new EmbeddedPostgres(worker, lockFile, `postgres://postgres@127.0.0.1:${started}/postgres`);
     } catch (e) {
-      unlinkSync(lockFile);
+      await worker.terminate();
+      releaseLock(lockFile);
       throw e;
     }
   }
 
+  /** Closes PGlite cleanly (its files are flushed), then ends the thread. */
   async stop(): Promise<void> {
-    await this.server.stop();
-    await this.db.close();
-    try {
-      unlinkSync(this.lockFile);
-    } catch {
-      // already gone
-    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 10_000);
+      this.worker.on('message', (m: { stopped?: boolean }) => {
+        if (m.stopped) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      this.worker.postMessage('stop');
+    });
+    await this.worker.terminate();
+    releaseLock(this.lockFile);
   }
 }
 
@@ -53,11 +86,19 @@ function takeLock(file: string): void {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     const pid = Number(readFileSync(file, 'utf8'));
-    if (pid && pid !== process.pid && isAlive(pid)) {
-      throw new Error(`the embedded database ${file} is in use by process ${pid}; stop it or set DATABASE_URL`);
+    if (pid && isAlive(pid)) {
+      throw new Error(`the embedded database in ${file.replace(/db\.lock$/, 'db')} is in use by process ${pid}; stop it, or set DATABASE_URL`);
     }
     unlinkSync(file);
     takeLock(file);
+  }
+}
+
+function releaseLock(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // already gone
   }
 }
 

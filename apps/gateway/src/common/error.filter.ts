@@ -1,5 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import { RpcException } from '@nestjs/microservices';
+import type { NextFunction, Request, Response } from 'express';
+import { throwError, type Observable } from 'rxjs';
 import { AppError } from './app-error';
 
 const CODES: Record<number, string> = {
@@ -20,8 +22,8 @@ const CODES: Record<number, string> = {
 export class ErrorFilter implements ExceptionFilter {
   private readonly log = new Logger('HTTP');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
-    if (host.getType() !== 'http') throw exception;
+  catch(exception: unknown, host: ArgumentsHost): void | Observable<never> {
+    if (host.getType() === 'rpc') return throwError(() => rpcError(exception, this.log));
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<Request & { id?: string }>();
     const res = ctx.getResponse<Response>();
@@ -40,11 +42,6 @@ export class ErrorFilter implements ExceptionFilter {
       const body = exception.getResponse();
       message = typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? exception.message);
       if (Array.isArray((body as { message?: unknown }).message)) message = 'request invalid';
-      // body-parser errors (too large, bad JSON) arrive with a type.
-    } else if (isBodyParserError(exception)) {
-      status = exception.status;
-      code = exception.type === 'entity.too.large' ? 'payload_too_large' : 'invalid_json';
-      message = exception.type === 'entity.too.large' ? 'request body too large' : 'request body is not valid JSON';
     } else {
       this.log.error({ err: exception, requestId: req.id }, 'unhandled error');
     }
@@ -52,6 +49,26 @@ export class ErrorFilter implements ExceptionFilter {
   }
 }
 
-function isBodyParserError(e: unknown): e is { status: number; type: string } {
-  return typeof e === 'object' && e !== null && typeof (e as { type?: unknown }).type === 'string' && typeof (e as { status?: unknown }).status === 'number' && (e as { status: number }).status < 500;
+/** Transport errors carry the same stable code and message as HTTP ones. */
+function rpcError(e: unknown, log: Logger): { code: string; message: string } {
+  if (e instanceof RpcException) {
+    const err = e.getError();
+    return typeof err === 'string' ? { code: 'bad_request', message: err } : (err as { code: string; message: string });
+  }
+  if (e instanceof AppError) return { code: e.code, message: e.message };
+  log.error({ err: e }, 'unhandled transport error');
+  return { code: 'internal_error', message: 'internal error' };
+}
+
+/** Express error middleware for the JSON body parser (bad JSON, too large, wrong charset). */
+export function bodyErrors(err: { type?: string; status?: number } | undefined, req: Request & { id?: string }, res: Response, next: NextFunction): void {
+  if (!err?.type || !err.status || err.status >= 500) return next(err);
+  const tooLarge = err.type === 'entity.too.large';
+  res.status(err.status).json({
+    error: {
+      code: tooLarge ? 'payload_too_large' : err.type === 'entity.parse.failed' ? 'invalid_json' : 'bad_request',
+      message: tooLarge ? 'request body too large' : err.type === 'entity.parse.failed' ? 'request body is not valid JSON' : 'request body could not be read',
+      requestId: req.id,
+    },
+  });
 }
