@@ -43,3 +43,13 @@ export interface GrantChange {
   action: 'end' | 'downgrade';
   reason: string;
 }
+
+/** Media -> gateway: one camera's ingest settings (Patterns.gateway.cameraIngest). */
+export interface CameraIngestRequest {
+  cameraId: string;
+}
+
+/** Reply to Patterns.gateway.resolvePushKey (the call fails when the key is unknown or revoked). */
+export interface PushKeyReply {
+  cameraId: string;
+}

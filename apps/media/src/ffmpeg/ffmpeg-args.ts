@@ -96,7 +96,7 @@ export interface EncodeOptions {
   keyframeInterval: number;
 }
 
-/** x264 for the browser: constrained baseline, no B-frames, no lookahead; raw yuv420p on stdin -> FLV on stdout. */
+/** x264 for the browser: constrained baseline, no B-frames, no lookahead. */
 export function x264Args(o: EncodeOptions): string[] {
   return [
     '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'baseline',
@@ -106,12 +106,14 @@ export function x264Args(o: EncodeOptions): string[] {
   ];
 }
 
+/** Live encode: raw yuv420p on stdin -> H.264 in FLV on stdout. */
 export function encodeArgs(o: EncodeOptions): string[] {
   return [
     ...common('error'),
+    // Wall-clock timestamps: frames are stamped as they arrive, so RTP time follows real time.
     '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${o.width}x${o.height}`, '-framerate', String(o.fps),
-    '-i', 'pipe:0',
-    ...x264Args(o),
+    '-use_wallclock_as_timestamps', '1', '-i', 'pipe:0',
+    ...x264Args(o), '-fps_mode', 'passthrough',
     '-f', 'flv', '-flvflags', 'no_duration_filesize', '-flush_packets', '1', 'pipe:1',
   ];
 }

@@ -1,0 +1,143 @@
+import type { DetectReply, FrameMessage } from '@borderlens/contracts';
+import { i420Size } from '@borderlens/redaction';
+import { DetectorPort } from '../transport/ports';
+import type { DecodedFrame } from './decoded-frame';
+import { FailClosedGate, type GateOutput } from './fail-closed-gate';
+
+const W = 320;
+const H = 240;
+/** The "face": a checkerboard at x 100..160, y 80..140 that redaction must destroy. */
+const FACE: [number, number, number, number] = [100, 80, 160, 140];
+
+function frame(seq: number, at = 1000 + seq * 40): DecodedFrame {
+  const data = Buffer.alloc(i420Size(W, H), 128);
+  for (let y = FACE[1]; y < FACE[3]; y++) for (let x = FACE[0]; x < FACE[2]; x++) data[y * W + x] = (x + y) % 2 ? 250 : 5;
+  return { data, width: W, height: H, seq, pts: seq * 40, at };
+}
+
+/** True when the checkerboard survived anywhere: a 4x4 block alternating between extremes both ways. */
+function faceVisible(f: DecodedFrame): boolean {
+  const px = (x: number, y: number) => f.data[y * W + x];
+  for (let y = FACE[1]; y < FACE[3] - 4; y++) {
+    for (let x = FACE[0]; x < FACE[2] - 4; x++) {
+      let ok = true;
+      for (let dy = 0; dy < 4 && ok; dy++) {
+        for (let dx = 0; dx < 4 && ok; dx++) {
+          ok = Math.abs(px(x + dx, y + dy) - px(x + dx + 1, y + dy)) > 200 && Math.abs(px(x + dx, y + dy) - px(x + dx, y + dy + 1)) > 200;
+        }
+      }
+      if (ok) return true;
+    }
+  }
+  return false;
+}
+
+class ManualDetector extends DetectorPort {
+  calls: { frame: FrameMessage; timeoutMs: number; resolve: (r: DetectReply) => void; reject: (e: Error) => void }[] = [];
+  detect(frame: FrameMessage, timeoutMs: number): Promise<DetectReply> {
+    return new Promise((resolve, reject) => this.calls.push({ frame, timeoutMs, resolve, reject }));
+  }
+  /** Answers the oldest open call with the face, in the detection copy's pixels. */
+  answerFace(): void {
+    const c = this.calls.shift()!;
+    const s = c.frame.width / W;
+    c.resolve({ faces: [{ box: [FACE[0] * s, FACE[1] * s, FACE[2] * s, FACE[3] * s], score: 0.9 }], plates: [], ms: 5 });
+  }
+  fail(message = 'connect ECONNREFUSED 127.0.0.1:4012'): void {
+    this.calls.shift()!.reject(new Error(message));
+  }
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+function setup(detectEvery = 3, budgetMs = 250) {
+  const detector = new ManualDetector();
+  const out: GateOutput[] = [];
+  const gate = new FailClosedGate(detector, { budgetMs, detectWidth: 160, detectEvery, redact: { method: 'pixelate', padding: 0.1 } }, (o) => out.push(o));
+  return { detector, out, gate };
+}
+
+describe('FailClosedGate', () => {
+  it('holds frames until the detection covering them arrives, then redacts them; boxes are tracked in between', async () => {
+    const { detector, out, gate } = setup(3);
+    expect(faceVisible(frame(0))).toBe(true);
+    for (let i = 0; i < 3; i++) gate.push(frame(i));
+    expect(out).toHaveLength(0);
+    expect(detector.calls).toHaveLength(1);
+    // the detector gets a downscaled i420 copy, with the budget as its timeout
+    expect(detector.calls[0].frame).toMatchObject({ width: 160, height: 120, format: 'i420' });
+    expect(Buffer.from(detector.calls[0].frame.data, 'base64').length).toBe(i420Size(160, 120));
+    expect(detector.calls[0].timeoutMs).toBe(250);
+    detector.answerFace();
+    await tick();
+    expect(out.map((o) => [o.frame.seq, o.verdict])).toEqual([[0, 'redacted'], [1, 'redacted'], [2, 'redacted']]);
+    gate.push(frame(3));
+    expect(detector.calls).toHaveLength(1);
+    detector.answerFace();
+    await tick();
+    expect(out.every((o) => !faceVisible(o.frame))).toBe(true);
+    // outside the face the picture is untouched
+    expect(out[0].frame.data[10 * W + 10]).toBe(128);
+    expect(gate.status).toBe('ok');
+  });
+
+  it('masks every frame, with a notice, while the anonymizer fails, and resumes redaction when it is back', async () => {
+    const { detector, out, gate } = setup(2);
+    gate.push(frame(0));
+    detector.fail();
+    await tick();
+    expect(gate.status).toBe('degraded');
+    for (let i = 1; i < 6; i++) gate.push(frame(i));
+    // degraded: frames no longer wait for detection; they leave masked at once
+    expect(out.map((o) => [o.frame.seq, o.verdict, o.reason])).toEqual([0, 1, 2, 3, 4, 5].map((s) => [s, 'masked', 'anonymizer-down']));
+    const masked = out[3].frame;
+    expect(masked.data[5 * W + 5]).toBe(48);
+    // the notice is drawn: bright pixels in the middle band
+    expect(masked.data.subarray((H / 2) * W, (H / 2 + 1) * W).some((v) => v > 200)).toBe(true);
+    // the probe detection that was started meanwhile succeeds: redaction resumes without a new pipeline
+    expect(detector.calls.length).toBe(1);
+    const probeSeq = detector.calls.length;
+    detector.answerFace();
+    await tick();
+    expect(gate.status).toBe('ok');
+    gate.push(frame(6));
+    gate.push(frame(7));
+    if (detector.calls.length) detector.answerFace();
+    await tick();
+    expect(out.slice(6).map((o) => [o.frame.seq, o.verdict, o.reason])).toEqual([[6, 'redacted', undefined], [7, 'redacted', undefined]]);
+    expect(out.every((o) => !faceVisible(o.frame))).toBe(true);
+    expect(probeSeq).toBe(1);
+  });
+
+  it('masks frames whose latest detection is older than the budget', async () => {
+    const { detector, out, gate } = setup(5, 250);
+    gate.push(frame(0, 1000));
+    detector.answerFace();
+    await tick();
+    gate.push(frame(1, 1100));
+    gate.push(frame(2, 1400));
+    await tick();
+    expect(out.map((o) => [o.frame.seq, o.verdict, o.reason])).toEqual([[0, 'redacted', undefined], [1, 'redacted', undefined], [2, 'masked', 'stale']]);
+  });
+
+  it('never lets a clear frame out, whatever the detector does', async () => {
+    const { detector, out, gate } = setup(2, 250);
+    const actions = ['face', 'fail', 'face', 'empty', 'fail', 'fail', 'face'];
+    let seq = 0;
+    for (const a of actions) {
+      gate.push(frame(seq++));
+      gate.push(frame(seq++));
+      while (detector.calls.length) {
+        if (a === 'face') detector.answerFace();
+        else if (a === 'fail') detector.fail('timeout');
+        else detector.calls.shift()!.resolve({ faces: [], plates: [], ms: 1 });
+      }
+      await tick();
+    }
+    // 'empty' (the detector found nothing) is a valid answer: those frames may show the pattern,
+    // which is what the detector is for; every other frame must hide it.
+    const emptyFrames = new Set([6, 7]);
+    expect(out.map((o) => o.frame.seq)).toEqual([...Array(seq).keys()]);
+    for (const o of out) if (!emptyFrames.has(o.frame.seq)) expect([o.frame.seq, faceVisible(o.frame)]).toEqual([o.frame.seq, false]);
+  });
+});

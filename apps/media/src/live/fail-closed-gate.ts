@@ -1,0 +1,138 @@
+import { Logger } from '@nestjs/common';
+import { BoxTracker, maskI420, redactI420, scaleBoxes, type Box, type RedactOptions } from '@borderlens/redaction';
+import type { DetectorPort } from '../transport/ports';
+import { drawTextI420, textSize } from './bitmap-font';
+import { detectionSize, downscaleI420, type DecodedFrame } from './decoded-frame';
+
+export interface GateOptions {
+  /** A frame whose latest detection is older than this (or missing) is masked whole. */
+  budgetMs: number;
+  /** Width of the copy sent to the detector. */
+  detectWidth: number;
+  /** Detect on every Nth frame; boxes are tracked in between. */
+  detectEvery: number;
+  redact: RedactOptions;
+}
+
+export type MaskReason = 'no-detection' | 'stale' | 'anonymizer-down';
+
+export interface GateOutput {
+  frame: DecodedFrame;
+  verdict: 'redacted' | 'masked';
+  reason?: MaskReason;
+  boxes: number;
+}
+
+export const MASK_NOTICE = 'ANONYMIZATION UNAVAILABLE - VIDEO HIDDEN';
+
+/**
+ * The fail-closed heart of anonymized live video. Every decoded frame leaves here either redacted
+ * with detections no older than the budget, or masked whole; never as it came in.
+ *
+ * Detection runs on a downscaled copy of every Nth frame, one request at a time; boxes are tracked
+ * for the frames in between. Frames leave in order; while a detection is running, the frames from
+ * the one it looks at onwards wait for it (at most the budget, the request's timeout), so a face
+ * seen on frame N is covered on frame N and after. When detection fails or times out, frames stop
+ * waiting and go out masked with a notice until a detection succeeds again.
+ */
+export class FailClosedGate {
+  private readonly log = new Logger(FailClosedGate.name);
+  private readonly queue: DecodedFrame[] = [];
+  private readonly tracker: BoxTracker;
+  private inFlight?: number;
+  private lastResult?: { seq: number; at: number };
+  private healthy = true;
+  private closed = false;
+  lastError?: string;
+  readonly stats = { frames: 0, redacted: 0, masked: 0, detections: 0, failures: 0, lastDetectMs: 0, boxes: 0 };
+
+  constructor(private readonly detector: DetectorPort, private readonly opts: GateOptions, private readonly out: (o: GateOutput) => void) {
+    // Staleness is judged by time (the budget) below, not by frame count.
+    this.tracker = new BoxTracker({ detectEvery: opts.detectEvery, maxStaleFrames: Number.MAX_SAFE_INTEGER });
+  }
+
+  /** 'ok' while detections succeed; 'degraded' while frames are masked because detection fails. */
+  get status(): 'ok' | 'degraded' {
+    return this.healthy ? 'ok' : 'degraded';
+  }
+
+  push(frame: DecodedFrame): void {
+    if (this.closed) return;
+    this.stats.frames++;
+    this.queue.push(frame);
+    if (this.inFlight === undefined && this.tracker.shouldDetect(frame.seq)) this.detect(frame);
+    this.drain();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.queue.length = 0;
+  }
+
+  private detect(frame: DecodedFrame): void {
+    const seq = frame.seq;
+    this.inFlight = seq;
+    this.tracker.detecting(seq);
+    const small = detectionSize(frame.width, frame.height, this.opts.detectWidth);
+    const data = small.width === frame.width && small.height === frame.height
+      ? frame.data
+      : downscaleI420(frame.data, frame.width, frame.height, small.width, small.height);
+    const started = Date.now();
+    this.detector.detect({ width: small.width, height: small.height, format: 'i420', data: data.toString('base64') }, this.opts.budgetMs).then(
+      (reply) => {
+        const boxes: Box[] = [...(reply.faces ?? []), ...(reply.plates ?? [])].map((d) => d.box);
+        this.tracker.update(seq, scaleBoxes(boxes, small.width, small.height, frame.width, frame.height));
+        this.lastResult = { seq, at: frame.at };
+        this.stats.detections++;
+        this.stats.lastDetectMs = Date.now() - started;
+        if (!this.healthy) this.log.log('detection is back: anonymized video resumes');
+        this.healthy = true;
+        this.lastError = undefined;
+      },
+      (e: Error) => {
+        this.stats.failures++;
+        if (this.healthy) this.log.error(`detection failed, masking video until it is back: ${e.message}`);
+        this.healthy = false;
+        this.lastError = e.message;
+      },
+    ).finally(() => {
+      if (this.inFlight === seq) this.inFlight = undefined;
+      this.drain();
+    });
+  }
+
+  private drain(): void {
+    while (this.queue.length && !this.closed) {
+      const head = this.queue[0];
+      // Hold frames the running detection covers, unless detection is failing (then nothing waits).
+      if (this.healthy && this.inFlight !== undefined && this.inFlight <= head.seq) return;
+      this.queue.shift();
+      this.release(head);
+    }
+  }
+
+  private release(frame: DecodedFrame): void {
+    let reason: MaskReason | undefined;
+    let boxes: Box[] | null = null;
+    if (!this.healthy) reason = 'anonymizer-down';
+    else if (!this.lastResult) reason = 'no-detection';
+    else if (Math.abs(frame.at - this.lastResult.at) > this.opts.budgetMs) reason = 'stale';
+    else {
+      boxes = this.tracker.boxesFor(frame.seq);
+      if (!boxes) reason = 'no-detection';
+    }
+    if (reason || !boxes) {
+      maskI420(frame.data, frame.width, frame.height);
+      const scale = Math.max(1, Math.floor(frame.width / 480));
+      const size = textSize(MASK_NOTICE, { scale });
+      drawTextI420(frame.data, frame.width, frame.height, (frame.width - size.width) / 2, (frame.height - size.height) / 2, MASK_NOTICE, { scale });
+      this.stats.masked++;
+      this.out({ frame, verdict: 'masked', reason: reason ?? 'no-detection', boxes: 0 });
+      return;
+    }
+    redactI420(frame.data, frame.width, frame.height, boxes, this.opts.redact);
+    this.stats.redacted++;
+    this.stats.boxes = boxes.length;
+    this.out({ frame, verdict: 'redacted', boxes: boxes.length });
+  }
+}

@@ -1,0 +1,104 @@
+import { Logger } from '@nestjs/common';
+import { i420Size } from '@borderlens/redaction';
+import { FLV_HEADER, type VideoFrame } from '../ffmpeg/flv';
+import { decodeArgs } from '../ffmpeg/ffmpeg-args';
+import type { MediaProcess, ProcessRepository } from '../ffmpeg/process.repository';
+import type { StreamConfig } from '../ingest/video-source';
+import type { DecodedFrame } from './decoded-frame';
+
+/**
+ * A camera's H.264 decoded to yuv420p by ffmpeg: FLV tags in on stdin, fixed-size raw frames out on
+ * stdout. A new stream configuration (camera reconnected) restarts the decoder at the new size.
+ */
+export class FrameDecoder {
+  private readonly log: Logger;
+  private proc?: MediaProcess;
+  private config?: StreamConfig;
+  private waitingForKey = true;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  /** Arrival info of frames sent in, in presentation order, matched to frames coming out. */
+  private inFlight: { pts: number; at: number }[] = [];
+  private seq = 0;
+  private stopped = false;
+  framesIn = 0;
+  framesOut = 0;
+
+  constructor(name: string, private readonly processes: ProcessRepository, private readonly onFrame: (f: DecodedFrame) => void) {
+    this.log = new Logger(`FrameDecoder:${name}`);
+  }
+
+  onConfig(config: StreamConfig): void {
+    if (this.stopped) return;
+    this.config = config;
+    this.restart();
+  }
+
+  push(frame: VideoFrame): void {
+    const proc = this.proc;
+    if (!proc || this.stopped) return;
+    if (this.waitingForKey) {
+      if (!frame.keyframe) return;
+      this.waitingForKey = false;
+    }
+    // Presentation order: with B-frames the decoder outputs frames sorted by pts.
+    const entry = { pts: frame.pts, at: Date.now() };
+    let i = this.inFlight.length;
+    while (i > 0 && this.inFlight[i - 1].pts > entry.pts) i--;
+    this.inFlight.splice(i, 0, entry);
+    if (this.inFlight.length > 100) this.inFlight.shift();
+    this.framesIn++;
+    proc.write(frame.raw);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.proc?.stop(500);
+  }
+
+  private restart(): void {
+    const old = this.proc;
+    if (old) void old.stop(500);
+    const { width, height } = this.config!;
+    const size = i420Size(width, height);
+    const proc = this.processes.ffmpeg(decodeArgs({ width, height }));
+    this.proc = proc;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.inFlight = [];
+    this.waitingForKey = true;
+    proc.stdout.on('data', (chunk: Buffer) => {
+      if (this.proc !== proc) return;
+      this.pending.push(chunk);
+      this.pendingBytes += chunk.length;
+      while (this.pendingBytes >= size) this.emit(size, width, height);
+    });
+    void proc.exited.then((exit) => {
+      if (this.proc === proc && !this.stopped) {
+        this.log.warn(`decoder exited (${exit.code ?? exit.signal}): ${proc.lastLines(2).join(' | ')}`);
+        this.proc = undefined;
+        // Restart at the next keyframe rather than leave viewers without pictures.
+        if (this.config) setTimeout(() => !this.stopped && !this.proc && this.restart(), 200);
+      }
+    });
+    proc.write(FLV_HEADER);
+    proc.write(this.config!.tag);
+  }
+
+  private emit(size: number, width: number, height: number): void {
+    const data = Buffer.allocUnsafe(size);
+    let off = 0;
+    while (off < size) {
+      const head = this.pending[0];
+      const take = Math.min(head.length, size - off);
+      head.copy(data, off, 0, take);
+      off += take;
+      if (take === head.length) this.pending.shift();
+      else this.pending[0] = head.subarray(take);
+    }
+    this.pendingBytes -= size;
+    const info = this.inFlight.shift() ?? { pts: 0, at: Date.now() };
+    this.framesOut++;
+    this.onFrame({ data, width, height, seq: this.seq++, pts: info.pts, at: info.at });
+  }
+}

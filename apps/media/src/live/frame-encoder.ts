@@ -1,0 +1,97 @@
+import { Logger } from '@nestjs/common';
+import { FlvDemuxer, type VideoFrame } from '../ffmpeg/flv';
+import { encodeArgs, type EncodeOptions } from '../ffmpeg/ffmpeg-args';
+import type { MediaProcess, ProcessRepository } from '../ffmpeg/process.repository';
+import { streamConfig, type StreamConfig } from '../ingest/video-source';
+import type { DecodedFrame } from './decoded-frame';
+
+export interface EncodedSink {
+  onConfig(config: StreamConfig): void;
+  onFrame(frame: VideoFrame): void;
+}
+
+/**
+ * yuv420p frames -> x264 -> H.264 access units for viewers. Frames are stamped with the wall clock
+ * as they enter, so RTP time follows real time even when the camera's rate wobbles. When x264
+ * falls behind, frames are dropped here instead of queueing latency.
+ */
+export class FrameEncoder {
+  private readonly log: Logger;
+  private proc?: MediaProcess;
+  private size?: { width: number; height: number };
+  private config?: StreamConfig;
+  private readonly sinks = new Set<EncodedSink>();
+  private stopped = false;
+  framesIn = 0;
+  framesOut = 0;
+  dropped = 0;
+  /** Encode latency of the last frames (ms from entering to leaving x264). */
+  private entered: number[] = [];
+  lastLatencyMs = 0;
+
+  constructor(name: string, private readonly processes: ProcessRepository, private readonly opts: Omit<EncodeOptions, 'width' | 'height'>) {
+    this.log = new Logger(`FrameEncoder:${name}`);
+  }
+
+  addSink(sink: EncodedSink): void {
+    this.sinks.add(sink);
+    if (this.config) sink.onConfig(this.config);
+  }
+
+  removeSink(sink: EncodedSink): void {
+    this.sinks.delete(sink);
+  }
+
+  get sinkCount(): number {
+    return this.sinks.size;
+  }
+
+  push(frame: DecodedFrame): void {
+    if (this.stopped) return;
+    if (!this.proc || this.size?.width !== frame.width || this.size?.height !== frame.height) this.start(frame.width, frame.height);
+    const proc = this.proc!;
+    // More than ~3 frames waiting in the pipe: x264 is behind; drop rather than add delay.
+    if (proc.stdin.writableLength > frame.data.length * 3) {
+      this.dropped++;
+      return;
+    }
+    this.framesIn++;
+    this.entered.push(Date.now());
+    if (this.entered.length > 30) this.entered.shift();
+    proc.write(frame.data);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.proc?.stop(500);
+  }
+
+  private start(width: number, height: number): void {
+    if (this.proc) void this.proc.stop(500);
+    this.size = { width, height };
+    this.entered = [];
+    const proc = this.processes.ffmpeg(encodeArgs({ width, height, ...this.opts }));
+    this.proc = proc;
+    const demux = new FlvDemuxer({
+      onConfig: (record, tag) => {
+        this.config = streamConfig(record, tag);
+        for (const s of this.sinks) s.onConfig(this.config);
+      },
+      onFrame: (f) => {
+        this.framesOut++;
+        const t = this.entered.shift();
+        if (t) this.lastLatencyMs = Date.now() - t;
+        for (const s of this.sinks) s.onFrame(f);
+      },
+    });
+    proc.stdout.on('data', (chunk: Buffer) => {
+      if (this.proc === proc) demux.push(chunk);
+    });
+    void proc.exited.then((exit) => {
+      if (this.proc === proc && !this.stopped) {
+        this.log.warn(`encoder exited (${exit.code ?? exit.signal}): ${proc.lastLines(2).join(' | ')}`);
+        this.proc = undefined;
+      }
+    });
+  }
+}

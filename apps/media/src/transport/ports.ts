@@ -1,0 +1,19 @@
+import type { CameraIngestInfo, CameraStateReport, DetectReply, FrameMessage, RecordingSegmentReport } from '@borderlens/contracts';
+
+/**
+ * What the media node asks of the gateway. An abstract class so it doubles as the injection token;
+ * GatewayClient implements it over the transport, tests use an in-memory fake or a fake gateway.
+ */
+export abstract class GatewayPort {
+  abstract cameraIngest(cameraId: string): Promise<CameraIngestInfo>;
+  abstract camerasToRecord(): Promise<CameraIngestInfo[]>;
+  abstract cameraState(report: CameraStateReport): Promise<void>;
+  /** The camera id a push key belongs to; rejects when the key is unknown or revoked. */
+  abstract resolvePushKey(key: string): Promise<string>;
+  abstract recordingSegment(report: RecordingSegmentReport): Promise<void>;
+}
+
+/** Face and plate detection on a frame (the anonymizer service). */
+export abstract class DetectorPort {
+  abstract detect(frame: FrameMessage, timeoutMs: number): Promise<DetectReply>;
+}

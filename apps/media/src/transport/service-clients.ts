@@ -1,0 +1,70 @@
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { CONFIG, type BorderlensConfig } from '@borderlens/config';
+import {
+  Patterns,
+  ServiceClient,
+  type CameraIngestInfo,
+  type CameraIngestRequest,
+  type PushKeyReply,
+  type CameraStateReport,
+  type DetectReply,
+  type FrameMessage,
+  type PushKeyLookup,
+  type RecordingSegmentReport,
+} from '@borderlens/contracts';
+import { DetectorPort, GatewayPort } from './ports';
+
+/** The gateway over the transport (TCP or NATS), authenticated as the media service. */
+@Injectable()
+export class GatewayClient extends GatewayPort implements OnModuleDestroy {
+  private readonly client: ServiceClient;
+
+  constructor(@Inject(CONFIG) cfg: BorderlensConfig) {
+    super();
+    this.client = ServiceClient.create(cfg, 'media', 'gateway');
+  }
+
+  cameraIngest(cameraId: string): Promise<CameraIngestInfo> {
+    return this.client.send<CameraIngestInfo, CameraIngestRequest>(Patterns.gateway.cameraIngest, { cameraId });
+  }
+
+  camerasToRecord(): Promise<CameraIngestInfo[]> {
+    return this.client.send(Patterns.gateway.camerasToRecord, {});
+  }
+
+  async cameraState(report: CameraStateReport): Promise<void> {
+    await this.client.send(Patterns.gateway.cameraState, report);
+  }
+
+  async resolvePushKey(key: string): Promise<string> {
+    const reply = await this.client.send<PushKeyReply, PushKeyLookup>(Patterns.gateway.resolvePushKey, { key });
+    return reply.cameraId;
+  }
+
+  async recordingSegment(report: RecordingSegmentReport): Promise<void> {
+    await this.client.send(Patterns.gateway.recordingSegment, report);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.client.close();
+  }
+}
+
+/** The anonymizer over the transport. */
+@Injectable()
+export class AnonymizerClient extends DetectorPort implements OnModuleDestroy {
+  private readonly client: ServiceClient;
+
+  constructor(@Inject(CONFIG) cfg: BorderlensConfig) {
+    super();
+    this.client = ServiceClient.create(cfg, 'media', 'anonymizer');
+  }
+
+  detect(frame: FrameMessage, timeoutMs: number): Promise<DetectReply> {
+    return this.client.send<DetectReply, FrameMessage>(Patterns.anonymizer.detect, frame, timeoutMs);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.client.close();
+  }
+}
