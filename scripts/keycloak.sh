@@ -17,6 +17,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=lib.sh
+source "$ROOT/scripts/lib.sh"
 VERSION=${KEYCLOAK_VERSION:-26.4.0}
 PORT=${KEYCLOAK_PORT:-8180}
 CACHE=${KEYCLOAK_CACHE_DIR:-$HOME/.cache/borderlens}
@@ -45,14 +47,6 @@ running_pid() {
   pid=$(<"$PID_FILE")
   [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && { echo "$pid"; return 0; }
   return 1
-}
-
-apt_install() {
-  local sudo=()
-  [[ $(id -u) -eq 0 ]] || sudo=(sudo)
-  log "installing $* (apt-get)"
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
 java_major() { java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n1; }

@@ -110,7 +110,8 @@ export class CameraService {
         await this.audit.record({ actor: actorOf(p), operation: 'erasure', object: `camera:${id}`, decision: 'done', justification: 'camera deleted', details: { name: camera.name } }, m);
       });
     } catch (e) {
-      if ((e as { code?: string }).code === '23503') {
+      // foreign_key_violation, or restrict_violation on newer PostgreSQL
+      if (['23503', '23001'].includes((e as { code?: string }).code ?? '')) {
         throw AppError.conflict('camera_has_data', 'the camera still has recordings or clip requests; disable recording and let retention remove them first');
       }
       throw e;

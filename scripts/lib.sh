@@ -1,0 +1,29 @@
+# Shared shell helpers for the scripts in this folder (sourced, not run).
+
+# apt_install PKG...: installs Debian packages, with sudo when not root.
+apt_install() {
+  local sudo=()
+  [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+  echo "borderlens: installing $* (apt-get)" >&2
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# ensure_packages PKG...: installs those of the packages that are not installed yet.
+ensure_packages() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  (( ${#missing[@]} == 0 )) || apt_install "${missing[@]}"
+}
+
+# Debian packages BorderLens needs at run time: ffmpeg for media, Java and Maven for the local
+# Keycloak (downloaded from Maven Central), curl and unzip for the scripts.
+RUNTIME_PACKAGES=(ffmpeg curl unzip ca-certificates openjdk-17-jre-headless maven)
+
+# Extra packages for the tests: PostgreSQL and NATS servers, Chromium for browser tests,
+# GStreamer's RTSP server (camera simulator) and its Python bindings.
+TEST_PACKAGES=(postgresql nats-server chromium
+  gir1.2-gst-rtsp-server-1.0 python3-gi gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+  gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav iproute2 util-linux)
