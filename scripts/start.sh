@@ -12,7 +12,10 @@ eval "$(node -e '
   const { loadConfig } = require("./dist/libs/config/src");
   try {
     const c = loadConfig();
-    console.log(`ISSUER=${JSON.stringify(c.keycloak.issuer)} GATEWAY=${JSON.stringify(c.gateway.publicUrl)} DATA_DIR=${JSON.stringify(c.dataDir)}`);
+    const q = JSON.stringify;
+    console.log(`ISSUER=${q(c.keycloak.issuer)} GATEWAY=${q(c.gateway.publicUrl)} DATA_DIR=${q(c.dataDir)}`);
+    // scripts/keycloak.sh reads these from the environment.
+    console.log(`export KEYCLOAK_PORT=${c.keycloak.localPort} KEYCLOAK_VERSION=${q(c.keycloak.version)} KEYCLOAK_CACHE_DIR=${q(c.keycloak.cacheDir)}`);
   } catch (e) { console.error(e.message); process.exit(1); }
 ')"
 
