@@ -34,10 +34,15 @@ export interface BorderlensConfig {
     plateThreshold: number;
     faceInputWidth: number;
     plateInputWidth: number;
+    liveFaceInputWidth: number;
+    livePlateInputWidth: number;
     threads: number;
     method: 'blur' | 'pixelate' | 'fill';
     padding: number;
     detectEvery: number;
+    keepAudio: boolean;
+    maxFileMb: number;
+    maxPixels: number;
   };
   media: {
     publicUrl: string;

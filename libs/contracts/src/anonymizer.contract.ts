@@ -17,6 +17,17 @@ export interface Detection {
   score: number;
 }
 
+/**
+ * How a frame is detected: 'still' (photos, video files; larger inputs, best recall) or 'live'
+ * (frames of live video; smaller inputs sized for the frame budget). Default 'still'.
+ */
+export type DetectMode = 'still' | 'live';
+
+/** Detect request: the frame itself (so a plain FrameMessage is a valid request) and its mode. */
+export interface DetectRequest extends FrameMessage {
+  mode?: DetectMode;
+}
+
 export interface DetectReply {
   faces: Detection[];
   plates: Detection[];
@@ -31,8 +42,10 @@ export interface RedactRequest {
   method?: RedactionMethod;
   /** Margin around each box as a fraction of its size. */
   padding?: number;
+  mode?: DetectMode;
 }
 
+/** The redacted frame, in the format it came in; never sent when detection failed (fail closed). */
 export interface RedactReply {
   frame: FrameMessage;
   faces: number;
@@ -46,7 +59,16 @@ export interface ModelInfo {
 }
 
 export interface AnonymizerHealth {
+  /** 'error' when the models did not load or the latest inference failed: detect and redact then fail. */
   status: 'ok' | 'error';
   models: ModelInfo[];
   error?: string;
+  /** Which instance answered (host and process id): several may serve the same queue. */
+  instance?: string;
+  /** Frames detected and failed since start. */
+  frames?: number;
+  failures?: number;
 }
+
+/** Error codes the anonymizer returns (as RpcException {code, message}). */
+export type AnonymizerErrorCode = 'bad_request' | 'unavailable' | 'inference_failed';

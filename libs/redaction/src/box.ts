@@ -60,3 +60,10 @@ export function cellSize(rect: Rect, min = 8): number {
   while (cell * 8 < side) cell *= 2;
   return cell;
 }
+
+/** The box grown by `fraction` of its width and height on every side. */
+export function growBox(b: Box, fraction: number): Box {
+  const gx = (b[2] - b[0]) * fraction;
+  const gy = (b[3] - b[1]) * fraction;
+  return [b[0] - gx, b[1] - gy, b[2] + gx, b[3] + gy];
+}

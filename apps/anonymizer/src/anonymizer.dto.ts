@@ -1,0 +1,42 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
+import type { DetectMode, DetectRequest, FrameFormat, FrameMessage, RedactionMethod, RedactRequest } from '@borderlens/contracts';
+
+const FORMATS: FrameFormat[] = ['i420', 'rgb', 'bgr', 'jpeg', 'png'];
+const MODES: DetectMode[] = ['still', 'live'];
+const METHODS: RedactionMethod[] = ['blur', 'pixelate', 'fill'];
+
+/** A frame on the transport (contract FrameMessage). Pixel data is checked against the size later. */
+export class FrameDto implements FrameMessage {
+  @IsInt() @Min(1) @Max(32768)
+  width: number;
+
+  @IsInt() @Min(1) @Max(32768)
+  height: number;
+
+  @IsIn(FORMATS)
+  format: FrameFormat;
+
+  /** Base64 of the pixels (i420, rgb, bgr) or of the encoded image (jpeg, png). */
+  @IsString()
+  data: string;
+}
+
+export class DetectRequestDto extends FrameDto implements DetectRequest {
+  @IsOptional() @IsIn(MODES)
+  mode?: DetectMode;
+}
+
+export class RedactRequestDto implements RedactRequest {
+  @ValidateNested() @Type(() => FrameDto)
+  frame: FrameDto;
+
+  @IsOptional() @IsIn(METHODS)
+  method?: RedactionMethod;
+
+  @IsOptional() @IsNumber() @Min(0) @Max(2)
+  padding?: number;
+
+  @IsOptional() @IsIn(MODES)
+  mode?: DetectMode;
+}

@@ -1,0 +1,27 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { CONFIG, ConfigModule, serviceSecret, type BorderlensConfig } from '@borderlens/config';
+import { ServiceAuthGuard, ServiceName, ServiceTokens } from '@borderlens/contracts';
+import { AnonymizerController } from './anonymizer.controller';
+import { AnonymizerService } from './anonymizer.service';
+import { ModelRepository } from './repositories/model.repository';
+
+@Module({})
+export class AnonymizerModule {
+  static forRoot(cfg: BorderlensConfig): DynamicModule {
+    return {
+      module: AnonymizerModule,
+      imports: [
+        ConfigModule.forRoot(cfg),
+        LoggerModule.forRoot({ pinoHttp: { level: cfg.logLevel, base: { app: 'anonymizer' } } }),
+      ],
+      controllers: [AnonymizerController],
+      providers: [
+        { provide: ServiceTokens, inject: [CONFIG], useFactory: (c: BorderlensConfig) => new ServiceTokens(serviceSecret(c), ServiceName.anonymizer) },
+        { provide: ModelRepository, inject: [CONFIG], useFactory: (c: BorderlensConfig) => new ModelRepository(c.anonymizer.modelDir) },
+        ServiceAuthGuard,
+        AnonymizerService,
+      ],
+    };
+  }
+}

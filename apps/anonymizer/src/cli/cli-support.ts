@@ -1,0 +1,25 @@
+import { ConfigError, loadConfig, type BorderlensConfig } from '@borderlens/config';
+import { loadDetector, verifyModels } from '../detection/detector.factory';
+import { FileAnonymizer } from '../file-anonymizer';
+import { ModelIntegrityError } from '../repositories/model.repository';
+
+/** Configuration and models for a command; a bad configuration or model ends it with one line. */
+export async function openAnonymizer(): Promise<{ cfg: BorderlensConfig; files: FileAnonymizer; close: () => Promise<void> }> {
+  try {
+    const cfg = loadConfig();
+    const { detector } = await loadDetector(cfg, await verifyModels(cfg));
+    return { cfg, files: new FileAnonymizer(cfg, detector), close: () => detector.release() };
+  } catch (e) {
+    fatal(e instanceof ConfigError || e instanceof ModelIntegrityError ? e.message : `cannot load the models: ${(e as Error).message}`);
+  }
+}
+
+export function fatal(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
+}
+
+export function errorLine(file: string, e: unknown): string {
+  const msg = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').trim();
+  return `${file}: ${msg}\n`;
+}
