@@ -1,0 +1,48 @@
+import { inputGeometry, toBgrTensor } from './tensor';
+
+describe('inputGeometry', () => {
+  it('keeps the aspect and pads to multiples of 32', () => {
+    expect(inputGeometry(1280, 720, 640)).toEqual({ width: 640, height: 360, padWidth: 640, padHeight: 384 });
+    expect(inputGeometry(416, 416, 640)).toEqual({ width: 640, height: 640, padWidth: 640, padHeight: 640 });
+    expect(inputGeometry(1000, 750, 300)).toEqual({ width: 300, height: 225, padWidth: 320, padHeight: 256 });
+  });
+});
+
+describe('toBgrTensor', () => {
+  it('writes planes B, G, R at 0..255 and zero padding', () => {
+    // 2x2 RGB: red, green / blue, white
+    const data = new Uint8Array([255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255]);
+    const g = { width: 2, height: 2, padWidth: 4, padHeight: 3 };
+    const t = toBgrTensor({ format: 'rgb', width: 2, height: 2, data }, g);
+    const plane = 12;
+    const at = (c: number, x: number, y: number) => t[c * plane + y * 4 + x];
+    expect([at(0, 0, 0), at(1, 0, 0), at(2, 0, 0)]).toEqual([0, 0, 255]); // red pixel as B,G,R
+    expect([at(0, 0, 1), at(1, 0, 1), at(2, 0, 1)]).toEqual([255, 0, 0]); // blue
+    expect([at(0, 1, 1), at(1, 1, 1), at(2, 1, 1)]).toEqual([255, 255, 255]);
+    expect([at(0, 2, 0), at(1, 3, 2), at(2, 0, 2)]).toEqual([0, 0, 0]); // padding
+  });
+
+  it('reads BGR and RGBA as well', () => {
+    const g = { width: 1, height: 1, padWidth: 1, padHeight: 1 };
+    expect(Array.from(toBgrTensor({ format: 'bgr', width: 1, height: 1, data: new Uint8Array([10, 20, 30]) }, g))).toEqual([10, 20, 30]);
+    expect(Array.from(toBgrTensor({ format: 'rgba', width: 1, height: 1, data: new Uint8Array([10, 20, 30, 0]) }, g))).toEqual([30, 20, 10]);
+  });
+
+  it('averages when downscaling (a 1-px line does not vanish or dominate)', () => {
+    const w = 8, h = 8;
+    const data = new Uint8Array(w * h * 3);
+    for (let x = 0; x < w; x++) data.set([200, 200, 200], (3 * w + x) * 3); // one white row
+    const g = { width: 2, height: 2, padWidth: 2, padHeight: 2 };
+    const t = toBgrTensor({ format: 'rgb', width: w, height: h, data }, g);
+    expect(t[0]).toBeCloseTo(50, 5); // the row is 1 of the 4 sampled rows of the top output row
+    expect(t[2]).toBe(0);
+  });
+
+  it('converts I420 with BT.601 limited range', () => {
+    const w = 2, h = 2;
+    const data = new Uint8Array([16, 16, 235, 235, 128, 128]); // Y (black top, white bottom), U, V
+    const g = { width: 2, height: 2, padWidth: 2, padHeight: 2 };
+    const t = toBgrTensor({ format: 'i420', width: w, height: h, data }, g);
+    expect(Array.from(t.subarray(0, 4)).map(Math.round)).toEqual([0, 0, 255, 255]);
+  });
+});
