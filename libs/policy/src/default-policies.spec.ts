@@ -1,0 +1,352 @@
+import { PolicyEngine } from './policy-engine';
+import { Action, ACTIONS, CameraInput, ResourceInput } from './policy.types';
+import { CAMERAS, FLOOD, ORGS, user } from './testing/fixtures';
+
+/**
+ * The default CZ and PL policies, row by row: role x organisation (kind and country) x camera x
+ * incident or not, with the actions each row is permitted written out; every action not listed must
+ * be denied. Requests carry a purpose, so purpose-required rules show as permitted here.
+ *
+ * Resources per action: the camera itself; for clip.approve a clip of the camera; for incident.* an
+ * incident in the camera's country; for policy.edit the policy set of the camera's country.
+ */
+const TABLE = `
+# camera           organisation       role           incident  permitted
+cz-fire-station    hzs-olk            operator       no        live.anonymized recording.anonymized recording.raw clip.request analytics.view incident.declare incident.end
+cz-fire-station    hzs-olk            operator       yes       live.anonymized live.raw recording.anonymized recording.raw clip.request analytics.view incident.declare incident.end
+cz-fire-station    hzs-olk            municipal      no        recording.anonymized
+cz-fire-station    hzs-olk            municipal      yes       recording.anonymized
+cz-fire-station    hzs-olk            legal-officer  no        clip.approve policy.edit audit.read
+cz-fire-station    hzs-olk            legal-officer  yes       clip.approve policy.edit audit.read
+cz-fire-station    hzs-olk            admin          no        camera.manage
+cz-fire-station    hzs-olk            admin          yes       camera.manage
+cz-fire-station    hzs-olk            auditor        no        audit.read
+cz-fire-station    hzs-olk            auditor        yes       audit.read
+cz-fire-station    pcr-olk            operator       no        live.anonymized clip.request analytics.view incident.declare incident.end
+cz-fire-station    pcr-olk            operator       yes       live.anonymized live.raw recording.anonymized clip.request analytics.view incident.declare incident.end
+cz-fire-station    pcr-olk            municipal      no        -
+cz-fire-station    pcr-olk            municipal      yes       -
+cz-fire-station    pcr-olk            legal-officer  no        policy.edit audit.read
+cz-fire-station    pcr-olk            legal-officer  yes       policy.edit audit.read
+cz-fire-station    pcr-olk            admin          no        -
+cz-fire-station    pcr-olk            admin          yes       -
+cz-fire-station    pcr-olk            auditor        no        -
+cz-fire-station    pcr-olk            auditor        yes       -
+cz-fire-station    mesto-jesenik      operator       no        -
+cz-fire-station    mesto-jesenik      operator       yes       -
+cz-fire-station    mesto-jesenik      municipal      no        clip.request analytics.view
+cz-fire-station    mesto-jesenik      municipal      yes       clip.request analytics.view
+cz-fire-station    mesto-jesenik      legal-officer  no        policy.edit audit.read
+cz-fire-station    mesto-jesenik      legal-officer  yes       policy.edit audit.read
+cz-fire-station    mesto-jesenik      admin          no        -
+cz-fire-station    mesto-jesenik      admin          yes       -
+cz-fire-station    mesto-jesenik      auditor        no        -
+cz-fire-station    mesto-jesenik      auditor        yes       -
+cz-fire-station    mp-jesenik         operator       no        -
+cz-fire-station    mp-jesenik         operator       yes       -
+cz-fire-station    mp-jesenik         municipal      no        clip.request analytics.view
+cz-fire-station    mp-jesenik         municipal      yes       clip.request analytics.view
+cz-fire-station    mp-jesenik         legal-officer  no        policy.edit audit.read
+cz-fire-station    mp-jesenik         legal-officer  yes       policy.edit audit.read
+cz-fire-station    mp-jesenik         admin          no        -
+cz-fire-station    mp-jesenik         admin          yes       -
+cz-fire-station    mp-jesenik         auditor        no        -
+cz-fire-station    mp-jesenik         auditor        yes       -
+cz-fire-station    zzs-olk            operator       no        -
+cz-fire-station    zzs-olk            operator       yes       -
+cz-fire-station    zzs-olk            municipal      no        -
+cz-fire-station    zzs-olk            municipal      yes       -
+cz-fire-station    zzs-olk            legal-officer  no        policy.edit audit.read
+cz-fire-station    zzs-olk            legal-officer  yes       policy.edit audit.read
+cz-fire-station    zzs-olk            admin          no        -
+cz-fire-station    zzs-olk            admin          yes       -
+cz-fire-station    zzs-olk            auditor        no        -
+cz-fire-station    zzs-olk            auditor        yes       -
+cz-fire-station    psp-nysa           operator       no        live.anonymized clip.request analytics.view
+cz-fire-station    psp-nysa           operator       yes       live.anonymized live.raw recording.anonymized clip.request analytics.view
+cz-fire-station    psp-nysa           municipal      no        -
+cz-fire-station    psp-nysa           municipal      yes       -
+cz-fire-station    psp-nysa           legal-officer  no        -
+cz-fire-station    psp-nysa           legal-officer  yes       -
+cz-fire-station    psp-nysa           admin          no        -
+cz-fire-station    psp-nysa           admin          yes       -
+cz-fire-station    psp-nysa           auditor        no        -
+cz-fire-station    psp-nysa           auditor        yes       -
+cz-fire-station    kpp-nysa           operator       no        live.anonymized clip.request analytics.view
+cz-fire-station    kpp-nysa           operator       yes       live.anonymized live.raw recording.anonymized clip.request analytics.view
+cz-fire-station    kpp-nysa           municipal      no        -
+cz-fire-station    kpp-nysa           municipal      yes       -
+cz-fire-station    kpp-nysa           legal-officer  no        -
+cz-fire-station    kpp-nysa           legal-officer  yes       -
+cz-fire-station    kpp-nysa           admin          no        -
+cz-fire-station    kpp-nysa           admin          yes       -
+cz-fire-station    kpp-nysa           auditor        no        -
+cz-fire-station    kpp-nysa           auditor        yes       -
+cz-fire-station    gmina-nysa         operator       no        -
+cz-fire-station    gmina-nysa         operator       yes       -
+cz-fire-station    gmina-nysa         municipal      no        clip.request analytics.view
+cz-fire-station    gmina-nysa         municipal      yes       clip.request analytics.view
+cz-fire-station    gmina-nysa         legal-officer  no        -
+cz-fire-station    gmina-nysa         legal-officer  yes       -
+cz-fire-station    gmina-nysa         admin          no        -
+cz-fire-station    gmina-nysa         admin          yes       -
+cz-fire-station    gmina-nysa         auditor        no        -
+cz-fire-station    gmina-nysa         auditor        yes       -
+cz-fire-station    sm-nysa            operator       no        -
+cz-fire-station    sm-nysa            operator       yes       -
+cz-fire-station    sm-nysa            municipal      no        clip.request analytics.view
+cz-fire-station    sm-nysa            municipal      yes       clip.request analytics.view
+cz-fire-station    sm-nysa            legal-officer  no        -
+cz-fire-station    sm-nysa            legal-officer  yes       -
+cz-fire-station    sm-nysa            admin          no        -
+cz-fire-station    sm-nysa            admin          yes       -
+cz-fire-station    sm-nysa            auditor        no        -
+cz-fire-station    sm-nysa            auditor        yes       -
+cz-fire-station    ratownictwo-opole  operator       no        -
+cz-fire-station    ratownictwo-opole  operator       yes       -
+cz-fire-station    ratownictwo-opole  municipal      no        -
+cz-fire-station    ratownictwo-opole  municipal      yes       -
+cz-fire-station    ratownictwo-opole  legal-officer  no        -
+cz-fire-station    ratownictwo-opole  legal-officer  yes       -
+cz-fire-station    ratownictwo-opole  admin          no        -
+cz-fire-station    ratownictwo-opole  admin          yes       -
+cz-fire-station    ratownictwo-opole  auditor        no        -
+cz-fire-station    ratownictwo-opole  auditor        yes       -
+pl-nysa-rynek      gmina-nysa         operator       no        recording.anonymized
+pl-nysa-rynek      gmina-nysa         operator       yes       recording.anonymized
+pl-nysa-rynek      gmina-nysa         municipal      no        live.anonymized recording.anonymized clip.request analytics.view
+pl-nysa-rynek      gmina-nysa         municipal      yes       live.anonymized recording.anonymized clip.request analytics.view
+pl-nysa-rynek      gmina-nysa         legal-officer  no        clip.approve policy.edit audit.read
+pl-nysa-rynek      gmina-nysa         legal-officer  yes       clip.approve policy.edit audit.read
+pl-nysa-rynek      gmina-nysa         admin          no        camera.manage
+pl-nysa-rynek      gmina-nysa         admin          yes       camera.manage
+pl-nysa-rynek      gmina-nysa         auditor        no        audit.read
+pl-nysa-rynek      gmina-nysa         auditor        yes       audit.read
+pl-nysa-rynek      sm-nysa            operator       no        -
+pl-nysa-rynek      sm-nysa            operator       yes       -
+pl-nysa-rynek      sm-nysa            municipal      no        live.anonymized clip.request analytics.view
+pl-nysa-rynek      sm-nysa            municipal      yes       live.anonymized clip.request analytics.view
+pl-nysa-rynek      sm-nysa            legal-officer  no        policy.edit audit.read
+pl-nysa-rynek      sm-nysa            legal-officer  yes       policy.edit audit.read
+pl-nysa-rynek      sm-nysa            admin          no        -
+pl-nysa-rynek      sm-nysa            admin          yes       -
+pl-nysa-rynek      sm-nysa            auditor        no        -
+pl-nysa-rynek      sm-nysa            auditor        yes       -
+pl-nysa-rynek      psp-nysa           operator       no        live.anonymized clip.request analytics.view incident.declare incident.end
+pl-nysa-rynek      psp-nysa           operator       yes       live.anonymized live.raw recording.anonymized clip.request analytics.view incident.declare incident.end
+pl-nysa-rynek      psp-nysa           municipal      no        -
+pl-nysa-rynek      psp-nysa           municipal      yes       -
+pl-nysa-rynek      psp-nysa           legal-officer  no        policy.edit audit.read
+pl-nysa-rynek      psp-nysa           legal-officer  yes       policy.edit audit.read
+pl-nysa-rynek      psp-nysa           admin          no        -
+pl-nysa-rynek      psp-nysa           admin          yes       -
+pl-nysa-rynek      psp-nysa           auditor        no        -
+pl-nysa-rynek      psp-nysa           auditor        yes       -
+pl-nysa-rynek      kpp-nysa           operator       no        live.anonymized clip.request analytics.view incident.declare incident.end
+pl-nysa-rynek      kpp-nysa           operator       yes       live.anonymized live.raw recording.anonymized clip.request analytics.view incident.declare incident.end
+pl-nysa-rynek      kpp-nysa           municipal      no        -
+pl-nysa-rynek      kpp-nysa           municipal      yes       -
+pl-nysa-rynek      kpp-nysa           legal-officer  no        policy.edit audit.read
+pl-nysa-rynek      kpp-nysa           legal-officer  yes       policy.edit audit.read
+pl-nysa-rynek      kpp-nysa           admin          no        -
+pl-nysa-rynek      kpp-nysa           admin          yes       -
+pl-nysa-rynek      kpp-nysa           auditor        no        -
+pl-nysa-rynek      kpp-nysa           auditor        yes       -
+pl-nysa-rynek      ratownictwo-opole  operator       no        -
+pl-nysa-rynek      ratownictwo-opole  operator       yes       -
+pl-nysa-rynek      ratownictwo-opole  municipal      no        -
+pl-nysa-rynek      ratownictwo-opole  municipal      yes       -
+pl-nysa-rynek      ratownictwo-opole  legal-officer  no        policy.edit audit.read
+pl-nysa-rynek      ratownictwo-opole  legal-officer  yes       policy.edit audit.read
+pl-nysa-rynek      ratownictwo-opole  admin          no        -
+pl-nysa-rynek      ratownictwo-opole  admin          yes       -
+pl-nysa-rynek      ratownictwo-opole  auditor        no        -
+pl-nysa-rynek      ratownictwo-opole  auditor        yes       -
+pl-nysa-rynek      hzs-olk            operator       no        live.anonymized clip.request analytics.view
+pl-nysa-rynek      hzs-olk            operator       yes       live.anonymized live.raw recording.anonymized clip.request analytics.view
+pl-nysa-rynek      hzs-olk            municipal      no        -
+pl-nysa-rynek      hzs-olk            municipal      yes       -
+pl-nysa-rynek      hzs-olk            legal-officer  no        -
+pl-nysa-rynek      hzs-olk            legal-officer  yes       -
+pl-nysa-rynek      hzs-olk            admin          no        -
+pl-nysa-rynek      hzs-olk            admin          yes       -
+pl-nysa-rynek      hzs-olk            auditor        no        -
+pl-nysa-rynek      hzs-olk            auditor        yes       -
+pl-nysa-rynek      pcr-olk            operator       no        live.anonymized clip.request analytics.view
+pl-nysa-rynek      pcr-olk            operator       yes       live.anonymized live.raw recording.anonymized clip.request analytics.view
+pl-nysa-rynek      pcr-olk            municipal      no        -
+pl-nysa-rynek      pcr-olk            municipal      yes       -
+pl-nysa-rynek      pcr-olk            legal-officer  no        -
+pl-nysa-rynek      pcr-olk            legal-officer  yes       -
+pl-nysa-rynek      pcr-olk            admin          no        -
+pl-nysa-rynek      pcr-olk            admin          yes       -
+pl-nysa-rynek      pcr-olk            auditor        no        -
+pl-nysa-rynek      pcr-olk            auditor        yes       -
+pl-nysa-rynek      mesto-jesenik      operator       no        -
+pl-nysa-rynek      mesto-jesenik      operator       yes       -
+pl-nysa-rynek      mesto-jesenik      municipal      no        live.anonymized clip.request analytics.view
+pl-nysa-rynek      mesto-jesenik      municipal      yes       live.anonymized clip.request analytics.view
+pl-nysa-rynek      mesto-jesenik      legal-officer  no        -
+pl-nysa-rynek      mesto-jesenik      legal-officer  yes       -
+pl-nysa-rynek      mesto-jesenik      admin          no        -
+pl-nysa-rynek      mesto-jesenik      admin          yes       -
+pl-nysa-rynek      mesto-jesenik      auditor        no        -
+pl-nysa-rynek      mesto-jesenik      auditor        yes       -
+pl-nysa-rynek      mp-jesenik         operator       no        -
+pl-nysa-rynek      mp-jesenik         operator       yes       -
+pl-nysa-rynek      mp-jesenik         municipal      no        live.anonymized clip.request analytics.view
+pl-nysa-rynek      mp-jesenik         municipal      yes       live.anonymized clip.request analytics.view
+pl-nysa-rynek      mp-jesenik         legal-officer  no        -
+pl-nysa-rynek      mp-jesenik         legal-officer  yes       -
+pl-nysa-rynek      mp-jesenik         admin          no        -
+pl-nysa-rynek      mp-jesenik         admin          yes       -
+pl-nysa-rynek      mp-jesenik         auditor        no        -
+pl-nysa-rynek      mp-jesenik         auditor        yes       -
+pl-nysa-rynek      zzs-olk            operator       no        -
+pl-nysa-rynek      zzs-olk            operator       yes       -
+pl-nysa-rynek      zzs-olk            municipal      no        -
+pl-nysa-rynek      zzs-olk            municipal      yes       -
+pl-nysa-rynek      zzs-olk            legal-officer  no        -
+pl-nysa-rynek      zzs-olk            legal-officer  yes       -
+pl-nysa-rynek      zzs-olk            admin          no        -
+pl-nysa-rynek      zzs-olk            admin          yes       -
+pl-nysa-rynek      zzs-olk            auditor        no        -
+pl-nysa-rynek      zzs-olk            auditor        yes       -
+`;
+
+interface Row {
+  camera: string;
+  organisation: string;
+  role: string;
+  incident: boolean;
+  permitted: Set<string>;
+}
+
+function parse(table: string): Row[] {
+  return table
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => {
+      const [camera, organisation, role, incident, ...permitted] = line.split(/\s+/);
+      if (!CAMERAS[camera] || !ORGS[organisation] || !['yes', 'no'].includes(incident)) throw new Error(`bad table row: ${line}`);
+      for (const a of permitted) if (a !== '-' && !(ACTIONS as readonly string[]).includes(a)) throw new Error(`unknown action ${a} in: ${line}`);
+      return { camera, organisation, role, incident: incident === 'yes', permitted: new Set(permitted.filter((a) => a !== '-')) };
+    });
+}
+
+function resourceFor(action: Action, camera: CameraInput): ResourceInput {
+  if (action === 'clip.approve') return { type: 'Clip', id: 'clip-1', camera, requester: ORGS['kpp-nysa'] };
+  if (action === 'incident.declare' || action === 'incident.end') {
+    return { type: 'Incident', id: 'incident-1', jurisdiction: camera.jurisdiction, incidentType: 'flood', severity: 3 };
+  }
+  if (action === 'policy.edit') return { type: 'Policy', jurisdiction: camera.jurisdiction };
+  return camera;
+}
+
+const rows = parse(TABLE);
+const engine = PolicyEngine.fromDirectory();
+const uncached = PolicyEngine.fromDirectory(undefined, { cacheSize: 0 });
+
+describe('default policies (CZ, PL): the access table', () => {
+  it('covers every organisation x role x incident for each camera', () => {
+    expect(rows).toHaveLength(2 * 10 * 5 * 2);
+    expect(new Set(rows.map((r) => `${r.camera} ${r.organisation} ${r.role} ${r.incident}`)).size).toBe(rows.length);
+  });
+
+  it.each(rows.map((r) => [`${r.camera} | ${r.organisation} ${r.role} | incident: ${r.incident ? 'yes' : 'no'}`, r] as const))('%s', (_, row) => {
+    const camera = CAMERAS[row.camera];
+    const principal = user(row.organisation, row.role);
+    const context = { incidents: row.incident ? [{ ...FLOOD, country: camera.jurisdiction }] : [], purpose: 'flood response' };
+    const permitted: string[] = [];
+    for (const action of ACTIONS) {
+      const decision = engine.decide({ principal, action, resource: resourceFor(action, camera), context });
+      if (decision.decision === 'permit') permitted.push(action);
+      // The answer cache must never change an outcome.
+      const fresh = uncached.decide({ principal, action, resource: resourceFor(action, camera), context });
+      expect(fresh).toEqual(decision);
+      expect(decision.errors).toEqual([]);
+      expect(decision.reasons.length).toBeGreaterThan(0);
+    }
+    expect(permitted.sort()).toEqual([...row.permitted].sort());
+  });
+});
+
+describe('default policies: obligations and reasons', () => {
+  const camera = CAMERAS['cz-fire-station'];
+
+  it('raw live across the border during an incident: purpose, watermark, 4 h, from both sets', () => {
+    const d = engine.decide({
+      principal: user('kpp-nysa', 'operator'),
+      action: 'live.raw',
+      resource: camera,
+      context: { incidents: [FLOOD], purpose: 'search for a missing person', durationSec: 600 },
+    });
+    expect(d.decision).toBe('permit');
+    expect(d.obligations).toEqual({ watermark: true, purposeRequired: true, ownerApproval: false, anonymize: false, maxDurationSec: 14400 });
+    expect(d.policies).toEqual([
+      { jurisdiction: 'CZ', version: 1, role: 'export', decision: 'permit', ids: ['cz-live-raw-incident'] },
+      { jurisdiction: 'PL', version: 1, role: 'import', decision: 'permit', ids: ['pl-live-raw-incident'] },
+    ]);
+  });
+
+  it('raw live without a purpose is denied with a clear reason', () => {
+    const d = engine.decide({ principal: user('pcr-olk', 'operator'), action: 'live.raw', resource: camera, context: { incidents: [FLOOD], purpose: '  ' } });
+    expect(d.decision).toBe('deny');
+    expect(d.denial).toBe('purpose-required');
+    expect(d.reasons).toEqual(['A purpose must be given for live.raw (required by CZ "cz-live-raw-incident")']);
+  });
+
+  it('raw live outside an incident is forbidden, naming the guard rule', () => {
+    const d = engine.decide({ principal: user('pcr-olk', 'operator'), action: 'live.raw', resource: camera, context: { purpose: 'patrol' } });
+    expect(d).toMatchObject({ decision: 'deny', denial: 'forbidden' });
+    expect(d.reasons[0]).toMatch(/^Forbidden by CZ rule "cz-forbid-live-raw-without-incident": Raw live video is available only during a declared incident/);
+    expect(d.obligations).toEqual({ watermark: false, purposeRequired: false, ownerApproval: false, anonymize: false });
+  });
+
+  it('clip requests need the owner legal officer\'s approval', () => {
+    const d = engine.decide({ principal: user('gmina-nysa', 'municipal'), action: 'clip.request', resource: camera, context: { purpose: 'vandalism report' } });
+    expect(d.decision).toBe('permit');
+    expect(d.obligations).toEqual({ watermark: true, purposeRequired: true, ownerApproval: true, anonymize: false, maxDurationSec: 3600 });
+  });
+
+  it('anonymized live: anonymize, no purpose needed', () => {
+    const d = engine.decide({ principal: user('psp-nysa', 'operator'), action: 'live.anonymized', resource: camera });
+    expect(d.decision).toBe('permit');
+    expect(d.obligations).toEqual({ watermark: false, purposeRequired: false, ownerApproval: false, anonymize: true });
+    expect(d.reasons).toEqual([
+      'Permitted by CZ rule "cz-live-anonymized-responders" (export): Fire services and police of CZ and PL share anonymized live video',
+      'Permitted by PL rule "pl-live-anonymized-responders" (import): Fire services and police of CZ and PL share anonymized live video',
+    ]);
+  });
+
+  it('a cross-border deny says which side refused', () => {
+    const d = engine.decide({ principal: user('ratownictwo-opole', 'operator'), action: 'live.anonymized', resource: camera });
+    expect(d.reasons).toEqual([
+      'No CZ rule permits live.anonymized for users from PL (export from CZ)',
+      'No PL rule permits live.anonymized on resources under CZ law (import into PL)',
+    ]);
+  });
+
+  it('policy.edit is never granted across the border', () => {
+    const d = engine.decide({ principal: user('kpp-nysa', 'legal-officer'), action: 'policy.edit', resource: { type: 'Policy', jurisdiction: 'CZ' } });
+    expect(d).toMatchObject({ decision: 'deny', denial: 'foreign-policy-edit', policies: [] });
+  });
+
+  it('audit trail of an organisation: its own auditors and legal officers only', () => {
+    const hzs = { type: 'Organisation' as const, ...ORGS['hzs-olk'] };
+    expect(engine.decide({ principal: user('hzs-olk', 'auditor'), action: 'audit.read', resource: hzs }).decision).toBe('permit');
+    expect(engine.decide({ principal: user('hzs-olk', 'legal-officer'), action: 'audit.read', resource: hzs }).decision).toBe('permit');
+    expect(engine.decide({ principal: user('hzs-olk', 'operator'), action: 'audit.read', resource: hzs }).decision).toBe('deny');
+    expect(engine.decide({ principal: user('pcr-olk', 'auditor'), action: 'audit.read', resource: hzs }).decision).toBe('deny');
+    expect(engine.decide({ principal: user('kpp-nysa', 'legal-officer'), action: 'audit.read', resource: hzs }).decision).toBe('deny');
+  });
+
+  it('municipal staff of partner municipalities see each other\'s cameras, anonymized only', () => {
+    const drone = CAMERAS['cz-jesenik-drone'];
+    const nysa = user('gmina-nysa', 'municipal');
+    expect(engine.decide({ principal: nysa, action: 'live.anonymized', resource: drone }).decision).toBe('permit');
+    const raw = engine.decide({ principal: nysa, action: 'live.raw', resource: drone, context: { incidents: [FLOOD], purpose: 'flood' } });
+    expect(raw).toMatchObject({ decision: 'deny', denial: 'forbidden' });
+  });
+});

@@ -1,0 +1,266 @@
+import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
+import { buildCedarRequest, BuiltRequest } from './cedar-request';
+import { loadPolicyDirectory } from './policy-files';
+import { buildMatrix, MatrixOptions, PolicyMatrix } from './policy-matrix';
+import { CompiledPolicySet, compilePolicySet, Relevance, ValidateOptions } from './policy-set';
+import {
+  CameraInput,
+  Country,
+  Decision,
+  DecisionRequest,
+  DenialCode,
+  DeterminingPolicies,
+  Obligations,
+  PolicyRole,
+  PolicySources,
+} from './policy.types';
+
+export interface PolicyEngineOptions extends ValidateOptions {
+  /** IANA time zone per jurisdiction, for `context.hour` (unknown jurisdictions: UTC). */
+  timeZones?: Record<Country, string>;
+  /** Answers kept per policy set (identical Cedar requests are answered from memory); 0 turns this off. */
+  cacheSize?: number;
+}
+
+export const DEFAULT_TIME_ZONES: Record<Country, string> = {
+  CZ: 'Europe/Prague',
+  PL: 'Europe/Warsaw',
+  SK: 'Europe/Bratislava',
+  DE: 'Europe/Berlin',
+  AT: 'Europe/Vienna',
+};
+
+const DEFAULT_CACHE_SIZE = 50_000;
+
+/** Cedar's answer for one policy set. */
+interface SetAnswer {
+  allow: boolean;
+  reason: string[];
+  errors: string[];
+}
+
+/**
+ * Decides requests against one policy set per jurisdiction. Deny by default; a forbid beats any
+ * permit; a request whose resource is under another country's law than the user's needs a permit from
+ * both sets (the resource's: export, the user's: import). Immutable: activating a new version means
+ * building a new engine (`withPolicies`) and swapping the reference.
+ */
+export class PolicyEngine {
+  private readonly sets = new Map<Country, CompiledPolicySet>();
+  private readonly relevance: Relevance;
+  private readonly timeZones: Record<Country, string>;
+  private readonly cacheSize: number;
+
+  /** Validates and pre-parses every set; throws PolicySetError naming the first invalid one. */
+  constructor(
+    sources: PolicySources,
+    private readonly options: PolicyEngineOptions = {},
+  ) {
+    for (const [jurisdiction, source] of Object.entries(sources)) {
+      this.sets.set(jurisdiction, compilePolicySet(jurisdiction, source, options));
+    }
+    this.relevance = mergeRelevance([...this.sets.values()].map((s) => s.relevance));
+    this.timeZones = { ...DEFAULT_TIME_ZONES, ...options.timeZones };
+    this.cacheSize = options.cacheSize ?? DEFAULT_CACHE_SIZE;
+    for (const set of this.sets.values()) preparsed(set);
+  }
+
+  /** The shipped default sets (libs/policy/policies), or those of another directory. */
+  static fromDirectory(dir?: string, options?: PolicyEngineOptions): PolicyEngine {
+    return new PolicyEngine(loadPolicyDirectory(dir), options);
+  }
+
+  /** Jurisdictions and the version of each active set. */
+  versions(): Record<Country, number> {
+    return Object.fromEntries([...this.sets].map(([j, s]) => [j, s.version]));
+  }
+
+  jurisdictions(): Country[] {
+    return [...this.sets.keys()].sort();
+  }
+
+  /** A new engine with some sets replaced or added (activation, or a draft to simulate). */
+  withPolicies(sources: PolicySources): PolicyEngine {
+    const merged: PolicySources = {};
+    for (const [j, set] of this.sets) merged[j] = { version: set.version, text: set.text };
+    return new PolicyEngine({ ...merged, ...sources }, this.options);
+  }
+
+  /** Like decide, on the active sets with the drafts in place of (or next to) them. */
+  simulate(drafts: PolicySources, request: DecisionRequest): Decision {
+    return this.withPolicies(drafts).decide(request);
+  }
+
+  /** For a camera: which kinds of users (country, organisation kind, role) get which actions, now and during an incident. */
+  matrix(camera: CameraInput, options: MatrixOptions = {}): PolicyMatrix {
+    return buildMatrix(this, camera, options);
+  }
+
+  decide(request: DecisionRequest): Decision {
+    const built = buildCedarRequest(request, this.relevance, this.hourOf);
+    const { action } = request;
+    const from = built.principalCountry;
+    const to = built.resourceJurisdiction;
+
+    // Invariant kept here as well as in the validator: only a jurisdiction's own users edit its policies.
+    if (action === 'policy.edit' && from !== to) {
+      return deny('foreign-policy-edit', [`Policies of ${to} can only be edited by users from ${to}`], []);
+    }
+
+    const consulted: [Country, PolicyRole][] = from === to ? [[to, 'local']] : [[to, 'export'], [from, 'import']];
+    const policies: DeterminingPolicies[] = [];
+    const reasons: string[] = [];
+    const errors: string[] = [];
+    const permits: { set: CompiledPolicySet; id: string; role: PolicyRole }[] = [];
+    let denial: DenialCode | undefined;
+
+    for (const [jurisdiction, role] of consulted) {
+      const set = this.sets.get(jurisdiction);
+      if (!set) {
+        reasons.push(`No policy set is configured for ${jurisdiction}`);
+        denial = 'no-policy-set';
+        continue;
+      }
+      const answer = this.evaluate(set, built);
+      for (const e of answer.errors) errors.push(`${jurisdiction}: ${e}`);
+      policies.push({ jurisdiction, version: set.version, role, decision: answer.allow ? 'permit' : 'deny', ids: answer.reason });
+      if (answer.allow) {
+        for (const id of answer.reason) permits.push({ set, id, role });
+      } else if (answer.reason.length > 0) {
+        for (const id of answer.reason) {
+          const reason = set.policies.get(id)?.reason;
+          reasons.push(`Forbidden by ${jurisdiction} rule "${id}"${reason ? `: ${reason}` : ''}`);
+        }
+        if (denial !== 'no-policy-set') denial = 'forbidden';
+      } else {
+        reasons.push(noPermit(jurisdiction, role, action, from, to));
+        denial ??= 'no-permit';
+      }
+    }
+    if (denial) return deny(denial, reasons, policies, errors);
+
+    const obligations = combineObligations(permits.map((p) => p.set.policies.get(p.id)?.obligations ?? {}));
+    if (obligations.purposeRequired && built.purpose.trim() === '') {
+      const rules = permits.filter((p) => p.set.policies.get(p.id)?.obligations.purposeRequired).map((p) => `${p.set.jurisdiction} "${p.id}"`);
+      return deny('purpose-required', [`A purpose must be given for ${action} (required by ${rules.join(', ')})`], policies, errors);
+    }
+    for (const p of permits) {
+      const reason = p.set.policies.get(p.id)?.reason;
+      const role = p.role === 'local' ? '' : ` (${p.role})`;
+      reasons.push(`Permitted by ${p.set.jurisdiction} rule "${p.id}"${role}${reason ? `: ${reason}` : ''}`);
+    }
+    return { decision: 'permit', reasons, policies, obligations, errors };
+  }
+
+  private evaluate(set: CompiledPolicySet, built: BuiltRequest): SetAnswer {
+    const cache = this.cacheSize > 0 ? answersOf(set) : undefined;
+    const cached = cache?.get(built.key);
+    if (cached) return cached;
+    const result = cedar.statefulIsAuthorized({ ...built.call, preparsedPolicySetId: preparsed(set) });
+    if (result.type === 'failure') {
+      // Malformed request data (the builder checks it, so this is a bug): fail closed.
+      return { allow: false, reason: [], errors: result.errors.map((e) => e.message) };
+    }
+    const { decision, diagnostics } = result.response;
+    const answer: SetAnswer = {
+      allow: decision === 'allow',
+      reason: diagnostics.reason.slice().sort(),
+      errors: diagnostics.errors.map((e) => `rule "${e.policyId}": ${e.error.message}`),
+    };
+    if (cache && answer.errors.length === 0) {
+      if (cache.size >= this.cacheSize) cache.delete(cache.keys().next().value as string);
+      cache.set(built.key, answer);
+    }
+    return answer;
+  }
+
+  private readonly hourOf = (jurisdiction: Country, epochSec: number): number =>
+    localHour(this.timeZones[jurisdiction] ?? 'UTC', epochSec);
+}
+
+/** Any true wins; the shortest duration wins. */
+export function combineObligations(list: Partial<Obligations>[]): Obligations {
+  const out: Obligations = { watermark: false, purposeRequired: false, ownerApproval: false, anonymize: false };
+  for (const o of list) {
+    out.watermark ||= !!o.watermark;
+    out.purposeRequired ||= !!o.purposeRequired;
+    out.ownerApproval ||= !!o.ownerApproval;
+    out.anonymize ||= !!o.anonymize;
+    if (o.maxDurationSec !== undefined) out.maxDurationSec = Math.min(out.maxDurationSec ?? Infinity, o.maxDurationSec);
+  }
+  return out;
+}
+
+const NO_OBLIGATIONS: Obligations = Object.freeze({ watermark: false, purposeRequired: false, ownerApproval: false, anonymize: false });
+
+function deny(denial: DenialCode, reasons: string[], policies: DeterminingPolicies[], errors: string[] = []): Decision {
+  return { decision: 'deny', denial, reasons, policies, obligations: { ...NO_OBLIGATIONS }, errors };
+}
+
+function noPermit(jurisdiction: Country, role: PolicyRole, action: string, from: Country, to: Country): string {
+  if (role === 'export') return `No ${jurisdiction} rule permits ${action} for users from ${from} (export from ${jurisdiction})`;
+  if (role === 'import') return `No ${jurisdiction} rule permits ${action} on resources under ${to} law (import into ${jurisdiction})`;
+  return `No ${jurisdiction} rule permits ${action} for this user and resource`;
+}
+
+function mergeRelevance(list: Relevance[]): Relevance {
+  const out: Relevance = { all: false, attrs: new Set(), wholeContext: false, literalTypes: new Set() };
+  for (const r of list) {
+    out.all ||= r.all;
+    out.wholeContext ||= r.wholeContext;
+    r.attrs.forEach((a) => out.attrs.add(a));
+    r.literalTypes.forEach((t) => out.literalTypes.add(t));
+  }
+  return out;
+}
+
+// Cedar keeps pre-parsed sets in the WebAssembly instance and cannot drop them, so a fixed pool of
+// slots is reused (least recently prepared first): active sets plus the drafts being simulated.
+const SLOTS = 32;
+const slotByHash = new Map<string, string>();
+
+function preparsed(set: CompiledPolicySet): string {
+  let slot = slotByHash.get(set.hash);
+  if (slot) {
+    // Most recently used last.
+    slotByHash.delete(set.hash);
+    slotByHash.set(set.hash, slot);
+    return slot;
+  }
+  if (slotByHash.size >= SLOTS) {
+    const [oldHash, oldSlot] = slotByHash.entries().next().value as [string, string];
+    slotByHash.delete(oldHash);
+    slot = oldSlot;
+  } else {
+    slot = `borderlens-${slotByHash.size}`;
+  }
+  const result = cedar.preparsePolicySet(slot, { staticPolicies: set.byId });
+  if (result.type === 'failure') throw new Error(`Cedar could not pre-parse the ${set.jurisdiction} set: ${result.errors.map((e) => e.message).join('; ')}`);
+  slotByHash.set(set.hash, slot);
+  return slot;
+}
+
+const answers = new WeakMap<CompiledPolicySet, Map<string, SetAnswer>>();
+
+function answersOf(set: CompiledPolicySet): Map<string, SetAnswer> {
+  let cache = answers.get(set);
+  if (!cache) answers.set(set, (cache = new Map()));
+  return cache;
+}
+
+const hourFormats = new Map<string, Intl.DateTimeFormat>();
+const hourCache = new Map<string, number>();
+
+function localHour(timeZone: string, epochSec: number): number {
+  // Quarter hours: every time zone offset is a multiple of 15 minutes.
+  const key = `${timeZone}:${Math.floor(epochSec / 900)}`;
+  let hour = hourCache.get(key);
+  if (hour === undefined) {
+    let format = hourFormats.get(timeZone);
+    if (!format) hourFormats.set(timeZone, (format = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' })));
+    hour = Number(format.format(new Date(epochSec * 1000)));
+    if (hourCache.size > 1000) hourCache.clear();
+    hourCache.set(key, hour);
+  }
+  return hour;
+}
