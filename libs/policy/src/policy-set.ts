@@ -163,16 +163,6 @@ function analyse(jurisdiction: Country, text: string, options: ValidateOptions) 
   }
   const locate = locator(text);
 
-  const validation = cedar.validate({
-    schema: options.schema ?? loadSchemaText(),
-    policies: { staticPolicies: text },
-    validationSettings: { mode: 'strict' },
-  });
-  if (validation.type === 'failure') {
-    for (const error of validation.errors) problems.push(fromCedar('syntax', 'error', error, locate));
-    return result;
-  }
-
   const parts = cedar.policySetTextToParts(text);
   if (parts.type === 'failure') {
     for (const error of parts.errors) problems.push(fromCedar('syntax', 'error', error, locate));
@@ -184,6 +174,15 @@ function analyse(jurisdiction: Country, text: string, options: ValidateOptions) 
   }
   if (parts.policies.length === 0) {
     problems.push({ severity: 'warning', code: 'empty', message: 'The set has no policies: it denies everything' });
+  }
+  const validation = cedar.validate({
+    schema: options.schema ?? loadSchemaText(),
+    policies: { staticPolicies: text },
+    validationSettings: { mode: 'strict' },
+  });
+  if (validation.type === 'failure') {
+    for (const error of validation.errors) problems.push(fromCedar('schema', 'error', error, locate));
+    return result;
   }
 
   // Cedar names policies policy0, policy1, ... in text order but returns them sorted by that name.
