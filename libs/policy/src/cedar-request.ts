@@ -1,5 +1,5 @@
 import type { Context, EntityJson, EntityUidJson, TypeAndId } from '@cedar-policy/cedar-wasm/nodejs';
-import type { Relevance } from './policy-set';
+import { readsAttr, readsContext, Relevance } from './relevance';
 import {
   ACTION_RESOURCES,
   ACTIONS,
@@ -132,7 +132,7 @@ export function buildCedarRequest(req: DecisionRequest, relevance: Relevance, ho
   if (!Number.isFinite(nowMs)) throw new PolicyRequestError('context.now must be a Date or epoch milliseconds');
   const nowSec = Math.floor(nowMs / 1000);
 
-  const keep = (name: string) => relevance.all || relevance.wholeContext || relevance.attrs.has(name);
+  const keep = (name: string) => readsContext(relevance, name);
   const context: Context = {};
   if (keep('incident')) context.incident = incidents.length > 0;
   if (keep('incidentIds')) context.incidentIds = uniqueSorted(incidents.map((i) => i.id));
@@ -182,7 +182,7 @@ class EntityBuilder {
     const kept: EntityJson['attrs'] = {};
     let any = parents.length > 0;
     for (const name in attrs) {
-      if (this.relevance.all || this.relevance.attrs.has(name)) {
+      if (readsAttr(this.relevance, uid.type, name)) {
         kept[name] = attrs[name]();
         any = true;
       }

@@ -2,7 +2,8 @@ import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { buildCedarRequest, BuiltRequest } from './cedar-request';
 import { loadPolicyDirectory } from './policy-files';
 import { buildMatrix, MatrixOptions, PolicyMatrix } from './policy-matrix';
-import { CompiledPolicySet, compilePolicySet, Relevance, ValidateOptions } from './policy-set';
+import { CompiledPolicySet, compilePolicySet, ValidateOptions } from './policy-set';
+import { mergeRelevance, Relevance } from './relevance';
 import {
   CameraInput,
   Country,
@@ -50,6 +51,7 @@ export class PolicyEngine {
   private readonly relevance: Relevance;
   private readonly timeZones: Record<Country, string>;
   private readonly cacheSize: number;
+  private readonly counters = { decisions: 0, evaluations: 0, cacheHits: 0 };
 
   /** Validates and pre-parses every set; throws PolicySetError naming the first invalid one. */
   constructor(
@@ -75,6 +77,11 @@ export class PolicyEngine {
     return Object.fromEntries([...this.sets].map(([j, s]) => [j, s.version]));
   }
 
+  /** Decisions made, policy-set evaluations they needed, and how many of those came from the answer cache. */
+  stats(): { decisions: number; evaluations: number; cacheHits: number } {
+    return { ...this.counters };
+  }
+
   jurisdictions(): Country[] {
     return [...this.sets.keys()].sort();
   }
@@ -98,6 +105,7 @@ export class PolicyEngine {
 
   decide(request: DecisionRequest): Decision {
     const built = buildCedarRequest(request, this.relevance, this.hourOf);
+    this.counters.decisions++;
     const { action } = request;
     const from = built.principalCountry;
     const to = built.resourceJurisdiction;
@@ -154,8 +162,12 @@ export class PolicyEngine {
 
   private evaluate(set: CompiledPolicySet, built: BuiltRequest): SetAnswer {
     const cache = this.cacheSize > 0 ? answersOf(set) : undefined;
+    this.counters.evaluations++;
     const cached = cache?.get(built.key);
-    if (cached) return cached;
+    if (cached) {
+      this.counters.cacheHits++;
+      return cached;
+    }
     const result = cedar.statefulIsAuthorized({ ...built.call, preparsedPolicySetId: preparsed(set) });
     if (result.type === 'failure') {
       // Malformed request data (the builder checks it, so this is a bug): fail closed.
@@ -201,17 +213,6 @@ function noPermit(jurisdiction: Country, role: PolicyRole, action: string, from:
   if (role === 'export') return `No ${jurisdiction} rule permits ${action} for users from ${from} (export from ${jurisdiction})`;
   if (role === 'import') return `No ${jurisdiction} rule permits ${action} on resources under ${to} law (import into ${jurisdiction})`;
   return `No ${jurisdiction} rule permits ${action} for this user and resource`;
-}
-
-function mergeRelevance(list: Relevance[]): Relevance {
-  const out: Relevance = { all: false, attrs: new Set(), wholeContext: false, literalTypes: new Set() };
-  for (const r of list) {
-    out.all ||= r.all;
-    out.wholeContext ||= r.wholeContext;
-    r.attrs.forEach((a) => out.attrs.add(a));
-    r.literalTypes.forEach((t) => out.literalTypes.add(t));
-  }
-  return out;
 }
 
 // Cedar keeps pre-parsed sets in the WebAssembly instance and cannot drop them, so a fixed pool of

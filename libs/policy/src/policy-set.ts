@@ -1,6 +1,7 @@
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { createHash } from 'node:crypto';
 import { loadSchemaText } from './policy-files';
+import { collectRelevance, emptyRelevance, Relevance } from './relevance';
 import { Country, Obligations, PolicySource } from './policy.types';
 
 /** Drafts larger than this are refused before parsing (the default sets are ~10 KB). */
@@ -68,18 +69,6 @@ export class PolicySetError extends Error {
     super(`Policy set ${jurisdiction} is invalid: ${first?.message ?? 'unknown problem'}${where}`);
     this.name = 'PolicySetError';
   }
-}
-
-/**
- * What the engine needs to evaluate requests minimally: the attribute names the policies read, whether
- * they read the context as a whole, and the entity types they name by id (ids of other types can be
- * renamed, which lets equal requests from different users share one cached answer).
- */
-export interface Relevance {
-  all: boolean;
-  attrs: Set<string>;
-  wholeContext: boolean;
-  literalTypes: Set<string>;
 }
 
 export interface CompiledPolicy {
@@ -153,7 +142,7 @@ interface AnalysedPolicy extends CompiledPolicy {
 function analyse(jurisdiction: Country, text: string, options: ValidateOptions) {
   const problems: PolicyProblem[] = [];
   const policies: AnalysedPolicy[] = [];
-  const relevance: Relevance = { all: false, attrs: new Set(), wholeContext: false, literalTypes: new Set() };
+  const relevance: Relevance = emptyRelevance();
   const result = { problems, policies, relevance };
   const maxBytes = options.maxBytes ?? MAX_POLICY_BYTES;
   const bytes = Buffer.byteLength(text, 'utf8');
@@ -175,8 +164,9 @@ function analyse(jurisdiction: Country, text: string, options: ValidateOptions) 
   if (parts.policies.length === 0) {
     problems.push({ severity: 'warning', code: 'empty', message: 'The set has no policies: it denies everything' });
   }
+  const schema = options.schema ?? loadSchemaText();
   const validation = cedar.validate({
-    schema: options.schema ?? loadSchemaText(),
+    schema,
     policies: { staticPolicies: text },
     validationSettings: { mode: 'strict' },
   });
@@ -217,7 +207,7 @@ function analyse(jurisdiction: Country, text: string, options: ValidateOptions) 
     cedarIdToId.set(`policy${index}`, id);
     const obligations = readObligations(id, policy, line, problems);
     if (policy.effect === 'permit') checkPolicyEdit(jurisdiction, id, policy, line, problems);
-    collectRelevance(policy, relevance);
+    collectRelevance(policy, schema, relevance);
     policies.push({ id, effect: policy.effect, line, reason: annotations.reason, obligations, text: policyText, json: policy });
   });
 
@@ -312,73 +302,6 @@ function sameCountry(e: cedar.Expr, op: '==' | '!=', jurisdiction: Country): boo
   };
   const isTarget = (x: cedar.Expr) => isAttr(x, 'resource', 'jurisdiction') || (x as { Value?: unknown }).Value === jurisdiction;
   return (isAttr(cmp.left, 'principal', 'country') && isTarget(cmp.right)) || (isAttr(cmp.right, 'principal', 'country') && isTarget(cmp.left));
-}
-
-function collectRelevance(policy: cedar.PolicyJson, r: Relevance): void {
-  for (const scope of [policy.principal, policy.resource]) {
-    if ('entity' in scope && scope.entity) r.literalTypes.add(entityOf(scope.entity).type);
-    if (scope.op === 'is' && scope.in && 'entity' in scope.in) r.literalTypes.add(entityOf(scope.in.entity).type);
-  }
-  for (const clause of policy.conditions) expr(clause.body, r);
-}
-
-function expr(e: cedar.Expr, r: Relevance): void {
-  const keys = Object.keys(e);
-  if (keys.length !== 1) return void (r.all = true);
-  const k = keys[0];
-  const v = (e as Record<string, any>)[k];
-  switch (k) {
-    case 'Value':
-      return value(v, r);
-    case 'Var':
-      if (v === 'context') r.wholeContext = true;
-      return;
-    case 'Slot':
-      return;
-    case '.':
-      r.attrs.add(v.attr);
-      return access(v.left, r);
-    case 'has':
-      for (const a of Array.isArray(v.attr) ? v.attr : [v.attr]) r.attrs.add(a);
-      return access(v.left, r);
-    case 'Set':
-      return v.forEach((x: cedar.Expr) => expr(x, r));
-    case 'Record':
-      return Object.values(v as Record<string, cedar.Expr>).forEach((x) => expr(x, r));
-    case 'is':
-      expr(v.left, r);
-      if (v.in) expr(v.in, r);
-      return;
-    case 'like':
-      return expr(v.left, r);
-    case 'if-then-else':
-      return [v.if, v.then, v.else].forEach((x: cedar.Expr) => expr(x, r));
-    default:
-      // Extension calls carry an array of arguments; operators carry arg or left/right.
-      if (Array.isArray(v)) return v.forEach((x: cedar.Expr) => expr(x, r));
-      if (v && typeof v === 'object' && ('arg' in v || 'left' in v)) {
-        if (v.arg) expr(v.arg, r);
-        if (v.left) expr(v.left, r);
-        if (v.right) expr(v.right, r);
-        return;
-      }
-      r.all = true;
-  }
-}
-
-/** `context.x` reads one field; `context` alone reads them all. */
-function access(left: cedar.Expr, r: Relevance): void {
-  if ((left as { Var?: string }).Var === 'context' && Object.keys(left).length === 1) return;
-  expr(left, r);
-}
-
-function value(v: unknown, r: Relevance): void {
-  if (Array.isArray(v)) return v.forEach((x) => value(x, r));
-  if (!v || typeof v !== 'object') return;
-  const o = v as Record<string, unknown>;
-  if ('__entity' in o) return void r.literalTypes.add((o.__entity as cedar.TypeAndId).type);
-  if ('__extn' in o) return;
-  Object.values(o).forEach((x) => value(x, r));
 }
 
 type Locate = (byteOffset: number) => { line: number; column: number };
