@@ -3,7 +3,7 @@ import { buildCedarRequest, BuiltRequest } from './cedar-request';
 import { loadPolicyDirectory } from './policy-files';
 import { buildMatrix, MatrixOptions, PolicyMatrix } from './policy-matrix';
 import { CompiledPolicySet, compilePolicySet, ValidateOptions } from './policy-set';
-import { mergeRelevance, Relevance } from './relevance';
+import { emptyRelevance, mergeRelevance, Relevance } from './relevance';
 import {
   CameraInput,
   Country,
@@ -21,6 +21,8 @@ export interface PolicyEngineOptions extends ValidateOptions {
   timeZones?: Record<Country, string>;
   /** Answers kept per policy set (identical Cedar requests are answered from memory); 0 turns this off. */
   cacheSize?: number;
+  /** Send Cedar only what the policies read, with stand-in ids (default). false: everything, real ids. */
+  minimizeRequests?: boolean;
 }
 
 export const DEFAULT_TIME_ZONES: Record<Country, string> = {
@@ -61,7 +63,7 @@ export class PolicyEngine {
     for (const [jurisdiction, source] of Object.entries(sources)) {
       this.sets.set(jurisdiction, compilePolicySet(jurisdiction, source, options));
     }
-    this.relevance = mergeRelevance([...this.sets.values()].map((s) => s.relevance));
+    this.relevance = options.minimizeRequests === false ? { ...emptyRelevance(), all: true } : mergeRelevance([...this.sets.values()].map((s) => s.relevance));
     this.timeZones = { ...DEFAULT_TIME_ZONES, ...options.timeZones };
     this.cacheSize = options.cacheSize ?? DEFAULT_CACHE_SIZE;
     for (const set of this.sets.values()) preparsed(set);
