@@ -11,6 +11,7 @@ import { HealthModule } from './health/health.module';
 import { MeController } from './me/me.controller';
 import { MetricsMiddleware, MetricsModule } from './metrics/metrics';
 import { OrganisationModule } from './organisation/organisation.module';
+import { RecordingModule } from './recording/recording.module';
 import { SeedService } from './seed/seed.service';
 import { TransportModule } from './transport/transport.module';
 
@@ -39,6 +40,7 @@ export class AppModule implements NestModule {
         HealthModule,
         OrganisationModule,
         CameraModule,
+        RecordingModule,
         AuditHttpModule,
       ],
       controllers: [MeController],

@@ -30,11 +30,30 @@ export interface PushKeyLookup {
 
 export interface RecordingSegmentReport {
   cameraId: string;
+  /** Name of the media node holding the file (defaults to 'media'). */
+  mediaNode?: string;
   /** Path relative to the media node's recording directory. */
   path: string;
   startedAt: string;
   endedAt: string;
   bytes: number;
+}
+
+export interface ExpiredSegmentsQuery {
+  mediaNode?: string;
+  /** At most this many per call (default 500). */
+  limit?: number;
+}
+
+export interface ExpiredSegment {
+  id: string;
+  cameraId: string;
+  path: string;
+}
+
+export interface SegmentsErased {
+  /** Ids from ExpiredSegment whose files are gone. */
+  ids: string[];
 }
 
 /** Gateway -> media: a grant was revoked or downgraded (incident ended, policy changed). */

@@ -25,5 +25,9 @@ export const Patterns = {
     resolvePushKey: 'gateway.resolve-push-key',
     /** A finished recording segment to index (RecordingSegmentReport). */
     recordingSegment: 'gateway.recording-segment',
+    /** Segments of this media node past their camera's retention and under no legal hold (ExpiredSegmentsQuery -> ExpiredSegment[]). */
+    expiredSegments: 'gateway.expired-segments',
+    /** The media node deleted these segment files; the gateway removes them from the index and audits the erasure (SegmentsErased). */
+    segmentsErased: 'gateway.segments-erased',
   },
 } as const;

@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
+import { RecordingSegmentEntity } from '@borderlens/database';
+import type { ExpiredSegment } from '@borderlens/contracts';
+
+@Injectable()
+export class RecordingRepository {
+  constructor(@InjectRepository(RecordingSegmentEntity) private readonly repo: Repository<RecordingSegmentEntity>) {}
+
+  async insert(segment: Omit<RecordingSegmentEntity, 'id' | 'createdAt' | 'camera'>): Promise<string> {
+    const r = await this.repo.insert(segment);
+    return r.identifiers[0].id as string;
+  }
+
+  /**
+   * Segments of a media node older than their camera's retention, except those a clip request under
+   * legal hold, or one being approved or exported, still needs.
+   */
+  findExpired(mediaNode: string, limit: number, now = new Date()): Promise<ExpiredSegment[]> {
+    return this.repo.query(
+      `SELECT s.id, s.camera_id AS "cameraId", s.path
+         FROM recording_segments s JOIN cameras c ON c.id = s.camera_id
+        WHERE s.media_node = $1
+          AND s.ended_at < $2::timestamptz - make_interval(days => c.retention_days)
+          AND NOT EXISTS (
+                SELECT 1 FROM clip_requests r
+                 WHERE r.camera_id = s.camera_id
+                   AND (r.legal_hold OR r.state IN ('approved', 'exporting'))
+                   AND r.starts_at < s.ended_at AND r.ends_at > s.started_at)
+        ORDER BY s.ended_at
+        LIMIT $3`,
+      [mediaNode, now.toISOString(), limit],
+    );
+  }
+
+  findByIds(ids: string[], manager: EntityManager): Promise<RecordingSegmentEntity[]> {
+    return manager.getRepository(RecordingSegmentEntity).findBy({ id: In(ids) });
+  }
+
+  async deleteByIds(ids: string[], manager: EntityManager): Promise<void> {
+    await manager.getRepository(RecordingSegmentEntity).delete({ id: In(ids) });
+  }
+}

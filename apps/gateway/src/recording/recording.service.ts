@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AuditService, SYSTEM_ACTOR } from '@borderlens/audit';
+import type { ExpiredSegment, ExpiredSegmentsQuery, RecordingSegmentReport, SegmentsErased } from '@borderlens/contracts';
+import { AppError } from '../common/app-error';
+import { RecordingRepository } from './recording.repository';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DEFAULT_NODE = 'media';
+
+/** The index of recorded segments (files live on media nodes) and its retention. */
+@Injectable()
+export class RecordingService {
+  constructor(
+    private readonly segments: RecordingRepository,
+    private readonly audit: AuditService,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  async index(r: RecordingSegmentReport): Promise<string> {
+    const startedAt = new Date(r?.startedAt);
+    const endedAt = new Date(r?.endedAt);
+    if (!r || typeof r.cameraId !== 'string' || !UUID.test(r.cameraId)) throw AppError.badRequest('segment_invalid', 'cameraId must be a camera id');
+    if (typeof r.path !== 'string' || !r.path || r.path.length > 500 || r.path.startsWith('/') || r.path.split('/').includes('..')) {
+      throw AppError.badRequest('segment_invalid', 'path must be relative to the recording directory');
+    }
+    if (Number.isNaN(startedAt.getTime()) || Number.isNaN(endedAt.getTime()) || endedAt < startedAt) throw AppError.badRequest('segment_invalid', 'startedAt/endedAt must be times, in order');
+    if (!Number.isSafeInteger(r.bytes) || r.bytes < 0) throw AppError.badRequest('segment_invalid', 'bytes must be a non-negative integer');
+    try {
+      return await this.segments.insert({ cameraId: r.cameraId, mediaNode: r.mediaNode || DEFAULT_NODE, path: r.path, startedAt, endedAt, bytes: String(r.bytes) });
+    } catch (e) {
+      if ((e as { code?: string }).code === '23503') throw AppError.notFound('camera', r.cameraId);
+      throw e;
+    }
+  }
+
+  expired(q: ExpiredSegmentsQuery): Promise<ExpiredSegment[]> {
+    const limit = Math.min(Math.max(Number(q?.limit) || 500, 1), 5000);
+    return this.segments.findExpired(q?.mediaNode || DEFAULT_NODE, limit);
+  }
+
+  /** Files are gone: drop them from the index and record one erasure per camera. */
+  async erased(e: SegmentsErased): Promise<number> {
+    const ids = Array.isArray(e?.ids) ? e.ids.filter((id) => typeof id === 'string' && UUID.test(id)) : [];
+    if (ids.length === 0) return 0;
+    return this.dataSource.transaction(async (m) => {
+      const rows = await this.segments.findByIds(ids, m);
+      const byCamera = new Map<string, { n: number; from: Date; to: Date }>();
+      for (const s of rows) {
+        const c = byCamera.get(s.cameraId) ?? { n: 0, from: s.startedAt, to: s.endedAt };
+        c.n++;
+        if (s.startedAt < c.from) c.from = s.startedAt;
+        if (s.endedAt > c.to) c.to = s.endedAt;
+        byCamera.set(s.cameraId, c);
+      }
+      await this.segments.deleteByIds(rows.map((s) => s.id), m);
+      for (const [cameraId, c] of byCamera) {
+        await this.audit.record({ actor: SYSTEM_ACTOR, operation: 'erasure', object: `camera:${cameraId}`, decision: 'done', justification: 'retention period elapsed', details: { segments: c.n, from: c.from.toISOString(), to: c.to.toISOString() } }, m);
+      }
+      return rows.length;
+    });
+  }
+}
