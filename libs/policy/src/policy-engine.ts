@@ -33,7 +33,7 @@ export const DEFAULT_TIME_ZONES: Record<Country, string> = {
   AT: 'Europe/Vienna',
 };
 
-const DEFAULT_CACHE_SIZE = 50_000;
+const DEFAULT_CACHE_SIZE = 20_000;
 
 /** Cedar's answer for one policy set. */
 interface SetAnswer {
