@@ -45,9 +45,16 @@ export class IncidentEntity {
   @Column({ name: 'ends_at', type: 'timestamptz' })
   endsAt: Date;
 
-  /** Set when ended early by an operator. */
+  /** Set when ended early by an operator, or when the planned end passed (expiry). */
   @Column({ name: 'ended_at', type: 'timestamptz', nullable: true })
   endedAt: Date | null;
+
+  /** User who ended it, or `system` for expiry. */
+  @Column({ name: 'ended_by', type: 'varchar', length: 200, nullable: true })
+  endedBy: string | null;
+
+  @Column({ name: 'end_reason', type: 'text', nullable: true })
+  endReason: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

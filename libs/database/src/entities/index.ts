@@ -1,6 +1,7 @@
 import { AuditEntryEntity } from './audit-entry.entity';
 import { CameraEntity } from './camera.entity';
 import { ClipRequestEntity } from './clip-request.entity';
+import { GrantEntity } from './grant.entity';
 import { IncidentEntity } from './incident.entity';
 import { OrganisationEntity } from './organisation.entity';
 import { PolicyEntity, PolicyVersionEntity } from './policy.entity';
@@ -9,6 +10,7 @@ import { RecordingSegmentEntity } from './recording-segment.entity';
 export * from './audit-entry.entity';
 export * from './camera.entity';
 export * from './clip-request.entity';
+export * from './grant.entity';
 export * from './incident.entity';
 export * from './organisation.entity';
 export * from './policy.entity';
@@ -20,6 +22,7 @@ export const ENTITIES = [
   PolicyEntity,
   PolicyVersionEntity,
   IncidentEntity,
+  GrantEntity,
   ClipRequestEntity,
   RecordingSegmentEntity,
   AuditEntryEntity,

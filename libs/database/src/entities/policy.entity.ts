@@ -48,4 +48,15 @@ export class PolicyVersionEntity {
 
   @Column({ name: 'activated_at', type: 'timestamptz', nullable: true })
   activatedAt: Date | null;
+
+  @Column({ name: 'activated_by', type: 'varchar', length: 200, nullable: true })
+  activatedBy: string | null;
+
+  /** Why it was activated (or rolled back to). */
+  @Column({ name: 'activation_reason', type: 'text', nullable: true })
+  activationReason: string | null;
+
+  /** For a rollback: the earlier version whose text this one repeats. */
+  @Column({ name: 'source_version', type: 'int', nullable: true })
+  sourceVersion: number | null;
 }
