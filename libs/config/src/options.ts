@@ -58,6 +58,11 @@ export const OPTIONS: OptionSpec[] = [
   { path: 'cameras.allowSpecialNetworks', env: 'CAMERAS_ALLOW_SPECIAL_NETWORKS', type: 'list', default: [], doc: 'Loopback, link-local, metadata or unspecified ranges that cameras may still use (refused unless listed).' },
   { path: 'cameras.defaultRetentionDays', env: 'CAMERAS_DEFAULT_RETENTION_DAYS', type: 'int', default: 30, min: 1, max: 3650, doc: 'Retention of a camera that does not set its own.' },
 
+  // incidents
+  { path: 'incidents.maxDurationHours', env: 'INCIDENTS_MAX_DURATION_HOURS', type: 'int', default: 24, min: 1, max: 720, doc: 'Longest an incident may run from now: its planned end, and each extension, must lie within this many hours.' },
+  { path: 'incidents.maxRadiusKm', env: 'INCIDENTS_MAX_RADIUS_KM', type: 'number', default: 50, min: 0.01, max: 1000, doc: 'An incident area must fit within this distance of its centre (keeps one incident from covering a whole country by mistake).' },
+  { path: 'incidents.checkIntervalSec', env: 'INCIDENTS_CHECK_INTERVAL_SEC', type: 'number', default: 2, min: 0.2, max: 300, doc: 'How often incidents past their planned end expire and live raw grants are re-decided; also how soon a gateway sees incidents and policy versions changed by another gateway.' },
+
   // security
   { path: 'security.encryptionKey', env: 'ENCRYPTION_KEY', type: 'string', default: '', doc: 'Base64 of 32 bytes; encrypts camera ingest credentials at rest. Empty: generated once into dataDir/encryption-key.' },
 
