@@ -68,6 +68,26 @@ describe('PolicyEngine.decide', () => {
       expect(d.reasons).toEqual(['No CZ rule permits live.anonymized for users from PL (export from CZ)']);
     });
 
+    it('when one side forbids, the other side\'s own verdict is still reported', () => {
+      const czForbids = `@id("cz-ok") permit (principal, ${LIVE}); @id("cz-no-police") forbid (principal, ${LIVE}) when { principal.organisation.kind == "police" };`;
+      const plPermits = `@id("pl-ok") permit (principal, ${LIVE}); @id("pl-no-drones") forbid (principal, ${LIVE}) when { resource.kind == "drone" };`;
+      const engine = new PolicyEngine({ CZ: { version: 1, text: czForbids }, PL: { version: 1, text: plPermits } });
+      expect(engine.decide(live()).policies).toEqual([
+        { jurisdiction: 'CZ', version: 1, role: 'export', decision: 'deny', ids: ['cz-no-police'] },
+        { jurisdiction: 'PL', version: 1, role: 'import', decision: 'permit', ids: ['pl-ok'] },
+      ]);
+      const drone = CAMERAS['cz-jesenik-drone'];
+      expect(engine.decide(live(user('psp-nysa', 'operator'), drone)).policies).toEqual([
+        { jurisdiction: 'CZ', version: 1, role: 'export', decision: 'permit', ids: ['cz-ok'] },
+        { jurisdiction: 'PL', version: 1, role: 'import', decision: 'deny', ids: ['pl-no-drones'] },
+      ]);
+      expect(engine.decide(live(plOperator, drone)).policies.map((p) => p.ids)).toEqual([['cz-no-police'], ['pl-no-drones']]);
+      expect(engine.decide(live(user('psp-nysa', 'operator'))).policies.map((p) => [p.decision, p.ids])).toEqual([
+        ['permit', ['cz-ok']],
+        ['permit', ['pl-ok']],
+      ]);
+    });
+
     it('a viewer from a country without a set is denied', () => {
       const engine = new PolicyEngine({ CZ: { version: 1, text: exportsOnly } });
       const slovak = { id: 'sk-user', organisation: { id: 'hazz-zilina', kind: 'fire' as const, country: 'SK', regime: 'gdpr' as const }, roles: ['operator'] };
@@ -138,6 +158,18 @@ describe('PolicyEngine.decide', () => {
     expect(raw({ incidents: [FLOOD], durationSec: 601, purpose: 'flood rescue' })).toBe('deny');
     expect(raw({ incidents: [FLOOD], durationSec: 600, purpose: 'fire' })).toBe('deny');
     expect(raw({ incidents: [{ ...FLOOD, type: 'fire' }, FLOOD], durationSec: 60, purpose: 'flood' })).toBe('permit');
+  });
+
+  it('a rule that fails to evaluate is skipped and reported under its set and id', () => {
+    const text = `@id("overflows") permit (principal, ${LIVE}) when { context.durationSec * 9223372036854775807 > 0 };
+      @id("plain") permit (principal, ${LIVE}) when { principal.roles.contains("operator") };`;
+    const engine = new PolicyEngine({ CZ: { version: 1, text }, PL: { version: 1, text } });
+    const local = engine.decide(live(czOperator, czCamera, { context: { durationSec: 2 } }));
+    expect(local).toMatchObject({ decision: 'permit', policies: [{ ids: ['plain'] }] });
+    expect(local.errors).toEqual([expect.stringMatching(/^CZ rule "overflows": .*overflow/)]);
+    const cross = engine.decide(live(plOperator, czCamera, { context: { durationSec: 2 } }));
+    expect(cross.errors).toEqual([expect.stringMatching(/^CZ rule "overflows": /), expect.stringMatching(/^PL rule "overflows": /)]);
+    expect(cross.decision).toBe('permit');
   });
 
   it('rules naming particular users or organisations see the real ids', () => {

@@ -1,4 +1,5 @@
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
+import { createHash } from 'node:crypto';
 import { buildCedarRequest, BuiltRequest } from './cedar-request';
 import { loadPolicyDirectory } from './policy-files';
 import { buildMatrix, MatrixOptions, PolicyMatrix } from './policy-matrix';
@@ -35,11 +36,18 @@ export const DEFAULT_TIME_ZONES: Record<Country, string> = {
 
 const DEFAULT_CACHE_SIZE = 20_000;
 
-/** Cedar's answer for one policy set. */
+/** Cedar's answer for one policy set (or for a pair, with ids prefixed by jurisdiction). */
 interface SetAnswer {
   allow: boolean;
   reason: string[];
-  errors: string[];
+  errors: { policyId: string; message: string }[];
+}
+
+/** What Cedar evaluates: a jurisdiction's set, or the export and import sets of a pair in one go. */
+interface Evaluable {
+  jurisdiction: string;
+  hash: string;
+  byId: Record<string, string>;
 }
 
 /**
@@ -124,15 +132,16 @@ export class PolicyEngine {
     const permits: { set: CompiledPolicySet; id: string; role: PolicyRole }[] = [];
     let denial: DenialCode | undefined;
 
+    const answers = this.answers(consulted, built);
     for (const [jurisdiction, role] of consulted) {
       const set = this.sets.get(jurisdiction);
-      if (!set) {
+      const answer = answers.get(jurisdiction);
+      if (!set || !answer) {
         reasons.push(`No policy set is configured for ${jurisdiction}`);
         denial = 'no-policy-set';
         continue;
       }
-      const answer = this.evaluate(set, built);
-      for (const e of answer.errors) errors.push(`${jurisdiction}: ${e}`);
+      for (const e of answer.errors) errors.push(`${jurisdiction} rule "${e.policyId}": ${e.message}`);
       policies.push({ jurisdiction, version: set.version, role, decision: answer.allow ? 'permit' : 'deny', ids: answer.reason });
       if (answer.allow) {
         for (const id of answer.reason) permits.push({ set, id, role });
@@ -162,7 +171,32 @@ export class PolicyEngine {
     return { decision: 'permit', reasons, policies, obligations, errors };
   }
 
-  private evaluate(set: CompiledPolicySet, built: BuiltRequest): SetAnswer {
+  /**
+   * Each consulted set's own answer. Across the border both sets are evaluated in one Cedar call (most
+   * of a call's cost is parsing the request, not the rules); only when one set forbids does the other
+   * need a call of its own, to tell whether it would have permitted.
+   */
+  private answers(consulted: [Country, PolicyRole][], built: BuiltRequest): Map<Country, SetAnswer> {
+    const out = new Map<Country, SetAnswer>();
+    const sets = consulted.map(([j]) => this.sets.get(j)).filter((s): s is CompiledPolicySet => !!s);
+    if (sets.length < 2) {
+      for (const set of sets) out.set(set.jurisdiction, this.evaluate(set, built));
+      return out;
+    }
+    const both = this.evaluate(pairOf(sets[0], sets[1]), built);
+    for (const set of sets) {
+      const prefix = `${set.jurisdiction}:`;
+      const own = (ids: string[]) => ids.filter((id) => id.startsWith(prefix)).map((id) => id.slice(prefix.length));
+      const reason = own(both.reason);
+      const errors = both.errors.filter((e) => e.policyId.startsWith(prefix)).map((e) => ({ ...e, policyId: e.policyId.slice(prefix.length) }));
+      if (both.allow) out.set(set.jurisdiction, { allow: reason.length > 0, reason, errors });
+      else if (both.reason.length === 0 || reason.length > 0) out.set(set.jurisdiction, { allow: false, reason, errors });
+      else out.set(set.jurisdiction, this.evaluate(set, built)); // the other set forbade; this one's own verdict is unknown
+    }
+    return out;
+  }
+
+  private evaluate(set: Evaluable, built: BuiltRequest): SetAnswer {
     const cache = this.cacheSize > 0 ? answersOf(set) : undefined;
     this.counters.evaluations++;
     const cached = cache?.get(built.key);
@@ -173,13 +207,13 @@ export class PolicyEngine {
     const result = cedar.statefulIsAuthorized({ ...built.call, preparsedPolicySetId: preparsed(set) });
     if (result.type === 'failure') {
       // Malformed request data (the builder checks it, so this is a bug): fail closed.
-      return { allow: false, reason: [], errors: result.errors.map((e) => e.message) };
+      return { allow: false, reason: [], errors: result.errors.map((e) => ({ policyId: '(request)', message: e.message })) };
     }
     const { decision, diagnostics } = result.response;
     const answer: SetAnswer = {
       allow: decision === 'allow',
       reason: diagnostics.reason.slice().sort(),
-      errors: diagnostics.errors.map((e) => `rule "${e.policyId}": ${e.error.message}`),
+      errors: diagnostics.errors.map((e) => ({ policyId: e.policyId, message: e.error.message })),
     };
     if (cache && answer.errors.length === 0) {
       if (cache.size >= this.cacheSize) cache.delete(cache.keys().next().value as string);
@@ -222,7 +256,7 @@ function noPermit(jurisdiction: Country, role: PolicyRole, action: string, from:
 const SLOTS = 32;
 const slotByHash = new Map<string, string>();
 
-function preparsed(set: CompiledPolicySet): string {
+function preparsed(set: Evaluable): string {
   let slot = slotByHash.get(set.hash);
   if (slot) {
     // Most recently used last.
@@ -243,12 +277,28 @@ function preparsed(set: CompiledPolicySet): string {
   return slot;
 }
 
-const answers = new WeakMap<CompiledPolicySet, Map<string, SetAnswer>>();
+const answerCaches = new WeakMap<Evaluable, Map<string, SetAnswer>>();
 
-function answersOf(set: CompiledPolicySet): Map<string, SetAnswer> {
-  let cache = answers.get(set);
-  if (!cache) answers.set(set, (cache = new Map()));
+function answersOf(set: Evaluable): Map<string, SetAnswer> {
+  let cache = answerCaches.get(set);
+  if (!cache) answerCaches.set(set, (cache = new Map()));
   return cache;
+}
+
+const pairs = new Map<string, Evaluable>();
+
+/** Both sets as one, their rule ids prefixed with the jurisdiction ("CZ:cz-live-raw-incident"). */
+function pairOf(a: CompiledPolicySet, b: CompiledPolicySet): Evaluable {
+  const key = `${a.jurisdiction}:${a.hash}|${b.jurisdiction}:${b.hash}`;
+  let pair = pairs.get(key);
+  if (!pair) {
+    const byId: Record<string, string> = {};
+    for (const set of [a, b]) for (const [id, text] of Object.entries(set.byId)) byId[`${set.jurisdiction}:${id}`] = text;
+    pair = { jurisdiction: `${a.jurisdiction}+${b.jurisdiction}`, hash: createHash('sha256').update(key).digest('hex'), byId };
+    if (pairs.size >= 64) pairs.clear();
+    pairs.set(key, pair);
+  }
+  return pair;
 }
 
 const hourFormats = new Map<string, Intl.DateTimeFormat>();
