@@ -4,7 +4,7 @@ import type { InferenceModel } from '../repositories/model.repository';
 import type { Detection, Detections } from './detection.types';
 import { decodeLpdYunet, lpdPriors } from './lpd-yunet.decoder';
 import { nms } from './nms';
-import { inputGeometry, InputGeometry, toBgrTensor } from './tensor';
+import { halveTensor, inputGeometry, InputGeometry, toBgrTensor } from './tensor';
 import { decodeYunet } from './yunet.decoder';
 
 export interface DetectorSettings {
@@ -32,10 +32,11 @@ export class Detector {
   async detect(frame: RawFrame, overrides: DetectOverrides = {}): Promise<Detections> {
     const faceWidths = overrides.faceInputWidths ?? this.settings.faceInputWidths;
     const plateWidths = overrides.plateInputWidths ?? this.settings.plateInputWidths;
+    const tensors = new TensorCache(frame);
     const faces: Detection[] = [];
-    for (const w of faceWidths) faces.push(...(await this.detectFaces(frame, w)));
+    for (const w of faceWidths) faces.push(...(await this.detectFaces(frame, w, tensors)));
     const plates: Detection[] = [];
-    for (const w of plateWidths) plates.push(...(await this.detectPlates(frame, w)));
+    for (const w of plateWidths) plates.push(...(await this.detectPlates(frame, w, tensors)));
     return {
       faces: nms(faces, this.settings.nmsThreshold),
       plates: nms(plates, this.settings.nmsThreshold),
@@ -46,19 +47,36 @@ export class Detector {
     await Promise.all([this.face.release(), this.plate.release()]);
   }
 
-  async detectFaces(frame: RawFrame, inputWidth: number): Promise<Detection[]> {
+  async detectFaces(frame: RawFrame, inputWidth: number, tensors = new TensorCache(frame)): Promise<Detection[]> {
     const g = inputGeometry(frame.width, frame.height, inputWidth);
-    const out = await this.face.run(toBgrTensor(frame, g), g.padHeight, g.padWidth);
+    const out = await this.face.run(tensors.get(g), g.padHeight, g.padWidth);
     return toFrame(decodeYunet(out, g.padWidth, g.padHeight, this.settings.faceThreshold), g, frame, this.settings.nmsThreshold);
   }
 
-  async detectPlates(frame: RawFrame, inputWidth: number): Promise<Detection[]> {
+  async detectPlates(frame: RawFrame, inputWidth: number, tensors = new TensorCache(frame)): Promise<Detection[]> {
     const g = inputGeometry(frame.width, frame.height, inputWidth);
     const key = `${g.padWidth}x${g.padHeight}`;
     let priors = this.priors.get(key);
     if (!priors) this.priors.set(key, (priors = lpdPriors(g.padWidth, g.padHeight)));
-    const out = await this.plate.run(toBgrTensor(frame, g), g.padHeight, g.padWidth);
+    const out = await this.plate.run(tensors.get(g), g.padHeight, g.padWidth);
     return toFrame(decodeLpdYunet(out, priors, this.settings.plateThreshold), g, frame, this.settings.nmsThreshold);
+  }
+}
+
+/** Detector inputs of one frame, so a half-size input is made from a full one instead of the frame. */
+class TensorCache {
+  private readonly made: { g: InputGeometry; t: Float32Array }[] = [];
+
+  constructor(private readonly frame: RawFrame) {}
+
+  get(g: InputGeometry): Float32Array {
+    const same = this.made.find((m) => m.g.width === g.width && m.g.height === g.height && m.g.padWidth === g.padWidth && m.g.padHeight === g.padHeight);
+    if (same) return same.t;
+    let t: Float32Array | undefined;
+    for (const m of this.made) if ((t = halveTensor(m.t, m.g, g))) break;
+    t ??= toBgrTensor(this.frame, g);
+    this.made.push({ g, t });
+    return t;
   }
 }
 

@@ -1,4 +1,4 @@
-import { inputGeometry, toBgrTensor } from './tensor';
+import { halveTensor, inputGeometry, toBgrTensor } from './tensor';
 
 describe('inputGeometry', () => {
   it('keeps the aspect and pads to multiples of 32', () => {
@@ -44,5 +44,18 @@ describe('toBgrTensor', () => {
     const g = { width: 2, height: 2, padWidth: 2, padHeight: 2 };
     const t = toBgrTensor({ format: 'i420', width: w, height: h, data }, g);
     expect(Array.from(t.subarray(0, 4)).map(Math.round)).toEqual([0, 0, 255, 255]);
+  });
+});
+
+describe('halveTensor', () => {
+  it('averages 2x2 blocks of each plane when the sizes halve exactly', () => {
+    const gs = { width: 4, height: 2, padWidth: 4, padHeight: 2 };
+    const src = new Float32Array(3 * 8);
+    src.set([0, 4, 8, 8, 4, 0, 0, 0], 0); // B plane
+    src.set([10, 10, 10, 10, 10, 10, 10, 10], 8);
+    const t = halveTensor(src, gs, { width: 2, height: 1, padWidth: 4, padHeight: 2 })!;
+    expect(Array.from(t.subarray(0, 8))).toEqual([2, 4, 0, 0, 0, 0, 0, 0]);
+    expect(Array.from(t.subarray(8, 10))).toEqual([10, 10]);
+    expect(halveTensor(src, gs, { width: 3, height: 1, padWidth: 32, padHeight: 32 })).toBeUndefined();
   });
 });

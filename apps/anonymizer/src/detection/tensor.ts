@@ -27,11 +27,14 @@ interface Taps {
   k: number;
   idx: Int32Array;
   w: Float32Array;
+  /** All weights equal (1/k): plain sums then one scale, the fast path. */
+  uniform: boolean;
 }
 
 function taps(outSize: number, inSize: number): Taps {
   const scale = inSize / outSize;
-  if (scale <= 1) {
+  if (scale === 1) return { k: 1, idx: Int32Array.from({ length: outSize }, (_, i) => i), w: new Float32Array(outSize).fill(1), uniform: true };
+  if (scale < 1) {
     const idx = new Int32Array(outSize * 2);
     const w = new Float32Array(outSize * 2);
     for (let i = 0; i < outSize; i++) {
@@ -43,7 +46,7 @@ function taps(outSize: number, inSize: number): Taps {
       w[2 * i] = 1 - a;
       w[2 * i + 1] = a;
     }
-    return { k: 2, idx, w };
+    return { k: 2, idx, w, uniform: false };
   }
   const k = Math.min(4, Math.max(1, Math.round(scale)));
   const idx = new Int32Array(outSize * k);
@@ -51,7 +54,7 @@ function taps(outSize: number, inSize: number): Taps {
   for (let i = 0; i < outSize; i++) {
     for (let j = 0; j < k; j++) idx[i * k + j] = Math.min(inSize - 1, Math.floor((i + (j + 0.5) / k) * scale));
   }
-  return { k, idx, w };
+  return { k, idx, w, uniform: true };
 }
 
 /**
@@ -81,6 +84,29 @@ function interleavedTensor(f: RawFrame, g: InputGeometry, tx: Taps, ty: Taps, ou
   for (let i = 0; i < xi.length; i++) xi[i] = tx.idx[i] * ch;
   const xw = tx.w;
   const accR = new Float32Array(gw), accG = new Float32Array(gw), accB = new Float32Array(gw);
+  if (tx.uniform && ty.uniform) {
+    // Box average: integer sums, one scale per pixel.
+    const inv = 1 / (kx * ky);
+    for (let y = 0; y < g.height; y++) {
+      const o0 = y * g.padWidth;
+      for (let x = 0; x < gw; x++) {
+        let r = 0, gg = 0, b = 0;
+        for (let j = 0; j < ky; j++) {
+          const row = ty.idx[y * ky + j] * rowStride;
+          for (let i = 0, t = x * kx; i < kx; i++, t++) {
+            const p = row + xi[t];
+            r += d[p + ro];
+            gg += d[p + 1];
+            b += d[p + bo];
+          }
+        }
+        out[o0 + x] = b * inv;
+        out[plane + o0 + x] = gg * inv;
+        out[2 * plane + o0 + x] = r * inv;
+      }
+    }
+    return;
+  }
   for (let y = 0; y < g.height; y++) {
     accR.fill(0); accG.fill(0); accB.fill(0);
     for (let j = 0; j < ky; j++) {
@@ -105,6 +131,12 @@ function interleavedTensor(f: RawFrame, g: InputGeometry, tx: Taps, ty: Taps, ou
   }
 }
 
+// BT.601 chroma terms by byte value.
+const UB = Float32Array.from({ length: 256 }, (_, u) => 2.017 * (u - 128));
+const UG = Float32Array.from({ length: 256 }, (_, u) => -0.392 * (u - 128));
+const VG = Float32Array.from({ length: 256 }, (_, v) => -0.813 * (v - 128));
+const VR = Float32Array.from({ length: 256 }, (_, v) => 1.596 * (v - 128));
+
 function i420Tensor(f: RawFrame, g: InputGeometry, tx: Taps, ty: Taps, out: Float32Array): void {
   const d = f.data;
   const w = f.width;
@@ -119,11 +151,21 @@ function i420Tensor(f: RawFrame, g: InputGeometry, tx: Taps, ty: Taps, out: Floa
   const ccol = new Int32Array(gw);
   for (let x = 0; x < gw; x++) ccol[x] = Math.min(cw - 1, Math.floor((((x + 0.5) * f.width) / gw) / 2));
   const luma = new Float32Array(gw);
+  const uniform = tx.uniform && ty.uniform;
+  const inv = 1 / (kx * ky);
   for (let y = 0; y < g.height; y++) {
     luma.fill(0);
     for (let j = 0; j < ky; j++) {
       const row = ty.idx[y * ky + j] * w;
       const wy = ty.w[y * ky + j];
+      if (uniform) {
+        for (let x = 0, t = 0; x < gw; x++) {
+          let s = 0;
+          for (let i = 0; i < kx; i++, t++) s += d[row + xi[t]];
+          luma[x] += s * inv;
+        }
+        continue;
+      }
       for (let x = 0, t = 0; x < gw; x++) {
         let s = 0;
         for (let i = 0; i < kx; i++, t++) s += xw[t] * d[row + xi[t]];
@@ -135,14 +177,31 @@ function i420Tensor(f: RawFrame, g: InputGeometry, tx: Taps, ty: Taps, out: Floa
     for (let x = 0; x < gw; x++) {
       const yy = 1.164 * (luma[x] - 16);
       const ci = crow + ccol[x];
-      const u = d[uBase + ci] - 128;
-      const v = d[vBase + ci] - 128;
-      const r = yy + 1.596 * v;
-      const gg = yy - 0.392 * u - 0.813 * v;
-      const b = yy + 2.017 * u;
-      out[o0 + x] = b < 0 ? 0 : b > 255 ? 255 : b;
-      out[plane + o0 + x] = gg < 0 ? 0 : gg > 255 ? 255 : gg;
-      out[2 * plane + o0 + x] = r < 0 ? 0 : r > 255 ? 255 : r;
+      const u = d[uBase + ci];
+      const v = d[vBase + ci];
+      // Not clamped: a few units outside 0..255 do not matter to the networks, the branches cost.
+      out[o0 + x] = yy + UB[u];
+      out[plane + o0 + x] = yy + UG[u] + VG[v];
+      out[2 * plane + o0 + x] = yy + VR[v];
     }
   }
+}
+
+/**
+ * A tensor at half the size of another (2x2 averages), for a second detector on the same frame:
+ * much cheaper than resampling the frame again. Only when the halved geometry matches exactly.
+ */
+export function halveTensor(src: Float32Array, gs: InputGeometry, gd: InputGeometry, out = new Float32Array(3 * gd.padWidth * gd.padHeight)): Float32Array | undefined {
+  if (gd.width * 2 !== gs.width || gd.height * 2 !== gs.height) return undefined;
+  out.fill(0);
+  const ps = gs.padWidth * gs.padHeight, pd = gd.padWidth * gd.padHeight;
+  for (let c = 0; c < 3; c++) {
+    for (let y = 0; y < gd.height; y++) {
+      const a = c * ps + 2 * y * gs.padWidth;
+      const b = a + gs.padWidth;
+      const o = c * pd + y * gd.padWidth;
+      for (let x = 0; x < gd.width; x++) out[o + x] = (src[a + 2 * x] + src[a + 2 * x + 1] + src[b + 2 * x] + src[b + 2 * x + 1]) * 0.25;
+    }
+  }
+  return out;
 }
