@@ -12,17 +12,18 @@ export class CameraController {
   constructor(private readonly service: CameraService) {}
 
   @Get()
-  @ApiOkResponse({ type: CameraDto, isArray: true })
-  async list(): Promise<CameraDto[]> {
-    return (await this.service.findAll()).map(CameraDto.from);
+  @ApiOkResponse({ type: CameraDto, isArray: true, description: 'The cameras on which some action could be permitted to the caller (now or during an incident)' })
+  async list(@CurrentPrincipal() p: Principal): Promise<CameraDto[]> {
+    return (await this.service.findVisible(p)).map(CameraDto.from);
   }
 
   @Get(':id')
   @ApiOkResponse({ type: CameraDto })
-  async get(@Param('id') id: string): Promise<CameraDto> {
-    return CameraDto.from(await this.service.findOne(id));
+  async get(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<CameraDto> {
+    return CameraDto.from(await this.service.findOneVisible(p, id));
   }
 
+  /** Management needs the admin role (checked on the token) and a Cedar permit for camera.manage. */
   @Post()
   @Roles('admin')
   @ApiCreatedResponse({ type: CameraCreatedDto })

@@ -60,7 +60,7 @@ export class CreateCameraDto {
   @Type(() => IngestDto)
   ingest: IngestDto;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 3650, description: 'Days recordings are kept (capped by the jurisdiction)' })
+  @ApiPropertyOptional({ minimum: 1, maximum: 3650, description: 'Days recordings are kept. Above the statutory cap of the jurisdiction (e.g. 90 days for Polish municipal cameras): 400 retention_exceeds_cap. Default: cameras.defaultRetentionDays, lowered to the cap.' })
   @IsOptional()
   @IsInt()
   @Min(1)

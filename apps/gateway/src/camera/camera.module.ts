@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { OrganisationModule } from '../organisation/organisation.module';
+import { PolicyModule } from '../policy/policy.module';
 import { CameraController } from './camera.controller';
 import { CameraMessages } from './camera.messages';
 import { CameraRepository } from './camera.repository';
@@ -7,7 +8,7 @@ import { CameraService } from './camera.service';
 import { HostResolver } from './host-resolver';
 
 @Module({
-  imports: [OrganisationModule],
+  imports: [OrganisationModule, PolicyModule],
   controllers: [CameraController, CameraMessages],
   providers: [CameraRepository, CameraService, HostResolver],
   exports: [CameraService, CameraRepository],

@@ -7,17 +7,22 @@ import { AuditService } from '@borderlens/audit';
 import type { Principal } from '@borderlens/auth';
 import { CameraEntity } from '@borderlens/database';
 import type { CameraIngestInfo, CameraStateReport } from '@borderlens/contracts';
+import { ACTION_RESOURCES, ACTIONS, maxRetentionDays, RETENTION_CAPS, type Action, type CameraInput, type PrincipalInput } from '@borderlens/policy';
 import { AppError } from '../common/app-error';
 import { OrganisationService } from '../organisation/organisation.service';
+import { actorOf, AuthorizationService } from '../policy/authorization.service';
 import { CameraNetworkPolicy } from './camera-network.policy';
 import { CreateCameraDto, IngestDto, UpdateCameraDto } from './camera.dto';
 import { CameraRepository } from './camera.repository';
 import { CredentialsCipher } from './credentials-cipher';
 import { HostResolver } from './host-resolver';
 
-function actorOf(p: Principal) {
-  return { user: p.username, organisation: p.organisation, country: p.country };
-}
+/**
+ * Actions tried to decide whether a user sees a camera, most often permitted first (the check stops
+ * at the first permit): every action on cameras.
+ */
+const VISIBILITY_ACTIONS: Action[] = ['live.anonymized', 'clip.request', 'camera.manage', 'audit.read', 'analytics.view', 'recording.anonymized', 'live.raw', 'recording.raw'];
+if (VISIBILITY_ACTIONS.length !== ACTIONS.filter((a) => ACTION_RESOURCES[a].includes('Camera')).length) throw new Error('VISIBILITY_ACTIONS must list every camera action');
 
 export function hashPushKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
@@ -35,6 +40,7 @@ export class CameraService {
     private readonly audit: AuditService,
     private readonly resolver: HostResolver,
     private readonly dataSource: DataSource,
+    private readonly authz: AuthorizationService,
   ) {
     this.network = new CameraNetworkPolicy(cfg.cameras.allowedNetworks, cfg.cameras.allowSpecialNetworks);
     this.cipher = new CredentialsCipher(encryptionKey(cfg));
@@ -42,6 +48,36 @@ export class CameraService {
 
   findAll(): Promise<CameraEntity[]> {
     return this.cameras.findAll();
+  }
+
+  /** The cameras the user sees: those on which some action could be permitted to them (see canSee). */
+  async findVisible(p: Principal): Promise<CameraEntity[]> {
+    const principal = await this.authz.principal(p);
+    const visible: CameraEntity[] = [];
+    for (const c of await this.cameras.findAll()) if (this.canSee(principal, await this.authz.camera(c))) visible.push(c);
+    return visible;
+  }
+
+  /** One camera, if the user sees it (404 otherwise, so that cameras hidden from them stay unknown). */
+  async findOneVisible(p: Principal, id: string): Promise<CameraEntity> {
+    const camera = await this.findOne(id);
+    if (!this.canSee(await this.authz.principal(p), await this.authz.camera(camera))) throw AppError.notFound('camera', id);
+    return camera;
+  }
+
+  /**
+   * Whether some action on the camera could be permitted to the user: now or during an incident
+   * covering it, with a purpose stated. Answers repeat across cameras, so the engine's answer cache
+   * serves most of them.
+   */
+  canSee(principal: PrincipalInput, camera: CameraInput): boolean {
+    const incident = { id: 'visibility-check', type: 'any', severity: 5, country: camera.jurisdiction };
+    for (const incidents of [[incident], []]) {
+      for (const action of VISIBILITY_ACTIONS) {
+        if (this.authz.decide(principal, action, camera, { incidents, purpose: 'visibility check' }).decision === 'permit') return true;
+      }
+    }
+    return false;
   }
 
   async findOne(id: string): Promise<CameraEntity> {
@@ -52,7 +88,6 @@ export class CameraService {
 
   async create(p: Principal, dto: CreateCameraDto): Promise<{ camera: CameraEntity; pushKey?: string }> {
     const organisationId = dto.organisationId ?? p.organisation;
-    this.assertCanManage(p, organisationId);
     const org = await this.organisations.findOne(organisationId);
     const camera = new CameraEntity();
     camera.organisationId = org.id;
@@ -61,7 +96,11 @@ export class CameraService {
     camera.kind = dto.kind;
     camera.latitude = dto.latitude;
     camera.longitude = dto.longitude;
-    camera.retentionDays = dto.retentionDays ?? this.cfg.cameras.defaultRetentionDays;
+    await this.assertCanManage(p, { ...camera, id: 'new' });
+    // An explicit retention above the statutory cap is refused; the configured default is lowered to it.
+    const cap = maxRetentionDays(camera.jurisdiction, org.kind);
+    camera.retentionDays = dto.retentionDays ?? Math.min(this.cfg.cameras.defaultRetentionDays, cap ?? Infinity);
+    this.checkRetention(camera, org.kind);
     camera.recordingEnabled = dto.recordingEnabled ?? true;
     camera.redactionMethod = dto.redactionMethod ?? null;
     camera.state = 'offline';
@@ -77,7 +116,7 @@ export class CameraService {
 
   async update(p: Principal, id: string, dto: UpdateCameraDto): Promise<CameraEntity> {
     const camera = await this.findOne(id);
-    this.assertCanManage(p, camera.organisationId);
+    await this.assertCanManage(p, camera);
     if (dto.organisationId !== undefined && dto.organisationId !== camera.organisationId) {
       throw AppError.badRequest('camera_owner_immutable', 'the owner organisation of a camera cannot be changed');
     }
@@ -90,6 +129,9 @@ export class CameraService {
     if (dto.retentionDays !== undefined) camera.retentionDays = dto.retentionDays;
     if (dto.recordingEnabled !== undefined) camera.recordingEnabled = dto.recordingEnabled;
     if (dto.redactionMethod !== undefined) camera.redactionMethod = dto.redactionMethod;
+    // Decided again on the camera as it will be (e.g. under another jurisdiction).
+    await this.assertCanManage(p, camera);
+    this.checkRetention(camera, (await this.organisations.findOne(camera.organisationId)).kind);
     if (dto.ingest !== undefined) {
       if (dto.ingest.type === 'push' && camera.ingestType === 'push' && !dto.ingest.protocol) dto.ingest.protocol = camera.pushProtocol ?? undefined;
       await this.applyIngest(camera, dto.ingest, camera.pushKeyHash);
@@ -103,7 +145,7 @@ export class CameraService {
 
   async remove(p: Principal, id: string): Promise<void> {
     const camera = await this.findOne(id);
-    this.assertCanManage(p, camera.organisationId);
+    await this.assertCanManage(p, camera);
     try {
       await this.dataSource.transaction(async (m) => {
         await this.cameras.remove(id, m);
@@ -121,7 +163,7 @@ export class CameraService {
   /** Issues a new push key (the old one stops working at once). */
   async rotatePushKey(p: Principal, id: string): Promise<string> {
     const camera = await this.findOne(id);
-    this.assertCanManage(p, camera.organisationId);
+    await this.assertCanManage(p, camera);
     if (camera.ingestType !== 'push') throw AppError.badRequest('camera_not_push', 'only push cameras (drones, mobile units) have push keys');
     const key = newPushKey();
     camera.pushKeyHash = hashPushKey(key);
@@ -171,10 +213,21 @@ export class CameraService {
     return { id: c.id, name: c.name, kind: c.kind, ingest, recordingEnabled: c.recordingEnabled, retentionDays: c.retentionDays, redaction: { method: c.redactionMethod ?? undefined } };
   }
 
-  private assertCanManage(p: Principal, organisationId: string): void {
-    if (!p.roles.includes('admin') || p.organisation !== organisationId) {
-      throw AppError.forbidden("only administrators of the camera's owner organisation may manage it", 'camera_manage_forbidden');
-    }
+  /** Cedar `camera.manage` (by default: administrators of the owner organisation). */
+  private async assertCanManage(p: Principal, camera: CameraEntity): Promise<void> {
+    await this.authz.require(p, 'camera.manage', await this.authz.camera(camera), { code: 'camera_manage_forbidden', object: `camera:${camera.id}` });
+  }
+
+  /** Statutory caps on retention (e.g. Polish municipal CCTV: 90 days, Art. 9a of the act on municipal self-government). */
+  private checkRetention(camera: CameraEntity, ownerKind: Parameters<typeof maxRetentionDays>[1]): void {
+    const cap = maxRetentionDays(camera.jurisdiction, ownerKind);
+    if (cap === undefined || camera.retentionDays <= cap) return;
+    const source = RETENTION_CAPS.find((c) => c.jurisdiction === camera.jurisdiction && c.ownerKinds.includes(ownerKind) && c.maxDays === cap)?.source;
+    throw AppError.badRequest(
+      'retention_exceeds_cap',
+      `recordings of a ${ownerKind} camera under ${camera.jurisdiction} law may be kept at most ${cap} days${source ? ` (${source})` : ''}; got ${camera.retentionDays}`,
+      { maxDays: cap, source },
+    );
   }
 
   /** Validates and applies ingest settings; returns a new push key when one is issued. */

@@ -1,0 +1,138 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { merge, type Subscription } from 'rxjs';
+import { SYSTEM_ACTOR } from '@borderlens/audit';
+import { CONFIG, type BorderlensConfig } from '@borderlens/config';
+import { Patterns, type GrantChange, type ServiceClient } from '@borderlens/contracts';
+import type { GrantEntity, IncidentEntity, PendingGrantChange } from '@borderlens/database';
+import { CameraRepository } from '../camera/camera.repository';
+import { IncidentService } from '../incident/incident.service';
+import { ActivePolicyService } from '../policy/active-policy.service';
+import { AuthorizationService } from '../policy/authorization.service';
+import { MEDIA_CLIENT } from '../transport/transport.module';
+import { GrantRepository } from './grant.repository';
+import { GrantService, LAPSE_GRACE_SEC } from './grant.service';
+
+/** A media node that does not answer this fast is tried again next round. */
+const MEDIA_TIMEOUT_MS = 2000;
+const PURGE_AFTER_MS = 24 * 3600_000;
+
+/**
+ * Re-decides the live raw grants every round (incidents.checkIntervalSec) and at once when an incident
+ * ends or a policy version is activated: a raw session no longer permitted is downgraded to anonymized
+ * (when that is permitted) or ended, audited, and the media node is told. The media node being down is
+ * logged and retried next round. Every gateway runs this; row locks keep each change single.
+ */
+@Injectable()
+export class GrantReviewService implements OnModuleInit, OnApplicationShutdown {
+  private readonly log = new Logger(GrantReviewService.name);
+  private timer?: NodeJS.Timeout;
+  private subscription?: Subscription;
+  private running?: Promise<void>;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    @Inject(CONFIG) private readonly cfg: BorderlensConfig,
+    private readonly repo: GrantRepository,
+    private readonly grants: GrantService,
+    private readonly cameras: CameraRepository,
+    private readonly incidents: IncidentService,
+    private readonly policies: ActivePolicyService,
+    private readonly authz: AuthorizationService,
+    private readonly dataSource: DataSource,
+    @Inject(MEDIA_CLIENT) private readonly media: ServiceClient,
+  ) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => void this.review(), this.cfg.incidents.checkIntervalSec * 1000);
+    this.timer.unref();
+    this.subscription = merge(this.incidents.changes, this.policies.changes).subscribe(() => void this.review());
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    this.subscription?.unsubscribe();
+    await this.running;
+  }
+
+  /** One round; a request during a round runs another right after it. */
+  review(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        try {
+          await this.round();
+        } catch (e) {
+          this.log.warn(`grant review failed, retrying next round: ${(e as Error).message}`);
+        }
+      } while (this.again && !this.stopped);
+    })().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  /** Tells the media node about one session's pending change; false when it could not be reached. */
+  async deliver(g: GrantEntity): Promise<boolean> {
+    const change = g.pendingChange;
+    if (!change) return true;
+    const now = Math.floor(Date.now() / 1000);
+    try {
+      // The media node knows a session by the grant it was opened with: tell it about every unexpired one.
+      for (const t of g.tokens.filter((t) => t.exp >= now)) {
+        await this.media.send<unknown, GrantChange>(Patterns.media.grantChanged, { jti: t.jti, action: change.action, reason: change.reason }, MEDIA_TIMEOUT_MS);
+      }
+    } catch (e) {
+      this.log.warn(`media node not told about session ${g.id} (${change.action}); retrying next round: ${(e as Error).message}`);
+      return false;
+    }
+    await this.repo.clearPending(g.id, change);
+    return true;
+  }
+
+  private async round(): Promise<void> {
+    await this.repo.endLapsed(new Date(Date.now() - LAPSE_GRACE_SEC * 1000));
+    const raw = await this.repo.findLiveRaw();
+    if (raw.length) {
+      const active = await this.incidents.activeNow();
+      for (const g of raw) await this.recheck(g, active);
+    }
+    await Promise.all((await this.repo.findPending()).map((g) => this.deliver(g)));
+    await this.repo.purgeEnded(new Date(Date.now() - PURGE_AFTER_MS));
+  }
+
+  private async recheck(g: GrantEntity, active: IncidentEntity[]): Promise<void> {
+    const camera = await this.cameras.findById(g.cameraId);
+    const organisation = await this.authz.organisation(g.organisationId);
+    if (!camera || !organisation) return;
+    const principal = { id: g.userId, organisation, country: g.country, roles: g.roles };
+    const cameraInput = await this.authz.camera(camera);
+    const raw = this.grants.decideLive(principal, 'raw', camera, cameraInput, g, active);
+    if (raw.decision.decision === 'permit') return;
+    const anonymized = this.grants.decideLive(principal, 'anonymized', camera, cameraInput, g, active);
+    const downgrade = anonymized.decision.decision === 'permit';
+    const change: PendingGrantChange = { action: downgrade ? 'downgrade' : 'end', reason: `raw video is no longer permitted: ${raw.decision.reasons.join('; ')}` };
+    const changed = await this.dataSource.transaction(async (m) => {
+      const locked = await this.repo.lock(g.id, m);
+      // Renewed, ended or reviewed by another gateway meanwhile.
+      if (!locked || locked.state !== 'active' || locked.form !== 'raw') return null;
+      if (downgrade) Object.assign(locked, { form: 'anonymized', pendingChange: change });
+      else Object.assign(locked, { state: 'ended', endReason: change.reason, pendingChange: change });
+      await this.repo.save(locked, m);
+      const outcome = downgrade ? 'downgrade' : 'end';
+      await this.grants.recordAccess(SYSTEM_ACTOR, locked.organisationId, locked.country, camera, raw.decision, { form: 'raw', purpose: locked.purpose, incidents: raw.incidents, outcome, session: locked.id, viewer: locked.username }, m);
+      if (downgrade) {
+        await this.grants.recordAccess(SYSTEM_ACTOR, locked.organisationId, locked.country, camera, anonymized.decision, { form: 'anonymized', purpose: locked.purpose, incidents: anonymized.incidents, outcome: 'permit', session: locked.id, viewer: locked.username }, m);
+      }
+      return locked;
+    });
+    if (!changed) return;
+    this.log.log(`session ${g.id} of ${g.username} on camera ${g.cameraId}: ${change.action} (${change.reason})`);
+    await this.deliver(changed);
+  }
+}

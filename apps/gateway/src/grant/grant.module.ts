@@ -1,0 +1,29 @@
+import { join } from 'node:path';
+import { Module } from '@nestjs/common';
+import { GrantSigner } from '@borderlens/auth';
+import { CONFIG, type BorderlensConfig } from '@borderlens/config';
+import { CameraModule } from '../camera/camera.module';
+import { IncidentModule } from '../incident/incident.module';
+import { PolicyModule } from '../policy/policy.module';
+import { GrantController } from './grant.controller';
+import { GrantRepository } from './grant.repository';
+import { GrantReviewService } from './grant-review.service';
+import { GrantService } from './grant.service';
+import { SessionController } from './session.controller';
+
+/**
+ * Grants and live sessions. The signing key (Ed25519) is generated once into dataDir; gateways that
+ * share the work must share that file, or media nodes would trust only one of them.
+ */
+@Module({
+  imports: [PolicyModule, CameraModule, IncidentModule],
+  controllers: [SessionController, GrantController],
+  providers: [
+    { provide: GrantSigner, inject: [CONFIG], useFactory: (cfg: BorderlensConfig) => GrantSigner.fromFile(join(cfg.dataDir, 'grant-signing-key.json')) },
+    GrantRepository,
+    GrantService,
+    GrantReviewService,
+  ],
+  exports: [GrantService],
+})
+export class GrantModule {}

@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, IsNull, Not, Repository } from 'typeorm';
+import { GrantEntity, type PendingGrantChange } from '@borderlens/database';
+
+/** Live grants (viewing sessions). */
+@Injectable()
+export class GrantRepository {
+  constructor(@InjectRepository(GrantEntity) private readonly repo: Repository<GrantEntity>) {}
+
+  findById(id: string): Promise<GrantEntity | null> {
+    return this.repo.findOneBy({ id });
+  }
+
+  lock(id: string, manager: EntityManager): Promise<GrantEntity | null> {
+    return manager.getRepository(GrantEntity).createQueryBuilder('g').setLock('pessimistic_write').where('g.id = :id', { id }).getOne();
+  }
+
+  save(grant: GrantEntity, manager: EntityManager): Promise<GrantEntity> {
+    return manager.getRepository(GrantEntity).save(grant);
+  }
+
+  /** Raw sessions still running: re-decided every round. */
+  findLiveRaw(): Promise<GrantEntity[]> {
+    return this.repo.findBy({ state: 'active', form: 'raw' });
+  }
+
+  /** Sessions whose change the media node has not confirmed yet. */
+  findPending(): Promise<GrantEntity[]> {
+    return this.repo.findBy({ pendingChange: Not(IsNull()) });
+  }
+
+  /** Clears a delivered change, unless a newer one replaced it meanwhile. */
+  async clearPending(id: string, delivered: PendingGrantChange): Promise<void> {
+    await this.repo
+      .createQueryBuilder()
+      .update(GrantEntity)
+      .set({ pendingChange: null })
+      .where('id = :id AND pending_change = CAST(:delivered AS jsonb)', { id, delivered: JSON.stringify(delivered) })
+      .execute();
+  }
+
+  /** Sessions not renewed in time have lapsed (their tokens expired, so the media node ended them). */
+  async endLapsed(before: Date): Promise<number> {
+    const r = await this.repo
+      .createQueryBuilder()
+      .update(GrantEntity)
+      .set({ state: 'ended', endReason: 'lapsed: not renewed', pendingChange: null })
+      .where("state = 'active' AND expires_at < :before", { before })
+      .execute();
+    return r.affected ?? 0;
+  }
+
+  /** Ended sessions are kept a while for support, then removed (the audit trail keeps every decision). */
+  async purgeEnded(before: Date): Promise<void> {
+    await this.repo.createQueryBuilder().delete().from(GrantEntity).where("state = 'ended' AND pending_change IS NULL AND updated_at < :before", { before }).execute();
+  }
+}

@@ -1,0 +1,228 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Subject } from 'rxjs';
+import { AuditService, SYSTEM_ACTOR } from '@borderlens/audit';
+import type { Principal } from '@borderlens/auth';
+import { CONFIG, type BorderlensConfig } from '@borderlens/config';
+import { IncidentEntity, type CameraEntity, type IncidentArea } from '@borderlens/database';
+import type { IncidentInContext, IncidentResourceInput } from '@borderlens/policy';
+import { AppError } from '../common/app-error';
+import { AuthorizationService } from '../policy/authorization.service';
+import { DeclareIncidentDto, ExtendIncidentDto } from './incident.dto';
+import { areaContains, areaProblem } from './incident-area';
+import { IncidentRepository } from './incident.repository';
+
+const HOUR_MS = 3600_000;
+const MAX_RINGS = 10;
+
+export interface IncidentChange {
+  incidentId: string;
+  change: 'declared' | 'extended' | 'ended' | 'expired';
+}
+
+/**
+ * Incidents (emergencies): declared, extended and ended by authorised operators (Cedar
+ * `incident.declare` / `incident.end`), expired by a job when their planned end passes. Cameras whose
+ * position lies in an active incident's area carry it in their decision context.
+ */
+@Injectable()
+export class IncidentService implements OnModuleInit, OnApplicationShutdown {
+  private readonly log = new Logger(IncidentService.name);
+  private timer?: NodeJS.Timeout;
+  private expiring?: Promise<void>;
+  private cache?: { at: number; incidents: IncidentEntity[] };
+  /** Emits after an incident was declared, extended, ended or expired here (grants are re-decided on it). */
+  readonly changes = new Subject<IncidentChange>();
+
+  constructor(
+    @Inject(CONFIG) private readonly cfg: BorderlensConfig,
+    private readonly repo: IncidentRepository,
+    private readonly authz: AuthorizationService,
+    private readonly audit: AuditService,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => void this.expireDue(), this.cfg.incidents.checkIntervalSec * 1000);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+    this.changes.complete();
+  }
+
+  /** Incidents in force now, straight from the database (decisions that grant access use this). */
+  async activeNow(): Promise<IncidentEntity[]> {
+    const incidents = await this.repo.findActive(new Date());
+    this.cache = { at: Date.now(), incidents };
+    return incidents;
+  }
+
+  /** Incidents in force, at most one check interval old (lists and visibility use this). */
+  async active(): Promise<IncidentEntity[]> {
+    if (this.cache && Date.now() - this.cache.at < this.cfg.incidents.checkIntervalSec * 1000) {
+      const now = new Date();
+      return this.cache.incidents.filter((i) => i.startsAt <= now && i.endsAt > now);
+    }
+    return this.activeNow();
+  }
+
+  /** The incidents among `incidents` whose area holds the camera, as the policies see them. */
+  covering(camera: Pick<CameraEntity, 'latitude' | 'longitude'>, incidents: IncidentEntity[]): IncidentInContext[] {
+    return incidents.filter((i) => areaContains(i.area, camera.latitude, camera.longitude)).map(toContext);
+  }
+
+  list(state: 'open' | 'all' = 'open'): Promise<IncidentEntity[]> {
+    return state === 'all' ? this.repo.findRecent(500) : this.repo.findOpen();
+  }
+
+  async findOne(id: string): Promise<IncidentEntity> {
+    const incident = isUuid(id) ? await this.repo.findById(id) : null;
+    if (!incident) throw AppError.notFound('incident', id);
+    return incident;
+  }
+
+  async findMany(ids: string[]): Promise<IncidentEntity[]> {
+    const bad = ids.find((id) => !isUuid(id));
+    if (bad) throw AppError.notFound('incident', bad);
+    const found = await this.repo.findByIds(ids);
+    const missing = ids.find((id) => !found.some((i) => i.id === id));
+    if (missing) throw AppError.notFound('incident', missing);
+    return found;
+  }
+
+  async declare(p: Principal, dto: DeclareIncidentDto): Promise<IncidentEntity> {
+    const area = this.checkArea(dto.area);
+    const now = new Date();
+    const startsAt = dto.startsAt ?? now;
+    const maxMs = this.cfg.incidents.maxDurationHours * HOUR_MS;
+    if (startsAt.getTime() < now.getTime() - maxMs) {
+      throw AppError.badRequest('incident_start_invalid', `startsAt may lie at most ${this.cfg.incidents.maxDurationHours} hours in the past`);
+    }
+    this.checkEnd(dto.endsAt, startsAt > now ? startsAt : now);
+    const jurisdiction = dto.jurisdiction ?? p.country;
+    const resource: IncidentResourceInput = { type: 'Incident', id: 'new', jurisdiction, incidentType: dto.type, severity: dto.severity };
+    const decision = await this.authz.require(p, 'incident.declare', resource, { code: 'incident_declare_forbidden', object: 'incident:new', justification: dto.title });
+    const saved = await this.dataSource.transaction(async (m) => {
+      const incident = m.create(IncidentEntity, {
+        type: dto.type, severity: dto.severity, title: dto.title.trim(), area, organisationId: p.organisation, country: jurisdiction,
+        declaredBy: p.username, startsAt, endsAt: dto.endsAt, endedAt: null, endedBy: null, endReason: null,
+      });
+      const i = await this.repo.save(incident, m);
+      await this.authz.recordDecision(p, 'incident.declare', decision, { operation: 'collection', object: `incident:${i.id}`, justification: `incident declared: ${i.title}`, details: { change: 'declared', type: i.type, severity: i.severity, area: i.area, startsAt: i.startsAt, endsAt: i.endsAt } }, m);
+      return i;
+    });
+    this.changed(saved.id, 'declared');
+    return saved;
+  }
+
+  async extend(p: Principal, id: string, dto: ExtendIncidentDto): Promise<IncidentEntity> {
+    const incident = await this.findOne(id);
+    const decision = await this.authz.require(p, 'incident.declare', resourceOf(incident), { code: 'incident_extend_forbidden', object: `incident:${id}`, justification: dto.reason });
+    const saved = await this.dataSource.transaction(async (m) => {
+      const i = await this.lockOpen(id, m);
+      if (dto.endsAt <= i.endsAt) throw AppError.badRequest('incident_extension_invalid', `endsAt must be later than the current planned end (${i.endsAt.toISOString()})`);
+      this.checkEnd(dto.endsAt, new Date());
+      const previous = i.endsAt;
+      i.endsAt = dto.endsAt;
+      await this.repo.save(i, m);
+      await this.authz.recordDecision(p, 'incident.declare', decision, { operation: 'alteration', object: `incident:${id}`, justification: dto.reason.trim(), details: { change: 'extended', previousEndsAt: previous, endsAt: i.endsAt } }, m);
+      return i;
+    });
+    this.changed(id, 'extended');
+    return saved;
+  }
+
+  async end(p: Principal, id: string, reason: string): Promise<IncidentEntity> {
+    const incident = await this.findOne(id);
+    const decision = await this.authz.require(p, 'incident.end', resourceOf(incident), { code: 'incident_end_forbidden', object: `incident:${id}`, justification: reason });
+    const saved = await this.dataSource.transaction(async (m) => {
+      const i = await this.lockOpen(id, m);
+      Object.assign(i, { endedAt: new Date(), endedBy: p.username, endReason: reason.trim() });
+      await this.repo.save(i, m);
+      await this.authz.recordDecision(p, 'incident.end', decision, { operation: 'alteration', object: `incident:${id}`, justification: reason.trim(), details: { change: 'ended', plannedEnd: i.endsAt } }, m);
+      return i;
+    });
+    this.changed(id, 'ended');
+    return saved;
+  }
+
+  /** Ends the incidents whose planned end passed (the job runs in every gateway; row locks keep it single). */
+  expireDue(): Promise<void> {
+    this.expiring ??= this.doExpire()
+      .catch((e) => this.log.warn(`incident expiry failed, retrying next round: ${(e as Error).message}`))
+      .finally(() => (this.expiring = undefined));
+    return this.expiring;
+  }
+
+  private async doExpire(): Promise<void> {
+    const expired = await this.dataSource.transaction(async (m) => {
+      const due = await this.repo.lockDue(new Date(), m);
+      for (const i of due) {
+        Object.assign(i, { endedAt: i.endsAt, endedBy: SYSTEM_ACTOR.user, endReason: 'planned end reached' });
+        await this.repo.save(i, m);
+        await this.audit.record({ actor: SYSTEM_ACTOR, operation: 'alteration', object: `incident:${i.id}`, decision: 'expired', justification: 'planned end reached', details: { change: 'expired', endsAt: i.endsAt } }, m);
+      }
+      return due;
+    });
+    for (const i of expired) {
+      this.log.log(`incident ${i.id} (${i.title}) expired`);
+      this.changed(i.id, 'expired');
+    }
+  }
+
+  private async lockOpen(id: string, m: Parameters<IncidentRepository['lock']>[1]): Promise<IncidentEntity> {
+    const i = await this.repo.lock(id, m);
+    if (!i) throw AppError.notFound('incident', id);
+    if (i.endedAt || i.endsAt <= new Date()) throw AppError.conflict('incident_ended', `incident ${id} has already ended`);
+    return i;
+  }
+
+  private changed(incidentId: string, change: IncidentChange['change']): void {
+    this.cache = undefined;
+    this.changes.next({ incidentId, change });
+  }
+
+  private checkEnd(endsAt: Date, from: Date): void {
+    const now = Date.now();
+    if (endsAt.getTime() <= now || endsAt <= from) throw AppError.badRequest('incident_end_invalid', 'endsAt must lie in the future, after startsAt');
+    const max = this.cfg.incidents.maxDurationHours;
+    if (endsAt.getTime() > now + max * HOUR_MS) {
+      throw AppError.badRequest('incident_too_long', `the planned end may lie at most ${max} hours from now (incidents.maxDurationHours); extend the incident later if needed`);
+    }
+  }
+
+  /** A GeoJSON Polygon or a Circle, within the size limits; stored without any other member. */
+  private checkArea(raw: unknown): IncidentArea {
+    const a = raw as Record<string, unknown>;
+    const invalid = (why: string) => AppError.badRequest('incident_area_invalid', why);
+    let area: IncidentArea;
+    if (a.type === 'Circle') {
+      if (Object.keys(a).some((k) => !['type', 'center', 'radiusMeters'].includes(k))) throw invalid('a Circle area has only type, center and radiusMeters');
+      if (typeof a.radiusMeters !== 'number') throw invalid('area.radiusMeters must be a number');
+      area = { type: 'Circle', center: a.center as [number, number], radiusMeters: a.radiusMeters };
+    } else if (a.type === 'Polygon') {
+      if (Object.keys(a).some((k) => !['type', 'coordinates'].includes(k))) throw invalid('a Polygon area has only type and coordinates');
+      if (Array.isArray(a.coordinates) && a.coordinates.length > MAX_RINGS) throw invalid(`a polygon may have at most ${MAX_RINGS} rings`);
+      area = { type: 'Polygon', coordinates: a.coordinates as number[][][] };
+    } else {
+      throw invalid('area must be a GeoJSON Polygon or a Circle {type, center: [lon, lat], radiusMeters}');
+    }
+    const problem = areaProblem(area, this.cfg.incidents.maxRadiusKm * 1000);
+    if (problem) throw invalid(problem);
+    return area;
+  }
+}
+
+function toContext(i: IncidentEntity): IncidentInContext {
+  return { id: i.id, type: i.type, severity: i.severity, country: i.country };
+}
+
+export function resourceOf(i: IncidentEntity): IncidentResourceInput {
+  return { type: 'Incident', id: i.id, jurisdiction: i.country, incidentType: i.type, severity: i.severity };
+}
+
+function isUuid(s: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
+}
