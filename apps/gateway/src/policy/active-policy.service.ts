@@ -15,6 +15,12 @@ export interface PolicyChange {
   version: number;
 }
 
+/** Which camera details the active rules could depend on besides owner, jurisdiction and kind. */
+export interface CameraDetailsRead {
+  position: boolean;
+  id: boolean;
+}
+
 /**
  * Holds the policy engine built from the active version of every jurisdiction. Several gateways share
  * one database: each polls the active version numbers and rebuilds its engine when another gateway
@@ -24,6 +30,8 @@ export interface PolicyChange {
 export class ActivePolicyService implements OnModuleInit, OnApplicationShutdown {
   private readonly log = new Logger(ActivePolicyService.name);
   private engine!: PolicyEngine;
+  private texts: Record<string, string> = {};
+  private detailsRead: CameraDetailsRead = { position: true, id: true };
   private timer?: NodeJS.Timeout;
   private refreshing?: Promise<void>;
   /** Emits after the engine changed; grants are re-decided on it. */
@@ -40,7 +48,7 @@ export class ActivePolicyService implements OnModuleInit, OnApplicationShutdown 
     await this.seed();
     const sources = await this.loadSources();
     // Fail closed: a gateway whose active policies do not compile must not decide anything.
-    this.engine = new PolicyEngine(sources);
+    this.use(new PolicyEngine(sources), sources);
     this.log.log(`active policies: ${Object.entries(this.engine.versions()).map(([j, v]) => `${j}@${v}`).join(', ')}`);
     this.timer = setInterval(() => void this.refresh(), this.cfg.incidents.checkIntervalSec * 1000);
     this.timer.unref();
@@ -56,11 +64,28 @@ export class ActivePolicyService implements OnModuleInit, OnApplicationShutdown 
     return this.engine;
   }
 
+  /**
+   * Whether the active rules could read a camera's position or name a camera by id. Found by looking
+   * for the words in the texts (comments included, so the answer errs towards "yes"); lets callers
+   * decide once per kind of camera instead of once per camera.
+   */
+  cameraDetailsRead(): CameraDetailsRead {
+    return this.detailsRead;
+  }
+
   /** Puts an activation made here into effect at once (after its transaction committed). */
   activated(jurisdiction: string, version: number, text: string): void {
     if (this.engine.versions()[jurisdiction] === version) return;
-    this.engine = this.engine.withPolicies({ [jurisdiction]: { version, text } });
+    const sources = { [jurisdiction]: { version, text } };
+    this.use(this.engine.withPolicies(sources), sources);
     this.changes.next({ jurisdiction, version });
+  }
+
+  private use(engine: PolicyEngine, sources: PolicySources): void {
+    this.engine = engine;
+    for (const [j, s] of Object.entries(sources)) this.texts[j] = s.text;
+    const all = Object.values(this.texts).join('\n');
+    this.detailsRead = { position: /\b(lat|lon)\b/.test(all), id: /Camera\s*::/.test(all) };
   }
 
   /** Rebuilds the engine when the active versions in the database differ from the engine's. */
@@ -78,7 +103,7 @@ export class ActivePolicyService implements OnModuleInit, OnApplicationShutdown 
     if (changed.length === 0) return;
     const sources = await this.loadSources(changed);
     try {
-      this.engine = this.engine.withPolicies(sources);
+      this.use(this.engine.withPolicies(sources), sources);
     } catch (e) {
       // Another gateway validated it, so this means a different library version: keep the old rules.
       this.log.error(`policy activation could not be applied here, keeping the previous rules: ${(e as Error).message}`);

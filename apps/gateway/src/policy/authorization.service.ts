@@ -78,6 +78,10 @@ export class AuthorizationService {
     return { type: 'Camera', id: c.id, owner, jurisdiction: c.jurisdiction, kind: c.kind, lat: c.latitude, lon: c.longitude };
   }
 
+  cameraDetailsRead() {
+    return this.active.cameraDetailsRead();
+  }
+
   /** The active policies' decision. Malformed input (e.g. an unknown action) is the caller's 400. */
   decide(principal: PrincipalInput, action: Action, resource: ResourceInput, context?: ContextInput): Decision {
     try {
