@@ -87,6 +87,8 @@ describe('incidents, sessions and grants (Keycloak, PostgreSQL, TCP)', () => {
       expect(tooLong.body.error).toMatchObject({ code: 'retention_exceeds_cap', details: { maxDays: 90, source: expect.stringContaining('Art. 9a') } });
       const ok = await post('nysa.admin', '/api/v1/cameras', { ...body, retentionDays: 90 });
       expect(ok.status).toBe(201);
+      const registered = await auditOf(gw.url, await token('hzs.auditor'), `camera:${ok.body.id}`);
+      expect(registered).toEqual([expect.objectContaining({ actorUser: 'nysa.admin', operation: 'collection', policyIds: ['PL@1:pl-camera-manage-owner'] })]);
       const patch = await api(gw.url, `/api/v1/cameras/${ok.body.id}`, { method: 'PATCH', token: await token('nysa.admin'), body: { retentionDays: 91 } });
       expect(patch.body.error.code).toBe('retention_exceeds_cap');
       const cz = await post('jesenik.admin', '/api/v1/cameras', { ...body, name: 'Jeseník – test retention', latitude: 50.23, longitude: 17.2, retentionDays: 120 });

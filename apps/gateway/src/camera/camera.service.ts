@@ -7,10 +7,10 @@ import { AuditService } from '@borderlens/audit';
 import type { Principal } from '@borderlens/auth';
 import { CameraEntity } from '@borderlens/database';
 import type { CameraIngestInfo, CameraStateReport } from '@borderlens/contracts';
-import { ACTION_RESOURCES, ACTIONS, maxRetentionDays, RETENTION_CAPS, type Action, type CameraInput, type PrincipalInput } from '@borderlens/policy';
+import { ACTION_RESOURCES, ACTIONS, maxRetentionDays, RETENTION_CAPS, type Action, type CameraInput, type Decision, type PrincipalInput } from '@borderlens/policy';
 import { AppError } from '../common/app-error';
 import { OrganisationService } from '../organisation/organisation.service';
-import { actorOf, AuthorizationService } from '../policy/authorization.service';
+import { actorOf, AuthorizationService, policyIds } from '../policy/authorization.service';
 import { CameraNetworkPolicy } from './camera-network.policy';
 import { CreateCameraDto, IngestDto, UpdateCameraDto } from './camera.dto';
 import { CameraRepository } from './camera.repository';
@@ -104,7 +104,7 @@ export class CameraService {
     camera.kind = dto.kind;
     camera.latitude = dto.latitude;
     camera.longitude = dto.longitude;
-    await this.assertCanManage(p, { ...camera, id: 'new' });
+    const allowed = await this.assertCanManage(p, { ...camera, id: 'new' });
     // An explicit retention above the statutory cap is refused; the configured default is lowered to it.
     const cap = maxRetentionDays(camera.jurisdiction, org.kind);
     camera.retentionDays = dto.retentionDays ?? Math.min(this.cfg.cameras.defaultRetentionDays, cap ?? Infinity);
@@ -116,7 +116,7 @@ export class CameraService {
     const pushKey = await this.applyIngest(camera, dto.ingest);
     const saved = await this.dataSource.transaction(async (m) => {
       const c = await this.cameras.save(camera, m);
-      await this.audit.record({ actor: actorOf(p), operation: 'collection', object: `camera:${c.id}`, decision: 'done', justification: 'camera registered', details: { name: c.name, organisation: c.organisationId, ingest: c.ingestType } }, m);
+      await this.audit.record({ actor: actorOf(p), operation: 'collection', object: `camera:${c.id}`, decision: 'done', policyIds: policyIds(allowed), justification: 'camera registered', details: { name: c.name, organisation: c.organisationId, ingest: c.ingestType } }, m);
       return c;
     });
     return { camera: saved, pushKey };
@@ -138,7 +138,7 @@ export class CameraService {
     if (dto.recordingEnabled !== undefined) camera.recordingEnabled = dto.recordingEnabled;
     if (dto.redactionMethod !== undefined) camera.redactionMethod = dto.redactionMethod;
     // Decided again on the camera as it will be (e.g. under another jurisdiction).
-    await this.assertCanManage(p, camera);
+    const allowed = await this.assertCanManage(p, camera);
     this.checkRetention(camera, (await this.organisations.findOne(camera.organisationId)).kind);
     if (dto.ingest !== undefined) {
       if (dto.ingest.type === 'push' && camera.ingestType === 'push' && !dto.ingest.protocol) dto.ingest.protocol = camera.pushProtocol ?? undefined;
@@ -146,18 +146,18 @@ export class CameraService {
     }
     return this.dataSource.transaction(async (m) => {
       const c = await this.cameras.save(camera, m);
-      await this.audit.record({ actor: actorOf(p), operation: 'alteration', object: `camera:${c.id}`, decision: 'done', justification: 'camera settings changed', details: { fields: changed } }, m);
+      await this.audit.record({ actor: actorOf(p), operation: 'alteration', object: `camera:${c.id}`, decision: 'done', policyIds: policyIds(allowed), justification: 'camera settings changed', details: { fields: changed } }, m);
       return c;
     });
   }
 
   async remove(p: Principal, id: string): Promise<void> {
     const camera = await this.findOne(id);
-    await this.assertCanManage(p, camera);
+    const allowed = await this.assertCanManage(p, camera);
     try {
       await this.dataSource.transaction(async (m) => {
         await this.cameras.remove(id, m);
-        await this.audit.record({ actor: actorOf(p), operation: 'erasure', object: `camera:${id}`, decision: 'done', justification: 'camera deleted', details: { name: camera.name } }, m);
+        await this.audit.record({ actor: actorOf(p), operation: 'erasure', object: `camera:${id}`, decision: 'done', policyIds: policyIds(allowed), justification: 'camera deleted', details: { name: camera.name } }, m);
       });
     } catch (e) {
       // foreign_key_violation, or restrict_violation on newer PostgreSQL
@@ -171,13 +171,13 @@ export class CameraService {
   /** Issues a new push key (the old one stops working at once). */
   async rotatePushKey(p: Principal, id: string): Promise<string> {
     const camera = await this.findOne(id);
-    await this.assertCanManage(p, camera);
+    const allowed = await this.assertCanManage(p, camera);
     if (camera.ingestType !== 'push') throw AppError.badRequest('camera_not_push', 'only push cameras (drones, mobile units) have push keys');
     const key = newPushKey();
     camera.pushKeyHash = hashPushKey(key);
     await this.dataSource.transaction(async (m) => {
       await this.cameras.save(camera, m);
-      await this.audit.record({ actor: actorOf(p), operation: 'alteration', object: `camera:${id}`, decision: 'done', justification: 'push key rotated' }, m);
+      await this.audit.record({ actor: actorOf(p), operation: 'alteration', object: `camera:${id}`, decision: 'done', policyIds: policyIds(allowed), justification: 'push key rotated' }, m);
     });
     return key;
   }
@@ -222,8 +222,8 @@ export class CameraService {
   }
 
   /** Cedar `camera.manage` (by default: administrators of the owner organisation). */
-  private async assertCanManage(p: Principal, camera: CameraEntity): Promise<void> {
-    await this.authz.require(p, 'camera.manage', await this.authz.camera(camera), { code: 'camera_manage_forbidden', object: `camera:${camera.id}` });
+  private async assertCanManage(p: Principal, camera: CameraEntity): Promise<Decision> {
+    return this.authz.require(p, 'camera.manage', await this.authz.camera(camera), { code: 'camera_manage_forbidden', object: `camera:${camera.id}` });
   }
 
   /** Statutory caps on retention (e.g. Polish municipal CCTV: 90 days, Art. 9a of the act on municipal self-government). */
