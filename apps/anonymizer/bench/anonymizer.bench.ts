@@ -171,6 +171,17 @@ async function live720(d: Detector, cfg: BorderlensConfig, base: RawFrame, frame
   return { detectEvery, frames, detections, boxesPerFrame: round(boxesSum / frames, 1), cpuMsPerFrame: round(cpu / frames), wallMsPerFrame: round(wall / frames), targetCpuMsPerFrame: 15 };
 }
 
+/**
+ * The live simulation three times: the median is the figure, the best run shows the cost with the
+ * least interference from other processes on the machine.
+ */
+async function liveRuns(d: Detector, cfg: BorderlensConfig, base: RawFrame) {
+  const runs = [];
+  for (let i = 0; i < 3; i++) runs.push(await live720(d, cfg, base, 150));
+  runs.sort((x, y) => x.cpuMsPerFrame - y.cpuMsPerFrame);
+  return { ...runs[1], cpuMsPerFrameBest: runs[0].cpuMsPerFrame, runs: runs.length };
+}
+
 async function main(): Promise<void> {
   const cfg = loadConfig();
   const a = cfg.anonymizer;
@@ -179,8 +190,8 @@ async function main(): Promise<void> {
   if (process.argv.includes('--live')) {
     // Quick check of the live cost alone (no recall, no per-size timings, no RESULT line).
     const frame = await i420Scene(1280, 720);
-    const r = await withDetector(cfg, a.threads, (d) => live720(d, cfg, frame, 150));
-    log(`live 720p25 (${a.threads} thread(s), detect every ${r.detectEvery}): ${r.cpuMsPerFrame} ms CPU per frame, ${r.wallMsPerFrame} ms wall`);
+    const r = await withDetector(cfg, a.threads, (d) => liveRuns(d, cfg, frame));
+    log(`live 720p25 (${a.threads} thread(s), detect every ${r.detectEvery}): ${r.cpuMsPerFrame} ms CPU per frame (median of ${r.runs}, best ${r.cpuMsPerFrameBest}), ${r.wallMsPerFrame} ms wall`);
     return;
   }
 
@@ -198,7 +209,7 @@ async function main(): Promise<void> {
   const detectMs: Record<string, Record<string, { wallMs: number; cpuMs: number }>> = {};
   const redactMs: Record<string, Record<RedactionMethod, number>> = {};
   let liveResult: Record<string, unknown> = {};
-  const liveByThreads: Record<string, { cpuMsPerFrame: number; wallMsPerFrame: number }> = {};
+  const liveByThreads: Record<string, { cpuMsPerFrame: number; cpuMsPerFrameBest: number; wallMsPerFrame: number }> = {};
   for (const threads of [1, 2]) {
     await withDetector(cfg, threads, async (d) => {
       for (const frame of scenes) {
@@ -213,10 +224,10 @@ async function main(): Promise<void> {
           }
         }
       }
-      const r = await live720(d, cfg, scenes[1], 150);
-      liveByThreads[`${threads}t`] = { cpuMsPerFrame: r.cpuMsPerFrame, wallMsPerFrame: r.wallMsPerFrame };
+      const r = await liveRuns(d, cfg, scenes[1]);
+      liveByThreads[`${threads}t`] = { cpuMsPerFrame: r.cpuMsPerFrame, cpuMsPerFrameBest: r.cpuMsPerFrameBest, wallMsPerFrame: r.wallMsPerFrame };
       if (threads === a.threads) liveResult = { ...r, threads };
-      log(`live 720p25 (${threads} thread${threads > 1 ? 's' : ''}, detect every ${r.detectEvery}): ${r.cpuMsPerFrame} ms CPU per frame (target <= 15), ${r.wallMsPerFrame} ms wall, ${r.boxesPerFrame} boxes per frame`);
+      log(`live 720p25 (${threads} thread${threads > 1 ? 's' : ''}, detect every ${r.detectEvery}): ${r.cpuMsPerFrame} ms CPU per frame (median of ${r.runs} runs; best ${r.cpuMsPerFrameBest}; target <= 15), ${r.wallMsPerFrame} ms wall, ${r.boxesPerFrame} boxes per frame`);
     });
   }
 
