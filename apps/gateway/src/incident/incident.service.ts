@@ -30,7 +30,6 @@ export class IncidentService implements OnModuleInit, OnApplicationShutdown {
   private readonly log = new Logger(IncidentService.name);
   private timer?: NodeJS.Timeout;
   private expiring?: Promise<void>;
-  private cache?: { at: number; incidents: IncidentEntity[] };
   /** Emits after an incident was declared, extended, ended or expired here (grants are re-decided on it). */
   readonly changes = new Subject<IncidentChange>();
 
@@ -52,20 +51,9 @@ export class IncidentService implements OnModuleInit, OnApplicationShutdown {
     this.changes.complete();
   }
 
-  /** Incidents in force now, straight from the database (decisions that grant access use this). */
-  async activeNow(): Promise<IncidentEntity[]> {
-    const incidents = await this.repo.findActive(new Date());
-    this.cache = { at: Date.now(), incidents };
-    return incidents;
-  }
-
-  /** Incidents in force, at most one check interval old (lists and visibility use this). */
-  async active(): Promise<IncidentEntity[]> {
-    if (this.cache && Date.now() - this.cache.at < this.cfg.incidents.checkIntervalSec * 1000) {
-      const now = new Date();
-      return this.cache.incidents.filter((i) => i.startsAt <= now && i.endsAt > now);
-    }
-    return this.activeNow();
+  /** Incidents in force now, straight from the database (so every gateway decides on the same ones). */
+  activeNow(): Promise<IncidentEntity[]> {
+    return this.repo.findActive(new Date());
   }
 
   /** The incidents among `incidents` whose area holds the camera, as the policies see them. */
@@ -180,7 +168,6 @@ export class IncidentService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private changed(incidentId: string, change: IncidentChange['change']): void {
-    this.cache = undefined;
     this.changes.next({ incidentId, change });
   }
 
