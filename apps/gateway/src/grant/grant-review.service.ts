@@ -3,18 +3,15 @@ import { DataSource } from 'typeorm';
 import { merge, type Subscription } from 'rxjs';
 import { SYSTEM_ACTOR } from '@borderlens/audit';
 import { CONFIG, type BorderlensConfig } from '@borderlens/config';
-import { Patterns, type GrantChange, type ServiceClient } from '@borderlens/contracts';
 import type { GrantEntity, IncidentEntity, PendingGrantChange } from '@borderlens/database';
 import { CameraRepository } from '../camera/camera.repository';
 import { IncidentService } from '../incident/incident.service';
 import { ActivePolicyService } from '../policy/active-policy.service';
 import { AuthorizationService } from '../policy/authorization.service';
-import { MEDIA_CLIENT } from '../transport/transport.module';
+import { GrantNotifier } from './grant-notifier.service';
 import { GrantRepository } from './grant.repository';
 import { GrantService, LAPSE_GRACE_SEC } from './grant.service';
 
-/** A media node that does not answer this fast is tried again next round. */
-const MEDIA_TIMEOUT_MS = 2000;
 const PURGE_AFTER_MS = 24 * 3600_000;
 
 /**
@@ -41,7 +38,7 @@ export class GrantReviewService implements OnModuleInit, OnApplicationShutdown {
     private readonly policies: ActivePolicyService,
     private readonly authz: AuthorizationService,
     private readonly dataSource: DataSource,
-    @Inject(MEDIA_CLIENT) private readonly media: ServiceClient,
+    private readonly notifier: GrantNotifier,
   ) {}
 
   onModuleInit(): void {
@@ -77,24 +74,6 @@ export class GrantReviewService implements OnModuleInit, OnApplicationShutdown {
     return this.running;
   }
 
-  /** Tells the media node about one session's pending change; false when it could not be reached. */
-  async deliver(g: GrantEntity): Promise<boolean> {
-    const change = g.pendingChange;
-    if (!change) return true;
-    const now = Math.floor(Date.now() / 1000);
-    try {
-      // The media node knows a session by the grant it was opened with: tell it about every unexpired one.
-      for (const t of g.tokens.filter((t) => t.exp >= now)) {
-        await this.media.send<unknown, GrantChange>(Patterns.media.grantChanged, { jti: t.jti, action: change.action, reason: change.reason }, MEDIA_TIMEOUT_MS);
-      }
-    } catch (e) {
-      this.log.warn(`media node not told about session ${g.id} (${change.action}); retrying next round: ${(e as Error).message}`);
-      return false;
-    }
-    await this.repo.clearPending(g.id, change);
-    return true;
-  }
-
   private async round(): Promise<void> {
     await this.repo.endLapsed(new Date(Date.now() - LAPSE_GRACE_SEC * 1000));
     const raw = await this.repo.findLiveRaw();
@@ -102,7 +81,7 @@ export class GrantReviewService implements OnModuleInit, OnApplicationShutdown {
       const active = await this.incidents.activeNow();
       for (const g of raw) await this.recheck(g, active);
     }
-    await Promise.all((await this.repo.findPending()).map((g) => this.deliver(g)));
+    await Promise.all((await this.repo.findPending()).map((g) => this.notifier.deliver(g)));
     await this.repo.purgeEnded(new Date(Date.now() - PURGE_AFTER_MS));
   }
 
@@ -133,6 +112,6 @@ export class GrantReviewService implements OnModuleInit, OnApplicationShutdown {
     });
     if (!changed) return;
     this.log.log(`session ${g.id} of ${g.username} on camera ${g.cameraId}: ${change.action} (${change.reason})`);
-    await this.deliver(changed);
+    await this.notifier.deliver(changed);
   }
 }

@@ -6,6 +6,7 @@ import { CameraModule } from '../camera/camera.module';
 import { IncidentModule } from '../incident/incident.module';
 import { PolicyModule } from '../policy/policy.module';
 import { GrantController } from './grant.controller';
+import { GrantNotifier } from './grant-notifier.service';
 import { GrantRepository } from './grant.repository';
 import { GrantReviewService } from './grant-review.service';
 import { GrantService } from './grant.service';
@@ -21,6 +22,7 @@ import { SessionController } from './session.controller';
   providers: [
     { provide: GrantSigner, inject: [CONFIG], useFactory: (cfg: BorderlensConfig) => GrantSigner.fromFile(join(cfg.dataDir, 'grant-signing-key.json')) },
     GrantRepository,
+    GrantNotifier,
     GrantService,
     GrantReviewService,
   ],

@@ -6,12 +6,13 @@ import { GrantSigner, type Principal } from '@borderlens/auth';
 import { CONFIG, type BorderlensConfig } from '@borderlens/config';
 import type { GrantObligations } from '@borderlens/contracts';
 import { GrantEntity, type CameraEntity, type GrantForm, type IncidentEntity, type IssuedToken } from '@borderlens/database';
-import type { Decision, IncidentInContext, PrincipalInput } from '@borderlens/policy';
+import type { CameraInput, Decision, IncidentInContext, PrincipalInput } from '@borderlens/policy';
 import { AppError } from '../common/app-error';
 import { CameraService } from '../camera/camera.service';
 import { IncidentService } from '../incident/incident.service';
 import { actorOf, AuthorizationService, denied, policyIds } from '../policy/authorization.service';
 import { OpenSessionDto } from './grant.dto';
+import { GrantNotifier } from './grant-notifier.service';
 import { GrantRepository } from './grant.repository';
 
 /** Grants are short-lived: a viewer renews while watching, and every renewal is decided again. */
@@ -48,6 +49,7 @@ export class GrantService {
     private readonly authz: AuthorizationService,
     private readonly audit: AuditService,
     private readonly dataSource: DataSource,
+    private readonly notifier: GrantNotifier,
   ) {}
 
   whepUrl(cameraId: string): string {
@@ -59,7 +61,7 @@ export class GrantService {
   }
 
   /** Decides live video of a camera in a form for a user, with the incidents covering it now. */
-  decideLive(principal: PrincipalInput, form: GrantForm, camera: CameraEntity, cameraInput: Parameters<AuthorizationService['decide']>[2], g: { purpose: string; durationSec: number | null }, active: IncidentEntity[]): LiveDecision {
+  decideLive(principal: PrincipalInput, form: GrantForm, camera: CameraEntity, cameraInput: CameraInput, g: { purpose: string; durationSec: number | null }, active: IncidentEntity[]): LiveDecision {
     const incidents = this.incidents.covering(camera, active);
     const decision = this.authz.decide(principal, form === 'raw' ? 'live.raw' : 'live.anonymized', cameraInput, {
       incidents,
@@ -113,7 +115,7 @@ export class GrantService {
    * A new grant for a running session, decided again: a raw session no longer permitted raw gets an
    * anonymized grant when that is permitted, else the session ends (403). The media node is told.
    */
-  async renew(p: Principal, cameraId: string, sessionId: string, onChange: (g: GrantEntity) => Promise<void>): Promise<IssuedSession> {
+  async renew(p: Principal, cameraId: string, sessionId: string): Promise<IssuedSession> {
     const existing = await this.findOwn(p, cameraId, sessionId);
     this.assertRenewable(existing);
     const camera = await this.cameras.findOne(cameraId);
@@ -146,13 +148,13 @@ export class GrantService {
       await this.recordAccess(actorOf(p), g.organisationId, g.country, camera, decision, { form, purpose: g.purpose, incidents, outcome: 'permit', session: g.id, jti: last(g.tokens).jti, renewal: true }, m);
       return g;
     });
-    if (grant.pendingChange) await onChange(grant);
+    if (grant.pendingChange) await this.notifier.deliver(grant);
     if (!token) throw deniedAccess(decision);
     return { grant, token, decision, downgraded: refusals.length > 0 };
   }
 
   /** The viewer stopped watching. */
-  async end(p: Principal, cameraId: string, sessionId: string, onChange: (g: GrantEntity) => Promise<void>): Promise<void> {
+  async end(p: Principal, cameraId: string, sessionId: string): Promise<void> {
     await this.findOwn(p, cameraId, sessionId);
     const grant = await this.dataSource.transaction(async (m) => {
       const g = await this.repo.lock(sessionId, m);
@@ -160,7 +162,7 @@ export class GrantService {
       Object.assign(g, { state: 'ended', endReason: 'ended by the viewer', pendingChange: { action: 'end', reason: 'ended by the viewer' } });
       return this.repo.save(g, m);
     });
-    if (grant) await onChange(grant);
+    if (grant) await this.notifier.deliver(grant);
   }
 
   /** Writes one decision about live video; cross-border access is a disclosure to the viewer's organisation. */

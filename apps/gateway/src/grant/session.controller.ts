@@ -3,7 +3,6 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse,
 import type { Principal } from '@borderlens/auth';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import { OpenSessionDto, SessionDto } from './grant.dto';
-import { GrantReviewService } from './grant-review.service';
 import { GRANT_TTL_SEC, GrantService, type IssuedSession } from './grant.service';
 import { policyIds } from '../policy/authorization.service';
 
@@ -16,10 +15,7 @@ import { policyIds } from '../policy/authorization.service';
 @ApiBearerAuth()
 @Controller('api/v1/cameras')
 export class SessionController {
-  constructor(
-    private readonly grants: GrantService,
-    private readonly review: GrantReviewService,
-  ) {}
+  constructor(private readonly grants: GrantService) {}
 
   @Post(':id/sessions')
   @ApiCreatedResponse({ type: SessionDto, description: 'Denied: 403 access_denied or purpose_required, with reasons and rules in details' })
@@ -31,14 +27,14 @@ export class SessionController {
   @HttpCode(200)
   @ApiOkResponse({ type: SessionDto, description: 'Decided again; a raw session no longer permitted gets an anonymized grant (downgraded: true) or 403' })
   async renew(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Param('sessionId') sessionId: string): Promise<SessionDto> {
-    return this.toDto(await this.grants.renew(p, id, sessionId, (g) => this.review.deliver(g).then(() => undefined)));
+    return this.toDto(await this.grants.renew(p, id, sessionId));
   }
 
   @Delete(':id/sessions/:sessionId')
   @HttpCode(204)
   @ApiNoContentResponse()
   async end(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Param('sessionId') sessionId: string): Promise<void> {
-    await this.grants.end(p, id, sessionId, (g) => this.review.deliver(g).then(() => undefined));
+    await this.grants.end(p, id, sessionId);
   }
 
   private toDto(s: IssuedSession): SessionDto {
