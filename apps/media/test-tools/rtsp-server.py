@@ -3,7 +3,7 @@
 
 Run with /usr/bin/python3 (needs python3-gi and gir1.2-gst-rtsp-server-1.0).
 
-  rtsp-server.py --port 8554 --path /cam --file video.mp4   # an H.264 MP4, looped
+  rtsp-server.py --port 8554 --path /cam --file video.mp4   # an H.264 MP4, played once in real time
   rtsp-server.py --port 8554 --path /cam --stdin            # H.264 Annex B elementary stream on stdin (live)
   rtsp-server.py --port 8554 --path /cam --testsrc 1280x720 # test pattern, encoded live
   add --codec h265 to --testsrc to serve a codec the media node refuses.
@@ -35,8 +35,7 @@ def main():
 
     Gst.init(None)
     if a.file:
-        # Loop the file: a bin that restarts on end of stream would be more code; multifilesrc
-        # with qtdemux cannot seek, so the MP4 is demuxed once and the segment is looped by seeking.
+        # Played once in real time: callers make the file as long as they need (ffmpeg -stream_loop).
         launch = f'( filesrc location="{a.file}" ! qtdemux ! h264parse config-interval=-1 ! rtph264pay name=pay0 pt=96 config-interval=-1 )'
     elif a.stdin:
         launch = "( fdsrc fd=0 do-timestamp=true ! h264parse config-interval=-1 ! rtph264pay name=pay0 pt=96 config-interval=-1 )"
@@ -56,30 +55,12 @@ def main():
     factory.set_launch(launch)
     # One pipeline shared by every client: what a real camera does.
     factory.set_shared(True)
-    if a.file:
-        factory.connect("media-configure", on_configure_loop)
     server.get_mount_points().add_factory(a.path, factory)
     if server.attach(None) == 0:
         print("ERROR cannot listen", flush=True)
         sys.exit(1)
     print(f"READY rtsp://{a.host}:{server.get_bound_port()}{a.path}", flush=True)
     GLib.MainLoop().run()
-
-
-def on_configure_loop(factory, media):
-    """Seek back to the start at end of stream, so a file plays like an endless camera."""
-    element = media.get_element()
-    pipeline = element.get_parent() or element
-
-    def on_message(bus, msg):
-        if msg.type == Gst.MessageType.EOS or (msg.type == Gst.MessageType.SEGMENT_DONE):
-            pipeline.seek_simple(Gst.Format.TIME, Gst.SeekFlags.FLUSH | Gst.SeekFlags.KEY_UNIT, 0)
-        return True
-
-    bus = pipeline.get_bus()
-    if bus is not None:
-        bus.add_signal_watch()
-        bus.connect("message", on_message)
 
 
 if __name__ == "__main__":

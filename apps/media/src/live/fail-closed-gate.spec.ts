@@ -1,4 +1,4 @@
-import type { DetectReply, FrameMessage } from '@borderlens/contracts';
+import type { DetectReply, DetectRequest } from '@borderlens/contracts';
 import { i420Size } from '@borderlens/redaction';
 import { DetectorPort } from '../transport/ports';
 import type { DecodedFrame } from './decoded-frame';
@@ -9,8 +9,8 @@ const H = 240;
 /** The "face": a checkerboard at x 100..160, y 80..140 that redaction must destroy. */
 const FACE: [number, number, number, number] = [100, 80, 160, 140];
 
-function frame(seq: number, at = 1000 + seq * 40): DecodedFrame {
-  const data = Buffer.alloc(i420Size(W, H), 128);
+function frame(seq: number, at = 1000 + seq * 40, background = 128): DecodedFrame {
+  const data = Buffer.alloc(i420Size(W, H), background);
   for (let y = FACE[1]; y < FACE[3]; y++) for (let x = FACE[0]; x < FACE[2]; x++) data[y * W + x] = (x + y) % 2 ? 250 : 5;
   return { data, width: W, height: H, seq, pts: seq * 40, at };
 }
@@ -33,8 +33,8 @@ function faceVisible(f: DecodedFrame): boolean {
 }
 
 class ManualDetector extends DetectorPort {
-  calls: { frame: FrameMessage; timeoutMs: number; resolve: (r: DetectReply) => void; reject: (e: Error) => void }[] = [];
-  detect(frame: FrameMessage, timeoutMs: number): Promise<DetectReply> {
+  calls: { frame: DetectRequest; timeoutMs: number; resolve: (r: DetectReply) => void; reject: (e: Error) => void }[] = [];
+  detect(frame: DetectRequest, timeoutMs: number): Promise<DetectReply> {
     return new Promise((resolve, reject) => this.calls.push({ frame, timeoutMs, resolve, reject }));
   }
   /** Answers the oldest open call with the face, in the detection copy's pixels. */
@@ -65,7 +65,7 @@ describe('FailClosedGate', () => {
     expect(out).toHaveLength(0);
     expect(detector.calls).toHaveLength(1);
     // the detector gets a downscaled i420 copy, with the budget as its timeout
-    expect(detector.calls[0].frame).toMatchObject({ width: 160, height: 120, format: 'i420' });
+    expect(detector.calls[0].frame).toMatchObject({ width: 160, height: 120, format: 'i420', mode: 'live' });
     expect(Buffer.from(detector.calls[0].frame.data, 'base64').length).toBe(i420Size(160, 120));
     expect(detector.calls[0].timeoutMs).toBe(250);
     detector.answerFace();
@@ -118,6 +118,43 @@ describe('FailClosedGate', () => {
     gate.push(frame(2, 1400));
     await tick();
     expect(out.map((o) => [o.frame.seq, o.verdict, o.reason])).toEqual([[0, 'redacted', undefined], [1, 'redacted', undefined], [2, 'masked', 'stale']]);
+  });
+
+  it('gives a cut (the picture changed) a detection of its own instead of boxes tracked from another scene', async () => {
+    const { detector, out, gate } = setup(10);
+    gate.push(frame(0));
+    detector.calls.shift()!.resolve({ faces: [], plates: [], ms: 1 });
+    await tick();
+    gate.push(frame(1));
+    // frame 2: a new scene (camera turned) with a face where the old scene had none
+    gate.push(frame(2, 1080, 20));
+    gate.push(frame(3, 1120, 20));
+    expect(out.map((o) => o.frame.seq)).toEqual([0, 1]);
+    expect(detector.calls).toHaveLength(1);
+    detector.answerFace();
+    await tick();
+    expect(out.map((o) => [o.frame.seq, o.verdict])).toEqual([[0, 'redacted'], [1, 'redacted'], [2, 'redacted'], [3, 'redacted']]);
+    expect(faceVisible(out[2].frame) || faceVisible(out[3].frame)).toBe(false);
+    expect(gate.stats.cuts).toBe(1);
+  });
+
+  it('holds a cut until its own detection, when another detection is still running', async () => {
+    const { detector, out, gate } = setup(10);
+    gate.push(frame(0));
+    detector.calls.shift()!.resolve({ faces: [], plates: [], ms: 1 });
+    await tick();
+    for (let i = 1; i <= 10; i++) gate.push(frame(i));
+    // frame 10 went to detection (detectEvery 10); the cut arrives while it runs
+    gate.push(frame(11, 1440, 20));
+    detector.calls.shift()!.resolve({ faces: [], plates: [], ms: 1 });
+    await tick();
+    expect(out.map((o) => o.frame.seq)).toEqual([...Array(11).keys()]);
+    expect(detector.calls).toHaveLength(1);
+    expect(detector.calls[0].frame.width).toBe(160);
+    detector.answerFace();
+    await tick();
+    expect(out.map((o) => o.frame.seq)).toContain(11);
+    expect(faceVisible(out[11].frame)).toBe(false);
   });
 
   it('never lets a clear frame out, whatever the detector does', async () => {

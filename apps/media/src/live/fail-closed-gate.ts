@@ -12,6 +12,11 @@ export interface GateOptions {
   /** Detect on every Nth frame; boxes are tracked in between. */
   detectEvery: number;
   redact: RedactOptions;
+  /**
+   * Mean luma change (0-255) between a frame and the last detected one above which the frame is a
+   * cut (camera moved, scene changed): it gets a detection of its own instead of tracked boxes.
+   */
+  cutThreshold?: number;
 }
 
 export type MaskReason = 'no-detection' | 'stale' | 'anonymizer-down';
@@ -40,11 +45,17 @@ export class FailClosedGate {
   private readonly queue: DecodedFrame[] = [];
   private readonly tracker: BoxTracker;
   private inFlight?: number;
+  /** A cut frame waiting for its own detection (while another one runs). */
+  private cutPending?: DecodedFrame;
+  private lastDetectedThumb?: Uint8Array;
   private lastResult?: { seq: number; at: number };
   private healthy = true;
   private closed = false;
   lastError?: string;
-  readonly stats = { frames: 0, redacted: 0, masked: 0, detections: 0, failures: 0, lastDetectMs: 0, boxes: 0 };
+  readonly stats = {
+    frames: 0, redacted: 0, masked: 0, detections: 0, failures: 0, lastDetectMs: 0, boxes: 0, cuts: 0,
+    maskedBy: { 'no-detection': 0, stale: 0, 'anonymizer-down': 0 } as Record<MaskReason, number>,
+  };
 
   constructor(private readonly detector: DetectorPort, private readonly opts: GateOptions, private readonly out: (o: GateOutput) => void) {
     // Staleness is judged by time (the budget) below, not by frame count.
@@ -60,7 +71,11 @@ export class FailClosedGate {
     if (this.closed) return;
     this.stats.frames++;
     this.queue.push(frame);
-    if (this.inFlight === undefined && this.tracker.shouldDetect(frame.seq)) this.detect(frame);
+    // While a cut waits for its detection, later frames are held behind it anyway.
+    const cut = !this.cutPending && this.isCut(frame);
+    if (cut) this.stats.cuts++;
+    if (this.inFlight === undefined && (cut || this.tracker.shouldDetect(frame.seq))) this.detect(frame);
+    else if (cut && this.healthy) this.cutPending = frame;
     this.drain();
   }
 
@@ -69,16 +84,28 @@ export class FailClosedGate {
     this.queue.length = 0;
   }
 
+  /** Compares a 32x18 luma sample with the last detected frame's. */
+  private isCut(frame: DecodedFrame): boolean {
+    const thumb = lumaThumb(frame);
+    const last = this.lastDetectedThumb;
+    if (!last) return false;
+    let sum = 0;
+    for (let i = 0; i < thumb.length; i++) sum += Math.abs(thumb[i] - last[i]);
+    return sum / thumb.length > (this.opts.cutThreshold ?? 30);
+  }
+
   private detect(frame: DecodedFrame): void {
     const seq = frame.seq;
     this.inFlight = seq;
+    this.lastDetectedThumb = lumaThumb(frame);
+    if (this.cutPending && this.cutPending.seq <= seq) this.cutPending = undefined;
     this.tracker.detecting(seq);
     const small = detectionSize(frame.width, frame.height, this.opts.detectWidth);
     const data = small.width === frame.width && small.height === frame.height
       ? frame.data
       : downscaleI420(frame.data, frame.width, frame.height, small.width, small.height);
     const started = Date.now();
-    this.detector.detect({ width: small.width, height: small.height, format: 'i420', data: data.toString('base64') }, this.opts.budgetMs).then(
+    this.detector.detect({ width: small.width, height: small.height, format: 'i420', data: data.toString('base64'), mode: 'live' }, this.opts.budgetMs).then(
       (reply) => {
         const boxes: Box[] = [...(reply.faces ?? []), ...(reply.plates ?? [])].map((d) => d.box);
         this.tracker.update(seq, scaleBoxes(boxes, small.width, small.height, frame.width, frame.height));
@@ -97,6 +124,8 @@ export class FailClosedGate {
       },
     ).finally(() => {
       if (this.inFlight === seq) this.inFlight = undefined;
+      if (!this.healthy) this.cutPending = undefined;
+      if (this.cutPending && this.inFlight === undefined && !this.closed) this.detect(this.cutPending);
       this.drain();
     });
   }
@@ -104,8 +133,10 @@ export class FailClosedGate {
   private drain(): void {
     while (this.queue.length && !this.closed) {
       const head = this.queue[0];
-      // Hold frames the running detection covers, unless detection is failing (then nothing waits).
+      // Hold frames the running detection covers, and frames from a cut on until the cut's own
+      // detection is back; unless detection is failing (then nothing waits).
       if (this.healthy && this.inFlight !== undefined && this.inFlight <= head.seq) return;
+      if (this.healthy && this.cutPending && this.cutPending.seq <= head.seq) return;
       this.queue.shift();
       this.release(head);
     }
@@ -127,6 +158,7 @@ export class FailClosedGate {
       const size = textSize(MASK_NOTICE, { scale });
       drawTextI420(frame.data, frame.width, frame.height, (frame.width - size.width) / 2, (frame.height - size.height) / 2, MASK_NOTICE, { scale });
       this.stats.masked++;
+      this.stats.maskedBy[reason ?? 'no-detection']++;
       this.out({ frame, verdict: 'masked', reason: reason ?? 'no-detection', boxes: 0 });
       return;
     }
@@ -135,4 +167,16 @@ export class FailClosedGate {
     this.stats.boxes = boxes.length;
     this.out({ frame, verdict: 'redacted', boxes: boxes.length });
   }
+}
+
+const THUMB_W = 32;
+const THUMB_H = 18;
+
+function lumaThumb(f: DecodedFrame): Uint8Array {
+  const t = new Uint8Array(THUMB_W * THUMB_H);
+  for (let y = 0; y < THUMB_H; y++) {
+    const row = Math.floor(((y + 0.5) * f.height) / THUMB_H) * f.width;
+    for (let x = 0; x < THUMB_W; x++) t[y * THUMB_W + x] = f.data[row + Math.floor(((x + 0.5) * f.width) / THUMB_W)];
+  }
+  return t;
 }

@@ -1,4 +1,4 @@
-import type { CameraIngestInfo, CameraStateReport, DetectReply, FrameMessage, RecordingSegmentReport } from '@borderlens/contracts';
+import type { CameraIngestInfo, CameraStateReport, DetectReply, DetectRequest, RecordingSegmentReport } from '@borderlens/contracts';
 
 /**
  * What the media node asks of the gateway. An abstract class so it doubles as the injection token;
@@ -15,5 +15,5 @@ export abstract class GatewayPort {
 
 /** Face and plate detection on a frame (the anonymizer service). */
 export abstract class DetectorPort {
-  abstract detect(frame: FrameMessage, timeoutMs: number): Promise<DetectReply>;
+  abstract detect(frame: DetectRequest, timeoutMs: number): Promise<DetectReply>;
 }

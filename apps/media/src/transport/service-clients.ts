@@ -8,7 +8,7 @@ import {
   type PushKeyReply,
   type CameraStateReport,
   type DetectReply,
-  type FrameMessage,
+  type DetectRequest,
   type PushKeyLookup,
   type RecordingSegmentReport,
 } from '@borderlens/contracts';
@@ -60,8 +60,8 @@ export class AnonymizerClient extends DetectorPort implements OnModuleDestroy {
     this.client = ServiceClient.create(cfg, 'media', 'anonymizer');
   }
 
-  detect(frame: FrameMessage, timeoutMs: number): Promise<DetectReply> {
-    return this.client.send<DetectReply, FrameMessage>(Patterns.anonymizer.detect, frame, timeoutMs);
+  detect(frame: DetectRequest, timeoutMs: number): Promise<DetectReply> {
+    return this.client.send<DetectReply, DetectRequest>(Patterns.anonymizer.detect, frame, timeoutMs);
   }
 
   async onModuleDestroy(): Promise<void> {

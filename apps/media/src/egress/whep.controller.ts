@@ -1,0 +1,55 @@
+import { Body, Controller, Delete, Headers, HttpCode, HttpException, HttpStatus, NotFoundException, Param, Patch, Post, Query, Req, Res, UnsupportedMediaTypeException, BadRequestException } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { ViewForm } from '@borderlens/contracts';
+import { WhepService } from './whep.service';
+
+const CAMERA_ID = /^[\w.-]{1,128}$/;
+
+function checkCameraId(id: string): void {
+  if (!CAMERA_ID.test(id)) throw new BadRequestException({ code: 'camera_id_invalid', message: 'camera id must be 1-128 letters, digits, dot, dash or underscore' });
+}
+
+/**
+ * WHEP (RFC 9725) endpoint: POST an SDP offer to /whep/{cameraId} with the grant as bearer token;
+ * 201 with the SDP answer and the session URL in Location; DELETE that URL to end it.
+ * ?form=raw|anonymized asks for a form (default: what the grant allows, anonymized if in doubt).
+ */
+@Controller('whep')
+export class WhepController {
+  constructor(private readonly whep: WhepService) {}
+
+  @Post(':cameraId')
+  async offer(
+    @Param('cameraId') cameraId: string,
+    @Query('form') form: string | undefined,
+    @Headers('authorization') authorization: string | undefined,
+    @Req() req: Request,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<string> {
+    checkCameraId(cameraId);
+    if (form !== undefined && form !== 'raw' && form !== 'anonymized') {
+      throw new BadRequestException({ code: 'form_invalid', message: "form must be 'raw' or 'anonymized'" });
+    }
+    if (!req.is('application/sdp')) throw new UnsupportedMediaTypeException({ code: 'sdp_required', message: 'the offer must be sent as application/sdp' });
+    if (typeof body !== 'string' || !body.trim()) throw new BadRequestException({ code: 'sdp_invalid', message: 'the SDP offer is empty' });
+    const { id, answer } = await this.whep.create(cameraId, body, authorization, form as ViewForm | undefined);
+    res.status(HttpStatus.CREATED);
+    res.setHeader('Content-Type', 'application/sdp');
+    res.setHeader('Location', `/whep/${encodeURIComponent(cameraId)}/sessions/${id}`);
+    return answer;
+  }
+
+  @Delete(':cameraId/sessions/:sessionId')
+  @HttpCode(200)
+  end(@Param('cameraId') cameraId: string, @Param('sessionId') sessionId: string): { ended: true } {
+    if (!this.whep.delete(cameraId, sessionId)) throw new NotFoundException({ code: 'session_not_found', message: 'no such WHEP session' });
+    return { ended: true };
+  }
+
+  /** Trickle ICE is not supported: the answer already carries every candidate (RFC 9725 4.4.1). */
+  @Patch(':cameraId/sessions/:sessionId')
+  patch(): never {
+    throw new HttpException({ code: 'trickle_not_supported', message: 'trickle ICE is not supported; send the offer with all candidates' }, HttpStatus.METHOD_NOT_ALLOWED);
+  }
+}

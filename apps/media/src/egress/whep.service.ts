@@ -1,0 +1,153 @@
+import { BadRequestException, Inject, Injectable, Logger, NotFoundException, OnModuleDestroy, ServiceUnavailableException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { CONFIG, type BorderlensConfig } from '@borderlens/config';
+import type { GrantChange, GrantClaims, ViewForm } from '@borderlens/contracts';
+import { LiveService } from '../live/live.service';
+import { H264Sender } from './h264-sender';
+import { GrantService } from './grant.service';
+import { Peer } from './peer';
+import { parseOffer, SdpError } from './sdp';
+
+interface Session {
+  id: string;
+  cameraId: string;
+  claims: GrantClaims;
+  form: ViewForm;
+  peer: Peer;
+  sender: H264Sender;
+  startedAt: number;
+  endTimer?: NodeJS.Timeout;
+}
+
+export interface SessionInfo {
+  id: string;
+  cameraId: string;
+  viewer: string;
+  form: ViewForm;
+  state: string;
+  framesSent: number;
+  watermark: boolean;
+}
+
+/**
+ * WHEP sessions (RFC 9725): an offer and a grant in, an answer and a session out; each session is a
+ * viewer of the camera's live pipeline in the form its grant allows, ended when its grant expires,
+ * its maximum duration is reached, the gateway revokes it, or the browser goes away.
+ */
+@Injectable()
+export class WhepService implements OnModuleDestroy {
+  private readonly log = new Logger(WhepService.name);
+  private readonly sessions = new Map<string, Session>();
+
+  constructor(
+    @Inject(CONFIG) private readonly cfg: BorderlensConfig,
+    private readonly grants: GrantService,
+    private readonly live: LiveService,
+  ) {}
+
+  async create(cameraId: string, offer: string, authorization: string | undefined, requested?: ViewForm): Promise<{ id: string; answer: string }> {
+    const { claims, form } = await this.grants.authorize(authorization, cameraId, requested);
+    let video;
+    try {
+      video = parseOffer(offer);
+    } catch (e) {
+      if (e instanceof SdpError) throw new BadRequestException({ code: 'sdp_invalid', message: e.message });
+      throw e;
+    }
+    const id = randomUUID();
+    const m = this.cfg.media;
+    let peer: Peer;
+    let answer: string;
+    try {
+      ({ peer, answer } = await Peer.answer(`whep-${id}`, offer, video, {
+        iceServers: m.iceServers,
+        bindAddress: m.iceBindAddress || undefined,
+        portRangeBegin: m.icePortMin || undefined,
+        portRangeEnd: m.icePortMax || undefined,
+      }));
+    } catch (e) {
+      throw new BadRequestException({ code: 'sdp_invalid', message: `the offer could not be answered: ${(e as Error).message}` });
+    }
+    const sender = new H264Sender(peer);
+    const session: Session = { id, cameraId, claims, form, peer, sender, startedAt: Date.now() };
+    this.sessions.set(id, session);
+    peer.onClosed(() => this.end(id, 'connection closed'));
+    try {
+      await this.live.join(cameraId, { id, sink: sender, form, watermark: claims.obligations?.watermark ? this.identity(claims) : undefined });
+    } catch (e) {
+      this.sessions.delete(id);
+      peer.close();
+      const msg = (e as Error).message;
+      if (/not.?found|unknown/i.test(msg)) throw new NotFoundException({ code: 'camera_not_found', message: `camera ${cameraId} is not known` });
+      throw new ServiceUnavailableException({ code: 'camera_unavailable', message: `camera ${cameraId} cannot be served now: ${msg}` });
+    }
+    this.scheduleEnd(session);
+    this.log.log(`session ${id}: ${claims.sub} watches ${cameraId} (${form}${claims.obligations?.watermark ? ', watermarked' : ''})`);
+    return { id, answer };
+  }
+
+  /** Ends a session; false when there is no such session for that camera. */
+  delete(cameraId: string, id: string): boolean {
+    const s = this.sessions.get(id);
+    if (!s || s.cameraId !== cameraId) return false;
+    this.end(id, 'ended by the viewer');
+    return true;
+  }
+
+  /** A grant was revoked or downgraded by the gateway: end or switch its sessions now. */
+  grantChanged(change: GrantChange): { sessions: number } {
+    let n = 0;
+    let exp: number | undefined;
+    for (const s of [...this.sessions.values()]) {
+      if (s.claims.jti !== change.jti) continue;
+      n++;
+      exp = s.claims.exp;
+      if (change.action === 'end') this.end(s.id, `grant revoked: ${change.reason}`);
+      else if (s.form === 'raw') {
+        s.form = 'anonymized';
+        this.live.switchForm(s.cameraId, s.id, 'anonymized');
+        this.log.log(`session ${s.id} downgraded to anonymized: ${change.reason}`);
+      }
+    }
+    this.grants.record(change, exp);
+    return { sessions: n };
+  }
+
+  list(): SessionInfo[] {
+    return [...this.sessions.values()].map((s) => ({
+      id: s.id,
+      cameraId: s.cameraId,
+      viewer: s.claims.sub,
+      form: s.form,
+      state: s.peer.state,
+      framesSent: s.peer.framesSent,
+      watermark: !!s.claims.obligations?.watermark,
+    }));
+  }
+
+  onModuleDestroy(): void {
+    for (const id of [...this.sessions.keys()]) this.end(id, 'media node stopping');
+  }
+
+  private identity(c: GrantClaims): string {
+    return `${c.name || c.sub} ${c.org}`.trim();
+  }
+
+  private scheduleEnd(s: Session): void {
+    const expMs = s.claims.exp * 1000;
+    const maxMs = s.claims.obligations?.maxDurationSec ? s.startedAt + s.claims.obligations.maxDurationSec * 1000 : Infinity;
+    const at = Math.min(expMs, maxMs);
+    const reason = at === expMs ? 'grant expired' : 'maximum duration reached';
+    s.endTimer = setTimeout(() => this.end(s.id, reason), Math.max(0, Math.min(at - Date.now(), 2 ** 31 - 1)));
+  }
+
+  private end(id: string, reason: string): void {
+    const s = this.sessions.get(id);
+    if (!s) return;
+    this.sessions.delete(id);
+    clearTimeout(s.endTimer);
+    this.live.leave(s.cameraId, id);
+    s.peer.close();
+    this.log.log(`session ${id} ended: ${reason}`);
+  }
+}

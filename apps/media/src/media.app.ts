@@ -1,0 +1,32 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { LogLevel } from '@nestjs/common';
+import type { BorderlensConfig } from '@borderlens/config';
+import { MediaModule, type MediaOverrides } from './media.module';
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+function nestLevels(level: BorderlensConfig['logLevel']): LogLevel[] | false {
+  if (level === 'silent') return false;
+  const upto = { fatal: 0, error: 1, warn: 2, info: 3, debug: 4, trace: 5 }[level];
+  return LEVELS.slice(0, upto + 1);
+}
+
+/** The media node's HTTP side (WHEP, health), ready to listen; main.ts adds the transport. */
+export async function createMediaApp(cfg: BorderlensConfig, overrides: MediaOverrides = {}): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(MediaModule.forRoot(cfg, overrides), {
+    bodyParser: false,
+    logger: nestLevels(cfg.logLevel),
+  });
+  app.useBodyParser('text', { type: 'application/sdp', limit: '64kb' });
+  app.useBodyParser('json', { limit: '16kb' });
+  // The UI is served by the gateway: let its pages call WHEP and read the session URL.
+  app.enableCors({
+    origin: [new URL(cfg.gateway.publicUrl).origin],
+    methods: ['POST', 'DELETE', 'PATCH', 'OPTIONS'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'If-Match'],
+    exposedHeaders: ['Location', 'ETag', 'Link'],
+  });
+  app.enableShutdownHooks();
+  return app;
+}

@@ -1,0 +1,48 @@
+import { DynamicModule, Module, type Provider } from '@nestjs/common';
+import type { JWTVerifyGetKey } from 'jose';
+import { ConfigModule, serviceSecret, type BorderlensConfig } from '@borderlens/config';
+import { ServiceAuthGuard, ServiceTokens } from '@borderlens/contracts';
+import { GrantService, GRANT_KEYS } from './egress/grant.service';
+import { WhepController } from './egress/whep.controller';
+import { WhepService } from './egress/whep.service';
+import { ProcessRepository } from './ffmpeg/process.repository';
+import { HealthController } from './health.controller';
+import { IngestService } from './ingest/ingest.service';
+import { StateReporter } from './ingest/state-reporter';
+import { LiveService } from './live/live.service';
+import { MediaMessages } from './transport/media.messages';
+import { DetectorPort, GatewayPort } from './transport/ports';
+import { AnonymizerClient, GatewayClient } from './transport/service-clients';
+
+/** Replacements for tests: an in-memory gateway or detector, local grant keys, scripted processes. */
+export interface MediaOverrides {
+  gateway?: GatewayPort;
+  detector?: DetectorPort;
+  grantKeys?: JWTVerifyGetKey;
+  processes?: ProcessRepository;
+}
+
+@Module({})
+export class MediaModule {
+  static forRoot(cfg: BorderlensConfig, o: MediaOverrides = {}): DynamicModule {
+    const providers: Provider[] = [
+      o.processes ? { provide: ProcessRepository, useValue: o.processes } : ProcessRepository,
+      o.gateway ? { provide: GatewayPort, useValue: o.gateway } : { provide: GatewayPort, useClass: GatewayClient },
+      o.detector ? { provide: DetectorPort, useValue: o.detector } : { provide: DetectorPort, useClass: AnonymizerClient },
+      ...(o.grantKeys ? [{ provide: GRANT_KEYS, useValue: o.grantKeys }] : []),
+      { provide: ServiceTokens, useFactory: () => new ServiceTokens(serviceSecret(cfg), 'media') },
+      ServiceAuthGuard,
+      StateReporter,
+      IngestService,
+      LiveService,
+      GrantService,
+      WhepService,
+    ];
+    return {
+      module: MediaModule,
+      imports: [ConfigModule.forRoot(cfg)],
+      controllers: [WhepController, HealthController, MediaMessages],
+      providers,
+    };
+  }
+}

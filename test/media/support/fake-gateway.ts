@@ -1,0 +1,83 @@
+import { Controller, Inject, Module, UseGuards, type INestMicroservice } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { MessagePattern, Payload, RpcException, type MicroserviceOptions } from '@nestjs/microservices';
+import { serviceSecret, type BorderlensConfig } from '@borderlens/config';
+import {
+  Patterns,
+  ServiceAuthGuard,
+  ServiceTokens,
+  serverTransport,
+  type CameraIngestInfo,
+  type CameraStateReport,
+  type RecordingSegmentReport,
+} from '@borderlens/contracts';
+
+/** What the fake gateway knows and what it was told (tests read and change it). */
+export class FakeGatewayState {
+  cameras = new Map<string, CameraIngestInfo>();
+  pushKeys = new Map<string, string>();
+  states: (CameraStateReport & { at: number })[] = [];
+  segments: RecordingSegmentReport[] = [];
+
+  lastState(cameraId: string): CameraStateReport | undefined {
+    return [...this.states].reverse().find((s) => s.cameraId === cameraId);
+  }
+}
+
+const STATE = Symbol('FAKE_GATEWAY_STATE');
+
+@Controller()
+@UseGuards(ServiceAuthGuard)
+class FakeGatewayMessages {
+  constructor(@Inject(STATE) private readonly st: FakeGatewayState) {}
+
+  @MessagePattern(Patterns.gateway.cameraIngest)
+  ingest(@Payload('data') d: { cameraId: string }): CameraIngestInfo {
+    const c = this.st.cameras.get(d?.cameraId);
+    if (!c) throw new RpcException({ code: 'not_found', message: `camera ${d?.cameraId} not found` });
+    return c;
+  }
+
+  @MessagePattern(Patterns.gateway.camerasToRecord)
+  toRecord(): CameraIngestInfo[] {
+    return [...this.st.cameras.values()].filter((c) => c.recordingEnabled);
+  }
+
+  @MessagePattern(Patterns.gateway.cameraState)
+  state(@Payload('data') d: CameraStateReport): { ok: true } {
+    this.st.states.push({ ...d, at: Date.now() });
+    return { ok: true };
+  }
+
+  @MessagePattern(Patterns.gateway.resolvePushKey)
+  pushKey(@Payload('data') d: { key: string }): { cameraId: string } {
+    const id = this.st.pushKeys.get(d?.key);
+    if (!id) throw new RpcException({ code: 'not_found', message: 'push_key not found' });
+    return { cameraId: id };
+  }
+
+  @MessagePattern(Patterns.gateway.recordingSegment)
+  segment(@Payload('data') d: RecordingSegmentReport): { ok: true } {
+    this.st.segments.push(d);
+    return { ok: true };
+  }
+}
+
+/**
+ * A stand-in for the gateway's transport side, for media tests only: a real microservice on the
+ * configured transport, with service-token checks, answering from an in-memory table.
+ */
+export async function startFakeGateway(cfg: BorderlensConfig, state = new FakeGatewayState()): Promise<{ app: INestMicroservice; state: FakeGatewayState }> {
+  @Module({
+    controllers: [FakeGatewayMessages],
+    providers: [
+      { provide: STATE, useValue: state },
+      { provide: ServiceTokens, useValue: new ServiceTokens(serviceSecret(cfg), 'gateway') },
+      ServiceAuthGuard,
+    ],
+  })
+  class FakeGatewayModule {}
+  const app = await NestFactory.createMicroservice<MicroserviceOptions>(FakeGatewayModule, { ...serverTransport(cfg, 'gateway'), logger: false });
+  await app.listen();
+  return { app, state };
+}
