@@ -122,6 +122,12 @@ function request(): DecisionRequest {
   }
 }
 
+function requestsOf(n: number): DecisionRequest[] {
+  const out: DecisionRequest[] = [];
+  for (let i = 0; i < n; i++) out.push(request());
+  return out;
+}
+
 interface Run {
   decisions: number;
   decisionsPerSec: number;
@@ -167,7 +173,7 @@ function round(x: number, digits = 1): number {
 }
 
 function main(): void {
-  const requests = Array.from({ length: DECISIONS }, request);
+  const requests = requestsOf(DECISIONS);
   const crossBorder = requests.filter((r) => {
     const j = r.resource.type === 'Clip' ? r.resource.camera.jurisdiction : r.resource.type === 'Organisation' ? r.resource.country : r.resource.jurisdiction;
     return j !== r.principal.organisation.country;
@@ -179,14 +185,14 @@ function main(): void {
   const engine = PolicyEngine.fromDirectory();
   const startupMs = round(Number(process.hrtime.bigint() - t0) / 1e6);
 
-  const jitWarmup = Array.from({ length: WARMUP }, request);
+  const jitWarmup = requestsOf(WARMUP);
   // A separate engine warms the JIT, so the measured one starts with an empty cache.
   run(PolicyEngine.fromDirectory(undefined, { cacheSize: 0 }), jitWarmup.slice(0, 200), jitWarmup);
   const cached = run(engine, requests);
   const line = (name: string, r: Run) =>
     console.log(`${name}: ${r.decisionsPerSec} decisions/s, p50 ${r.p50Us} us, p99 ${r.p99Us} us, max ${r.maxUs} us, cache hits ${(r.cacheHitRate * 100).toFixed(2)}%, permits ${(r.permitRate * 100).toFixed(1)}%`);
   line('fresh engine, cache on', cached);
-  const warm = run(engine, Array.from({ length: DECISIONS }, request));
+  const warm = run(engine, requestsOf(DECISIONS));
   line('warm engine, new requests', warm);
 
   const uncachedEngine = PolicyEngine.fromDirectory(undefined, { cacheSize: 0 });

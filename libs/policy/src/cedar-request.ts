@@ -1,4 +1,4 @@
-import type { Context, EntityJson, EntityUidJson, TypeAndId } from '@cedar-policy/cedar-wasm/nodejs';
+import type { Context, EntityJson, EntityUidJson, TypeAndId } from './cedar';
 import { readsAttr, readsContext, Relevance } from './relevance';
 import {
   ACTION_RESOURCES,

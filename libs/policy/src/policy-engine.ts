@@ -1,4 +1,4 @@
-import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
+import * as cedar from './cedar';
 import { createHash } from 'node:crypto';
 import { buildCedarRequest, BuiltRequest } from './cedar-request';
 import { loadPolicyDirectory } from './policy-files';

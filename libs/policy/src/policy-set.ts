@@ -1,4 +1,4 @@
-import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
+import * as cedar from './cedar';
 import { createHash } from 'node:crypto';
 import { loadSchemaText } from './policy-files';
 import { collectRelevance, emptyRelevance, Relevance } from './relevance';

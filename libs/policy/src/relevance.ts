@@ -1,4 +1,4 @@
-import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
+import * as cedar from './cedar';
 
 /**
  * What the policies of a set can read: attributes by entity type, context fields, and the entity types
