@@ -1,12 +1,11 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AuditService } from '@borderlens/audit';
 import type { Principal } from '@borderlens/auth';
 import { PolicyVersionEntity, type PolicyEntity } from '@borderlens/database';
 import { loadSchemaText, PolicySetError, validatePolicyText, type Decision, type PolicyEngine, type PolicyProblem, type PolicyTextReport } from '@borderlens/policy';
 import { AppError } from '../common/app-error';
 import { ActivePolicyService } from './active-policy.service';
-import { actorOf, AuthorizationService } from './authorization.service';
+import { AuthorizationService } from './authorization.service';
 import { PolicyRepository } from './policy.repository';
 
 /** A draft to evaluate: a stored version, inline text, or (neither) the active set. */
@@ -22,7 +21,6 @@ export class PolicyService {
     private readonly repo: PolicyRepository,
     private readonly active: ActivePolicyService,
     private readonly authz: AuthorizationService,
-    private readonly audit: AuditService,
     private readonly dataSource: DataSource,
   ) {}
 
