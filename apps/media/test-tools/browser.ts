@@ -76,6 +76,23 @@ window.__whepGrab = (index) => {
   return { width: c.width, height: c.height, b64: btoa(s) };
 };
 window.__whepClose = (index) => { window.__whep[index].pc.close(); };
+// Every presented frame, scaled to width w, as JPEG data URLs (requestVideoFrameCallback).
+window.__whepRecord = (index, w) => {
+  const entry = window.__whep[index];
+  const video = entry.video;
+  entry.shots = [];
+  entry.recording = true;
+  const c = document.createElement('canvas');
+  const step = (now, meta) => {
+    if (!entry.recording) return;
+    c.width = w; c.height = Math.round(video.videoHeight * w / video.videoWidth);
+    c.getContext('2d').drawImage(video, 0, 0, c.width, c.height);
+    entry.shots.push({ t: Date.now(), frames: meta.presentedFrames, url: c.toDataURL('image/jpeg', 0.92) });
+    video.requestVideoFrameCallback(step);
+  };
+  video.requestVideoFrameCallback(step);
+};
+window.__whepStopRecord = (index) => { const e = window.__whep[index]; e.recording = false; const s = e.shots; e.shots = []; return s; };
 `;
 
 /** Installs the WHEP client helpers in the page (call after each navigation). */
@@ -119,4 +136,15 @@ export async function grabFrame(page: Page, index = 0): Promise<{ width: number;
 
 export async function closeWhep(page: Page, index: number): Promise<void> {
   await page.evaluate(`window.__whepClose(${index})`);
+}
+
+/** Starts keeping every frame the index-th video presents (scaled to `width`). */
+export async function recordFrames(page: Page, index: number, width = 640): Promise<void> {
+  await page.evaluate(`window.__whepRecord(${index}, ${width})`);
+}
+
+/** Stops recording and returns the frames (JPEG) with the wall time they were presented. */
+export async function stopRecording(page: Page, index: number): Promise<{ t: number; presentedFrames: number; jpeg: Buffer }[]> {
+  const shots = (await page.evaluate(`window.__whepStopRecord(${index})`)) as { t: number; frames: number; url: string }[];
+  return shots.map((s) => ({ t: s.t, presentedFrames: s.frames, jpeg: Buffer.from(s.url.slice(s.url.indexOf(',') + 1), 'base64') }));
 }

@@ -25,7 +25,7 @@ export function insideLoopbackNetns(specFile: string): boolean {
     const configFile = join(dir, 'jest.config.json');
     writeFileSync(configFile, JSON.stringify({ ...project, rootDir: ROOT, testTimeout: jestConfig.testTimeout }));
     const r = spawnSync('unshare', ['-n', '--', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh',
-      process.execPath, join(ROOT, 'node_modules/jest/bin/jest.js'), '--config', configFile, '--runInBand', '--runTestsByPath', specFile,
+      process.execPath, join(ROOT, 'node_modules/jest/bin/jest.js'), '--config', configFile, '--runInBand', '--forceExit', '--runTestsByPath', specFile,
       // MEDIA_TEST_NAME=pattern runs only matching tests inside (jest -t applies to this wrapper outside)
       ...(process.env.MEDIA_TEST_NAME ? ['-t', process.env.MEDIA_TEST_NAME] : [])],
     { stdio: 'inherit', env: { ...process.env, BORDERLENS_NETNS: '1' }, cwd: ROOT });
