@@ -9,6 +9,7 @@ import { ProcessRepository } from './ffmpeg/process.repository';
 import { HealthController } from './health.controller';
 import { IngestService } from './ingest/ingest.service';
 import { StateReporter } from './ingest/state-reporter';
+import { PushService } from './ingest/push.service';
 import { LiveService } from './live/live.service';
 import { MediaMessages } from './transport/media.messages';
 import { DetectorPort, GatewayPort } from './transport/ports';
@@ -34,6 +35,7 @@ export class MediaModule {
       ServiceAuthGuard,
       StateReporter,
       IngestService,
+      PushService,
       LiveService,
       GrantService,
       WhepService,

@@ -71,6 +71,9 @@ export async function testEnv(dir: string, extra: Record<string, string> = {}): 
     MEDIA_ICE_BIND_ADDRESS: '127.0.0.1',
     MEDIA_IDLE_STOP_SEC: '1',
     MEDIA_PUSH_HOST: '127.0.0.1',
+    // no push listeners unless a test asks (fixed default ports would collide)
+    MEDIA_RTMP_PORT: '0',
+    MEDIA_SRT_PORT: '0',
     MEDIA_RECONNECT_MIN_MS: '300',
     MEDIA_RECONNECT_MAX_MS: '2000',
     MEDIA_RTSP_TIMEOUT_SEC: '3',
