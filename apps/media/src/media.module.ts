@@ -11,6 +11,8 @@ import { IngestService } from './ingest/ingest.service';
 import { StateReporter } from './ingest/state-reporter';
 import { PushService } from './ingest/push.service';
 import { LiveService } from './live/live.service';
+import { RecordingService } from './recording/recording.service';
+import { SegmentStore } from './recording/segment.store';
 import { MediaMessages } from './transport/media.messages';
 import { DetectorPort, GatewayPort } from './transport/ports';
 import { AnonymizerClient, GatewayClient } from './transport/service-clients';
@@ -37,6 +39,8 @@ export class MediaModule {
       IngestService,
       PushService,
       LiveService,
+      SegmentStore,
+      RecordingService,
       GrantService,
       WhepService,
     ];

@@ -66,6 +66,7 @@ export interface BorderlensConfig {
     rtmpPort: number;
     srtPort: number;
     pushSlots: number;
+    nodeName: string;
     recordingDir: string;
     segmentSec: number;
     retentionCheckSec: number;

@@ -9,7 +9,9 @@ import {
   serverTransport,
   type CameraIngestInfo,
   type CameraStateReport,
+  type ExpiredSegment,
   type RecordingSegmentReport,
+  type SegmentsErased,
 } from '@borderlens/contracts';
 
 /** What the fake gateway knows and what it was told (tests read and change it). */
@@ -18,6 +20,9 @@ export class FakeGatewayState {
   pushKeys = new Map<string, string>();
   states: (CameraStateReport & { at: number })[] = [];
   segments: RecordingSegmentReport[] = [];
+  /** What expiredSegments answers (tests fill it); erased ids are removed and recorded. */
+  expired: ExpiredSegment[] = [];
+  erased: string[] = [];
 
   lastState(cameraId: string): CameraStateReport | undefined {
     return [...this.states].reverse().find((s) => s.cameraId === cameraId);
@@ -54,6 +59,18 @@ class FakeGatewayMessages {
     const id = this.st.pushKeys.get(d?.key);
     if (!id) throw new RpcException({ code: 'not_found', message: 'push_key not found' });
     return { cameraId: id };
+  }
+
+  @MessagePattern(Patterns.gateway.expiredSegments)
+  expiredSegments(@Payload('data') d: { limit?: number }): ExpiredSegment[] {
+    return this.st.expired.slice(0, d?.limit ?? 500);
+  }
+
+  @MessagePattern(Patterns.gateway.segmentsErased)
+  segmentsErased(@Payload('data') d: SegmentsErased): { erased: number } {
+    this.st.erased.push(...d.ids);
+    this.st.expired = this.st.expired.filter((s) => !d.ids.includes(s.id));
+    return { erased: d.ids.length };
   }
 
   @MessagePattern(Patterns.gateway.recordingSegment)

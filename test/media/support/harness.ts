@@ -74,6 +74,8 @@ export async function testEnv(dir: string, extra: Record<string, string> = {}): 
     // no push listeners unless a test asks (fixed default ports would collide)
     MEDIA_RTMP_PORT: '0',
     MEDIA_SRT_PORT: '0',
+    // a test machine may have little free disk; the recording test sets its own
+    MEDIA_DISK_MIN_FREE_MB: '16',
     MEDIA_RECONNECT_MIN_MS: '300',
     MEDIA_RECONNECT_MAX_MS: '2000',
     MEDIA_RTSP_TIMEOUT_SEC: '3',

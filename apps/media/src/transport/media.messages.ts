@@ -4,16 +4,23 @@ import { Patterns, ServiceAuthGuard, type GrantChange } from '@borderlens/contra
 import { IngestService } from '../ingest/ingest.service';
 import { LiveService } from '../live/live.service';
 import { WhepService } from '../egress/whep.service';
+import { RecordingService } from '../recording/recording.service';
 
 /** Calls from the gateway over the transport (service-token authenticated). */
 @Controller()
 @UseGuards(ServiceAuthGuard)
 export class MediaMessages {
-  constructor(private readonly whep: WhepService, private readonly live: LiveService, private readonly ingest: IngestService) {}
+  constructor(
+    private readonly whep: WhepService,
+    private readonly live: LiveService,
+    private readonly ingest: IngestService,
+    private readonly recording: RecordingService,
+  ) {}
 
   @MessagePattern(Patterns.media.health)
   health() {
-    return { status: 'ok', sessions: this.whep.list().length, cameras: this.ingest.list(), live: this.live.status() };
+    const alarm = this.recording.diskAlarm;
+    return { status: alarm ? 'alarm' : 'ok', alarm, sessions: this.whep.list().length, cameras: this.ingest.list(), live: this.live.status(), recording: this.recording.recording() };
   }
 
   @MessagePattern(Patterns.media.grantChanged)

@@ -1,4 +1,4 @@
-import type { CameraIngestInfo, CameraStateReport, DetectReply, DetectRequest, RecordingSegmentReport } from '@borderlens/contracts';
+import type { CameraIngestInfo, CameraStateReport, DetectReply, DetectRequest, ExpiredSegment, ExpiredSegmentsQuery, RecordingSegmentReport, SegmentsErased } from '@borderlens/contracts';
 
 /**
  * What the media node asks of the gateway. An abstract class so it doubles as the injection token;
@@ -11,6 +11,9 @@ export abstract class GatewayPort {
   /** The camera id a push key belongs to; rejects when the key is unknown or revoked. */
   abstract resolvePushKey(key: string): Promise<string>;
   abstract recordingSegment(report: RecordingSegmentReport): Promise<void>;
+  /** Segments of this node past retention and under no legal hold (the gateway decides). */
+  abstract expiredSegments(query: ExpiredSegmentsQuery): Promise<ExpiredSegment[]>;
+  abstract segmentsErased(erased: SegmentsErased): Promise<void>;
 }
 
 /** Face and plate detection on a frame (the anonymizer service). */

@@ -9,6 +9,9 @@ import {
   type CameraStateReport,
   type DetectReply,
   type DetectRequest,
+  type ExpiredSegment,
+  type ExpiredSegmentsQuery,
+  type SegmentsErased,
   type PushKeyLookup,
   type RecordingSegmentReport,
 } from '@borderlens/contracts';
@@ -43,6 +46,14 @@ export class GatewayClient extends GatewayPort implements OnModuleDestroy {
 
   async recordingSegment(report: RecordingSegmentReport): Promise<void> {
     await this.client.send(Patterns.gateway.recordingSegment, report);
+  }
+
+  expiredSegments(query: ExpiredSegmentsQuery): Promise<ExpiredSegment[]> {
+    return this.client.send<ExpiredSegment[], ExpiredSegmentsQuery>(Patterns.gateway.expiredSegments, query);
+  }
+
+  async segmentsErased(erased: SegmentsErased): Promise<void> {
+    await this.client.send(Patterns.gateway.segmentsErased, erased);
   }
 
   async onModuleDestroy(): Promise<void> {
