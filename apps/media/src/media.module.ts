@@ -2,6 +2,7 @@ import { DynamicModule, Module, type Provider } from '@nestjs/common';
 import type { JWTVerifyGetKey } from 'jose';
 import { ConfigModule, serviceSecret, type BorderlensConfig } from '@borderlens/config';
 import { ServiceAuthGuard, ServiceTokens } from '@borderlens/contracts';
+import { ClipService } from './clip/clip.service';
 import { GrantService, GRANT_KEYS } from './egress/grant.service';
 import { WhepController } from './egress/whep.controller';
 import { WhepService } from './egress/whep.service';
@@ -41,6 +42,7 @@ export class MediaModule {
       LiveService,
       SegmentStore,
       RecordingService,
+      ClipService,
       GrantService,
       WhepService,
     ];

@@ -72,3 +72,30 @@ export interface CameraIngestRequest {
 export interface PushKeyReply {
   cameraId: string;
 }
+
+/** Gateway -> media: export a clip of a camera's recordings (see docs/media.md; pattern media.clip-export). */
+export interface ClipExportRequest {
+  /** The clip request's id; also names the file. */
+  clipId: string;
+  cameraId: string;
+  /** ISO times, from < to. */
+  from: string;
+  to: string;
+  form: 'raw' | 'anonymized';
+  /** Burned into every frame when set (obligation watermark). */
+  watermark?: string;
+}
+
+/** State of a clip export (pattern media.clip-status, by clipId). */
+export interface ClipExportStatus {
+  clipId: string;
+  state: 'exporting' | 'ready' | 'failed';
+  /** 0..1 while exporting. */
+  progress: number;
+  /** When ready: path relative to the media node's clip directory, size, SHA-256 (hex), length. */
+  path?: string;
+  bytes?: number;
+  sha256?: string;
+  durationSec?: number;
+  error?: string;
+}

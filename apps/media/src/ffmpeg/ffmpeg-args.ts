@@ -153,7 +153,7 @@ export function concatList(entries: { file: string; inpoint?: number; outpoint?:
 export function clipCopyArgs(listFile: string, outFile: string): string[] {
   return [
     ...common('error'), '-f', 'concat', '-safe', '0', '-i', listFile,
-    '-map', '0:v:0', '-c:v', 'copy', '-an', '-movflags', '+faststart', '-progress', 'pipe:1', '-y', outFile,
+    '-map', '0:v:0', '-c:v', 'copy', '-an', '-movflags', '+faststart', '-progress', 'pipe:1', '-f', 'mp4', '-y', outFile,
   ];
 }
 
@@ -171,8 +171,8 @@ export function clipEncodeArgs(o: { width: number; height: number; fps: number; 
   return [
     ...common('error'),
     '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${o.width}x${o.height}`, '-framerate', String(o.fps), '-i', 'pipe:0',
-    '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p',
-    '-movflags', '+faststart', '-y', o.outFile,
+    '-c:v', 'libx264', '-preset', 'superfast', '-crf', '23', '-pix_fmt', 'yuv420p',
+    '-movflags', '+faststart', '-f', 'mp4', '-y', o.outFile,
   ];
 }
 

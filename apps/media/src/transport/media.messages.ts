@@ -1,6 +1,8 @@
 import { Controller, UseGuards } from '@nestjs/common';
 import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
-import { Patterns, ServiceAuthGuard, type GrantChange } from '@borderlens/contracts';
+import { Patterns, ServiceAuthGuard, type ClipExportRequest, type ClipExportStatus, type GrantChange } from '@borderlens/contracts';
+import { ClipError, ClipService } from '../clip/clip.service';
+import { ClipPatterns } from '../clip/clip.patterns';
 import { IngestService } from '../ingest/ingest.service';
 import { LiveService } from '../live/live.service';
 import { WhepService } from '../egress/whep.service';
@@ -15,6 +17,7 @@ export class MediaMessages {
     private readonly live: LiveService,
     private readonly ingest: IngestService,
     private readonly recording: RecordingService,
+    private readonly clips: ClipService,
   ) {}
 
   @MessagePattern(Patterns.media.health)
@@ -29,5 +32,22 @@ export class MediaMessages {
       throw new RpcException({ code: 'bad_request', message: "a grant change needs jti and action 'end' or 'downgrade'" });
     }
     return this.whep.grantChanged({ jti: data.jti, action: data.action, reason: String(data.reason ?? '') });
+  }
+
+  @MessagePattern(ClipPatterns.export)
+  exportClip(@Payload('data') data: ClipExportRequest): ClipExportStatus {
+    try {
+      return this.clips.start(data);
+    } catch (e) {
+      if (e instanceof ClipError) throw new RpcException({ code: 'bad_request', message: e.message });
+      throw e;
+    }
+  }
+
+  @MessagePattern(ClipPatterns.status)
+  clipStatus(@Payload('data') data: { clipId: string }): ClipExportStatus {
+    const s = this.clips.status(String(data?.clipId));
+    if (!s) throw new RpcException({ code: 'not_found', message: `no clip export ${data?.clipId}` });
+    return s;
   }
 }

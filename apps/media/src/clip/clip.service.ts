@@ -1,0 +1,249 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { CONFIG, type BorderlensConfig } from '@borderlens/config';
+import type { ClipExportRequest, ClipExportStatus } from '@borderlens/contracts';
+import { BoxTracker, i420Size, redactI420, scaleBoxes, type Box } from '@borderlens/redaction';
+import { clipCopyArgs, clipDecodeArgs, clipEncodeArgs, concatList } from '../ffmpeg/ffmpeg-args';
+import { probe, type VideoInfo } from '../ffmpeg/probe';
+import { ProcessRepository } from '../ffmpeg/process.repository';
+import { watermark } from '../live/camera-live';
+import { detectionSize, downscaleI420, type DecodedFrame } from '../live/decoded-frame';
+import { SegmentStore } from '../recording/segment.store';
+import { DetectorPort } from '../transport/ports';
+
+export class ClipError extends Error {}
+
+/** Clip directory: media.clipDir, else dataDir/clips. */
+export function clipRoot(cfg: BorderlensConfig): string {
+  return cfg.media.clipDir ? resolve(cfg.media.clipDir) : join(cfg.dataDir, 'clips');
+}
+
+const ID = /^[\w.-]{1,128}$/;
+const MAX_CLIP_SEC = 6 * 3600;
+/** Detections in flight at once during an export (the anonymizer can work while we redact). */
+const DETECT_CONCURRENCY = 2;
+const DETECT_TIMEOUT_MS = 10_000;
+
+interface Plan {
+  entries: { file: string; inpoint?: number; outpoint?: number }[];
+  durationSec: number;
+  info: VideoInfo;
+}
+
+/**
+ * Clip export from recordings: the segments covering a time range are joined (ffmpeg concat), then
+ * either copied (raw form) or decoded, run through detection on every frame, redacted and encoded
+ * (anonymized form; also when a watermark must be burned in), into an MP4 with the index at the
+ * front. The file appears under its final name only when complete; its SHA-256 is computed then.
+ * Fail closed: if detection fails, the export fails; no frame is written unredacted.
+ */
+@Injectable()
+export class ClipService {
+  private readonly log = new Logger(ClipService.name);
+  private readonly jobs = new Map<string, ClipExportStatus>();
+  readonly dir: string;
+
+  constructor(
+    @Inject(CONFIG) private readonly cfg: BorderlensConfig,
+    private readonly processes: ProcessRepository,
+    private readonly store: SegmentStore,
+    private readonly detector: DetectorPort,
+  ) {
+    this.dir = clipRoot(cfg);
+  }
+
+  /** Starts an export in the background; the status says how it goes. */
+  start(req: ClipExportRequest): ClipExportStatus {
+    this.check(req);
+    const running = this.jobs.get(req.clipId);
+    if (running?.state === 'exporting') return running;
+    const status: ClipExportStatus = { clipId: req.clipId, state: 'exporting', progress: 0 };
+    this.jobs.set(req.clipId, status);
+    void this.export(req, (p) => (status.progress = p)).then(
+      (done) => this.jobs.set(req.clipId, done),
+      (e: Error) => this.jobs.set(req.clipId, { clipId: req.clipId, state: 'failed', progress: status.progress, error: e.message }),
+    );
+    return status;
+  }
+
+  status(clipId: string): ClipExportStatus | undefined {
+    return this.jobs.get(clipId);
+  }
+
+  /** Exports a clip and resolves when the file is complete. */
+  async export(req: ClipExportRequest, onProgress: (p: number) => void = () => undefined): Promise<ClipExportStatus> {
+    this.check(req);
+    const started = Date.now();
+    const plan = await this.plan(req.cameraId, new Date(req.from), new Date(req.to));
+    mkdirSync(this.dir, { recursive: true });
+    const final = join(this.dir, `${req.clipId}.mp4`);
+    const part = `${final}.part`;
+    const list = `${final}.ffconcat`;
+    writeFileSync(list, concatList(plan.entries));
+    try {
+      if (req.form === 'raw' && !req.watermark) await this.copy(list, part, plan, onProgress);
+      else await this.transcode(req, list, part, plan, onProgress);
+      renameSync(part, final);
+    } catch (e) {
+      rmSync(part, { force: true });
+      throw e;
+    } finally {
+      rmSync(list, { force: true });
+    }
+    onProgress(1);
+    const sha256 = await sha256File(final);
+    const bytes = statSync(final).size;
+    this.log.log(`clip ${req.clipId} (${req.form}) ready: ${plan.durationSec.toFixed(1)} s of video in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return { clipId: req.clipId, state: 'ready', progress: 1, path: `${req.clipId}.mp4`, bytes, sha256, durationSec: plan.durationSec };
+  }
+
+  private check(req: ClipExportRequest): void {
+    if (!req || typeof req.clipId !== 'string' || !ID.test(req.clipId)) throw new ClipError('clipId must be 1-128 letters, digits, dot, dash or underscore');
+    if (typeof req.cameraId !== 'string' || !ID.test(req.cameraId)) throw new ClipError('cameraId is not a camera id');
+    if (req.form !== 'raw' && req.form !== 'anonymized') throw new ClipError("form must be 'raw' or 'anonymized'");
+    const from = Date.parse(req.from);
+    const to = Date.parse(req.to);
+    if (!Number.isFinite(from) || !Number.isFinite(to) || to <= from) throw new ClipError('from and to must be ISO times with from before to');
+    if (to - from > MAX_CLIP_SEC * 1000) throw new ClipError(`a clip may be at most ${MAX_CLIP_SEC / 3600} hours long`);
+    if (req.watermark !== undefined && (typeof req.watermark !== 'string' || req.watermark.length > 200)) throw new ClipError('watermark must be a short text');
+  }
+
+  /** The recorded segments covering [from, to), with in/out points, probed. */
+  async plan(cameraId: string, from: Date, to: Date): Promise<Plan> {
+    const lookBack = (this.cfg.media.segmentSec * 2 + 10) * 1000;
+    const candidates = this.store.list(cameraId).filter((f) => f.startedAt.getTime() < to.getTime() && f.startedAt.getTime() > from.getTime() - lookBack);
+    const entries: Plan['entries'] = [];
+    let info: VideoInfo | undefined;
+    let durationSec = 0;
+    for (const f of candidates) {
+      let p: VideoInfo;
+      try {
+        p = await probe(this.processes, f.abs, { timeoutMs: 15000 });
+      } catch (e) {
+        this.log.warn(`skipping unreadable segment ${f.path}: ${(e as Error).message}`);
+        continue;
+      }
+      const start = f.startedAt.getTime();
+      const end = start + (p.duration ?? 0) * 1000;
+      if (end <= from.getTime()) continue;
+      const inpoint = from.getTime() > start ? (from.getTime() - start) / 1000 : undefined;
+      const outpoint = to.getTime() < end ? (to.getTime() - start) / 1000 : undefined;
+      entries.push({ file: f.abs, inpoint, outpoint });
+      durationSec += (outpoint ?? p.duration ?? 0) - (inpoint ?? 0);
+      info ??= p;
+      if (p.width !== info.width || p.height !== info.height) this.log.warn(`segment ${f.path} is ${p.width}x${p.height}; the clip is ${info.width}x${info.height}`);
+    }
+    if (!entries.length || !info) throw new ClipError(`no recording of camera ${cameraId} covers ${from.toISOString()} - ${to.toISOString()}`);
+    return { entries, durationSec, info };
+  }
+
+  private async copy(list: string, out: string, plan: Plan, onProgress: (p: number) => void): Promise<void> {
+    const proc = this.processes.ffmpeg(clipCopyArgs(list, out));
+    proc.stdout.setEncoding('utf8');
+    proc.stdout.on('data', (chunk: string) => {
+      const m = /out_time_us=(\d+)/.exec(chunk) ?? /out_time_ms=(\d+)/.exec(chunk);
+      if (m) onProgress(Math.min(0.99, Number(m[1]) / 1e6 / Math.max(0.001, plan.durationSec)));
+    });
+    const exit = await proc.exited;
+    if (exit.code !== 0) throw new ClipError(`joining segments failed: ${proc.lastLines(2).join(' | ')}`);
+  }
+
+  /** Decode -> (detect on every frame, redact) -> (watermark) -> encode. */
+  private async transcode(req: ClipExportRequest, list: string, out: string, plan: Plan, onProgress: (p: number) => void): Promise<void> {
+    const { width, height } = plan.info;
+    const fps = plan.info.fps || 25;
+    const expected = Math.max(1, Math.round(plan.durationSec * fps));
+    const decoder = this.processes.ffmpeg(clipDecodeArgs(list, width, height));
+    const encoder = this.processes.ffmpeg(clipEncodeArgs({ width, height, fps, outFile: out }));
+    const anonymize = req.form === 'anonymized';
+    const tracker = new BoxTracker({ detectEvery: 1, keepMisses: 2, growPerFrame: 0.02 });
+    const redactOpts = { method: this.cfg.anonymizer.method, padding: this.cfg.anonymizer.padding };
+    const size = i420Size(width, height);
+    const small = detectionSize(width, height, this.cfg.media.detectWidth);
+    const queue: { frame: DecodedFrame; boxes: Promise<Box[]> }[] = [];
+    let failure: Error | undefined;
+    let done = 0;
+    let seq = 0;
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+
+    const detect = async (frame: DecodedFrame): Promise<Box[]> => {
+      const copy = downscaleI420(frame.data, width, height, small.width, small.height);
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const r = await this.detector.detect({ width: small.width, height: small.height, format: 'i420', data: copy.toString('base64'), mode: 'live' }, DETECT_TIMEOUT_MS);
+          return scaleBoxes([...r.faces, ...r.plates].map((d) => d.box), small.width, small.height, width, height);
+        } catch (e) {
+          if (attempt >= 1) throw new ClipError(`anonymizer unavailable, export stopped (no frame is written unredacted): ${(e as Error).message}`);
+        }
+      }
+    };
+
+    const writeOut = async (frame: DecodedFrame) => {
+      if (req.watermark) watermark(frame, req.watermark, new Date(Date.parse(req.from) + (frame.seq * 1000) / fps));
+      if (!encoder.write(frame.data)) await new Promise((r) => encoder.stdin.once('drain', r));
+      done++;
+      if (done % 10 === 0) onProgress(Math.min(0.99, done / expected));
+    };
+
+    // Frames leave in order; detection of the next ones runs meanwhile (DETECT_CONCURRENCY).
+    let draining = Promise.resolve();
+    const drain = () => {
+      draining = draining.then(async () => {
+        while (queue.length && !failure) {
+          const head = queue[0];
+          let boxes: Box[];
+          try {
+            boxes = await head.boxes;
+          } catch (e) {
+            failure = e as Error;
+            decoder.kill();
+            return;
+          }
+          queue.shift();
+          if (anonymize) {
+            tracker.update(head.frame.seq, boxes);
+            redactI420(head.frame.data, width, height, tracker.boxesFor(head.frame.seq) ?? [[0, 0, width, height]], redactOpts);
+          }
+          await writeOut(head.frame);
+          if (queue.length < DETECT_CONCURRENCY * 2) decoder.stdout.resume();
+        }
+      });
+    };
+
+    decoder.stdout.on('data', (chunk: Buffer) => {
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      while (pendingBytes >= size) {
+        const all = Buffer.concat(pending);
+        const frame: DecodedFrame = { data: Buffer.from(all.subarray(0, size)), width, height, seq: seq++, pts: 0, at: Date.now() };
+        pending = pendingBytes > size ? [all.subarray(size)] : [];
+        pendingBytes -= size;
+        queue.push({ frame, boxes: anonymize ? detect(frame) : Promise.resolve([]) });
+        queue[queue.length - 1].boxes.catch(() => undefined);
+      }
+      if (queue.length >= DETECT_CONCURRENCY * 2) decoder.stdout.pause();
+      drain();
+    });
+    const dexit = await decoder.exited;
+    drain();
+    await draining;
+    encoder.stdin.end();
+    const eexit = await encoder.exited;
+    if (failure) throw failure;
+    if (dexit.code !== 0) throw new ClipError(`decoding the recordings failed: ${decoder.lastLines(2).join(' | ')}`);
+    if (eexit.code !== 0) throw new ClipError(`encoding the clip failed: ${encoder.lastLines(2).join(' | ')}`);
+    if (done === 0) throw new ClipError('the recordings held no decodable frame');
+  }
+}
+
+export function sha256File(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    if (!existsSync(file)) return reject(new Error(`${file} does not exist`));
+    const h = createHash('sha256');
+    createReadStream(file).on('data', (c) => h.update(c)).on('error', reject).on('end', () => resolve(h.digest('hex')));
+  });
+}
+
