@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { Principal } from '@borderlens/auth';
 import { AuditEntryEntity, type AuditOperation } from '@borderlens/database';
 import { ChainVerifier, GENESIS_HASH, entryHash, type ChainReport } from './audit-chain';
 import { AuditRepository, type AuditFilter } from './audit.repository';
@@ -24,6 +25,11 @@ export interface AuditInput {
 }
 
 export const SYSTEM_ACTOR: AuditActor = { user: 'system', organisation: 'borderlens', country: '--' };
+
+/** The actor of an entry made on behalf of a signed-in user. */
+export function actorOf(p: Principal): AuditActor {
+  return { user: p.username, organisation: p.organisation, country: p.country };
+}
 
 @Injectable()
 export class AuditService {

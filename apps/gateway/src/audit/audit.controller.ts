@@ -1,14 +1,10 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { AuditService } from '@borderlens/audit';
+import { AuditService, actorOf } from '@borderlens/audit';
 import type { Principal } from '@borderlens/auth';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { AuditEntryDto, AuditQueryDto, ChainReportDto } from './audit.dto';
-
-function actor(p: Principal) {
-  return { user: p.username, organisation: p.organisation, country: p.country };
-}
 
 /** Reading the trail is itself a consultation, and is recorded. */
 @ApiTags('audit')
@@ -22,7 +18,7 @@ export class AuditController {
   @ApiOkResponse({ type: AuditEntryDto, isArray: true })
   async list(@CurrentPrincipal() p: Principal, @Query() q: AuditQueryDto): Promise<AuditEntryDto[]> {
     const rows = await this.audit.find({ ...q, limit: q.limit ?? 100 });
-    await this.audit.record({ actor: actor(p), operation: 'consultation', object: 'audit', decision: 'permit', justification: 'audit trail read', details: { query: { ...q } } });
+    await this.audit.record({ actor: actorOf(p), operation: 'consultation', object: 'audit', decision: 'permit', justification: 'audit trail read', details: { query: { ...q } } });
     return rows.map(AuditEntryDto.from);
   }
 
@@ -30,7 +26,7 @@ export class AuditController {
   @ApiOkResponse({ type: ChainReportDto })
   async verify(@CurrentPrincipal() p: Principal): Promise<ChainReportDto> {
     const report = await this.audit.verify();
-    await this.audit.record({ actor: actor(p), operation: 'consultation', object: 'audit', decision: 'permit', justification: 'audit chain verified', details: { ok: report.ok, entries: report.entries } });
+    await this.audit.record({ actor: actorOf(p), operation: 'consultation', object: 'audit', decision: 'permit', justification: 'audit chain verified', details: { ok: report.ok, entries: report.entries } });
     return report;
   }
 
@@ -38,7 +34,7 @@ export class AuditController {
   @Get('export')
   @ApiProduces('application/x-ndjson')
   async export(@CurrentPrincipal() p: Principal, @Res() res: Response): Promise<void> {
-    await this.audit.record({ actor: actor(p), operation: 'disclosure', object: 'audit', recipient: p.organisation, decision: 'permit', justification: 'audit trail exported' });
+    await this.audit.record({ actor: actorOf(p), operation: 'disclosure', object: 'audit', recipient: p.organisation, decision: 'permit', justification: 'audit trail exported' });
     res.setHeader('Content-Type', 'application/x-ndjson');
     res.setHeader('Content-Disposition', 'attachment; filename="borderlens-audit.ndjson"');
     for await (const e of this.audit.streamAll()) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AuditService, type AuditActor } from '@borderlens/audit';
+import { AuditService, actorOf, type AuditActor } from '@borderlens/audit';
 import { GrantSigner, type Principal } from '@borderlens/auth';
 import { CONFIG, type BorderlensConfig } from '@borderlens/config';
 import type { GrantObligations } from '@borderlens/contracts';
@@ -10,7 +10,7 @@ import type { CameraInput, Decision, IncidentInContext, PrincipalInput } from '@
 import { AppError } from '../common/app-error';
 import { CameraService } from '../camera/camera.service';
 import { IncidentService } from '../incident/incident.service';
-import { actorOf, AuthorizationService, denied, policyIds } from '../policy/authorization.service';
+import { AuthorizationService, denied, policyIds } from '../policy/authorization.service';
 import { OpenSessionDto } from './grant.dto';
 import { GrantNotifier } from './grant-notifier.service';
 import { GrantRepository } from './grant.repository';

@@ -1,5 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { AuditService } from '@borderlens/audit';
+import { AuditService, actorOf } from '@borderlens/audit';
 import type { Principal } from '@borderlens/auth';
 import type { AuditOperation, CameraEntity, OrganisationEntity } from '@borderlens/database';
 import {
@@ -17,10 +17,6 @@ import { OrganisationRepository } from '../organisation/organisation.repository'
 import { ActivePolicyService } from './active-policy.service';
 
 const ORGANISATIONS_TTL_MS = 30_000;
-
-export function actorOf(p: Principal) {
-  return { user: p.username, organisation: p.organisation, country: p.country };
-}
 
 /** Rules behind a decision as `CZ@3:rule-id`; a set that decided without a matching rule as `CZ@3`. */
 export function policyIds(d: Decision): string[] {
