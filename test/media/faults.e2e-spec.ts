@@ -70,6 +70,10 @@ if (insideLoopbackNetns(__filename)) {
       // the anonymizer comes back: redacted video resumes on the same session
       await e.anonymizer.start();
       await eventually(() => e.h.app.get(LiveService).status()[0]?.anonymized?.status, (s) => s === 'ok', 30000, 'gate ok again');
+      // the first inferences of a fresh anonymizer are slow (model warm-up); wait for steady redaction
+      const redacted = () => e.h.app.get(LiveService).status()[0]?.anonymized?.redacted ?? 0;
+      const r0 = redacted();
+      await eventually(redacted, (n) => n > r0 + 75, 30000, 'redacted frames flowing again');
       await recordFrames(e.page, a.index!, 640);
       await new Promise((res) => setTimeout(res, 3000));
       const after = await stopRecording(e.page, a.index!);
