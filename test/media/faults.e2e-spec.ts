@@ -75,7 +75,8 @@ if (insideLoopbackNetns(__filename)) {
       const r0 = redacted();
       await eventually(redacted, (n) => n > r0 + 75, 30000, 'redacted frames flowing again');
       await recordFrames(e.page, a.index!, 640);
-      await new Promise((res) => setTimeout(res, 3000));
+      // As after the kill: long enough for a loaded machine to present enough frames to judge.
+      await new Promise((res) => setTimeout(res, 5000));
       const after = await stopRecording(e.page, a.index!);
       const late = [];
       for (const s of after.filter((_, i) => i % 3 === 0)) late.push(await judgeFrame(e, s.jpeg));
