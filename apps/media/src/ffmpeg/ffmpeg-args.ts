@@ -114,9 +114,9 @@ export function x264Args(o: EncodeOptions): string[] {
 export function encodeArgs(o: EncodeOptions): string[] {
   return [
     ...common('error'),
-    // Wall-clock timestamps: frames are stamped as they arrive, so RTP time follows real time.
+    // Timestamps here do not matter: FrameEncoder gives each picture its camera timestamp back.
     '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${o.width}x${o.height}`, '-framerate', String(o.fps),
-    '-use_wallclock_as_timestamps', '1', '-i', 'pipe:0',
+    '-i', 'pipe:0',
     ...x264Args(o), '-fps_mode', 'passthrough',
     '-f', 'flv', '-flvflags', 'no_duration_filesize', '-flush_packets', '1', 'pipe:1',
   ];

@@ -181,3 +181,13 @@ export function parseSps(nal: Buffer): SpsInfo {
     height: (2 - frameMbsOnly) * hMapUnits * 16 - cropUnitY * (ct + cb),
   };
 }
+
+/** first_mb_in_slice of a slice NAL unit (0: the slice starts a picture). */
+export function firstMbInSlice(nal: Buffer): number {
+  return new BitReader(nal.subarray(1, 9)).ue();
+}
+
+export function isSlice(nal: Buffer): boolean {
+  const t = nalType(nal);
+  return t >= 1 && t <= 5;
+}

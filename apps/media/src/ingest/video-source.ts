@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { CameraState } from '@borderlens/contracts';
 import { parseAvcConfig, parseSps, profileLevelId, type AvcConfig } from '../h264/h264';
 import type { VideoFrame } from '../ffmpeg/flv';
+import { AccessUnitAssembler } from './access-units';
 
 /** The stream parameters every consumer needs before the first frame. */
 export interface StreamConfig {
@@ -47,6 +48,7 @@ export abstract class VideoSource {
   private lastDts: number[] = [];
   state: CameraState = 'offline';
   reason?: string;
+  private readonly units = new AccessUnitAssembler((f) => this.deliver(f));
 
   constructor(readonly cameraId: string, protected readonly states: StateSink) {
     this.log = new Logger(`${this.constructor.name}:${cameraId}`);
@@ -76,13 +78,19 @@ export abstract class VideoSource {
   }
 
   protected emitConfig(record: Buffer, tag: Buffer): void {
+    this.units.reset();
     const config = streamConfig(record, tag);
     this.config = config;
     this.lastDts = [];
     for (const c of this.consumers) c.onConfig(config);
   }
 
+  /** A frame (or one slice of a picture) from the camera; whole pictures go to the consumers. */
   protected emitFrame(frame: VideoFrame): void {
+    this.units.push(frame);
+  }
+
+  private deliver(frame: VideoFrame): void {
     const config = this.config;
     if (!config) return;
     this.measureFps(frame.dts);
@@ -96,6 +104,7 @@ export abstract class VideoSource {
   }
 
   protected emitEnd(reason: string): void {
+    this.units.flush();
     for (const c of this.consumers) c.onEnd?.(reason);
   }
 

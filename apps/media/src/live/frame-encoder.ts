@@ -11,8 +11,10 @@ export interface EncodedSink {
 }
 
 /**
- * yuv420p frames -> x264 -> H.264 access units for viewers. Frames are stamped with the wall clock
- * as they enter, so RTP time follows real time even when the camera's rate wobbles. When x264
+ * yuv420p frames -> x264 -> H.264 access units for viewers. Each encoded picture leaves with the
+ * camera's own timestamp of the picture that went in (x264 here keeps order and drops nothing:
+ * no B-frames, no lookahead), so viewers' RTP time is the camera's, as for raw video; stamping at
+ * the encoder instead gave two pictures the same millisecond when they arrived together. When x264
  * falls behind, frames are dropped here instead of queueing latency.
  */
 export class FrameEncoder {
@@ -25,8 +27,8 @@ export class FrameEncoder {
   framesIn = 0;
   framesOut = 0;
   dropped = 0;
-  /** Encode latency of the last frames (ms from entering to leaving x264). */
-  private entered: number[] = [];
+  /** Frames inside x264: when they entered and their camera timestamp. */
+  private entered: { at: number; pts: number }[] = [];
   lastLatencyMs = 0;
 
   constructor(name: string, private readonly processes: ProcessRepository, private readonly opts: Omit<EncodeOptions, 'width' | 'height'>) {
@@ -56,8 +58,8 @@ export class FrameEncoder {
       return;
     }
     this.framesIn++;
-    this.entered.push(Date.now());
-    if (this.entered.length > 30) this.entered.shift();
+    this.entered.push({ at: Date.now(), pts: frame.pts });
+    if (this.entered.length > 100) this.entered.shift();
     proc.write(frame.data);
   }
 
@@ -80,8 +82,9 @@ export class FrameEncoder {
       onFrame: (f) => {
         this.framesOut++;
         const t = this.entered.shift();
-        if (t) this.lastLatencyMs = Date.now() - t;
-        for (const s of this.sinks) s.onFrame(f);
+        if (t) this.lastLatencyMs = Date.now() - t.at;
+        const out = t ? { ...f, pts: t.pts, dts: t.pts } : f;
+        for (const s of this.sinks) s.onFrame(out);
       },
     });
     proc.stdout.on('data', (chunk: Buffer) => {

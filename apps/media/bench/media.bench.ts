@@ -1,0 +1,380 @@
+/**
+ * npm run bench:media -- the media node's figures on this machine (issue 5):
+ *  - glass-to-glass latency of raw and anonymized live video (median, p95), read back in Chromium
+ *    from time-stamped frames;
+ *  - viewers one anonymized stream serves with under 1% packet loss;
+ *  - 720p25 cameras anonymized in real time at once, and CPU per anonymized stream;
+ *  - clip export speed (raw and anonymized) as a multiple of real time.
+ * Runs in a loopback-only network namespace when it can (root). Ends with one line RESULT {json}.
+ */
+import 'reflect-metadata';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { GrantSigner, grantKeys } from '@borderlens/auth';
+import { loadConfig, type BorderlensConfig } from '@borderlens/config';
+import { createMediaApp } from '../src/media.app';
+import { ProcessRepository, type MediaProcess, type SpawnOptions } from '../src/ffmpeg/process.repository';
+import { LiveService } from '../src/live/live.service';
+import { ClipService } from '../src/clip/clip.service';
+import { RecordingService } from '../src/recording/recording.service';
+import { CameraSim } from '../test-tools/camera-sim';
+import { buildTestVideo, type TestVideo } from '../test-tools/test-video';
+import sharp from 'sharp';
+import { installWhepClient, launchBrowser, whepPlay, closeWhep, grabFrame } from '../test-tools/browser';
+import { canUnshare, inLoopbackOnlyNetns, runInLoopbackNetns } from '../test-tools/netns';
+import { BenchGateway } from './bench-gateway';
+import { ClockSource, CLOCK_READER } from './clock-source';
+import { WhepReceiver } from './whep-receiver';
+
+const ROOT = resolve(__dirname.replace(/\/dist\/apps\/media\/bench$/, '').replace(/\/apps\/media\/bench$/, ''));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const log = (...a: unknown[]) => console.log('[bench:media]', ...a);
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => ok(port));
+    });
+  });
+}
+
+function quantile(xs: number[], q: number): number {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * (s.length - 1) + 0.5))];
+}
+
+/** CPU seconds used so far by processes (utime + stime from /proc). */
+function cpuSeconds(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const parts = f.slice(f.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(parts[11]) + Number(parts[12]);
+    } catch {
+      // gone
+    }
+  }
+  return ticks / 100;
+}
+
+/** Remembers the ffmpeg processes the node starts, to account their CPU. */
+class TrackedProcesses extends ProcessRepository {
+  readonly procs: MediaProcess[] = [];
+  override ffmpeg(args: string[], opts: SpawnOptions = {}): MediaProcess {
+    const p = super.ffmpeg(args, opts);
+    this.procs.push(p);
+    return p;
+  }
+  livePids(): number[] {
+    return this.procs.filter((p) => p.running && p.pid).map((p) => p.pid!);
+  }
+}
+
+interface Env {
+  cfg: BorderlensConfig;
+  app: NestExpressApplication;
+  gateway: BenchGateway;
+  processes: TrackedProcesses;
+  signer: GrantSigner;
+  base: string;
+  dir: string;
+  anonymizer: ChildProcess;
+}
+
+async function startEnv(dir: string): Promise<Env> {
+  const env: Record<string, string> = {
+    BORDERLENS_DATA_DIR: join(dir, 'data'),
+    LOG_LEVEL: 'error',
+    SERVICE_SECRET: 'media-bench-service-secret-0123456789abcdef',
+    TRANSPORT_HOST: '127.0.0.1',
+    TRANSPORT_GATEWAY_PORT: String(await freePort()),
+    TRANSPORT_MEDIA_PORT: String(await freePort()),
+    TRANSPORT_ANONYMIZER_PORT: String(await freePort()),
+    MEDIA_HOST: '127.0.0.1',
+    MEDIA_PORT: String(await freePort()),
+    MEDIA_ICE_BIND_ADDRESS: '127.0.0.1',
+    MEDIA_IDLE_STOP_SEC: '1',
+    MEDIA_RTMP_PORT: '0',
+    MEDIA_SRT_PORT: '0',
+    MEDIA_DISK_MIN_FREE_MB: '64',
+    MEDIA_SEGMENT_SEC: '10',
+    ANONYMIZER_MODEL_DIR: process.env.ANONYMIZER_MODEL_DIR || resolve(ROOT, '../shared/models'),
+  };
+  for (const [k, v] of Object.entries(process.env)) if (k.startsWith('ANONYMIZER_') || k.startsWith('MEDIA_')) env[k] = v!;
+  const cfg = loadConfig(env, undefined);
+  const anonymizer = spawn(process.execPath, [join(ROOT, 'dist/apps/anonymizer/src/main.js')], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'ignore'] });
+  const signer = await GrantSigner.fromFile(join(dir, 'grant-key.json'));
+  const gateway = new BenchGateway();
+  const processes = new TrackedProcesses();
+  const app = await createMediaApp(cfg, { gateway, processes, grantKeys: grantKeys(signer.jwks()) });
+  await app.listen(cfg.media.port, cfg.media.host);
+  // wait for the anonymizer to listen
+  for (let i = 0; i < 300; i++) {
+    const ok = await new Promise<boolean>((r) => {
+      const s = connect(cfg.transport.anonymizerPort, '127.0.0.1');
+      s.once('connect', () => (s.destroy(), r(true)));
+      s.once('error', () => r(false));
+    });
+    if (ok) break;
+    if (anonymizer.exitCode !== null) throw new Error('the anonymizer did not start (npm run build? models?)');
+    await sleep(200);
+  }
+  return { cfg, app, gateway, processes, signer, base: `http://127.0.0.1:${cfg.media.port}`, dir, anonymizer };
+}
+
+let connectFailures = 0;
+
+/**
+ * A node-side viewer that receives packets: now and then (about 1 in 50 here) a node-datachannel
+ * to node-datachannel connection never opens; such a viewer is replaced (and counted).
+ */
+async function viewer(e: Env, cam: string, sub: string): Promise<WhepReceiver> {
+  for (let attempt = 0; ; attempt++) {
+    let r: WhepReceiver;
+    try {
+      r = await WhepReceiver.connect(`${e.base}/whep/${cam}?form=anonymized`, await grant(e, cam, 'anonymized', sub));
+    } catch (err) {
+      if (attempt >= 2) throw err;
+      connectFailures++;
+      log(`viewer ${sub} of ${cam} could not connect (${(err as Error).message}); trying again`);
+      continue;
+    }
+    for (let i = 0; i < 50 && r.packets === 0; i++) await sleep(100);
+    if (r.packets > 0 || attempt >= 2) return r;
+    connectFailures++;
+    log(`viewer ${sub} of ${cam} got nothing (${r.state}); replacing it`);
+    r.close(e.base);
+  }
+}
+
+function addCamera(e: Env, id: string, url: string, recording = false): void {
+  e.gateway.cameras.set(id, { id, name: id, kind: 'fixed', ingest: { type: 'rtsp', url, rtspTransport: 'tcp' }, recordingEnabled: recording, retentionDays: 1, redaction: {} });
+}
+
+async function grant(e: Env, cam: string, form: 'raw' | 'anonymized', sub = 'bench'): Promise<string> {
+  return (await e.signer.sign({ sub, name: sub, org: 'bench', country: 'CZ', cam, form, obligations: {} }, 3600)).token;
+}
+
+/** Glass-to-glass latency, raw and anonymized, read back from time-stamped frames in Chromium. */
+async function latency(e: Env, video: TestVideo): Promise<Record<string, unknown>> {
+  const sim = new CameraSim(await freePort(), ['--stdin']);
+  const simStart = sim.start();
+  // background: a scene of the test video (a face and a car), as yuv420p
+  const background = execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', video.scenes[1].png, '-vf', 'scale=1280:720,format=yuv420p', '-f', 'rawvideo', 'pipe:1'], { maxBuffer: 1 << 24 });
+  const clock = new ClockSource(background);
+  // the simulator reads stdin once its pipeline runs; start feeding right away
+  await sleep(300);
+  clock.start(sim.stdin);
+  const url = await simStart;
+  addCamera(e, 'cam-clock', url);
+  const browser = await launchBrowser();
+  const out: Record<string, unknown> = {};
+  try {
+    const page = await browser.browser.newPage();
+    await page.goto(`${e.base}/health`);
+    await installWhepClient(page);
+    await page.evaluate(CLOCK_READER);
+    for (const form of ['raw', 'anonymized'] as const) {
+      const r = await whepPlay(page, `${e.base}/whep/cam-clock?form=${form}`, await grant(e, 'cam-clock', 'raw'), 25, 30000);
+      if (r.status !== 201) throw new Error(`WHEP ${form}: ${r.status} ${r.error}`);
+      await sleep(4000);
+      if (process.env.BENCH_DEBUG) {
+        const f = await grabFrame(page, r.index!);
+        await sharp(f.rgba, { raw: { width: f.width, height: f.height, channels: 4 } }).png().toFile(`/tmp/rt/bench-${form}.png`);
+      }
+      await page.evaluate(`window.__clockStart(${r.index})`);
+      await sleep(12000);
+      const c = (await page.evaluate('window.__clockStop()')) as { lat: number[]; bad: number; samples?: string[] };
+      if (c.samples) log(`unreadable samples: ${c.samples.join(' | ')}`);
+      await closeWhep(page, r.index!);
+      out[form] = { medianMs: quantile(c.lat, 0.5), p95Ms: quantile(c.lat, 0.95), minMs: Math.min(...c.lat), maxMs: Math.max(...c.lat), frames: c.lat.length, unreadable: c.bad };
+      if (process.env.BENCH_DEBUG) log(`${form} latencies: ${c.lat.join(' ')}`);
+      log(`glass-to-glass ${form}: median ${quantile(c.lat, 0.5)} ms, p95 ${quantile(c.lat, 0.95)} ms over ${c.lat.length} frames (${c.bad} unreadable)`);
+      await sleep(1500);
+    }
+  } finally {
+    await browser.close();
+    clock.stop();
+    await sim.stop();
+  }
+  return out;
+}
+
+/** How many node-side viewers one anonymized stream serves with under 1% loss. */
+async function viewers(e: Env, video: TestVideo): Promise<Record<string, unknown>> {
+  const sim = new CameraSim(await freePort(), ['--file', video.file]);
+  addCamera(e, 'cam-v', await sim.start());
+  const rx: WhepReceiver[] = [];
+  const steps: { viewers: number; maxLoss: number; meanLoss: number; minFps: number }[] = [];
+  let best = 0;
+  try {
+    for (const target of [1, 10, 25, 50, 75, 100]) {
+      while (rx.length < target) rx.push(await viewer(e, 'cam-v', `v${rx.length}`));
+      await sleep(4000);
+      rx.forEach((r) => r.reset());
+      const secs = 8;
+      const live = e.app.get(LiveService);
+      const p0 = live.status().find((s) => s.cameraId === 'cam-v');
+      await sleep(secs * 1000);
+      const p1 = live.status().find((s) => s.cameraId === 'cam-v');
+      const st = rx.map((r) => ({ ...r.stats(), fps: r.frameCount / secs }));
+      const pipeline = {
+        sourceFps: p1?.source?.fps,
+        decodedFps: ((p1?.decoder?.framesOut ?? 0) - (p0?.decoder?.framesOut ?? 0)) / secs,
+        gateFps: ((p1?.anonymized?.frames ?? 0) - (p0?.anonymized?.frames ?? 0)) / secs,
+        maskedPerSec: ((p1?.anonymized?.masked ?? 0) - (p0?.anonymized?.masked ?? 0)) / secs,
+        encoderDroppedPerSec: ((p1?.anonymized?.encoderDropped ?? 0) - (p0?.anonymized?.encoderDropped ?? 0)) / secs,
+        detectMs: p1?.anonymized?.lastDetectMs,
+        encodeMs: p1?.anonymized?.encodeMs,
+      };
+      const step = { viewers: target, maxLoss: Math.max(...st.map((s) => s.loss)), meanLoss: st.reduce((a, s) => a + s.loss, 0) / st.length, minFps: Math.min(...st.map((s) => s.fps)), pipeline };
+      steps.push(step);
+      const dead = rx.filter((r) => r.stats().packets === 0).map((r) => r.state);
+      if (dead.length) log(`viewers without packets: ${dead.join(', ')}`);
+      log(`viewers ${target}: max loss ${(step.maxLoss * 100).toFixed(2)}%, mean ${(step.meanLoss * 100).toFixed(2)}%, slowest ${step.minFps.toFixed(1)} fps; pipeline ${JSON.stringify(pipeline)}; load ${loadavg()[0].toFixed(2)}`);
+      // the figure asked for is loss; frame rate is reported (viewers here share the CPU with the node)
+      if (step.maxLoss >= 0.01) break;
+      best = target;
+    }
+  } finally {
+    rx.forEach((r) => r.close(e.base));
+    await sleep(1500);
+    await sim.stop();
+  }
+  return { maxViewersUnder1PctLoss: best, steps };
+}
+
+/** Cameras anonymized in real time at once (each with one viewer), and CPU per stream. */
+async function cameras(e: Env, video: TestVideo): Promise<Record<string, unknown>> {
+  const sims: CameraSim[] = [];
+  const rx: WhepReceiver[] = [];
+  const steps: Record<string, unknown>[] = [];
+  let best = 0;
+  let cpuPerStream: Record<string, number> | undefined;
+  const live = e.app.get(LiveService);
+  try {
+    for (let n = 1; n <= 4; n++) {
+      const sim = new CameraSim(await freePort(), ['--file', video.file]);
+      sims.push(sim);
+      addCamera(e, `cam-${n}`, await sim.start());
+      rx.push(await viewer(e, `cam-${n}`, `c${n}`));
+      await sleep(6000);
+      const secs = 12;
+      const before = new Map(live.status().map((s) => [s.cameraId, { ...s.anonymized! }]));
+      rx.forEach((r) => r.reset());
+      const cpu0 = { node: process.cpuUsage(), children: cpuSeconds(e.processes.livePids()), anonymizer: cpuSeconds([e.anonymizer.pid!]) };
+      await sleep(secs * 1000);
+      const nodeCpu = process.cpuUsage(cpu0.node);
+      const cpu = {
+        node: (nodeCpu.user + nodeCpu.system) / 1e6 / secs,
+        ffmpeg: (cpuSeconds(e.processes.livePids()) - cpu0.children) / secs,
+        anonymizer: (cpuSeconds([e.anonymizer.pid!]) - cpu0.anonymizer) / secs,
+      };
+      const per = live.status().filter((s) => s.cameraId.startsWith('cam-') && /^cam-\d$/.test(s.cameraId)).map((s) => {
+        const b = before.get(s.cameraId)!;
+        const a = s.anonymized!;
+        const frames = a.frames - b.frames;
+        return { camera: s.cameraId, gateFps: frames / secs, maskedPct: (100 * (a.masked - b.masked)) / Math.max(1, frames), detectMs: a.lastDetectMs, encoderDropped: (a.encoderDropped ?? 0) - (b.encoderDropped ?? 0) };
+      });
+      const rxFps = rx.map((r) => r.frameCount / secs);
+      const ok = per.length === n && per.every((p) => p.gateFps >= 23.5 && p.maskedPct <= 5) && rxFps.every((f) => f >= 22.5);
+      steps.push({ cameras: n, realTime: ok, cpuCores: cpu, perCamera: per, viewerFps: rxFps });
+      log(`${n} camera(s): ${ok ? 'real time' : 'NOT real time'}; cpu cores node ${cpu.node.toFixed(2)} ffmpeg ${cpu.ffmpeg.toFixed(2)} anonymizer ${cpu.anonymizer.toFixed(2)}; ` +
+        per.map((p) => `${p.camera} ${p.gateFps.toFixed(1)} fps, masked ${p.maskedPct.toFixed(1)}%`).join('; '));
+      if (n === 1) cpuPerStream = { nodeCores: cpu.node, ffmpegCores: cpu.ffmpeg, anonymizerCores: cpu.anonymizer, totalCores: cpu.node + cpu.ffmpeg + cpu.anonymizer };
+      if (!ok) break;
+      best = n;
+    }
+  } finally {
+    rx.forEach((r) => r.close(e.base));
+    await sleep(1500);
+    await Promise.all(sims.map((s) => s.stop()));
+  }
+  return { maxRealTime720p25: best, cpuPerAnonymizedStream: cpuPerStream, steps };
+}
+
+/** Records the test video for a while, then exports clips raw and anonymized. */
+async function clips(e: Env, video: TestVideo): Promise<Record<string, unknown>> {
+  const sim = new CameraSim(await freePort(), ['--file', video.file]);
+  addCamera(e, 'cam-rec', await sim.start(), true);
+  const rec = e.app.get(RecordingService);
+  await rec.sync();
+  const t0 = Date.now();
+  while (e.gateway.segments.filter((s) => s.cameraId === 'cam-rec').length < 3 && Date.now() - t0 < 90000) await sleep(500);
+  e.gateway.cameras.get('cam-rec')!.recordingEnabled = false;
+  await rec.sync();
+  await sim.stop();
+  const segs = e.gateway.segments.filter((s) => s.cameraId === 'cam-rec');
+  if (segs.length < 2) throw new Error('recording produced too few segments');
+  const from = new Date(Date.parse(segs[0].startedAt) + 500).toISOString();
+  const to = segs[segs.length - 1].endedAt;
+  const out: Record<string, unknown> = {};
+  for (const form of ['raw', 'anonymized'] as const) {
+    const t = Date.now();
+    const r = await e.app.get(ClipService).export({ clipId: `bench-${form}`, cameraId: 'cam-rec', from, to, form });
+    const wall = (Date.now() - t) / 1000;
+    out[form] = { videoSec: r.durationSec, wallSec: wall, xRealTime: (r.durationSec ?? 0) / wall };
+    log(`clip export ${form}: ${r.durationSec?.toFixed(1)} s of 720p in ${wall.toFixed(1)} s = ${((r.durationSec ?? 0) / wall).toFixed(2)}x real time`);
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  if (!inLoopbackOnlyNetns() && canUnshare() && process.env.BORDERLENS_BENCH_NO_NETNS !== '1') {
+    process.exit(runInLoopbackNetns([process.execPath, __filename, ...process.argv.slice(2)]));
+  }
+  const only = process.argv.slice(2);
+  const want = (s: string) => only.length === 0 || only.includes(s);
+  const dir = mkdtempSync(join(tmpdir(), 'bl-media-bench-'));
+  log(`load average at start ${loadavg().map((x) => x.toFixed(2)).join(' ')} (2-core machine; others' jobs skew figures)`);
+  const video = await buildTestVideo(dir, { minutes: 10 });
+  const e = await startEnv(dir);
+  const result: Record<string, unknown> = { machine: { loadAvgAtStart: loadavg()[0], netns: inLoopbackOnlyNetns() } };
+  const machine = result.machine as Record<string, unknown>;
+  process.on('exit', () => e.anonymizer.kill('SIGKILL'));
+  try {
+    if (want('latency')) result.glassToGlass = await latency(e, video);
+    if (want('viewers')) result.viewers = await viewers(e, video);
+    if (want('cameras')) result.cameras = await cameras(e, video);
+    if (want('clips')) result.clipExport = await clips(e, video);
+  } finally {
+    // never hang on shutdown: the figures are what matters
+    const closing = setTimeout(() => {
+      log('shutdown took too long; exiting');
+      process.exit(0);
+    }, 15000);
+    await e.app.close().catch((err) => log(`shutdown: ${(err as Error).message}`));
+    clearTimeout(closing);
+    e.anonymizer.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+  machine.viewerConnectFailures = connectFailures;
+  machine.loadAvgAtEnd = loadavg()[0];
+  const g = result.glassToGlass as Record<string, { medianMs: number; p95Ms: number }> | undefined;
+  const v = result.viewers as { maxViewersUnder1PctLoss: number } | undefined;
+  const c = result.cameras as { maxRealTime720p25: number; cpuPerAnonymizedStream?: { totalCores: number } } | undefined;
+  const k = result.clipExport as Record<string, { xRealTime: number }> | undefined;
+  const summary = {
+    rawG2gMedianMs: g?.raw?.medianMs, rawG2gP95Ms: g?.raw?.p95Ms,
+    anonymizedG2gMedianMs: g?.anonymized?.medianMs, anonymizedG2gP95Ms: g?.anonymized?.p95Ms,
+    anonymizedCameras720p25RealTime: c?.maxRealTime720p25, cpuCoresPerAnonymizedStream: c?.cpuPerAnonymizedStream?.totalCores,
+    viewersPerAnonymizedStreamUnder1PctLoss: v?.maxViewersUnder1PctLoss,
+    clipExportRawXRealTime: k?.raw?.xRealTime, clipExportAnonymizedXRealTime: k?.anonymized?.xRealTime,
+  };
+  console.log(`RESULT ${JSON.stringify({ ...summary, details: result })}`);
+  process.exit(0);
+}
+
+main().catch((err) => {
+  console.error(`[bench:media] failed: ${(err as Error).stack ?? err}`);
+  process.exit(1);
+});
