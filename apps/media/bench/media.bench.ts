@@ -192,11 +192,23 @@ async function latency(e: Env, video: TestVideo): Promise<Record<string, unknown
         await sharp(f.rgba, { raw: { width: f.width, height: f.height, channels: 4 } }).png().toFile(`/tmp/rt/bench-${form}.png`);
       }
       await page.evaluate(`window.__clockStart(${r.index})`);
-      await sleep(12000);
+      // where the time goes inside the node (anonymized): decoder, gate (waiting for detection), x264
+      const parts: { decode: number[]; hold: number[]; encode: number[] } = { decode: [], hold: [], encode: [] };
+      for (let i = 0; i < 48; i++) {
+        await sleep(250);
+        const st = e.app.get(LiveService).status().find((x) => x.cameraId === 'cam-clock');
+        if (st?.decoder && st.anonymized) {
+          parts.decode.push(st.decoder.latencyMs);
+          parts.hold.push(st.anonymized.lastHoldMs);
+          parts.encode.push(st.anonymized.encodeMs ?? 0);
+        }
+      }
       const c = (await page.evaluate('window.__clockStop()')) as { lat: number[]; bad: number; samples?: string[] };
       if (c.samples) log(`unreadable samples: ${c.samples.join(' | ')}`);
       await closeWhep(page, r.index!);
-      out[form] = { medianMs: quantile(c.lat, 0.5), p95Ms: quantile(c.lat, 0.95), minMs: Math.min(...c.lat), maxMs: Math.max(...c.lat), frames: c.lat.length, unreadable: c.bad };
+      const inside = parts.decode.length ? { decodeMedianMs: quantile(parts.decode, 0.5), gateHoldMedianMs: quantile(parts.hold, 0.5), encodeMedianMs: quantile(parts.encode, 0.5) } : undefined;
+      out[form] = { medianMs: quantile(c.lat, 0.5), p95Ms: quantile(c.lat, 0.95), minMs: Math.min(...c.lat), maxMs: Math.max(...c.lat), frames: c.lat.length, unreadable: c.bad, ...(inside ? { inside } : {}) };
+      if (inside) log(`inside the node (${form}): ${JSON.stringify(inside)}`);
       if (process.env.BENCH_DEBUG) log(`${form} latencies: ${c.lat.join(' ')}`);
       log(`glass-to-glass ${form}: median ${quantile(c.lat, 0.5)} ms, p95 ${quantile(c.lat, 0.95)} ms over ${c.lat.length} frames (${c.bad} unreadable)`);
       await sleep(1500);

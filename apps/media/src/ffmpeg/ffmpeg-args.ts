@@ -82,6 +82,8 @@ export interface DecodeOptions {
 export function decodeArgs(o: DecodeOptions): string[] {
   return [
     ...common('error'),
+    // slice threads only: frame threads would hold a frame or two back (measured: 39 ms median)
+    '-thread_type', 'slice',
     ...inputArgs({ kind: 'flv-pipe' }),
     '-map', '0:v:0', '-an',
     // Scale only if the stream's size differs from what we read (a camera changed resolution).

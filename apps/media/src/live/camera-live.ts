@@ -114,7 +114,7 @@ export class CameraLive implements SourceConsumer {
       viewers: this.viewers.size,
       source: this.source ? { state: this.source.state, reason: this.source.reason, fps: this.source.fps } : undefined,
       anonymized: this.gate ? { status: this.gate.status, lastError: this.gate.lastError, ...this.gate.stats, encodeMs: this.anonEncoder?.lastLatencyMs, encoderDropped: this.anonEncoder?.dropped } : undefined,
-      decoder: this.decoder ? { framesIn: this.decoder.framesIn, framesOut: this.decoder.framesOut } : undefined,
+      decoder: this.decoder ? { framesIn: this.decoder.framesIn, framesOut: this.decoder.framesOut, latencyMs: this.decoder.lastLatencyMs } : undefined,
     };
   }
 

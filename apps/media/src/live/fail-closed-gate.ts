@@ -54,6 +54,8 @@ export class FailClosedGate {
   lastError?: string;
   readonly stats = {
     frames: 0, redacted: 0, masked: 0, detections: 0, failures: 0, lastDetectMs: 0, boxes: 0, cuts: 0,
+    /** How long the last frame waited in the gate, ms. */
+    lastHoldMs: 0,
     maskedBy: { 'no-detection': 0, stale: 0, 'anonymizer-down': 0 } as Record<MaskReason, number>,
   };
 
@@ -67,9 +69,12 @@ export class FailClosedGate {
     return this.healthy ? 'ok' : 'degraded';
   }
 
+  private readonly pushedAt = new Map<number, number>();
+
   push(frame: DecodedFrame): void {
     if (this.closed) return;
     this.stats.frames++;
+    this.pushedAt.set(frame.seq, Date.now());
     this.queue.push(frame);
     // While a cut waits for its detection, later frames are held behind it anyway.
     const cut = !this.cutPending && this.isCut(frame);
@@ -82,6 +87,7 @@ export class FailClosedGate {
   close(): void {
     this.closed = true;
     this.queue.length = 0;
+    this.pushedAt.clear();
   }
 
   /** Compares a 32x18 luma sample with the last detected frame's. */
@@ -143,6 +149,9 @@ export class FailClosedGate {
   }
 
   private release(frame: DecodedFrame): void {
+    const at = this.pushedAt.get(frame.seq);
+    this.pushedAt.delete(frame.seq);
+    if (at !== undefined) this.stats.lastHoldMs = Date.now() - at;
     let reason: MaskReason | undefined;
     let boxes: Box[] | null = null;
     if (!this.healthy) reason = 'anonymizer-down';

@@ -23,6 +23,8 @@ export class FrameDecoder {
   private stopped = false;
   framesIn = 0;
   framesOut = 0;
+  /** From a compressed frame's arrival to its picture leaving the decoder, ms (last frame). */
+  lastLatencyMs = 0;
 
   constructor(name: string, private readonly processes: ProcessRepository, private readonly onFrame: (f: DecodedFrame) => void) {
     this.log = new Logger(`FrameDecoder:${name}`);
@@ -99,6 +101,7 @@ export class FrameDecoder {
     this.pendingBytes -= size;
     const info = this.inFlight.shift() ?? { pts: 0, at: Date.now() };
     this.framesOut++;
+    this.lastLatencyMs = Date.now() - info.at;
     this.onFrame({ data, width, height, seq: this.seq++, pts: info.pts, at: info.at });
   }
 }
