@@ -7,7 +7,13 @@ import { GrantRepository } from './grant.repository';
 /** A media node that does not answer this fast is tried again next round. */
 const MEDIA_TIMEOUT_MS = 2000;
 
-/** Tells the media node that a session's grants were downgraded or ended (Patterns.media.grantChanged). */
+/**
+ * Tells the media nodes that a session's grants were downgraded or ended (Patterns.media.grantChanged).
+ * Over NATS the pattern is a broadcast (BROADCAST in @borderlens/contracts): every media node gets each
+ * message and acts on the sessions it holds, and the first node to reply answers the request. A reply
+ * therefore means the message was delivered, not that a particular node held the session, which is all
+ * this needs; no reply at all (no media node listening) leaves the change pending for the next round.
+ */
 @Injectable()
 export class GrantNotifier {
   private readonly log = new Logger(GrantNotifier.name);

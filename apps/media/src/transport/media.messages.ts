@@ -1,6 +1,6 @@
 import { Controller, UseGuards } from '@nestjs/common';
 import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
-import { Patterns, ServiceAuthGuard, type ClipExportRequest, type ClipExportStatus, type GrantChange } from '@borderlens/contracts';
+import { BROADCAST, Patterns, ServiceAuthGuard, type ClipExportRequest, type ClipExportStatus, type GrantChange } from '@borderlens/contracts';
 import { ClipError, ClipService } from '../clip/clip.service';
 import { ClipPatterns } from '../clip/clip.patterns';
 import { IngestService } from '../ingest/ingest.service';
@@ -26,7 +26,8 @@ export class MediaMessages {
     return { status: alarm ? 'alarm' : 'ok', alarm, sessions: this.whep.list().length, cameras: this.ingest.list(), live: this.live.status(), recording: this.recording.recording() };
   }
 
-  @MessagePattern(Patterns.media.grantChanged)
+  /** Every media node gets this (BROADCAST, no NATS queue group): each one ends or downgrades its own sessions. */
+  @MessagePattern(Patterns.media.grantChanged, BROADCAST)
   grantChanged(@Payload('data') data: GrantChange): { sessions: number } {
     if (!data || typeof data.jti !== 'string' || (data.action !== 'end' && data.action !== 'downgrade')) {
       throw new RpcException({ code: 'bad_request', message: "a grant change needs jti and action 'end' or 'downgrade'" });
