@@ -262,6 +262,44 @@ if (insideLoopbackNetns(__filename)) {
       expect((await post(whep(), token)).status).toBe(401);
     });
 
+    it('keeps a session past its first grant when the viewer renews it, and refuses grants of other sessions', async () => {
+      const sid = '5b0e3c1a-8f0e-4c52-9a55-3f0d2c7b9e11';
+      const first = await h.grant({ cam: 'cam-1', form: 'raw', sid }, 10);
+      const r = await whepPlay(page, whep('cam-1', 'raw'), first.token, 10, 30000);
+      expect(r.status).toBe(201);
+      const put = (grant: string | undefined, location = r.location!) =>
+        fetch(`${h.baseUrl}${location}/grant`, { method: 'PUT', headers: grant ? { Authorization: `Bearer ${grant}` } : {} });
+      const refused = async (res: Response) => [res.status, ((await res.json()) as { code: string }).code];
+      const renewed = await h.grant({ cam: 'cam-1', form: 'raw', sid }, 300);
+      expect(await refused(await put(undefined))).toEqual([401, 'grant_required']);
+      expect(await refused(await put((await h.grant({ cam: 'cam-1', form: 'raw', sid }, -30)).token))).toEqual([401, 'grant_invalid']);
+      expect(await refused(await put((await h.grant({ cam: 'cam-1', form: 'raw', sid: 'another-session' })).token))).toEqual([403, 'grant_other_session']);
+      expect(await refused(await put((await h.grant({ cam: 'cam-1', form: 'raw', sid, sub: 'viewer-2' })).token))).toEqual([403, 'grant_other_session']);
+      expect(await refused(await put((await h.grant({ cam: 'cam-2', form: 'raw', sid })).token))).toEqual([403, 'grant_other_camera']);
+      expect(await refused(await put(renewed.token, '/whep/cam-1/sessions/00000000-0000-4000-8000-000000000000'))).toEqual([404, 'session_not_found']);
+      const ok = await put(renewed.token);
+      expect(ok.status).toBe(200);
+      const body = (await ok.json()) as { form: string; watermark: boolean; endsAt: string };
+      expect(body).toMatchObject({ form: 'raw', watermark: false });
+      expect(Date.parse(body.endsAt)).toBe(renewed.claims.exp * 1000);
+      // past the first grant's expiry the same connection keeps playing
+      await new Promise((res) => setTimeout(res, first.claims.exp * 1000 + 2000 - Date.now()));
+      expect(sessions()).toEqual([expect.objectContaining({ id: r.location!.split('/').pop(), form: 'raw' })]);
+      const before = await framesDecoded(page, r.index!);
+      await eventually(() => framesDecoded(page, r.index!), (n) => n > before + 25, 15000, 'frames after the first grant expired');
+      // a renewal decided anonymized with a watermark downgrades the session and marks it; never the other way back
+      const anon = await h.grant({ cam: 'cam-1', form: 'anonymized', sid, obligations: { watermark: true } }, 300);
+      expect(await (await put(anon.token)).json()).toMatchObject({ form: 'anonymized', watermark: true });
+      expect(sessions()[0]).toMatchObject({ form: 'anonymized', watermark: true });
+      expect(await (await put(renewed.token)).json()).toMatchObject({ form: 'anonymized', watermark: true });
+      const afterSwitch = await framesDecoded(page, r.index!);
+      await eventually(() => framesDecoded(page, r.index!), (n) => n > afterSwitch + 10, 20000, 'frames after the switch to anonymized and watermarked');
+      // the gateway revoking any grant the session ran on ends it
+      expect(await h.asGateway().send(Patterns.media.grantChanged, { jti: first.claims.jti, action: 'end', reason: 'session ended' })).toEqual({ sessions: 1 });
+      expect(sessions()).toHaveLength(0);
+      expect(await refused(await put(renewed.token))).toEqual([404, 'session_not_found']);
+    });
+
     it('ends a session when its grant expires', async () => {
       const { token } = await h.grant({ cam: 'cam-1' }, 6);
       const r = await whepPlay(page, whep(), token, 5, 30000);

@@ -104,7 +104,7 @@ describe('incidents, sessions and grants (Keycloak, PostgreSQL, TCP)', () => {
       const id = cams[JESENIK].id;
       expect(r.body).toMatchObject({ cameraId: id, form: 'anonymized', whepUrl: `${gw.cfg.media.publicUrl}/whep/${id}`, renewAfterSec: 30, policies: ['CZ@1:cz-live-anonymized-responders'], downgraded: false });
       const claims = await verifyGrant(r.body.grant, keys());
-      expect(claims).toMatchObject({ cam: id, form: 'anonymized', org: 'hzs-olk', country: 'CZ', obligations: { anonymize: true } });
+      expect(claims).toMatchObject({ cam: id, form: 'anonymized', org: 'hzs-olk', country: 'CZ', obligations: { anonymize: true }, sid: r.body.sessionId });
       expect(claims.exp - Date.now() / 1000).toBeGreaterThan(50);
       expect(claims.exp - Date.now() / 1000).toBeLessThanOrEqual(60);
       const audit = await auditOf(gw.url, await token('hzs.auditor'), `camera:${id}`);
@@ -197,6 +197,8 @@ describe('incidents, sessions and grants (Keycloak, PostgreSQL, TCP)', () => {
       expect(r.body).toMatchObject({ sessionId: session, form: 'raw', downgraded: false });
       const claims = await verifyGrant(r.body.grant, keys());
       expect(jtis).not.toContain(claims.jti);
+      // the same session: the media node takes the renewed grant for the running WHEP session
+      expect(claims.sid).toBe(session);
       jtis.push(claims.jti);
     });
 

@@ -23,7 +23,7 @@ export async function createMediaApp(cfg: BorderlensConfig, overrides: MediaOver
   // The UI is served by the gateway: let its pages call WHEP and read the session URL.
   app.enableCors({
     origin: [new URL(cfg.gateway.publicUrl).origin],
-    methods: ['POST', 'DELETE', 'PATCH', 'OPTIONS'],
+    methods: ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'],
     allowedHeaders: ['Authorization', 'Content-Type', 'If-Match'],
     exposedHeaders: ['Location', 'ETag', 'Link'],
   });

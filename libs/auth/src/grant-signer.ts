@@ -80,5 +80,8 @@ export async function verifyGrant(token: string, keys: JWTVerifyGetKey): Promise
   });
   const p = payload as unknown as GrantClaims & { sub?: string; jti?: string };
   if (!p.sub || !p.cam || (p.form !== 'raw' && p.form !== 'anonymized') || !p.jti) throw new Error('grant is missing claims');
-  return { sub: p.sub, name: p.name, org: p.org, country: p.country, cam: p.cam, form: p.form, obligations: p.obligations ?? {}, exp: p.exp, jti: p.jti };
+  return {
+    sub: p.sub, name: p.name, org: p.org, country: p.country, cam: p.cam, form: p.form, obligations: p.obligations ?? {}, exp: p.exp, jti: p.jti,
+    ...(typeof p.sid === 'string' && p.sid ? { sid: p.sid } : {}),
+  };
 }

@@ -29,4 +29,9 @@ export interface GrantClaims {
   exp: number;
   /** Grant id (for audit and revocation). */
   jti: string;
+  /**
+   * The gateway's live session the grant was issued for (`sessionId` in the API). Every renewal of a
+   * session carries the same sid, so the media node can take a renewed grant for a running session.
+   */
+  sid?: string;
 }

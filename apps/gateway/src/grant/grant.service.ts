@@ -214,7 +214,7 @@ export class GrantService {
       ...(g.purpose ? { purpose: g.purpose } : {}),
       ...(d.obligations.maxDurationSec !== undefined ? { maxDurationSec: d.obligations.maxDurationSec } : {}),
     };
-    const { token, claims } = await this.signer.sign({ sub: g.userId, name: g.userName || g.username, org: g.organisationId, country: g.country, cam: g.cameraId, form: granted, obligations }, ttl);
+    const { token, claims } = await this.signer.sign({ sub: g.userId, name: g.userName || g.username, org: g.organisationId, country: g.country, cam: g.cameraId, form: granted, obligations, sid: g.id }, ttl);
     const tokens: IssuedToken[] = [...(g.tokens ?? []).filter((t) => t.exp > nowSec), { jti: claims.jti, exp: claims.exp }];
     Object.assign(g, {
       form: granted,

@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Headers, HttpCode, HttpException, HttpStatus, NotFoundException, Param, Patch, Post, Query, Req, Res, UnsupportedMediaTypeException, BadRequestException } from '@nestjs/common';
+import { Body, Controller, Delete, Headers, HttpCode, HttpException, HttpStatus, NotFoundException, Param, Patch, Post, Put, Query, Req, Res, UnsupportedMediaTypeException, BadRequestException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { ViewForm } from '@borderlens/contracts';
-import { WhepService } from './whep.service';
+import { WhepService, type RenewedSession } from './whep.service';
 
 const CAMERA_ID = /^[\w.-]{1,128}$/;
 
@@ -13,6 +13,7 @@ function checkCameraId(id: string): void {
  * WHEP (RFC 9725) endpoint: POST an SDP offer to /whep/{cameraId} with the grant as bearer token;
  * 201 with the SDP answer and the session URL in Location; DELETE that URL to end it.
  * ?form=raw|anonymized asks for a form (default: what the grant allows, anonymized if in doubt).
+ * Grants are short-lived: PUT the renewed grant to {session URL}/grant to keep watching.
  */
 @Controller('whep')
 export class WhepController {
@@ -38,6 +39,14 @@ export class WhepController {
     res.setHeader('Content-Type', 'application/sdp');
     res.setHeader('Location', `/whep/${encodeURIComponent(cameraId)}/sessions/${id}`);
     return answer;
+  }
+
+  /** The renewed grant of a running session, as bearer token; 200 with the session's form and end. */
+  @Put(':cameraId/sessions/:sessionId/grant')
+  @HttpCode(200)
+  renew(@Param('cameraId') cameraId: string, @Param('sessionId') sessionId: string, @Headers('authorization') authorization: string | undefined): Promise<RenewedSession> {
+    checkCameraId(cameraId);
+    return this.whep.renew(cameraId, sessionId, authorization);
   }
 
   @Delete(':cameraId/sessions/:sessionId')

@@ -1,4 +1,4 @@
-import { BadRequestException, Inject, Injectable, Logger, NotFoundException, OnModuleDestroy, ServiceUnavailableException } from '@nestjs/common';
+import { BadRequestException, ForbiddenException, Inject, Injectable, Logger, NotFoundException, OnModuleDestroy, ServiceUnavailableException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { CONFIG, type BorderlensConfig } from '@borderlens/config';
 import type { GrantChange, GrantClaims, ViewForm } from '@borderlens/contracts';
@@ -11,11 +11,15 @@ import { parseOffer, SdpError } from './sdp';
 interface Session {
   id: string;
   cameraId: string;
+  /** The latest grant the session runs on (renewals replace it). */
   claims: GrantClaims;
+  /** Every grant the session was opened or renewed with: the gateway may end or downgrade any of them. */
+  jtis: Set<string>;
   form: ViewForm;
   peer: Peer;
   sender: H264Sender;
   startedAt: number;
+  endsAt: number;
   endTimer?: NodeJS.Timeout;
 }
 
@@ -27,6 +31,15 @@ export interface SessionInfo {
   state: string;
   framesSent: number;
   watermark: boolean;
+  /** When the session ends unless its grant is renewed (ISO time). */
+  endsAt: string;
+}
+
+/** What a renewal changed. */
+export interface RenewedSession {
+  form: ViewForm;
+  watermark: boolean;
+  endsAt: string;
 }
 
 /**
@@ -69,7 +82,7 @@ export class WhepService implements OnModuleDestroy {
       throw new BadRequestException({ code: 'sdp_invalid', message: `the offer could not be answered: ${(e as Error).message}` });
     }
     const sender = new H264Sender(peer);
-    const session: Session = { id, cameraId, claims, form, peer, sender, startedAt: Date.now() };
+    const session: Session = { id, cameraId, claims, jtis: new Set([claims.jti]), form, peer, sender, startedAt: Date.now(), endsAt: claims.exp * 1000 };
     this.sessions.set(id, session);
     peer.onClosed(() => this.end(id, 'connection closed'));
     try {
@@ -94,18 +107,50 @@ export class WhepService implements OnModuleDestroy {
     return true;
   }
 
+  /**
+   * A renewed grant for a running session (the viewer renewed it at the gateway, which decided again):
+   * the session goes on under it. It must be for the same camera, viewer and gateway session; it never
+   * upgrades the session (an anonymized session stays anonymized), but it can downgrade it and add a
+   * watermark, the strictest obligation winning.
+   */
+  async renew(cameraId: string, id: string, authorization: string | undefined): Promise<RenewedSession> {
+    const s = this.sessions.get(id);
+    if (!s || s.cameraId !== cameraId) throw new NotFoundException({ code: 'session_not_found', message: 'no such WHEP session' });
+    const { claims, form } = await this.grants.authorize(authorization, cameraId);
+    if (claims.sub !== s.claims.sub || claims.sid !== s.claims.sid) {
+      throw new ForbiddenException({ code: 'grant_other_session', message: 'the grant was issued for another viewer or session' });
+    }
+    // The session may have ended while the grant was being checked.
+    if (this.sessions.get(id) !== s) throw new NotFoundException({ code: 'session_not_found', message: 'no such WHEP session' });
+    const before = s.claims.obligations ?? {};
+    const watermark = !!(before.watermark || claims.obligations?.watermark);
+    const maxDurationSec = Math.min(before.maxDurationSec ?? Infinity, claims.obligations?.maxDurationSec ?? Infinity);
+    const next: ViewForm = s.form === 'raw' && form === 'raw' ? 'raw' : 'anonymized';
+    const changed = next !== s.form || watermark !== !!before.watermark;
+    s.claims = { ...claims, obligations: { ...claims.obligations, watermark, ...(Number.isFinite(maxDurationSec) ? { maxDurationSec } : {}) } };
+    s.jtis.add(claims.jti);
+    if (changed) {
+      s.form = next;
+      this.live.update(cameraId, id, { form: next, watermark: watermark ? this.identity(claims) : undefined });
+      this.log.log(`session ${id} renewed as ${next}${watermark ? ', watermarked' : ''}`);
+    }
+    clearTimeout(s.endTimer);
+    const endsAt = this.scheduleEnd(s);
+    return { form: s.form, watermark, endsAt: new Date(endsAt).toISOString() };
+  }
+
   /** A grant was revoked or downgraded by the gateway: end or switch its sessions now. */
   grantChanged(change: GrantChange): { sessions: number } {
     let n = 0;
     let exp: number | undefined;
     for (const s of [...this.sessions.values()]) {
-      if (s.claims.jti !== change.jti) continue;
+      if (!s.jtis.has(change.jti)) continue;
       n++;
       exp = s.claims.exp;
       if (change.action === 'end') this.end(s.id, `grant revoked: ${change.reason}`);
       else if (s.form === 'raw') {
         s.form = 'anonymized';
-        this.live.switchForm(s.cameraId, s.id, 'anonymized');
+        this.live.update(s.cameraId, s.id, { form: 'anonymized' });
         this.log.log(`session ${s.id} downgraded to anonymized: ${change.reason}`);
       }
     }
@@ -122,6 +167,7 @@ export class WhepService implements OnModuleDestroy {
       state: s.peer.state,
       framesSent: s.peer.framesSent,
       watermark: !!s.claims.obligations?.watermark,
+      endsAt: new Date(s.endsAt).toISOString(),
     }));
   }
 
@@ -133,12 +179,15 @@ export class WhepService implements OnModuleDestroy {
     return `${c.name || c.sub} ${c.org}`.trim();
   }
 
-  private scheduleEnd(s: Session): void {
+  /** Ends the session at its grant's expiry or its maximum duration, whichever comes first; returns when. */
+  private scheduleEnd(s: Session): number {
     const expMs = s.claims.exp * 1000;
     const maxMs = s.claims.obligations?.maxDurationSec ? s.startedAt + s.claims.obligations.maxDurationSec * 1000 : Infinity;
     const at = Math.min(expMs, maxMs);
     const reason = at === expMs ? 'grant expired' : 'maximum duration reached';
+    s.endsAt = at;
     s.endTimer = setTimeout(() => this.end(s.id, reason), Math.max(0, Math.min(at - Date.now(), 2 ** 31 - 1)));
+    return at;
   }
 
   private end(id: string, reason: string): void {

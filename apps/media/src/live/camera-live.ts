@@ -98,12 +98,14 @@ export class CameraLive implements SourceConsumer {
     this.scheduleIdle();
   }
 
-  /** Moves a viewer to another form (grant downgraded) without a new connection. */
-  switchForm(viewerId: string, form: ViewForm): void {
+  /** Gives a viewer another form or watermark (grant downgraded or renewed) on the same connection. */
+  update(viewerId: string, change: Partial<Pick<Viewer, 'form' | 'watermark'>>): void {
     const viewer = this.viewers.get(viewerId);
-    if (!viewer || viewer.form === form) return;
+    if (!viewer) return;
+    const next = { ...viewer, ...change };
+    if (next.form === viewer.form && next.watermark === viewer.watermark) return;
     this.detach(viewer);
-    viewer.form = form;
+    Object.assign(viewer, change);
     this.attach(viewer);
     this.scheduleIdle();
   }

@@ -1,6 +1,5 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { CONFIG, type BorderlensConfig } from '@borderlens/config';
-import type { ViewForm } from '@borderlens/contracts';
 import { ProcessRepository } from '../ffmpeg/process.repository';
 import { IngestService } from '../ingest/ingest.service';
 import { DetectorPort } from '../transport/ports';
@@ -35,8 +34,9 @@ export class LiveService implements OnModuleDestroy {
     this.cameras.get(cameraId)?.leave(viewerId);
   }
 
-  switchForm(cameraId: string, viewerId: string, form: ViewForm): void {
-    this.cameras.get(cameraId)?.switchForm(viewerId, form);
+  /** A viewer's new form or watermark (grant downgraded or renewed). */
+  update(cameraId: string, viewerId: string, change: Partial<Pick<Viewer, 'form' | 'watermark'>>): void {
+    this.cameras.get(cameraId)?.update(viewerId, change);
   }
 
   status() {
