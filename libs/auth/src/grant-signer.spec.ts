@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT, generateKeyPair } from 'jose';
@@ -8,6 +8,7 @@ const base = { sub: 'u1', name: 'Jana', org: 'hzs-olk', country: 'CZ', cam: 'cam
 
 describe('GrantSigner', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bl-grant-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('signs grants that verify against its JWKS, and keeps its key across restarts', async () => {
     const signer = await GrantSigner.fromFile(join(dir, 'grant-key.json'));

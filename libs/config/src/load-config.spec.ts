@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -6,8 +6,15 @@ import { ConfigError, loadConfig } from './load-config';
 import { OPTIONS } from './options';
 import { renderConfigFile } from './render-config-file';
 
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+});
+
 function tempFile(content: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'bl-config-')), 'borderlens.yml');
+  const dir = mkdtempSync(join(tmpdir(), 'bl-config-'));
+  tempDirs.push(dir);
+  const file = join(dir, 'borderlens.yml');
   writeFileSync(file, content);
   return file;
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { canUnshare, inLoopbackOnlyNetns } from '../../../apps/media/test-tools/netns';
@@ -23,12 +23,18 @@ export function insideLoopbackNetns(specFile: string): boolean {
     delete project.globalSetup;
     const dir = mkdtempSync(join(tmpdir(), 'bl-netns-jest-'));
     const configFile = join(dir, 'jest.config.json');
-    writeFileSync(configFile, JSON.stringify({ ...project, rootDir: ROOT, testTimeout: jestConfig.testTimeout }));
-    const r = spawnSync('unshare', ['-n', '--', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh',
-      process.execPath, join(ROOT, 'node_modules/jest/bin/jest.js'), '--config', configFile, '--runInBand', '--forceExit', '--runTestsByPath', specFile,
-      // MEDIA_TEST_NAME=pattern runs only matching tests inside (jest -t applies to this wrapper outside)
-      ...(process.env.MEDIA_TEST_NAME ? ['-t', process.env.MEDIA_TEST_NAME] : [])],
-    { stdio: 'inherit', env: { ...process.env, BORDERLENS_NETNS: '1' }, cwd: ROOT });
+    let r: ReturnType<typeof spawnSync>;
+    try {
+      writeFileSync(configFile, JSON.stringify({ ...project, rootDir: ROOT, testTimeout: jestConfig.testTimeout }));
+      r = spawnSync('unshare', ['-n', '--', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh',
+        process.execPath, join(ROOT, 'node_modules/jest/bin/jest.js'), '--config', configFile, '--runInBand', '--forceExit', '--runTestsByPath', specFile,
+        // MEDIA_TEST_NAME=pattern runs only matching tests inside (jest -t applies to this wrapper outside)
+        ...(process.env.MEDIA_TEST_NAME ? ['-t', process.env.MEDIA_TEST_NAME] : [])],
+      { stdio: 'inherit', env: { ...process.env, BORDERLENS_NETNS: '1' }, cwd: ROOT });
+    } finally {
+      // the config file is only read by the child's jest at start-up; the folder goes when it exits
+      rmSync(dir, { recursive: true, force: true });
+    }
     expect(r.status).toBe(0);
   }, 30 * 60_000);
   return false;

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ModelIntegrityError, ModelRepository, parseSha256Sums } from './model.repository';
@@ -6,8 +6,14 @@ import { ModelIntegrityError, ModelRepository, parseSha256Sums } from './model.r
 const SHARED_MODELS = resolve(__dirname, '../../../../../shared/models');
 const FACE = 'face/yunet_n_dynamic.onnx';
 
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+});
+
 function modelDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'bl-models-'));
+  tempDirs.push(dir);
   mkdirSync(join(dir, 'face'));
   return dir;
 }

@@ -1,5 +1,5 @@
 import { ForbiddenException, UnauthorizedException } from '@nestjs/common';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GrantSigner, grantKeys } from '@borderlens/auth';
@@ -18,6 +18,8 @@ describe('GrantService', () => {
     signer = await GrantSigner.fromFile(join(dir, 'key.json'));
     svc = new GrantService(cfg, grantKeys(signer.jwks()));
   });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const bearer = async (claims: Partial<typeof base> & { form: 'raw' | 'anonymized'; obligations?: object }, ttl = 60) => `Bearer ${(await signer.sign({ ...base, ...claims }, ttl)).token}`;
   const code = async (p: Promise<unknown>) => {

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BorderlensConfig } from '@borderlens/config';
@@ -17,6 +17,7 @@ function frame(dts: number, keyframe: boolean) {
 describe('Recorder', () => {
   const root = mkdtempSync(join(tmpdir(), 'bl-rec-unit-'));
   const store = new SegmentStore({ dataDir: root, media: { recordingDir: '' } } as BorderlensConfig);
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
   const config = streamConfig(avcRecord(), flvVideoTag('config', avcRecord(), 0, true));
 
   function setup() {
@@ -70,6 +71,7 @@ describe('Recorder', () => {
 describe('SegmentStore', () => {
   const root = mkdtempSync(join(tmpdir(), 'bl-store-unit-'));
   const store = new SegmentStore({ dataDir: root, media: { recordingDir: '' } } as BorderlensConfig);
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('only deletes segment files inside the recording directory', () => {
     expect(store.remove('cam-1/20261122T101500.123Z.ts')).toBe(true);
