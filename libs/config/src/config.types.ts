@@ -38,6 +38,7 @@ export interface BorderlensConfig {
     liveFaceInputWidth: number;
     livePlateInputWidth: number;
     threads: number;
+    modelWorkers: number;
     method: 'blur' | 'pixelate' | 'fill';
     padding: number;
     detectEvery: number;

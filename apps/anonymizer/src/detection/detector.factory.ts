@@ -23,7 +23,7 @@ export async function verifyModels(cfg: BorderlensConfig, repo = new ModelReposi
 
 export async function loadDetector(cfg: BorderlensConfig, models: ModelInfo[], repo = new ModelRepository(cfg.anonymizer.modelDir)): Promise<LoadedDetector> {
   const a = cfg.anonymizer;
-  const [face, plate] = await Promise.all(models.map((m) => repo.load(m, a.threads)));
+  const [face, plate] = await Promise.all(models.map((m) => repo.load(m, { threads: a.threads, workers: a.modelWorkers })));
   const detector = new Detector(face, plate, {
     faceThreshold: a.faceThreshold,
     plateThreshold: a.plateThreshold,

@@ -29,17 +29,20 @@ export class Detector {
     readonly settings: DetectorSettings,
   ) {}
 
+  /** Faces and plates of a frame; the two models (and several input sizes) run side by side. */
   async detect(frame: RawFrame, overrides: DetectOverrides = {}): Promise<Detections> {
-    const faceWidths = overrides.faceInputWidths ?? this.settings.faceInputWidths;
-    const plateWidths = overrides.plateInputWidths ?? this.settings.plateInputWidths;
     const tensors = new TensorCache(frame);
-    const faces: Detection[] = [];
-    for (const w of faceWidths) faces.push(...(await this.detectFaces(frame, w, tensors)));
-    const plates: Detection[] = [];
-    for (const w of plateWidths) plates.push(...(await this.detectPlates(frame, w, tensors)));
+    // Every input is made before any model runs: a run hands its input over (to a worker thread),
+    // and the plate input is often made from the face input.
+    const faceInputs = (overrides.faceInputWidths ?? this.settings.faceInputWidths).map((w) => tensors.input(w));
+    const plateInputs = (overrides.plateInputWidths ?? this.settings.plateInputWidths).map((w) => tensors.input(w));
+    const [faces, plates] = await Promise.all([
+      Promise.all(faceInputs.map((i) => this.faces(frame, i))),
+      Promise.all(plateInputs.map((i) => this.plates(frame, i))),
+    ]);
     return {
-      faces: nms(faces, this.settings.nmsThreshold),
-      plates: nms(plates, this.settings.nmsThreshold),
+      faces: nms(faces.flat(), this.settings.nmsThreshold),
+      plates: nms(plates.flat(), this.settings.nmsThreshold),
     };
   }
 
@@ -47,36 +50,44 @@ export class Detector {
     await Promise.all([this.face.release(), this.plate.release()]);
   }
 
-  async detectFaces(frame: RawFrame, inputWidth: number, tensors = new TensorCache(frame)): Promise<Detection[]> {
-    const g = inputGeometry(frame.width, frame.height, inputWidth);
-    const out = await this.face.run(tensors.get(g), g.padHeight, g.padWidth);
+  private async faces(frame: RawFrame, { g, t }: ModelInput): Promise<Detection[]> {
+    const out = await this.face.run(t, g.padHeight, g.padWidth);
     return toFrame(decodeYunet(out, g.padWidth, g.padHeight, this.settings.faceThreshold), g, frame, this.settings.nmsThreshold);
   }
 
-  async detectPlates(frame: RawFrame, inputWidth: number, tensors = new TensorCache(frame)): Promise<Detection[]> {
-    const g = inputGeometry(frame.width, frame.height, inputWidth);
+  private async plates(frame: RawFrame, { g, t }: ModelInput): Promise<Detection[]> {
     const key = `${g.padWidth}x${g.padHeight}`;
     let priors = this.priors.get(key);
     if (!priors) this.priors.set(key, (priors = lpdPriors(g.padWidth, g.padHeight)));
-    const out = await this.plate.run(tensors.get(g), g.padHeight, g.padWidth);
+    const out = await this.plate.run(t, g.padHeight, g.padWidth);
     return toFrame(decodeLpdYunet(out, priors, this.settings.plateThreshold), g, frame, this.settings.nmsThreshold);
   }
 }
 
+interface ModelInput {
+  g: InputGeometry;
+  t: Float32Array;
+}
+
 /** Detector inputs of one frame, so a half-size input is made from a full one instead of the frame. */
 class TensorCache {
-  private readonly made: { g: InputGeometry; t: Float32Array }[] = [];
+  private readonly made: ModelInput[] = [];
+  private readonly given = new Set<Float32Array>();
 
   constructor(private readonly frame: RawFrame) {}
 
-  get(g: InputGeometry): Float32Array {
-    const same = this.made.find((m) => m.g.width === g.width && m.g.height === g.height && m.g.padWidth === g.padWidth && m.g.padHeight === g.padHeight);
-    if (same) return same.t;
-    let t: Float32Array | undefined;
-    for (const m of this.made) if ((t = halveTensor(m.t, m.g, g))) break;
-    t ??= toBgrTensor(this.frame, g);
-    this.made.push({ g, t });
-    return t;
+  /** The input for a model at `inputWidth`; each call gets an array of its own (runs take theirs over). */
+  input(inputWidth: number): ModelInput {
+    const g = inputGeometry(this.frame.width, this.frame.height, inputWidth);
+    let t = this.made.find((m) => m.g.width === g.width && m.g.height === g.height && m.g.padWidth === g.padWidth && m.g.padHeight === g.padHeight)?.t;
+    if (!t) {
+      for (const m of this.made) if ((t = halveTensor(m.t, m.g, g))) break;
+      t ??= toBgrTensor(this.frame, g);
+      this.made.push({ g, t });
+    }
+    if (this.given.has(t)) return { g, t: t.slice() };
+    this.given.add(t);
+    return { g, t };
   }
 }
 
