@@ -58,6 +58,7 @@ export interface BorderlensConfig {
     idleStopSec: number;
     detectBudgetMs: number;
     detectWidth: number;
+    paceAnonymized: boolean;
     encodeBitrateKbps: number;
     keyframeSec: number;
     rtspTimeoutSec: number;

@@ -97,6 +97,7 @@ export const OPTIONS: OptionSpec[] = [
   { path: 'media.idleStopSec', env: 'MEDIA_IDLE_STOP_SEC', type: 'number', default: 10, min: 0, max: 3600, doc: 'A live pipeline stops this long after its last viewer leaves.' },
   { path: 'media.detectBudgetMs', env: 'MEDIA_DETECT_BUDGET_MS', type: 'int', default: 250, min: 20, max: 10000, doc: 'Fail closed: a live frame whose latest detection is older than this (or missing) is masked whole.' },
   { path: 'media.detectWidth', env: 'MEDIA_DETECT_WIDTH', type: 'int', default: 640, min: 64, max: 4096, doc: 'Width of the downscaled copy of live frames sent to the anonymizer.' },
+  { path: 'media.paceAnonymized', env: 'MEDIA_PACE_ANONYMIZED', type: 'bool', default: true, doc: 'Release anonymized frames at an even delay (about the 90th percentile of recent detection round trips) rather than holding only the frames being detected: browsers buffer by the unevenness, so an even delay costs less latency in the end.' },
   { path: 'media.encodeBitrateKbps', env: 'MEDIA_ENCODE_BITRATE_KBPS', type: 'int', default: 2500, min: 100, max: 50000, doc: 'Bitrate of re-encoded (anonymized) live video.' },
   { path: 'media.keyframeSec', env: 'MEDIA_KEYFRAME_SEC', type: 'number', default: 1, min: 0.2, max: 10, doc: 'Keyframe interval of re-encoded live video (how soon a new viewer sees a picture).' },
   { path: 'media.rtspTimeoutSec', env: 'MEDIA_RTSP_TIMEOUT_SEC', type: 'int', default: 10, min: 1, max: 300, doc: 'A camera that sends nothing for this long is treated as offline.' },

@@ -205,6 +205,7 @@ export class CameraLive implements SourceConsumer {
       budgetMs: cfg.media.detectBudgetMs,
       detectWidth: cfg.media.detectWidth,
       detectEvery: cfg.anonymizer.detectEvery,
+      pace: cfg.media.paceAnonymized,
       redact: { method: this.info?.redaction?.method ?? cfg.anonymizer.method, padding: this.info?.redaction?.padding ?? cfg.anonymizer.padding },
     }, (o) => this.onGated(o.frame));
     this.log.log('anonymized pipeline started');

@@ -50,10 +50,10 @@ class ManualDetector extends DetectorPort {
 
 const tick = () => new Promise((r) => setImmediate(r));
 
-function setup(detectEvery = 3, budgetMs = 250) {
+function setup(detectEvery = 3, budgetMs = 250, pace = false) {
   const detector = new ManualDetector();
   const out: GateOutput[] = [];
-  const gate = new FailClosedGate(detector, { budgetMs, detectWidth: 160, detectEvery, redact: { method: 'pixelate', padding: 0.1 } }, (o) => out.push(o));
+  const gate = new FailClosedGate(detector, { budgetMs, detectWidth: 160, detectEvery, pace, redact: { method: 'pixelate', padding: 0.1 } }, (o) => out.push(o));
   return { detector, out, gate };
 }
 
@@ -155,6 +155,67 @@ describe('FailClosedGate', () => {
     await tick();
     expect(out.map((o) => o.frame.seq)).toContain(11);
     expect(faceVisible(out[11].frame)).toBe(false);
+  });
+
+  describe('pacing', () => {
+    beforeEach(() => jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] }));
+    afterEach(() => jest.useRealTimers());
+
+    /** 25 fps for `n` frames; each detection answers `detectMs` after it was asked. Returns each frame's delay in the gate. */
+    async function run(pace: boolean, n: number, detectMs: number): Promise<number[]> {
+      const { detector, out, gate } = setup(4, 250, pace);
+      const pushedAt = new Map<number, number>();
+      const delays: number[] = [];
+      const asked = new Map<object, number>();
+      for (let seq = 0; seq < n; seq++) {
+        pushedAt.set(seq, Date.now());
+        gate.push(frame(seq, Date.now()));
+        for (const c of detector.calls) if (!asked.has(c)) asked.set(c, Date.now());
+        for (let ms = 0; ms < 40; ms++) {
+          const due = detector.calls.find((c) => Date.now() - asked.get(c)! >= detectMs);
+          if (due) {
+            detector.calls.splice(detector.calls.indexOf(due), 1);
+            due.resolve({ faces: [{ box: [50, 40, 80, 70], score: 0.9 }], plates: [], ms: detectMs });
+            await tick();
+          }
+          await jest.advanceTimersByTimeAsync(1);
+          while (delays.length < out.length) delays.push(Date.now() - 1 - pushedAt.get(out[delays.length].frame.seq)!);
+        }
+      }
+      gate.close();
+      expect(out.map((o) => o.verdict)).toEqual(out.map(() => 'redacted'));
+      return delays;
+    }
+
+    it('without it, holds only the frames being detected: one frame in four waits for its detection', async () => {
+      const delays = (await run(false, 40, 30)).slice(8);
+      expect(Math.max(...delays) - Math.min(...delays)).toBeGreaterThanOrEqual(29);
+    });
+
+    it('releases every frame the same time after it came in: the detection round trip', async () => {
+      const delays = (await run(true, 40, 30)).slice(8);
+      expect(delays.length).toBeGreaterThan(25);
+      for (const d of delays) expect(d).toBeGreaterThanOrEqual(29);
+      expect(Math.max(...delays) - Math.min(...delays)).toBeLessThanOrEqual(2);
+    });
+
+    it('holds nothing while detection fails: masked frames leave at once', async () => {
+      const { detector, out, gate } = setup(4, 250, true);
+      gate.push(frame(0, Date.now()));
+      await jest.advanceTimersByTimeAsync(30);
+      detector.answerFace();
+      await tick();
+      expect(gate.paceMs).toBe(30);
+      gate.push(frame(1, Date.now()));
+      expect(out).toHaveLength(1);
+      await jest.advanceTimersByTimeAsync(30);
+      expect(out.map((o) => [o.frame.seq, o.verdict])).toEqual([[0, 'redacted'], [1, 'redacted']]);
+      for (let i = 2; i <= 4; i++) gate.push(frame(i, Date.now()));
+      detector.fail();
+      await tick();
+      gate.push(frame(5, Date.now()));
+      expect(out.map((o) => [o.frame.seq, o.verdict])).toEqual([[0, 'redacted'], [1, 'redacted'], [2, 'masked'], [3, 'masked'], [4, 'masked'], [5, 'masked']]);
+    });
   });
 
   it('never lets a clear frame out, whatever the detector does', async () => {

@@ -17,7 +17,17 @@ export interface GateOptions {
    * cut (camera moved, scene changed): it gets a detection of its own instead of tracked boxes.
    */
   cutThreshold?: number;
+  /**
+   * Release every frame the same time after it came in (about the 90th percentile of recent
+   * detection round trips, at most the budget) instead of holding only the frames being detected.
+   * Browsers size their jitter buffer by how unevenly frames arrive: measured in Chromium, holding
+   * one frame in four for a ~36 ms detection made it buffer ~100 ms more than for raw video.
+   */
+  pace?: boolean;
 }
+
+/** Detection round trips remembered for pacing. */
+const PACE_WINDOW = 20;
 
 export type MaskReason = 'no-detection' | 'stale' | 'anonymizer-down';
 
@@ -51,6 +61,8 @@ export class FailClosedGate {
   private lastResult?: { seq: number; at: number };
   private healthy = true;
   private closed = false;
+  private readonly roundTrips: number[] = [];
+  private paceTimer?: NodeJS.Timeout;
   lastError?: string;
   readonly stats = {
     frames: 0, redacted: 0, masked: 0, detections: 0, failures: 0, lastDetectMs: 0, boxes: 0, cuts: 0,
@@ -86,8 +98,16 @@ export class FailClosedGate {
 
   close(): void {
     this.closed = true;
+    clearTimeout(this.paceTimer);
     this.queue.length = 0;
     this.pushedAt.clear();
+  }
+
+  /** How long after it came in a frame is released while detections succeed (0 without pacing). */
+  get paceMs(): number {
+    if (!this.opts.pace || !this.roundTrips.length) return 0;
+    const sorted = [...this.roundTrips].sort((a, b) => a - b);
+    return Math.min(this.opts.budgetMs, sorted[Math.floor(0.9 * (sorted.length - 1))]);
   }
 
   /** Compares a 32x18 luma sample with the last detected frame's. */
@@ -118,6 +138,8 @@ export class FailClosedGate {
         this.lastResult = { seq, at: frame.at };
         this.stats.detections++;
         this.stats.lastDetectMs = Date.now() - started;
+        this.roundTrips.push(this.stats.lastDetectMs);
+        if (this.roundTrips.length > PACE_WINDOW) this.roundTrips.shift();
         if (!this.healthy) this.log.log('detection is back: anonymized video resumes');
         this.healthy = true;
         this.lastError = undefined;
@@ -143,6 +165,17 @@ export class FailClosedGate {
       // detection is back; unless detection is failing (then nothing waits).
       if (this.healthy && this.inFlight !== undefined && this.inFlight <= head.seq) return;
       if (this.healthy && this.cutPending && this.cutPending.seq <= head.seq) return;
+      if (this.healthy && this.opts.pace) {
+        const wait = (this.pushedAt.get(head.seq) ?? 0) + this.paceMs - Date.now();
+        if (wait > 0) {
+          // Frames are due in order: one timer, for the head, is enough.
+          this.paceTimer ??= setTimeout(() => {
+            this.paceTimer = undefined;
+            this.drain();
+          }, wait);
+          return;
+        }
+      }
       this.queue.shift();
       this.release(head);
     }
