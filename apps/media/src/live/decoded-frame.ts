@@ -28,6 +28,14 @@ export function downscaleI420(src: Uint8Array, w: number, h: number, outW: numbe
 }
 
 function scalePlane(src: Uint8Array, so: number, w: number, h: number, stride: number, dst: Uint8Array, d0: number, ow: number, oh: number): void {
+  if (w === 2 * ow && h === 2 * oh) {
+    // The common case (720p -> 640x360, 1080p -> 960x540): 2x2 averages, same result, ~4x faster.
+    for (let y = 0; y < oh; y++) {
+      const o = d0 + y * ow;
+      for (let x = 0, a = so + 2 * y * stride, b = a + stride; x < ow; x++, a += 2, b += 2) dst[o + x] = (src[a] + src[a + 1] + src[b] + src[b + 1] + 2) >> 2;
+    }
+    return;
+  }
   const xs = new Int32Array(ow + 1);
   for (let x = 0; x <= ow; x++) xs[x] = Math.min(w, Math.round((x * w) / ow));
   for (let y = 0; y < oh; y++) {
