@@ -1,12 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import type { Writable } from 'node:stream';
 
 /**
  * A camera whose pictures carry the time they were made: 40 blocks of 16x16 along the top edge of
  * each 1280x720 frame, 8 marker bits then the wall clock in milliseconds (low 32 bits), black = 0,
  * white = 1. (Larger codes were taken for licence plates by the plate detector, and redacted.)
- * Frames go through x264 (zerolatency) into the RTSP camera simulator, so what a browser shows can
- * be read back and compared with its own clock (same machine): glass-to-glass latency.
+ * The RTSP camera simulator encodes them, so what a browser shows can be read back and compared
+ * with its own clock (same machine): glass-to-glass latency.
  */
 export const CLOCK_MARKER = 0b10110010;
 export const CLOCK_W = 1280;
@@ -31,6 +30,22 @@ export function clockFrame(ms: number, background?: Buffer): Buffer {
     for (let y = y0; y < y0 + BLOCK; y++) f.fill(v, y * CLOCK_W + x0, y * CLOCK_W + x0 + BLOCK);
   }
   return f;
+}
+
+/** The stamp of a frame from its luma plane (width CLOCK_W), or null when the marker is not there. */
+export function readClock(luma: Buffer): number | null {
+  const bits: number[] = [];
+  for (let b = 0; b < 40; b++) bits.push(luma[(TOP + BLOCK / 2) * CLOCK_W + LEFT + b * BLOCK + BLOCK / 2] > 128 ? 1 : 0);
+  if (bits.slice(0, 8).reduce((m, b) => m * 2 + b, 0) !== CLOCK_MARKER) return null;
+  return bits.slice(8).reduce((t, b) => t * 2 + b, 0);
+}
+
+/** Milliseconds from a stamp to now (stamps hold the low 32 bits of the clock). */
+export function ageOf(stamp: number, now = Date.now()): number {
+  let d = (now >>> 0) - stamp;
+  if (d < -2147483648) d += 4294967296;
+  if (d > 2147483648) d -= 4294967296;
+  return d;
 }
 
 /** Page-side reader (JavaScript text): block centres of the top strip -> timestamp, or -1. */
@@ -66,27 +81,22 @@ window.__clockStart = (index) => {
 window.__clockStop = () => { window.__clock.on = false; return window.__clock; };
 `;
 
-/** Runs the generator at `fps` into an encoder whose H.264 goes to `sink` (the simulator's stdin). */
+/**
+ * Runs the generator at `fps` into the simulator's stdin (started with `--rawstdin 1280x720`), which
+ * encodes each picture as a camera does (x264 zerolatency, one access unit as soon as it is encoded).
+ * Like a camera sensor it never queues pictures: one the simulator has not taken yet is dropped.
+ */
 export class ClockSource {
   private timer?: NodeJS.Timeout;
-  private encoder?: ChildProcess;
 
   constructor(private readonly background?: Buffer) {}
 
   start(sink: Writable, fps = 25): void {
-    const enc = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${CLOCK_W}x${CLOCK_H}`, '-framerate', String(fps), '-i', 'pipe:0',
-      // one thread: one slice per picture, like most cameras (several slices cost the node a frame of delay)
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-threads', '1', '-profile:v', 'baseline', '-g', String(fps), '-f', 'h264', 'pipe:1'], { stdio: ['pipe', 'pipe', 'inherit'] });
-    this.encoder = enc;
-    enc.stdout!.pipe(sink);
     sink.on('error', () => undefined);
-    enc.stdout!.on('error', () => undefined);
-    enc.stdin!.on('error', () => undefined);
     const period = 1000 / fps;
     let next = Date.now();
     const tick = () => {
-      // Nobody reads yet (the simulator starts on the first client): drop rather than build a backlog.
-      if (enc.stdin!.writableLength < CLOCK_W * CLOCK_H * 3) enc.stdin!.write(clockFrame(Date.now(), this.background));
+      if (sink.writableLength === 0) sink.write(clockFrame(Date.now(), this.background));
       next += period;
       this.timer = setTimeout(tick, Math.max(0, next - Date.now()));
     };
@@ -95,6 +105,5 @@ export class ClockSource {
 
   stop(): void {
     clearTimeout(this.timer);
-    this.encoder?.kill('SIGKILL');
   }
 }

@@ -24,10 +24,10 @@ import { RecordingService } from '../src/recording/recording.service';
 import { CameraSim } from '../test-tools/camera-sim';
 import { buildTestVideo, type TestVideo } from '../test-tools/test-video';
 import sharp from 'sharp';
-import { installWhepClient, launchBrowser, whepPlay, closeWhep, grabFrame } from '../test-tools/browser';
+import { installWhepClient, launchBrowser, whepPlay, closeWhep, grabFrame, inboundStats } from '../test-tools/browser';
 import { canUnshare, inLoopbackOnlyNetns, runInLoopbackNetns } from '../test-tools/netns';
 import { BenchGateway } from './bench-gateway';
-import { ClockSource, CLOCK_READER } from './clock-source';
+import { ageOf, ClockSource, CLOCK_H, CLOCK_READER, CLOCK_W, readClock } from './clock-source';
 import { WhepReceiver } from './whep-receiver';
 
 const ROOT = resolve(__dirname.replace(/\/dist\/apps\/media\/bench$/, '').replace(/\/apps\/media\/bench$/, ''));
@@ -166,7 +166,7 @@ async function grant(e: Env, cam: string, form: 'raw' | 'anonymized', sub = 'ben
 
 /** Glass-to-glass latency, raw and anonymized, read back from time-stamped frames in Chromium. */
 async function latency(e: Env, video: TestVideo): Promise<Record<string, unknown>> {
-  const sim = new CameraSim(await freePort(), ['--stdin']);
+  const sim = new CameraSim(await freePort(), ['--rawstdin', `${CLOCK_W}x${CLOCK_H}`]);
   const simStart = sim.start();
   // background: a scene of the test video (a face and a car), as yuv420p
   const background = execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', video.scenes[1].png, '-vf', 'scale=1280:720,format=yuv420p', '-f', 'rawvideo', 'pipe:1'], { maxBuffer: 1 << 24 });
@@ -175,9 +175,11 @@ async function latency(e: Env, video: TestVideo): Promise<Record<string, unknown
   await sleep(300);
   clock.start(sim.stdin);
   const url = await simStart;
+  const cameraSide = await cameraToDecoder(url);
+  log(`camera to a decoder beside the node (RTSP pull, decode): median ${cameraSide.medianMs} ms, p95 ${cameraSide.p95Ms} ms`);
   addCamera(e, 'cam-clock', url);
   const browser = await launchBrowser();
-  const out: Record<string, unknown> = {};
+  const out: Record<string, unknown> = { cameraToDecoder: cameraSide };
   try {
     const page = await browser.browser.newPage();
     await page.goto(`${e.base}/health`);
@@ -191,9 +193,10 @@ async function latency(e: Env, video: TestVideo): Promise<Record<string, unknown
         const f = await grabFrame(page, r.index!);
         await sharp(f.rgba, { raw: { width: f.width, height: f.height, channels: 4 } }).png().toFile(`/tmp/rt/bench-${form}.png`);
       }
+      const jb0 = await inboundStats(page, r.index!);
       await page.evaluate(`window.__clockStart(${r.index})`);
       // where the time goes inside the node (anonymized): decoder, gate (waiting for detection), x264
-      const parts: { decode: number[]; hold: number[]; encode: number[] } = { decode: [], hold: [], encode: [] };
+      const parts: { decode: number[]; hold: number[]; encode: number[]; detect: number[] } = { decode: [], hold: [], encode: [], detect: [] };
       for (let i = 0; i < 48; i++) {
         await sleep(250);
         const st = e.app.get(LiveService).status().find((x) => x.cameraId === 'cam-clock');
@@ -201,16 +204,27 @@ async function latency(e: Env, video: TestVideo): Promise<Record<string, unknown
           parts.decode.push(st.decoder.latencyMs);
           parts.hold.push(st.anonymized.lastHoldMs);
           parts.encode.push(st.anonymized.encodeMs ?? 0);
+          parts.detect.push(st.anonymized.lastDetectMs);
         }
       }
       const c = (await page.evaluate('window.__clockStop()')) as { lat: number[]; bad: number; samples?: string[] };
+      // the browser's own share: mean time a frame waited in its jitter buffer over the measurement
+      const jb1 = await inboundStats(page, r.index!);
+      const jitterBufferMs = (1000 * (Number(jb1.jitterBufferDelay) - Number(jb0.jitterBufferDelay))) / Math.max(1, Number(jb1.jitterBufferEmittedCount) - Number(jb0.jitterBufferEmittedCount));
       if (c.samples) log(`unreadable samples: ${c.samples.join(' | ')}`);
       await closeWhep(page, r.index!);
-      const inside = parts.decode.length ? { decodeMedianMs: quantile(parts.decode, 0.5), gateHoldMedianMs: quantile(parts.hold, 0.5), encodeMedianMs: quantile(parts.encode, 0.5) } : undefined;
-      out[form] = { medianMs: quantile(c.lat, 0.5), p95Ms: quantile(c.lat, 0.95), minMs: Math.min(...c.lat), maxMs: Math.max(...c.lat), frames: c.lat.length, unreadable: c.bad, ...(inside ? { inside } : {}) };
+      const inside = parts.decode.length
+        ? {
+          decodeMedianMs: quantile(parts.decode, 0.5),
+          gateHoldMedianMs: quantile(parts.hold, 0.5), gateHoldP95Ms: quantile(parts.hold, 0.95),
+          detectRoundTripMedianMs: quantile(parts.detect, 0.5), detectRoundTripP95Ms: quantile(parts.detect, 0.95),
+          encodeMedianMs: quantile(parts.encode, 0.5),
+        }
+        : undefined;
+      out[form] = { medianMs: quantile(c.lat, 0.5), p95Ms: quantile(c.lat, 0.95), minMs: Math.min(...c.lat), maxMs: Math.max(...c.lat), frames: c.lat.length, unreadable: c.bad, browserJitterBufferMs: Math.round(jitterBufferMs), ...(inside ? { inside } : {}) };
       if (inside) log(`inside the node (${form}): ${JSON.stringify(inside)}`);
       if (process.env.BENCH_DEBUG) log(`${form} latencies: ${c.lat.join(' ')}`);
-      log(`glass-to-glass ${form}: median ${quantile(c.lat, 0.5)} ms, p95 ${quantile(c.lat, 0.95)} ms over ${c.lat.length} frames (${c.bad} unreadable)`);
+      log(`glass-to-glass ${form}: median ${quantile(c.lat, 0.5)} ms, p95 ${quantile(c.lat, 0.95)} ms over ${c.lat.length} frames (${c.bad} unreadable); browser jitter buffer ${jitterBufferMs.toFixed(0)} ms a frame`);
       await sleep(1500);
     }
   } finally {
@@ -219,6 +233,30 @@ async function latency(e: Env, video: TestVideo): Promise<Record<string, unknown
     await sim.stop();
   }
   return out;
+}
+
+/**
+ * The camera's share of glass-to-glass: its stamped pictures pulled and decoded by ffmpeg as the node
+ * would (RTSP over TCP, slice threads), read back as soon as each picture is decoded.
+ */
+async function cameraToDecoder(url: string, seconds = 6): Promise<{ medianMs: number; p95Ms: number; frames: number }> {
+  const ff = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-rtsp_transport', 'tcp', '-thread_type', 'slice', '-flags', 'low_delay', '-i', url,
+    '-map', '0:v:0', '-vf', 'extractplanes=y', '-threads', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', 'pipe:1'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const size = CLOCK_W * CLOCK_H;
+  const ages: number[] = [];
+  let pending = Buffer.alloc(0);
+  ff.stdout!.on('data', (chunk: Buffer) => {
+    pending = Buffer.concat([pending, chunk]);
+    for (; pending.length >= size; pending = pending.subarray(size)) {
+      const stamp = readClock(pending.subarray(0, size));
+      if (stamp !== null) ages.push(ageOf(stamp));
+    }
+  });
+  await sleep(seconds * 1000);
+  ff.kill('SIGKILL');
+  // the first pictures waited for the connection
+  const steady = ages.slice(Math.min(25, ages.length >> 2));
+  return { medianMs: quantile(steady, 0.5), p95Ms: quantile(steady, 0.95), frames: steady.length };
 }
 
 /** How many node-side viewers one anonymized stream serves with under 1% loss. */

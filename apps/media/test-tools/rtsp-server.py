@@ -5,6 +5,7 @@ Run with /usr/bin/python3 (needs python3-gi and gir1.2-gst-rtsp-server-1.0).
 
   rtsp-server.py --port 8554 --path /cam --file video.mp4   # an H.264 MP4, played once in real time
   rtsp-server.py --port 8554 --path /cam --stdin            # H.264 Annex B elementary stream on stdin (live)
+  rtsp-server.py --port 8554 --path /cam --rawstdin 1280x720 # raw yuv420p frames on stdin, encoded live like a camera
   rtsp-server.py --port 8554 --path /cam --testsrc 1280x720 # test pattern, encoded live
   add --codec h265 to --testsrc to serve a codec the media node refuses.
 
@@ -28,6 +29,7 @@ def main():
     g = p.add_mutually_exclusive_group(required=True)
     g.add_argument("--file")
     g.add_argument("--stdin", action="store_true")
+    g.add_argument("--rawstdin")
     g.add_argument("--testsrc")
     p.add_argument("--codec", default="h264", choices=["h264", "h265"])
     p.add_argument("--fps", type=int, default=25)
@@ -39,6 +41,15 @@ def main():
         launch = f'( filesrc location="{a.file}" ! qtdemux ! h264parse config-interval=-1 ! rtph264pay name=pay0 pt=96 config-interval=-1 )'
     elif a.stdin:
         launch = "( fdsrc fd=0 do-timestamp=true ! h264parse config-interval=-1 ! rtph264pay name=pay0 pt=96 config-interval=-1 )"
+    elif a.rawstdin:
+        # A camera's own low-delay encoder: each picture leaves as one access unit as soon as it is
+        # encoded (an Annex B stream parsed from a pipe waits for the next picture's start code).
+        w, h = a.rawstdin.split("x")
+        launch = (
+            f"( fdsrc fd=0 blocksize={int(w) * int(h) * 3 // 2} ! rawvideoparse width={w} height={h} format=i420 framerate={a.fps}/1 "
+            "! x264enc tune=zerolatency speed-preset=ultrafast threads=1 key-int-max=25 ! video/x-h264,profile=constrained-baseline ! h264parse "
+            "! rtph264pay name=pay0 pt=96 config-interval=-1 )"
+        )
     else:
         w, h = a.testsrc.split("x")
         enc = (
