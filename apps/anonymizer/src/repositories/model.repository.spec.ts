@@ -63,7 +63,7 @@ describe('ModelRepository.load', () => {
       // several calls at once, more than there are workers: each gets its own answer
       const b = await Promise.all([...Array(5)].map(() => there.run(input(), 64, 96)));
       expect(Object.keys(a).sort()).toEqual(['bbox_16', 'bbox_32', 'bbox_8', 'cls_16', 'cls_32', 'cls_8', 'kps_16', 'kps_32', 'kps_8', 'obj_16', 'obj_32', 'obj_8']);
-      for (const out of b) for (const k of Object.keys(a)) expect([k, out[k].dims, [...out[k].data]]).toEqual([k, a[k].dims, [...a[k].data]]);
+      for (const out of b) for (const k of Object.keys(a)) expect([k, out[k].dims, Array.from(out[k].data)]).toEqual([k, a[k].dims, Array.from(a[k].data)]);
     } finally {
       await Promise.all([here.release(), there.release()]);
     }
