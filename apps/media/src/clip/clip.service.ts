@@ -8,6 +8,7 @@ import { BoxTracker, i420Size, redactI420, scaleBoxes, type Box } from '@borderl
 import { clipCopyArgs, clipDecodeArgs, clipEncodeArgs, concatList } from '../ffmpeg/ffmpeg-args';
 import { probe, type VideoInfo } from '../ffmpeg/probe';
 import { ProcessRepository } from '../ffmpeg/process.repository';
+import { RawFrameSplitter } from '../ffmpeg/raw-frames';
 import { watermark } from '../live/camera-live';
 import { detectionSize, downscaleI420, type DecodedFrame } from '../live/decoded-frame';
 import { SegmentStore } from '../recording/segment.store';
@@ -22,8 +23,8 @@ export function clipRoot(cfg: BorderlensConfig): string {
 
 const ID = /^[\w.-]{1,128}$/;
 const MAX_CLIP_SEC = 6 * 3600;
-/** Detections in flight at once during an export (the anonymizer can work while we redact). */
-const DETECT_CONCURRENCY = 2;
+/** Detections in flight at once during an export: the anonymizer works on the next frames while one travels and this one is redacted (2: 1.09x real time, 3: 1.19x). */
+const DETECT_CONCURRENCY = 3;
 const DETECT_TIMEOUT_MS = 10_000;
 
 interface Plan {
@@ -160,14 +161,11 @@ export class ClipService {
     const anonymize = req.form === 'anonymized';
     const tracker = new BoxTracker({ detectEvery: 1, keepMisses: 2, growPerFrame: 0.02 });
     const redactOpts = { method: this.cfg.anonymizer.method, padding: this.cfg.anonymizer.padding };
-    const size = i420Size(width, height);
     const small = detectionSize(width, height, this.cfg.media.detectWidth);
     const queue: { frame: DecodedFrame; boxes: Promise<Box[]> }[] = [];
     let failure: Error | undefined;
     let done = 0;
     let seq = 0;
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
 
     const detect = async (frame: DecodedFrame): Promise<Box[]> => {
       const copy = downscaleI420(frame.data, width, height, small.width, small.height);
@@ -213,17 +211,14 @@ export class ClipService {
       });
     };
 
+    const frames = new RawFrameSplitter(i420Size(width, height), (data) => {
+      const frame: DecodedFrame = { data, width, height, seq: seq++, pts: 0, at: Date.now() };
+      const boxes = anonymize ? detect(frame) : Promise.resolve([]);
+      boxes.catch(() => undefined);
+      queue.push({ frame, boxes });
+    });
     decoder.stdout.on('data', (chunk: Buffer) => {
-      pending.push(chunk);
-      pendingBytes += chunk.length;
-      while (pendingBytes >= size) {
-        const all = Buffer.concat(pending);
-        const frame: DecodedFrame = { data: Buffer.from(all.subarray(0, size)), width, height, seq: seq++, pts: 0, at: Date.now() };
-        pending = pendingBytes > size ? [all.subarray(size)] : [];
-        pendingBytes -= size;
-        queue.push({ frame, boxes: anonymize ? detect(frame) : Promise.resolve([]) });
-        queue[queue.length - 1].boxes.catch(() => undefined);
-      }
+      frames.push(chunk);
       if (queue.length >= DETECT_CONCURRENCY * 2) decoder.stdout.pause();
       drain();
     });

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { i420Size } from '@borderlens/redaction';
 import { FLV_HEADER, type VideoFrame } from '../ffmpeg/flv';
 import { decodeArgs } from '../ffmpeg/ffmpeg-args';
+import { RawFrameSplitter } from '../ffmpeg/raw-frames';
 import type { MediaProcess, ProcessRepository } from '../ffmpeg/process.repository';
 import type { StreamConfig } from '../ingest/video-source';
 import type { DecodedFrame } from './decoded-frame';
@@ -15,8 +16,6 @@ export class FrameDecoder {
   private proc?: MediaProcess;
   private config?: StreamConfig;
   private waitingForKey = true;
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
   /** Arrival info of frames sent in, in presentation order, matched to frames coming out. */
   private inFlight: { pts: number; at: number }[] = [];
   private seq = 0;
@@ -62,18 +61,13 @@ export class FrameDecoder {
     const old = this.proc;
     if (old) void old.stop(500);
     const { width, height } = this.config!;
-    const size = i420Size(width, height);
     const proc = this.processes.ffmpeg(decodeArgs({ width, height }));
     this.proc = proc;
-    this.pending = [];
-    this.pendingBytes = 0;
     this.inFlight = [];
     this.waitingForKey = true;
+    const frames = new RawFrameSplitter(i420Size(width, height), (data) => this.emit(data, width, height));
     proc.stdout.on('data', (chunk: Buffer) => {
-      if (this.proc !== proc) return;
-      this.pending.push(chunk);
-      this.pendingBytes += chunk.length;
-      while (this.pendingBytes >= size) this.emit(size, width, height);
+      if (this.proc === proc) frames.push(chunk);
     });
     void proc.exited.then((exit) => {
       if (this.proc === proc && !this.stopped) {
@@ -87,18 +81,7 @@ export class FrameDecoder {
     proc.write(this.config!.tag);
   }
 
-  private emit(size: number, width: number, height: number): void {
-    const data = Buffer.allocUnsafe(size);
-    let off = 0;
-    while (off < size) {
-      const head = this.pending[0];
-      const take = Math.min(head.length, size - off);
-      head.copy(data, off, 0, take);
-      off += take;
-      if (take === head.length) this.pending.shift();
-      else this.pending[0] = head.subarray(take);
-    }
-    this.pendingBytes -= size;
+  private emit(data: Buffer, width: number, height: number): void {
     const info = this.inFlight.shift() ?? { pts: 0, at: Date.now() };
     this.framesOut++;
     this.lastLatencyMs = Date.now() - info.at;
