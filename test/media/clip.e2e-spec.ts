@@ -3,8 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ClipExportStatus } from '@borderlens/contracts';
-import { ClipPatterns } from '../../apps/media/src/clip/clip.patterns';
+import { Patterns, type ClipExportStatus } from '@borderlens/contracts';
 import { ClipService, clipRoot } from '../../apps/media/src/clip/clip.service';
 import { RecordingService } from '../../apps/media/src/recording/recording.service';
 import type { Detector } from '../../apps/anonymizer/src/detection/detector';
@@ -92,11 +91,11 @@ describe('media node: clip export', () => {
 
   it('exports the anonymized form with detection on every frame, reports progress over the transport, and hides every visible face and plate', async () => {
     const gw = h.asGateway();
-    const started = await gw.send<ClipExportStatus>(ClipPatterns.export, { clipId: 'clip-anon', cameraId: 'cam-c', from, to, form: 'anonymized', watermark: 'Jan Kowalski gmina-nysa' });
+    const started = await gw.send<ClipExportStatus>(Patterns.media.clipExport, { clipId: 'clip-anon', cameraId: 'cam-c', from, to, form: 'anonymized', watermark: 'Jan Kowalski gmina-nysa' });
     expect(started).toMatchObject({ clipId: 'clip-anon', state: 'exporting' });
     const seen: number[] = [];
     const done = await eventually(async () => {
-      const s = await gw.send<ClipExportStatus>(ClipPatterns.status, { clipId: 'clip-anon' });
+      const s = await gw.send<ClipExportStatus>(Patterns.media.clipStatus, { clipId: 'clip-anon' });
       seen.push(s.progress);
       return s;
     }, (s) => s.state !== 'exporting', 120000, 'export done');

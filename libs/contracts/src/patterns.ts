@@ -12,6 +12,10 @@ export const Patterns = {
     health: 'media.health',
     /** A grant changed: end or downgrade the sessions using it (GrantChange). */
     grantChanged: 'media.grant-changed',
+    /** Start exporting a clip from recordings in the background (ClipExportRequest -> ClipExportStatus, state 'exporting'). */
+    clipExport: 'media.clip-export',
+    /** How an export goes ({clipId} -> ClipExportStatus: progress, then path, bytes, sha256, or error). */
+    clipStatus: 'media.clip-status',
   },
   gateway: {
     health: 'gateway.health',

@@ -2,7 +2,6 @@ import { Controller, UseGuards } from '@nestjs/common';
 import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
 import { BROADCAST, Patterns, ServiceAuthGuard, type ClipExportRequest, type ClipExportStatus, type GrantChange } from '@borderlens/contracts';
 import { ClipError, ClipService } from '../clip/clip.service';
-import { ClipPatterns } from '../clip/clip.patterns';
 import { IngestService } from '../ingest/ingest.service';
 import { LiveService } from '../live/live.service';
 import { WhepService } from '../egress/whep.service';
@@ -35,7 +34,7 @@ export class MediaMessages {
     return this.whep.grantChanged({ jti: data.jti, action: data.action, reason: String(data.reason ?? '') });
   }
 
-  @MessagePattern(ClipPatterns.export)
+  @MessagePattern(Patterns.media.clipExport)
   exportClip(@Payload('data') data: ClipExportRequest): ClipExportStatus {
     try {
       return this.clips.start(data);
@@ -45,7 +44,7 @@ export class MediaMessages {
     }
   }
 
-  @MessagePattern(ClipPatterns.status)
+  @MessagePattern(Patterns.media.clipStatus)
   clipStatus(@Payload('data') data: { clipId: string }): ClipExportStatus {
     const s = this.clips.status(String(data?.clipId));
     if (!s) throw new RpcException({ code: 'not_found', message: `no clip export ${data?.clipId}` });
