@@ -1,4 +1,4 @@
-import { whepPlay, framesDecoded, recordFrames, stopRecording } from '../../apps/media/test-tools/browser';
+import { whepPlay, framesDecoded, recordedSince, recordFrames, stopRecording } from '../../apps/media/test-tools/browser';
 import { LiveService } from '../../apps/media/src/live/live.service';
 import { WhepService } from '../../apps/media/src/egress/whep.service';
 import { freePort } from '../support/ports';
@@ -52,12 +52,12 @@ if (insideLoopbackNetns(__filename)) {
       const a = await whepPlay(e.page, whep(), g, 25, 30000);
       expect(a.status).toBe(201);
       await recordFrames(e.page, a.index!, 640);
-      await new Promise((res) => setTimeout(res, 1500));
+      // Frame counts, not times: a loaded machine presents fewer frames a second.
+      await eventually(() => recordedSince(e.page, a.index!), (n) => n >= 15, 30000, 'frames before the kill');
       await e.anonymizer.kill();
       const killedAt = Date.now();
       await eventually(() => e.h.app.get(LiveService).status()[0]?.anonymized?.status, (s) => s === 'degraded', 10000, 'gate degraded');
-      // Long enough that a loaded 2-core machine still presents a dozen masked frames.
-      await new Promise((res) => setTimeout(res, 5000));
+      await eventually(() => recordedSince(e.page, a.index!, killedAt + 1500), (n) => n >= 15, 60000, 'frames presented after the kill');
       const shots = await stopRecording(e.page, a.index!);
       // every frame the browser presented around the kill
       expect(shots.length).toBeGreaterThan(25);
@@ -75,8 +75,7 @@ if (insideLoopbackNetns(__filename)) {
       const r0 = redacted();
       await eventually(redacted, (n) => n > r0 + 75, 30000, 'redacted frames flowing again');
       await recordFrames(e.page, a.index!, 640);
-      // As after the kill: long enough for a loaded machine to present enough frames to judge.
-      await new Promise((res) => setTimeout(res, 5000));
+      await eventually(() => recordedSince(e.page, a.index!), (n) => n >= 30, 60000, 'frames presented after the anonymizer came back');
       const after = await stopRecording(e.page, a.index!);
       const late = [];
       for (const s of after.filter((_, i) => i % 3 === 0)) late.push(await judgeFrame(e, s.jpeg));

@@ -92,6 +92,7 @@ window.__whepRecord = (index, w) => {
   };
   video.requestVideoFrameCallback(step);
 };
+window.__whepRecorded = (index, since) => (window.__whep[index].shots || []).filter((s) => s.t >= since).length;
 window.__whepStopRecord = (index) => { const e = window.__whep[index]; e.recording = false; const s = e.shots; e.shots = []; return s; };
 `;
 
@@ -141,6 +142,11 @@ export async function closeWhep(page: Page, index: number): Promise<void> {
 /** Starts keeping every frame the index-th video presents (scaled to `width`). */
 export async function recordFrames(page: Page, index: number, width = 640): Promise<void> {
   await page.evaluate(`window.__whepRecord(${index}, ${width})`);
+}
+
+/** How many frames the recording holds that were presented at or after `since` (wall time, ms). */
+export async function recordedSince(page: Page, index: number, since = 0): Promise<number> {
+  return (await page.evaluate(`window.__whepRecorded(${index}, ${since})`)) as number;
 }
 
 /** Stops recording and returns the frames (JPEG) with the wall time they were presented. */
