@@ -12,6 +12,8 @@ Run with /usr/bin/python3 (needs python3-gi and gir1.2-gst-rtsp-server-1.0).
 Prints "READY rtsp://127.0.0.1:PORT/PATH" on stdout once it listens.
 """
 import argparse
+import ctypes
+import signal
 import sys
 
 import gi
@@ -35,6 +37,8 @@ def main():
     p.add_argument("--fps", type=int, default=25)
     a = p.parse_args()
 
+    # Die with the process that started us (a test or benchmark that crashed or was killed).
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     Gst.init(None)
     if a.file:
         # Played once in real time: callers make the file as long as they need (ffmpeg -stream_loop).
