@@ -47,6 +47,30 @@ describe('toBgrTensor', () => {
   });
 });
 
+describe('toBgrTensor, I420 at the same size (one pass)', () => {
+  it('gives what resampling by one would give: each pixel with the chroma of its 2x2 block', () => {
+    const w = 6, h = 4;
+    const data = new Uint8Array(w * h * 1.5);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 37 + 11) % 256;
+    const f = { format: 'i420' as const, width: w, height: h, data };
+    const same = toBgrTensor(f, { width: w, height: h, padWidth: 32, padHeight: 32 });
+    const plane = 32 * 32;
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const Y = 1.164 * (data[y * w + x] - 16);
+        const u = data[w * h + (y >> 1) * (w / 2) + (x >> 1)] - 128;
+        const v = data[w * h + (w / 2) * (h / 2) + (y >> 1) * (w / 2) + (x >> 1)] - 128;
+        const o = y * 32 + x;
+        expect([same[o], same[plane + o], same[2 * plane + o]].map((n) => n.toFixed(3))).toEqual([Y + 2.017 * u, Y - 0.392 * u - 0.813 * v, Y + 1.596 * v].map((n) => n.toFixed(3)));
+      }
+    }
+    // padding stays zero, also in an array that is reused
+    expect(same[w]).toBe(0);
+    const reused = toBgrTensor(f, { width: w, height: h, padWidth: 32, padHeight: 32 }, new Float32Array(3 * plane).fill(9));
+    expect(Array.from(reused)).toEqual(Array.from(same));
+  });
+});
+
 describe('halveTensor', () => {
   it('averages 2x2 blocks of each plane when the sizes halve exactly', () => {
     const gs = { width: 4, height: 2, padWidth: 4, padHeight: 2 };

@@ -62,8 +62,10 @@ function taps(outSize: number, inSize: number): Taps {
  * resized to geometry width x height (the rest zero). YUV is converted with BT.601 limited-range
  * coefficients after resampling (luma averaged, chroma taken at the footprint's centre).
  */
-export function toBgrTensor(frame: RawFrame, g: InputGeometry, out = new Float32Array(3 * g.padWidth * g.padHeight)): Float32Array {
-  out.fill(0);
+export function toBgrTensor(frame: RawFrame, g: InputGeometry, out?: Float32Array): Float32Array {
+  // A new array is all zeros already (the padding); a reused one is cleared.
+  if (out) out.fill(0);
+  else out = new Float32Array(3 * g.padWidth * g.padHeight);
   const tx = taps(g.width, frame.width);
   const ty = taps(g.height, frame.height);
   if (frame.format === 'i420') i420Tensor(frame, g, tx, ty, out);
@@ -150,6 +152,24 @@ function i420Tensor(f: RawFrame, g: InputGeometry, tx: Taps, ty: Taps, out: Floa
   // Chroma column per output pixel: the footprint's centre.
   const ccol = new Int32Array(gw);
   for (let x = 0; x < gw; x++) ccol[x] = Math.min(cw - 1, Math.floor((((x + 0.5) * f.width) / gw) / 2));
+  if (gw === f.width && g.height === f.height) {
+    // Same size (the live input, a copy already downscaled by the media node): no resampling, one pass.
+    for (let y = 0; y < g.height; y++) {
+      const row = y * w;
+      const o0 = y * g.padWidth;
+      const crow = (y >> 1) * cw;
+      for (let x = 0; x < gw; x++) {
+        const yy = 1.164 * (d[row + x] - 16);
+        const ci = crow + (x >> 1);
+        const u = d[uBase + ci];
+        const v = d[vBase + ci];
+        out[o0 + x] = yy + UB[u];
+        out[plane + o0 + x] = yy + UG[u] + VG[v];
+        out[2 * plane + o0 + x] = yy + VR[v];
+      }
+    }
+    return;
+  }
   const luma = new Float32Array(gw);
   const uniform = tx.uniform && ty.uniform;
   const inv = 1 / (kx * ky);
@@ -191,9 +211,10 @@ function i420Tensor(f: RawFrame, g: InputGeometry, tx: Taps, ty: Taps, out: Floa
  * A tensor at half the size of another (2x2 averages), for a second detector on the same frame:
  * much cheaper than resampling the frame again. Only when the halved geometry matches exactly.
  */
-export function halveTensor(src: Float32Array, gs: InputGeometry, gd: InputGeometry, out = new Float32Array(3 * gd.padWidth * gd.padHeight)): Float32Array | undefined {
+export function halveTensor(src: Float32Array, gs: InputGeometry, gd: InputGeometry, out?: Float32Array): Float32Array | undefined {
   if (gd.width * 2 !== gs.width || gd.height * 2 !== gs.height) return undefined;
-  out.fill(0);
+  if (out) out.fill(0);
+  else out = new Float32Array(3 * gd.padWidth * gd.padHeight);
   const ps = gs.padWidth * gs.padHeight, pd = gd.padWidth * gd.padHeight;
   for (let c = 0; c < 3; c++) {
     for (let y = 0; y < gd.height; y++) {
