@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -44,7 +44,7 @@ export function instanceEnv(transport: { port: number } | { natsUrl: string }, s
   };
 }
 
-/** Starts dist/apps/anonymizer/src/main.js and waits until it answers health over the transport. */
+/** Starts dist/apps/anonymizer/src/main.js and waits until it answers health over the transport; stop() removes its data dir. */
 export async function startAnonymizer(env: Record<string, string>): Promise<RunningAnonymizer> {
   const proc = spawn(process.execPath, [join(ROOT, 'dist/apps/anonymizer/src/main.js')], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -55,6 +55,7 @@ export async function startAnonymizer(env: Record<string, string>): Promise<Runn
   const stop = async () => {
     if (proc.exitCode === null) proc.kill('SIGTERM');
     await exited;
+    rmSync(cfg.dataDir, { recursive: true, force: true });
   };
   const client = ServiceClient.create(cfg, ServiceName.media, ServiceName.anonymizer);
   try {

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -38,6 +38,7 @@ function probe(video: string): { streams: { codec_type: string; codec_name: stri
 
 describe('npm run detect', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bl-detect-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('prints one JSON line per image with boxes in its pixels, and one error line per bad file', async () => {
     const jpeg = readFileSync(PLATE);
@@ -70,6 +71,7 @@ describe('npm run detect', () => {
 
 describe('npm run redact', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bl-redact-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('writes a redacted JPEG: faces lose their detail, the rest of the picture stays', async () => {
     const out = join(dir, 'out.jpg');

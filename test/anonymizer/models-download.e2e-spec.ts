@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, appendFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, appendFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ModelRepository } from '../../apps/anonymizer/src/repositories/model.repository';
 import { MODEL_DIR, ROOT } from './anonymizer-process';
 
@@ -41,9 +41,10 @@ function download(target: string, mirror: string): Promise<{ status: number | nu
 describe('scripts/models-download.sh', () => {
   it('downloads and verifies every model, derives the dynamic LPD-YuNet, and writes SHA256SUMS the anonymizer accepts', async () => {
     // The mirror lacks the dynamic plate model, as upstream does.
-    const { url, server } = await serve(mirrorOf(FILES.slice(0, 5)));
+    const mirror = mirrorOf(FILES.slice(0, 5));
+    const { url, server } = await serve(mirror);
+    const target = join(mkdtempSync(join(tmpdir(), 'bl-dl-')), 'models');
     try {
-      const target = join(mkdtempSync(join(tmpdir(), 'bl-dl-')), 'models');
       const r = await download(target, url);
       expect(r.status).toBe(0);
       expect(r.stderr).toContain('license_plate_detection_lpd_yunet_2023mar_dynamic.onnx derived from');
@@ -52,6 +53,7 @@ describe('scripts/models-download.sh', () => {
       expect(readFileSync(join(target, 'SHA256SUMS'), 'utf8')).toBe(readFileSync(join(MODEL_DIR, 'SHA256SUMS'), 'utf8'));
     } finally {
       server.close();
+      for (const d of [mirror, dirname(target)]) rmSync(d, { recursive: true, force: true });
     }
   });
 
@@ -59,8 +61,8 @@ describe('scripts/models-download.sh', () => {
     const dir = mirrorOf(FILES);
     appendFileSync(join(dir, 'face/yunet_n_dynamic.onnx'), 'tampered');
     const { url, server } = await serve(dir);
+    const target = join(mkdtempSync(join(tmpdir(), 'bl-dl-')), 'models');
     try {
-      const target = join(mkdtempSync(join(tmpdir(), 'bl-dl-')), 'models');
       const r = await download(target, url);
       expect(r.status).toBe(1);
       expect(r.stderr).toMatch(/face\/yunet_n_dynamic\.onnx from .* has SHA-256 [0-9a-f]{64}, expected 104ee26c/);
@@ -69,6 +71,7 @@ describe('scripts/models-download.sh', () => {
       expect(readdirSync(target).filter((f) => f.startsWith('.download'))).toEqual([]);
     } finally {
       server.close();
+      for (const d of [dir, dirname(target)]) rmSync(d, { recursive: true, force: true });
     }
   });
 });

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -33,21 +33,31 @@ async function i420Of(path: string) {
 }
 
 describe('anonymizer start-up checks the models', () => {
+  const dirs: string[] = [];
+
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
   it('refuses to start when a model file differs from SHA256SUMS', () => {
     const dir = modelCopy();
+    const env = instanceEnv({ port: 1 });
+    dirs.push(dir, env.BORDERLENS_DATA_DIR);
     const face = join(dir, 'face/yunet_n_dynamic.onnx');
     const bytes = readFileSync(face);
     bytes[bytes.length >> 1] ^= 0xff;
     writeFileSync(face, bytes);
-    const r = runNode('dist/apps/anonymizer/src/main.js', [], { ...instanceEnv({ port: 1 }), ANONYMIZER_MODEL_DIR: dir }, 60_000);
+    const r = runNode('dist/apps/anonymizer/src/main.js', [], { ...env, ANONYMIZER_MODEL_DIR: dir }, 60_000);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/anonymizer refused to start: face model .*yunet_n_dynamic\.onnx has SHA-256 [0-9a-f]{64}, SHA256SUMS says 104ee26c/);
   });
 
   it('refuses to start when a model file is missing', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bl-models-'));
+    const env = instanceEnv({ port: 1 });
+    dirs.push(dir, env.BORDERLENS_DATA_DIR);
     copyFileSync(join(MODEL_DIR, 'SHA256SUMS'), join(dir, 'SHA256SUMS'));
-    const r = runNode('dist/apps/anonymizer/src/main.js', [], { ...instanceEnv({ port: 1 }), ANONYMIZER_MODEL_DIR: dir }, 60_000);
+    const r = runNode('dist/apps/anonymizer/src/main.js', [], { ...env, ANONYMIZER_MODEL_DIR: dir }, 60_000);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('is missing (download the models with: npm run models:download');
   });

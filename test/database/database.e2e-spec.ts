@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AuditRepository, AuditService, SYSTEM_ACTOR } from '@borderlens/audit';
 import type { BorderlensConfig } from '@borderlens/config';
@@ -26,6 +27,7 @@ describe.each(['PGlite', 'PostgreSQL'])('database on %s', (kind) => {
   afterAll(async () => {
     await db?.close();
     await temp?.drop();
+    if (cfg) rmSync(cfg.dataDir, { recursive: true, force: true });
   });
 
   /** `npm run audit:verify` against this database, as an operator would run it. */

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -309,8 +309,13 @@ describe('incidents, sessions and grants (Keycloak, PostgreSQL, TCP)', () => {
       const altered = [h, Buffer.from(JSON.stringify({ ...payload, form: 'raw' })).toString('base64url'), s].join('.');
       await expect(verifyGrant(altered, keys())).rejects.toThrow(/signature/);
       const claims = { sub: 'x', name: 'x', org: 'hzs-olk', country: 'CZ', cam: cams[JESENIK].id, form: 'raw' as const, obligations: {} };
-      const stranger = await GrantSigner.fromFile(join(mkdtempSync(join(tmpdir(), 'bl-key-')), 'key.json'));
-      await expect(verifyGrant((await stranger.sign(claims, 60)).token, keys())).rejects.toThrow();
+      const keyDir = mkdtempSync(join(tmpdir(), 'bl-key-'));
+      try {
+        const stranger = await GrantSigner.fromFile(join(keyDir, 'key.json'));
+        await expect(verifyGrant((await stranger.sign(claims, 60)).token, keys())).rejects.toThrow();
+      } finally {
+        rmSync(keyDir, { recursive: true, force: true });
+      }
       const own = await GrantSigner.fromFile(join(gw.cfg.dataDir, 'grant-signing-key.json'));
       await expect(verifyGrant((await own.sign(claims, 60)).token, keys())).resolves.toMatchObject({ form: 'raw' });
       await expect(verifyGrant((await own.sign(claims, -30)).token, keys())).rejects.toThrow(/exp/);

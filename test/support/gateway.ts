@@ -24,9 +24,9 @@ export interface TestGatewayOptions {
   env?: Record<string, string>;
 }
 
-/** Test configuration: temp data dir, free loopback ports, the test Keycloak, TCP or NATS. */
+/** Test configuration: temp data dir (the caller removes cfg.dataDir), free loopback ports, the test Keycloak, TCP or NATS. */
 export async function testConfig(opts: TestGatewayOptions = {}): Promise<BorderlensConfig> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bl-gw-'));
+  const dataDir = opts.env?.BORDERLENS_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'bl-gw-'));
   return loadConfig(
     {
       BORDERLENS_DATA_DIR: dataDir,
@@ -45,7 +45,7 @@ export async function testConfig(opts: TestGatewayOptions = {}): Promise<Borderl
   );
 }
 
-/** The real gateway app, listening on a free loopback port. */
+/** The real gateway app, listening on a free loopback port; close() removes its data dir. */
 export async function startGateway(opts: TestGatewayOptions = {}): Promise<TestGateway> {
   const cfg = await testConfig(opts);
   const app = await createGateway(cfg);
