@@ -115,15 +115,15 @@ const { parentPort, workerData } = require('node:worker_threads');
 const ort = require(workerData.ort);
 ort.InferenceSession.create(workerData.file, workerData.options).then((session) => {
   const inputName = session.inputNames[0];
-  parentPort.on('message', async ({ id, data, dims }) => {
+  parentPort.on('message', async ({ data, dims }) => {
     try {
       const results = await session.run({ [inputName]: new ort.Tensor('float32', new Float32Array(data), dims) });
       const out = {};
       const moved = new Set();
       for (const [name, t] of Object.entries(results)) { out[name] = { data: t.data, dims: t.dims }; moved.add(t.data.buffer); }
-      parentPort.postMessage({ id, out }, [...moved]);
+      parentPort.postMessage({ out }, [...moved]);
     } catch (e) {
-      parentPort.postMessage({ id, error: String((e && e.message) || e) });
+      parentPort.postMessage({ error: String((e && e.message) || e) });
     }
   });
   parentPort.postMessage({ ready: true });
@@ -131,7 +131,6 @@ ort.InferenceSession.create(workerData.file, workerData.options).then((session) 
 `;
 
 interface Task {
-  id: number;
   data: ArrayBuffer;
   dims: number[];
   resolve(out: OutputTensors): void;
@@ -147,7 +146,6 @@ class WorkerModel implements InferenceModel {
   private readonly busy = new Map<Worker, Task>();
   private readonly queue: Task[] = [];
   private starting = 0;
-  private nextId = 0;
   private released = false;
 
   private constructor(readonly info: ModelInfo, private readonly file: string, private readonly options: ort.InferenceSession.SessionOptions, private readonly size: number) {}
@@ -168,7 +166,7 @@ class WorkerModel implements InferenceModel {
     // Move the pixels when the array owns its whole buffer, else copy them.
     const data = input.byteOffset === 0 && input.byteLength === input.buffer.byteLength ? (input.buffer as ArrayBuffer) : input.slice().buffer;
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, data, dims: [1, 3, height, width], resolve, reject });
+      this.queue.push({ data, dims: [1, 3, height, width], resolve, reject });
       this.replenish();
       this.dispatch();
     });
@@ -190,7 +188,7 @@ class WorkerModel implements InferenceModel {
       const t = this.queue.shift()!;
       this.busy.set(w, t);
       w.ref();
-      w.postMessage({ id: t.id, data: t.data, dims: t.dims }, [t.data]);
+      w.postMessage({ data: t.data, dims: t.dims }, [t.data]);
     }
   }
 
@@ -224,7 +222,8 @@ class WorkerModel implements InferenceModel {
         t?.reject(new Error(`${this.info.name} inference worker stopped: ${why}`));
         if (!this.released && this.queue.length) this.replenish();
       };
-      w.on('message', (m: { ready?: true; loadError?: string; id?: number; out?: OutputTensors; error?: string }) => {
+      // A worker has one call at a time: its answer is for the call it is busy with.
+      w.on('message', (m: { ready?: true; loadError?: string; out?: OutputTensors; error?: string }) => {
         if (m.ready) {
           up = true;
           this.starting--;
