@@ -264,7 +264,8 @@ if (insideLoopbackNetns(__filename)) {
 
     it('keeps a session past its first grant when the viewer renews it, and refuses grants of other sessions', async () => {
       const sid = '5b0e3c1a-8f0e-4c52-9a55-3f0d2c7b9e11';
-      const first = await h.grant({ cam: 'cam-1', form: 'raw', sid }, 10);
+      // long enough for a loaded machine to start playing before it expires
+      const first = await h.grant({ cam: 'cam-1', form: 'raw', sid }, 20);
       const r = await whepPlay(page, whep('cam-1', 'raw'), first.token, 10, 30000);
       expect(r.status).toBe(201);
       const put = (grant: string | undefined, location = r.location!) =>
