@@ -18,6 +18,7 @@ import { GrantSigner, grantKeys } from '@borderlens/auth';
 import { loadConfig, type BorderlensConfig } from '@borderlens/config';
 import { createMediaApp } from '../src/media.app';
 import { ProcessRepository, type MediaProcess, type SpawnOptions } from '../src/ffmpeg/process.repository';
+import { RawFrameSplitter } from '../src/ffmpeg/raw-frames';
 import { LiveService } from '../src/live/live.service';
 import { ClipService } from '../src/clip/clip.service';
 import { RecordingService } from '../src/recording/recording.service';
@@ -242,16 +243,12 @@ async function latency(e: Env, video: TestVideo): Promise<Record<string, unknown
 async function cameraToDecoder(url: string, seconds = 6): Promise<{ medianMs: number; p95Ms: number; frames: number }> {
   const ff = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-rtsp_transport', 'tcp', '-thread_type', 'slice', '-flags', 'low_delay', '-i', url,
     '-map', '0:v:0', '-vf', 'extractplanes=y', '-threads', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', 'pipe:1'], { stdio: ['ignore', 'pipe', 'ignore'] });
-  const size = CLOCK_W * CLOCK_H;
   const ages: number[] = [];
-  let pending = Buffer.alloc(0);
-  ff.stdout!.on('data', (chunk: Buffer) => {
-    pending = Buffer.concat([pending, chunk]);
-    for (; pending.length >= size; pending = pending.subarray(size)) {
-      const stamp = readClock(pending.subarray(0, size));
-      if (stamp !== null) ages.push(ageOf(stamp));
-    }
+  const frames = new RawFrameSplitter(CLOCK_W * CLOCK_H, (luma) => {
+    const stamp = readClock(luma);
+    if (stamp !== null) ages.push(ageOf(stamp));
   });
+  ff.stdout!.on('data', (chunk: Buffer) => frames.push(chunk));
   await sleep(seconds * 1000);
   ff.kill('SIGKILL');
   // the first pictures waited for the connection
