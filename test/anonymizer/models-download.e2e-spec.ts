@@ -9,7 +9,10 @@ import { MODEL_DIR, ROOT } from './anonymizer-process';
 const FILES = [
   'face/yunet_n_640_640.onnx', 'face/yunet_n_dynamic.onnx', 'face/yunet_s_640_640.onnx', 'face/yunet_s_dynamic.onnx',
   'plate/license_plate_detection_lpd_yunet_2023mar.onnx', 'plate/license_plate_detection_lpd_yunet_2023mar_dynamic.onnx',
+  'object/yolox_nano.onnx', 'object/yolox_nano_dyn.onnx',
 ];
+/** The dynamic-size files, which upstream does not publish: the script derives them. */
+const DERIVED = new Set(['plate/license_plate_detection_lpd_yunet_2023mar_dynamic.onnx', 'object/yolox_nano_dyn.onnx']);
 
 /** An internal mirror on loopback serving a directory (GitHub and Hugging Face are not reachable from tests). */
 function serve(dir: string): Promise<{ url: string; server: Server }> {
@@ -39,17 +42,18 @@ function download(target: string, mirror: string): Promise<{ status: number | nu
 }
 
 describe('scripts/models-download.sh', () => {
-  it('downloads and verifies every model, derives the dynamic LPD-YuNet, and writes SHA256SUMS the anonymizer accepts', async () => {
-    // The mirror lacks the dynamic plate model, as upstream does.
-    const mirror = mirrorOf(FILES.slice(0, 5));
+  it('downloads and verifies every model, derives the dynamic LPD-YuNet and YOLOX-Nano, and writes SHA256SUMS the anonymizer accepts', async () => {
+    // The mirror lacks the dynamic plate and object models, as upstream does.
+    const mirror = mirrorOf(FILES.filter((f) => !DERIVED.has(f)));
     const { url, server } = await serve(mirror);
     const target = join(mkdtempSync(join(tmpdir(), 'bl-dl-')), 'models');
     try {
       const r = await download(target, url);
       expect(r.status).toBe(0);
       expect(r.stderr).toContain('license_plate_detection_lpd_yunet_2023mar_dynamic.onnx derived from');
+      expect(r.stderr).toContain('object/yolox_nano_dyn.onnx derived from yolox_nano.onnx');
       const infos = await new ModelRepository(target).verify(Object.fromEntries(FILES.map((f) => [f, f])));
-      expect(infos).toHaveLength(6);
+      expect(infos).toHaveLength(FILES.length);
       expect(readFileSync(join(target, 'SHA256SUMS'), 'utf8')).toBe(readFileSync(join(MODEL_DIR, 'SHA256SUMS'), 'utf8'));
     } finally {
       server.close();
