@@ -19,11 +19,20 @@ ensure_packages() {
 }
 
 # Debian packages BorderLens needs at run time: ffmpeg for media, Java and Maven for the local
-# Keycloak (downloaded from Maven Central), curl and unzip for the scripts.
-RUNTIME_PACKAGES=(ffmpeg curl unzip ca-certificates openjdk-17-jre-headless maven)
+# Keycloak (downloaded from Maven Central), curl and unzip for the scripts, GStreamer's RTSP server
+# for the demo fixed camera (demo.cameras).
+RUNTIME_PACKAGES=(ffmpeg curl unzip ca-certificates openjdk-17-jre-headless maven
+  gir1.2-gst-rtsp-server-1.0 python3-gi gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad)
 
 # Extra packages for the tests: PostgreSQL and NATS servers, Chromium for browser tests,
 # GStreamer's RTSP server (camera simulator) and its Python bindings.
-TEST_PACKAGES=(postgresql nats-server chromium
-  gir1.2-gst-rtsp-server-1.0 python3-gi gstreamer1.0-plugins-base gstreamer1.0-plugins-good
-  gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav iproute2 util-linux)
+TEST_PACKAGES=(postgresql nats-server chromium gstreamer1.0-plugins-ugly gstreamer1.0-libav iproute2 util-linux)
+
+# Where scripts/setup.sh downloads the ONNX models when the configured anonymizer.modelDir (by default
+# ../shared/models beside the checkout) does not hold them; scripts/start.sh then uses it.
+MODEL_CACHE=${BORDERLENS_MODEL_CACHE:-$HOME/.cache/borderlens/models}
+
+# configured MODEL_DIR: the anonymizer's model directory after borderlens.yml and the environment (needs dist/).
+configured_model_dir() {
+  node -e 'console.log(require("./dist/libs/config/src").loadConfig().anonymizer.modelDir)'
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what BorderLens needs on Debian 12 with Node >= 20 (run as root or with sudo):
-# Debian packages (ffmpeg, Java and Maven for the local Keycloak), npm packages, and the build.
+# Debian packages (ffmpeg, Java and Maven for the local Keycloak, GStreamer for the demo camera), npm
+# packages, the build, and the ONNX models when ../shared/models is not there.
 #   scripts/setup.sh              run-time packages
 #   scripts/setup.sh --tests      also what the tests need (PostgreSQL, NATS, Chromium, GStreamer)
 set -euo pipefail
@@ -24,3 +25,10 @@ if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json
   npm ci --no-audit --no-fund
 fi
 bash scripts/build.sh
+
+# The ONNX models: used in place where the configured directory has them (../shared/models on the
+# project's machines), else downloaded once from upstream into the cache and checked against the
+# pinned SHA-256 (scripts/models-download.sh).
+if [[ ! -f $(configured_model_dir)/SHA256SUMS && ! -f $MODEL_CACHE/SHA256SUMS ]]; then
+  bash scripts/models-download.sh "$MODEL_CACHE"
+fi

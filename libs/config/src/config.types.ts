@@ -3,6 +3,7 @@ export interface BorderlensConfig {
   dataDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   seedDemoData: boolean;
+  demo: { cameras: boolean; rtspPort: number };
   gateway: { host: string; port: number; publicUrl: string; bodyLimit: string };
   database: { url: string; embeddedPort: number; poolSize: number };
   transport: {

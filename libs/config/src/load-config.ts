@@ -101,6 +101,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, file = configFi
   return cfg;
 }
 
+/** The demo fixed camera's RTSP endpoint (host:port) when demo.cameras is on: a loopback address cameras may use. */
+export function demoCameraEndpoint(cfg: BorderlensConfig): string | null {
+  return cfg.demo.cameras ? `127.0.0.1:${cfg.demo.rtspPort}` : null;
+}
+
 const KNOWN_PATHS = new Set(OPTIONS.map((o) => o.path));
 const KNOWN_PREFIXES = new Set(OPTIONS.flatMap((o) => o.path.split('.').slice(0, -1).map((_, i, a) => a.slice(0, i + 1).join('.'))));
 

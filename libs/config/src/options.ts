@@ -22,6 +22,8 @@ export const OPTIONS: OptionSpec[] = [
   { path: 'dataDir', env: 'BORDERLENS_DATA_DIR', type: 'string', default: './.data', doc: 'Directory for the embedded database, recordings, clips and generated keys.' },
   { path: 'logLevel', env: 'LOG_LEVEL', type: 'string', default: 'info', oneOf: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], doc: 'Log level of all apps (JSON lines on stdout).' },
   { path: 'seedDemoData', env: 'BORDERLENS_SEED_DEMO', type: 'bool', default: true, doc: 'Seed the five partner organisations and demo cameras on an empty database.' },
+  { path: 'demo.cameras', env: 'BORDERLENS_DEMO_CAMERAS', type: 'bool', default: true, doc: 'npm start also streams two seeded demo cameras (a fixed camera over RTSP from 127.0.0.1, a drone over RTMP with its push key; apps/demo), set up through the API as the demo administrators. The demo camera\'s own address (127.0.0.1:demo.rtspPort) is then allowed although it is loopback. Turn off in production.' },
+  { path: 'demo.rtspPort', env: 'BORDERLENS_DEMO_RTSP_PORT', type: 'int', default: 8554, min: 1, max: 65535, doc: 'Loopback port of the demo fixed camera (RTSP).' },
 
   // gateway
   { path: 'gateway.host', env: 'GATEWAY_HOST', type: 'string', default: '127.0.0.1', doc: 'Address the HTTP API listens on.' },

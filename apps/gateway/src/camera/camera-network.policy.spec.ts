@@ -20,6 +20,14 @@ describe('CameraNetworkPolicy', () => {
     expect(p.refusal('169.254.169.254')).not.toBeNull();
   });
 
+  it('allows an exempt endpoint (the demo camera) on its port only', () => {
+    const p = new CameraNetworkPolicy(['0.0.0.0/0'], [], ['127.0.0.1:8554']);
+    expect(p.refusal('127.0.0.1', 8554)).toBeNull();
+    expect(p.refusal('127.0.0.1', 554)).toMatch(/loopback/);
+    expect(p.refusal('127.0.0.1')).toMatch(/loopback/);
+    expect(p.refusal('127.0.0.2', 8554)).toMatch(/loopback/);
+  });
+
   it('refuses addresses outside the allowed networks', () => {
     const p = new CameraNetworkPolicy(['192.168.0.0/16'], []);
     expect(p.refusal('192.168.1.1')).toBeNull();

@@ -44,14 +44,16 @@ export class CameraNetworkPolicy {
   private readonly special = toBlockList(SPECIAL_NETWORKS, 'SPECIAL_NETWORKS');
   private readonly allowedSpecial: BlockList;
 
-  constructor(allowedNetworks: string[], allowSpecialNetworks: string[]) {
+  /** `exemptEndpoints`: exact address:port pairs allowed whatever the ranges say (the demo camera). */
+  constructor(allowedNetworks: string[], allowSpecialNetworks: string[], private readonly exemptEndpoints: string[] = []) {
     this.allowed = toBlockList(allowedNetworks, 'cameras.allowedNetworks');
     this.allowedSpecial = toBlockList(allowSpecialNetworks, 'cameras.allowSpecialNetworks');
   }
 
-  /** null when the address may be used, else why not. */
-  refusal(rawAddress: string): string | null {
+  /** null when the address (and port) may be used, else why not. */
+  refusal(rawAddress: string, port?: number): string | null {
     const { address, type } = normalize(rawAddress);
+    if (port !== undefined && this.exemptEndpoints.includes(`${address}:${port}`)) return null;
     if (!this.allowed.check(address, type)) return `${address} is outside the allowed camera networks`;
     if (this.special.check(address, type) && !this.allowedSpecial.check(address, type)) {
       return `${address} is a loopback, link-local, metadata or reserved address`;

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CONFIG, encryptionKey, type BorderlensConfig } from '@borderlens/config';
+import { CONFIG, demoCameraEndpoint, encryptionKey, type BorderlensConfig } from '@borderlens/config';
 import { AuditService, actorOf } from '@borderlens/audit';
 import type { Principal } from '@borderlens/auth';
 import { CameraEntity } from '@borderlens/database';
@@ -42,7 +42,7 @@ export class CameraService {
     private readonly dataSource: DataSource,
     private readonly authz: AuthorizationService,
   ) {
-    this.network = new CameraNetworkPolicy(cfg.cameras.allowedNetworks, cfg.cameras.allowSpecialNetworks);
+    this.network = new CameraNetworkPolicy(cfg.cameras.allowedNetworks, cfg.cameras.allowSpecialNetworks, [demoCameraEndpoint(cfg)].filter((e) => e !== null));
     this.cipher = new CredentialsCipher(encryptionKey(cfg));
   }
 
@@ -282,8 +282,9 @@ export class CameraService {
     } catch {
       throw AppError.badRequest('camera_host_unresolvable', `camera host '${host}' cannot be resolved`);
     }
+    const port = Number(url.port || (url.protocol === 'rtsps:' ? 322 : 554));
     for (const a of addresses) {
-      const why = this.network.refusal(a);
+      const why = this.network.refusal(a, port);
       if (why) throw AppError.badRequest('camera_network_refused', `camera host '${host}' refused: ${why}`);
     }
     const credentials = url.username || url.password ? `${url.username}:${url.password}` : null;
