@@ -26,7 +26,7 @@ export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
 export const REGIMES = ['gdpr', 'led'] as const;
 export type Regime = (typeof REGIMES)[number];
 
-export const ROLES = ['operator', 'municipal', 'legal-officer', 'admin', 'auditor'] as const;
+export const ROLES = ['operator', 'municipal', 'legal-officer', 'admin', 'auditor', 'supervisory-authority'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const CAMERA_KINDS = ['fixed', 'mobile', 'drone'] as const;
