@@ -340,6 +340,18 @@ describe('default policies: obligations and reasons', () => {
     expect(engine.decide({ principal: user('hzs-olk', 'operator'), action: 'audit.read', resource: hzs }).decision).toBe('deny');
     expect(engine.decide({ principal: user('pcr-olk', 'auditor'), action: 'audit.read', resource: hzs }).decision).toBe('deny');
     expect(engine.decide({ principal: user('kpp-nysa', 'legal-officer'), action: 'audit.read', resource: hzs }).decision).toBe('deny');
+    // Not another organisation's cameras, even in the same country.
+    expect(engine.decide({ principal: user('mesto-jesenik', 'legal-officer'), action: 'audit.read', resource: camera }).decision).toBe('deny');
+    expect(engine.decide({ principal: user('hzs-olk', 'legal-officer'), action: 'audit.read', resource: camera }).decision).toBe('permit');
+  });
+
+  it('audit trail: a supervisory authority reads its own country by an explicit rule, not the other', () => {
+    const authority = user('mesto-jesenik', 'supervisory-authority');
+    const pl = { type: 'Organisation' as const, ...ORGS['gmina-nysa'] };
+    expect(engine.decide({ principal: authority, action: 'audit.read', resource: { type: 'Organisation', ...ORGS['pcr-olk'] } })).toMatchObject({ decision: 'permit', policies: [expect.objectContaining({ ids: ['cz-audit-read-supervisory-authority'] })] });
+    expect(engine.decide({ principal: authority, action: 'audit.read', resource: camera })).toMatchObject({ decision: 'permit', policies: [expect.objectContaining({ ids: ['cz-audit-read-camera-supervisory-authority'] })] });
+    expect(engine.decide({ principal: authority, action: 'audit.read', resource: pl }).decision).toBe('deny');
+    expect(engine.decide({ principal: authority, action: 'audit.read', resource: CAMERAS['pl-nysa-rynek'] }).decision).toBe('deny');
   });
 
   it('municipal staff of partner municipalities see each other\'s cameras, anonymized only', () => {
