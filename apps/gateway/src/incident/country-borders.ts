@@ -100,8 +100,8 @@ export class CountryBorders {
   }
 
   /**
-   * The countries whose land the area touches, sorted. A country counts when a vertex of the area's
-   * outline lies in it, when its border crosses the outline, or when it lies inside the area whole
+   * The countries whose land the area touches, sorted. A country counts when the outline's first
+   * vertex lies in it, when its border crosses the outline, or when it lies inside the area whole
    * (an enclave). Holes of the area are ignored (a hole can only take countries away; ignoring it
    * errs towards "cross-border", which needs the other side's acceptance).
    */
@@ -111,8 +111,10 @@ export class CountryBorders {
     const found: string[] = [];
     for (const s of this.shapes) {
       const near = s.pieces.filter((p) => bboxesMeet(p.bbox, box));
+      // One vertex suffices: the outline reaches any other country only by crossing a border.
+      const [lon0, lat0] = ring[0];
       const touches =
-        ring.some(([lon, lat]) => near.some((p) => inPolygon(p.rings, lon, lat))) ||
+        near.some((p) => inPolygon(p.rings, lon0, lat0)) ||
         near.some((p) => p.rings.some((r) => ringsCross(r, ring, box))) ||
         near.some((p) => p.rings.some((r) => r.some(([lon, lat]) => inBbox(box, lon, lat) && inRing(lon, lat, ring))));
       if (touches) found.push(s.country);
