@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { Patterns, ServiceClient, ServiceName, ServiceTokens } from '@borderlens/contracts';
 import { api, startGateway, type TestGateway } from '../support/gateway';
 import { ensureKeycloak, passwordToken } from '../support/keycloak';
@@ -122,7 +123,7 @@ describe('gateway API (Keycloak, PGlite, TCP)', () => {
       const del = await api(gw.url, `/api/v1/cameras/${created.body.id}`, { method: 'DELETE', token: t });
       expect(del.status).toBe(204);
       expect((await api(gw.url, `/api/v1/cameras/${created.body.id}`, { token: t })).status).toBe(404);
-      const audit = await api(gw.url, `/api/v1/audit?object=camera:${created.body.id}`, { token: await token('hzs.auditor') });
+      const audit = await api(gw.url, `/api/v1/audit?object=camera:${created.body.id}`, { token: await token('jesenik.legal') });
       expect(audit.status).toBe(200);
       expect(audit.body.map((e: { operation: string }) => e.operation)).toEqual(['collection', 'alteration', 'erasure']);
       expect(audit.body[0]).toMatchObject({ actorUser: 'jesenik.admin', actorOrganisation: 'mesto-jesenik', actorCountry: 'CZ' });
@@ -182,22 +183,93 @@ describe('gateway API (Keycloak, PGlite, TCP)', () => {
     });
   });
 
-  describe('audit trail over HTTP', () => {
-    it('is readable by auditors and legal officers only, and reading it is audited', async () => {
-      expect((await api(gw.url, '/api/v1/audit', { token: await token('hzs.operator') })).status).toBe(403);
-      const r = await api(gw.url, '/api/v1/audit/verify', { token: await token('hzs.auditor') });
-      expect(r.status).toBe(200);
-      expect(r.body).toMatchObject({ ok: true, entries: expect.any(Number) });
-      const list = await api(gw.url, '/api/v1/audit?operation=consultation', { token: await token('nysa.legal') });
-      expect(list.body.some((e: { actorUser: string; justification: string }) => e.actorUser === 'hzs.auditor' && e.justification === 'audit chain verified')).toBe(true);
+  describe('audit trail over HTTP: each reader sees its own part', () => {
+    interface Entry { seq: string; actorUser: string; actorOrganisation: string; operation: string; object: string; recipient: string; justification: string; details: Record<string, any>; prevHash: string; hash: string }
+    const READERS: [string, string, string][] = [
+      ['hzs.auditor', 'hzs-olk', 'CZ'],
+      ['hzs.legal', 'hzs-olk', 'CZ'],
+      ['policie.legal', 'policie-olk', 'CZ'],
+      ['jesenik.legal', 'mesto-jesenik', 'CZ'],
+      ['nysa.legal', 'gmina-nysa', 'PL'],
+      ['glucholazy.legal', 'gmina-glucholazy', 'PL'],
+    ];
+    const created: Record<string, string> = {};
+    let cameraOwner: Map<string, string>;
+    let glucholazyRynek: string;
+
+    beforeAll(async () => {
+      // Every organisation's admin registers a camera; a Czech operator watches a Polish camera (a disclosure).
+      const admins: [string, number, number][] = [['hzs.admin', 50.23, 17.2], ['policie.admin', 50.24, 17.21], ['jesenik.admin', 50.23, 17.22], ['nysa.admin', 50.47, 17.33], ['glucholazy.admin', 50.31, 17.38]];
+      for (const [admin, latitude, longitude] of admins) {
+        const r = await api(gw.url, '/api/v1/cameras', { method: 'POST', token: await token(admin), body: { name: `audit scope ${admin}`, kind: 'fixed', latitude, longitude, ingest: { type: 'rtsp', url: 'rtsp://198.51.100.7/stream' } } });
+        expect(r.status).toBe(201);
+        created[admin] = r.body.id;
+      }
+      const db = gw.app.get(DataSource);
+      cameraOwner = new Map((await db.query('SELECT id, organisation_id FROM cameras')).map((c: { id: string; organisation_id: string }) => [`camera:${c.id}`, c.organisation_id]));
+      glucholazyRynek = (await db.query("SELECT id FROM cameras WHERE name = 'Głuchołazy – Rynek'"))[0].id;
+      const watch = await api(gw.url, `/api/v1/cameras/${glucholazyRynek}/sessions`, { method: 'POST', token: await token('hzs.operator'), body: { form: 'anonymized', purpose: 'river level' } });
+      expect(watch.status).toBe(201);
     });
 
-    it('exports the whole trail as JSON lines with hashes', async () => {
-      const r = await api(gw.url, '/api/v1/audit/export', { token: await token('hzs.auditor') });
+    const read = async (user: string, query = 'limit=1000'): Promise<Entry[]> => {
+      const r = await api(gw.url, `/api/v1/audit?${query}`, { token: await token(user) });
       expect(r.status).toBe(200);
-      const lines = String(r.body).trim().split('\n').map((l) => JSON.parse(l));
-      expect(lines[0]).toMatchObject({ seq: '1', prevHash: '0'.repeat(64), hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
-      expect(lines[1].prevHash).toBe(lines[0].hash);
+      return r.body;
+    };
+
+    /** Why an entry may be shown to a reader of `org` (in `country`); undefined: it may not. */
+    const entitlement = (e: Entry, org: string, country: string): string | undefined => {
+      if (e.actorOrganisation === org) return 'actor';
+      if (e.recipient.startsWith(`${org} (`)) return 'recipient';
+      if (cameraOwner.get(e.object) === org) return 'own camera';
+      if (e.object.startsWith(`policy:${country}`)) return 'own jurisdiction policy';
+      return undefined;
+    };
+
+    it.each(READERS)('%s (%s) reads only what its organisation did and what was done with its cameras', async (user, org, country) => {
+      const entries = await read(user);
+      const foreign = entries.filter((e) => !entitlement(e, org, country));
+      expect(foreign).toEqual([]);
+      const objects = entries.map((e) => e.object);
+      for (const [admin, id] of Object.entries(created)) {
+        if (cameraOwner.get(`camera:${id}`) === org) expect(objects).toContain(`camera:${id}`);
+        else expect(objects).not.toContain(`camera:${id}`);
+      }
+      // The Czech operator's view of a Polish camera: for the viewer's and the owner's readers only.
+      const disclosure = entries.some((e) => e.object === `camera:${glucholazyRynek}` && e.operation === 'disclosure' && e.actorUser === 'hzs.operator');
+      expect(disclosure).toBe(org === 'hzs-olk' || org === 'gmina-glucholazy');
+      // Reading is itself audited, with the scope the policies gave.
+      const own = (await read(user, 'object=audit&limit=1000')).filter((e) => e.actorUser === user && e.justification === 'audit trail read');
+      expect(own.at(-1)).toMatchObject({ operation: 'consultation', details: expect.objectContaining({ scope: expect.objectContaining({ organisations: [org] }) }) });
+    });
+
+    it('exports the same part as JSON lines with hashes, and verifies the whole chain without showing it', async () => {
+      const r = await api(gw.url, '/api/v1/audit/export', { token: await token('nysa.legal') });
+      expect(r.status).toBe(200);
+      const lines: Entry[] = String(r.body).trim().split('\n').map((l) => JSON.parse(l));
+      expect(lines.filter((e) => !entitlement(e, 'gmina-nysa', 'PL'))).toEqual([]);
+      expect(lines.some((e) => e.object === `camera:${created['nysa.admin']}`)).toBe(true);
+      expect(lines.every((e) => /^[0-9a-f]{64}$/.test(e.hash))).toBe(true);
+      const all = await api(gw.url, '/api/v1/audit/export', { token: await token('hzs.auditor') });
+      const hzsSeqs = new Set(String(all.body).trim().split('\n').map((l) => JSON.parse(l).seq));
+      expect(lines.some((e) => !hzsSeqs.has(e.seq))).toBe(true);
+      const v = await api(gw.url, '/api/v1/audit/verify', { token: await token('glucholazy.legal') });
+      expect(v.status).toBe(200);
+      expect(v.body).toMatchObject({ ok: true, entries: expect.any(Number) });
+      expect(v.body.entries).toBeGreaterThan(lines.length);
+    });
+
+    it('refuses users whom no rule lets read it (403, audited), on every route', async () => {
+      for (const user of ['hzs.operator', 'nysa.municipal', 'jesenik.admin']) {
+        for (const route of ['/api/v1/audit', '/api/v1/audit/verify', '/api/v1/audit/export']) {
+          const r = await api(gw.url, route, { token: await token(user) });
+          expect(r.status).toBe(403);
+          expect(r.body.error.code).toBe('audit_read_forbidden');
+        }
+      }
+      const refusals = (await read('hzs.auditor', 'object=audit&limit=1000')).filter((e) => e.actorUser === 'hzs.operator');
+      expect(refusals.at(-1)).toMatchObject({ decision: 'deny', details: expect.objectContaining({ action: 'audit.read' }) });
     });
   });
 

@@ -87,7 +87,7 @@ describe('incidents, sessions and grants (Keycloak, PostgreSQL, TCP)', () => {
       expect(tooLong.body.error).toMatchObject({ code: 'retention_exceeds_cap', details: { maxDays: 90, source: expect.stringContaining('Art. 9a') } });
       const ok = await post('nysa.admin', '/api/v1/cameras', { ...body, retentionDays: 90 });
       expect(ok.status).toBe(201);
-      const registered = await auditOf(gw.url, await token('hzs.auditor'), `camera:${ok.body.id}`);
+      const registered = await auditOf(gw.url, await token('nysa.legal'), `camera:${ok.body.id}`);
       expect(registered).toEqual([expect.objectContaining({ actorUser: 'nysa.admin', operation: 'collection', policyIds: ['PL@1:pl-camera-manage-owner'] })]);
       const patch = await api(gw.url, `/api/v1/cameras/${ok.body.id}`, { method: 'PATCH', token: await token('nysa.admin'), body: { retentionDays: 91 } });
       expect(patch.body.error.code).toBe('retention_exceeds_cap');
@@ -126,7 +126,8 @@ describe('incidents, sessions and grants (Keycloak, PostgreSQL, TCP)', () => {
       expect(r.body.error.message).toMatch(/only during a declared incident/);
       const municipal = await open('jesenik.municipal', JESENIK, { form: 'raw', purpose: 'x' });
       expect(municipal.status).toBe(403);
-      const audit = await auditOf(gw.url, await token('hzs.auditor'), `camera:${cams[JESENIK].id}`);
+      // The camera owner's legal officer reads every access to it.
+      const audit = await auditOf(gw.url, await token('jesenik.legal'), `camera:${cams[JESENIK].id}`);
       expect(audit.slice(-2).map((e) => [e.actorUser, e.decision, e.details.action])).toEqual([['hzs.operator', 'deny', 'live.raw'], ['jesenik.municipal', 'deny', 'live.raw']]);
     });
   });
@@ -151,8 +152,12 @@ describe('incidents, sessions and grants (Keycloak, PostgreSQL, TCP)', () => {
       const municipal = await declare('nysa.municipal');
       expect(municipal.status).toBe(403);
       expect(municipal.body.error.code).toBe('incident_declare_forbidden');
-      const foreign = await declare('hzs.operator', { jurisdiction: 'PL' });
+      // An area wholly in Poland is a Polish incident, whoever declares it.
+      const foreign = await declare('hzs.operator', { area: circle(17.3841, 50.3133, 800) });
       expect(foreign.status).toBe(403);
+      expect(foreign.body.error.code).toBe('incident_declare_forbidden');
+      const named = await declare('hzs.operator', { jurisdiction: 'CZ' });
+      expect(named.body.error.code).toBe('validation_failed');
     });
   });
 
@@ -212,7 +217,7 @@ describe('incidents, sessions and grants (Keycloak, PostgreSQL, TCP)', () => {
       console.log(`raw session downgraded and media node told ${Date.now() - t0} ms after the incident ended`);
       expect(media.changes.find((c) => c.jti === jtis[0])!.reason).toMatch(/no longer permitted/);
       expect(await grantRow(session)).toMatchObject({ form: 'anonymized', state: 'active', pending_change: null });
-      const audit = await auditOf(gw.url, await token('hzs.auditor'), `camera:${cams[JESENIK].id}`);
+      const audit = await auditOf(gw.url, await token('jesenik.legal'), `camera:${cams[JESENIK].id}`);
       const downgrade = audit.find((e) => e.decision === 'downgrade' && e.details.session === session);
       expect(downgrade).toMatchObject({ actorUser: 'system', policyIds: ['CZ@1:cz-forbid-live-raw-without-incident'], justification: 'people on the bridge', details: expect.objectContaining({ viewer: 'hzs.operator' }) });
       const incidentAudit = await auditOf(gw.url, await token('hzs.auditor'), `incident:${incident}`);

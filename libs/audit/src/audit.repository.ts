@@ -1,13 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, Repository } from 'typeorm';
+import { Brackets, DataSource, EntityManager, Repository, type SelectQueryBuilder } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AuditEntryEntity } from '@borderlens/database';
 
 /** A fixed key for pg_advisory_xact_lock: appends to the chain are serialized across processes. */
 const CHAIN_LOCK = 0x6175_6474; // 'audt'
 
+/**
+ * Which entries a reader may see: those whose actor belongs to one of `organisations`, whose recipient
+ * is one of them, and those about the `cameras`, about clips of those cameras or requested by those
+ * organisations, about incidents those organisations declared, and about the policies of `countries`
+ * (the rules that decide over those cameras).
+ */
+export interface AuditScope {
+  organisations: string[];
+  cameras: string[];
+  countries: string[];
+}
+
 export interface AuditFilter {
+  /** Absent: every entry (the command-line verifier and the system itself). */
+  scope?: AuditScope;
   object?: string;
   actorOrganisation?: string;
   operation?: string;
@@ -44,16 +58,13 @@ export class AuditRepository {
     return this.dataSource.transaction(run);
   }
 
-  /** All entries in seq order, in batches (the table can be large). */
-  async *streamAll(batchSize = 1000): AsyncGenerator<AuditEntryEntity> {
+  /** All entries (or those in `scope`) in seq order, in batches (the table can be large). */
+  async *streamAll(batchSize = 1000, scope?: AuditScope): AsyncGenerator<AuditEntryEntity> {
     let after = '0';
     for (;;) {
-      const batch = await this.repo
-        .createQueryBuilder('a')
-        .where('a.seq > :after', { after })
-        .orderBy('a.seq', 'ASC')
-        .limit(batchSize)
-        .getMany();
+      const q = this.repo.createQueryBuilder('a').where('a.seq > :after', { after }).orderBy('a.seq', 'ASC').limit(batchSize);
+      if (scope) inScope(q, scope);
+      const batch = await q.getMany();
       yield* batch;
       if (batch.length < batchSize) return;
       after = batch[batch.length - 1].seq;
@@ -62,6 +73,7 @@ export class AuditRepository {
 
   find(f: AuditFilter): Promise<AuditEntryEntity[]> {
     const q = this.repo.createQueryBuilder('a').orderBy('a.seq', 'ASC').limit(f.limit);
+    if (f.scope) inScope(q, f.scope);
     if (f.afterSeq) q.andWhere('a.seq > :after', { after: f.afterSeq });
     if (f.object) q.andWhere('a.object = :object', { object: f.object });
     if (f.actorOrganisation) q.andWhere('a.actor_organisation = :org', { org: f.actorOrganisation });
@@ -70,4 +82,19 @@ export class AuditRepository {
     if (f.to) q.andWhere('a.time < :to', { to: f.to });
     return q.getMany();
   }
+}
+
+/** Restricts a query on audit_entries `a` to a reader's scope (arrays as parameters: empty ones match nothing). */
+function inScope(q: SelectQueryBuilder<AuditEntryEntity>, scope: AuditScope): void {
+  q.andWhere(
+    new Brackets((w) => {
+      w.where('a.actor_organisation = ANY(CAST(:scopeOrgs AS text[]))')
+        .orWhere("split_part(a.recipient, ' (', 1) = ANY(CAST(:scopeOrgs AS text[]))")
+        .orWhere("a.object = ANY(CAST(:scopeCameraObjects AS text[]))")
+        .orWhere("a.object IN (SELECT 'clip:' || r.id::text FROM clip_requests r WHERE r.camera_id::text = ANY(CAST(:scopeCameras AS text[])) OR r.requester_organisation = ANY(CAST(:scopeOrgs AS text[])))")
+        .orWhere("a.object IN (SELECT 'incident:' || i.id::text FROM incidents i WHERE i.organisation_id = ANY(CAST(:scopeOrgs AS text[])))")
+        .orWhere("a.object LIKE 'policy:%' AND substring(a.object, 8, 2) = ANY(CAST(:scopeCountries AS text[]))");
+    }),
+    { scopeOrgs: scope.organisations, scopeCountries: scope.countries, scopeCameras: scope.cameras, scopeCameraObjects: scope.cameras.map((id) => `camera:${id}`) },
+  );
 }

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { Principal } from '@borderlens/auth';
 import { AuditEntryEntity, type AuditOperation } from '@borderlens/database';
 import { ChainVerifier, GENESIS_HASH, entryHash, type ChainReport } from './audit-chain';
-import { AuditRepository, type AuditFilter } from './audit.repository';
+import { AuditRepository, type AuditFilter, type AuditScope } from './audit.repository';
 
 /** Who did it: a signed-in user, or a BorderLens service acting on its own (retention, expiry). */
 export interface AuditActor {
@@ -69,7 +69,8 @@ export class AuditService {
     return this.repo.find(filter);
   }
 
-  streamAll(): AsyncGenerator<AuditEntryEntity> {
-    return this.repo.streamAll();
+  /** Every entry, or only those in a reader's scope. */
+  streamAll(scope?: AuditScope): AsyncGenerator<AuditEntryEntity> {
+    return this.repo.streamAll(undefined, scope);
   }
 }

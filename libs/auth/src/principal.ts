@@ -1,4 +1,4 @@
-export const ROLES = ['operator', 'municipal', 'legal-officer', 'admin', 'auditor'] as const;
+export const ROLES = ['operator', 'municipal', 'legal-officer', 'admin', 'auditor', 'supervisory-authority'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Who is calling: taken from a verified Keycloak access token. */

@@ -26,7 +26,7 @@ export interface BorderlensConfig {
     webClientId: string;
   };
   cameras: { allowedNetworks: string[]; allowSpecialNetworks: string[]; defaultRetentionDays: number };
-  incidents: { maxDurationHours: number; maxRadiusKm: number; checkIntervalSec: number };
+  incidents: { maxDurationHours: number; maxRadiusKm: number; bordersFile: string; checkIntervalSec: number };
   security: { encryptionKey: string };
   anonymizer: {
     modelDir: string;

@@ -97,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, file = configFi
   cfg.dataDir = resolve(expandHome(cfg.dataDir));
   cfg.keycloak.cacheDir = resolve(expandHome(cfg.keycloak.cacheDir));
   if (!isAbsolute(cfg.anonymizer.modelDir)) cfg.anonymizer.modelDir = resolve(cfg.anonymizer.modelDir);
+  if (cfg.incidents.bordersFile) cfg.incidents.bordersFile = resolve(expandHome(cfg.incidents.bordersFile));
   checkCrossOptionRules(cfg);
   return cfg;
 }

@@ -63,6 +63,7 @@ export const OPTIONS: OptionSpec[] = [
   // incidents
   { path: 'incidents.maxDurationHours', env: 'INCIDENTS_MAX_DURATION_HOURS', type: 'int', default: 24, min: 1, max: 720, doc: 'Longest an incident may run from now: its planned end, and each extension, must lie within this many hours.' },
   { path: 'incidents.maxRadiusKm', env: 'INCIDENTS_MAX_RADIUS_KM', type: 'number', default: 50, min: 0.01, max: 1000, doc: 'An incident area must fit within this distance of its centre (keeps one incident from covering a whole country by mistake).' },
+  { path: 'incidents.bordersFile', env: 'INCIDENTS_BORDERS_FILE', type: 'string', default: '', doc: "Country borders that give an incident its jurisdiction: a GeoJSON FeatureCollection or TopoJSON file whose features carry an ISO 3166-1 alpha-2 code in properties.country (or ISO_A2, iso_a2). Empty: Natural Earth 1:10m boundaries shipped in the world-atlas package." },
   { path: 'incidents.checkIntervalSec', env: 'INCIDENTS_CHECK_INTERVAL_SEC', type: 'number', default: 2, min: 0.2, max: 300, doc: 'How often incidents past their planned end expire and live raw grants are re-decided; also how soon a gateway sees incidents and policy versions changed by another gateway.' },
 
   // security

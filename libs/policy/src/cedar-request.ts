@@ -8,6 +8,7 @@ import {
   ClipInput,
   Country,
   DecisionRequest,
+  IncidentInContext,
   ORGANISATION_KINDS,
   OrganisationInput,
   PolicyRequestError,
@@ -99,8 +100,19 @@ export function buildCedarRequest(req: DecisionRequest, relevance: Relevance, ho
       checkSeverity('resource.severity', resource.severity);
       if (typeof resource.incidentType !== 'string') throw new PolicyRequestError('resource.incidentType must be a string');
       jurisdiction = resource.jurisdiction;
+      const countries = resource.countries ?? [jurisdiction];
+      countries.forEach((c, i) => checkCountry(`resource.countries[${i}]`, c));
+      const declaringCountry = resource.declaringCountry ?? jurisdiction;
+      checkCountry('resource.declaringCountry', declaringCountry);
       resourceUid = b.uid('Incident', resource.id);
-      b.add(resourceUid, { jurisdiction: () => jurisdiction, type: () => resource.incidentType, severity: () => resource.severity });
+      b.add(resourceUid, {
+        jurisdiction: () => jurisdiction,
+        type: () => resource.incidentType,
+        severity: () => resource.severity,
+        countries: () => uniqueSorted([...countries]),
+        declaringCountry: () => declaringCountry,
+        declaringOrganisation: () => resource.declaringOrganisation ?? '',
+      });
       break;
     }
     case 'Organisation':
@@ -119,7 +131,18 @@ export function buildCedarRequest(req: DecisionRequest, relevance: Relevance, ho
     checkSeverity(`context.incidents[${i}].severity`, incident.severity);
     checkCountry(`context.incidents[${i}].country`, incident.country);
     if (typeof incident.type !== 'string') throw new PolicyRequestError(`context.incidents[${i}].type must be a string`);
+    if (incident.declaringCountry !== undefined) checkCountry(`context.incidents[${i}].declaringCountry`, incident.declaringCountry);
+    for (const key of ['countries', 'acceptedIn', 'refusedIn'] as const) {
+      const list = incident[key];
+      if (list === undefined) continue;
+      if (!Array.isArray(list)) throw new PolicyRequestError(`context.incidents[${i}].${key} must be an array of country codes`);
+      list.forEach((c, k) => checkCountry(`context.incidents[${i}].${key}[${k}]`, c));
+    }
   }
+  // Only incidents in effect for the resource's country count: declared by it or accepted by it. One
+  // declared by another country's operator, or across the border, waits for that country's acceptance.
+  const covering = incidents.map((i) => ({ incident: i, accepted: acceptedIn(i).includes(jurisdiction), refused: (i.refusedIn ?? []).includes(jurisdiction) }));
+  const inEffect = covering.filter((c) => c.accepted).map((c) => c.incident);
   const purpose = ctx.purpose ?? '';
   if (typeof purpose !== 'string' || purpose.length > MAX_PURPOSE_CHARS) {
     throw new PolicyRequestError(`context.purpose must be a string of at most ${MAX_PURPOSE_CHARS} characters`);
@@ -134,11 +157,24 @@ export function buildCedarRequest(req: DecisionRequest, relevance: Relevance, ho
 
   const keep = (name: string) => readsContext(relevance, name);
   const context: Context = {};
-  if (keep('incident')) context.incident = incidents.length > 0;
-  if (keep('incidentIds')) context.incidentIds = uniqueSorted(incidents.map((i) => i.id));
-  if (keep('incidentTypes')) context.incidentTypes = uniqueSorted(incidents.map((i) => i.type));
-  if (keep('incidentCountries')) context.incidentCountries = uniqueSorted(incidents.map((i) => i.country));
-  if (keep('incidentSeverity')) context.incidentSeverity = incidents.reduce((max, i) => Math.max(max, i.severity), 0);
+  if (keep('incident')) context.incident = inEffect.length > 0;
+  if (keep('incidentPending')) context.incidentPending = covering.some((c) => !c.accepted && !c.refused);
+  if (keep('incidentIds')) context.incidentIds = uniqueSorted(inEffect.map((i) => i.id));
+  if (keep('incidentTypes')) context.incidentTypes = uniqueSorted(inEffect.map((i) => i.type));
+  if (keep('incidentCountries')) context.incidentCountries = uniqueSorted(inEffect.map((i) => i.country));
+  if (keep('incidentSeverity')) context.incidentSeverity = inEffect.reduce((max, i) => Math.max(max, i.severity), 0);
+  if (keep('coveringIncidents')) {
+    context.coveringIncidents = covering
+      .map(({ incident: i, accepted }) => ({
+        id: i.id,
+        jurisdiction: i.country,
+        countries: uniqueSorted([...(i.countries ?? [i.country])]),
+        declaringCountry: i.declaringCountry ?? i.country,
+        declaringOrganisation: i.organisation ?? '',
+        accepted,
+      }))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
   if (keep('purpose')) context.purpose = purpose;
   if (keep('durationSec')) context.durationSec = durationSec;
   if (keep('now')) context.now = nowSec;
@@ -217,6 +253,11 @@ class EntityBuilder {
     });
     return uid;
   }
+}
+
+/** The countries for which an incident is in effect (by default: the one that declared it). */
+export function acceptedIn(i: IncidentInContext): readonly Country[] {
+  return i.acceptedIn ?? [i.declaringCountry ?? i.country];
 }
 
 function uniqueSorted(values: string[]): string[] {

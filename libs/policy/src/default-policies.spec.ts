@@ -26,8 +26,8 @@ cz-fire-station    pcr-olk            operator       no        live.anonymized c
 cz-fire-station    pcr-olk            operator       yes       live.anonymized live.raw recording.anonymized clip.request analytics.view incident.declare incident.end
 cz-fire-station    pcr-olk            municipal      no        -
 cz-fire-station    pcr-olk            municipal      yes       -
-cz-fire-station    pcr-olk            legal-officer  no        policy.edit audit.read
-cz-fire-station    pcr-olk            legal-officer  yes       policy.edit audit.read
+cz-fire-station    pcr-olk            legal-officer  no        policy.edit
+cz-fire-station    pcr-olk            legal-officer  yes       policy.edit
 cz-fire-station    pcr-olk            admin          no        -
 cz-fire-station    pcr-olk            admin          yes       -
 cz-fire-station    pcr-olk            auditor        no        -
@@ -36,8 +36,8 @@ cz-fire-station    mesto-jesenik      operator       no        -
 cz-fire-station    mesto-jesenik      operator       yes       -
 cz-fire-station    mesto-jesenik      municipal      no        clip.request analytics.view
 cz-fire-station    mesto-jesenik      municipal      yes       clip.request analytics.view
-cz-fire-station    mesto-jesenik      legal-officer  no        policy.edit audit.read
-cz-fire-station    mesto-jesenik      legal-officer  yes       policy.edit audit.read
+cz-fire-station    mesto-jesenik      legal-officer  no        policy.edit
+cz-fire-station    mesto-jesenik      legal-officer  yes       policy.edit
 cz-fire-station    mesto-jesenik      admin          no        -
 cz-fire-station    mesto-jesenik      admin          yes       -
 cz-fire-station    mesto-jesenik      auditor        no        -
@@ -46,8 +46,8 @@ cz-fire-station    mp-jesenik         operator       no        -
 cz-fire-station    mp-jesenik         operator       yes       -
 cz-fire-station    mp-jesenik         municipal      no        clip.request analytics.view
 cz-fire-station    mp-jesenik         municipal      yes       clip.request analytics.view
-cz-fire-station    mp-jesenik         legal-officer  no        policy.edit audit.read
-cz-fire-station    mp-jesenik         legal-officer  yes       policy.edit audit.read
+cz-fire-station    mp-jesenik         legal-officer  no        policy.edit
+cz-fire-station    mp-jesenik         legal-officer  yes       policy.edit
 cz-fire-station    mp-jesenik         admin          no        -
 cz-fire-station    mp-jesenik         admin          yes       -
 cz-fire-station    mp-jesenik         auditor        no        -
@@ -56,14 +56,14 @@ cz-fire-station    zzs-olk            operator       no        -
 cz-fire-station    zzs-olk            operator       yes       -
 cz-fire-station    zzs-olk            municipal      no        -
 cz-fire-station    zzs-olk            municipal      yes       -
-cz-fire-station    zzs-olk            legal-officer  no        policy.edit audit.read
-cz-fire-station    zzs-olk            legal-officer  yes       policy.edit audit.read
+cz-fire-station    zzs-olk            legal-officer  no        policy.edit
+cz-fire-station    zzs-olk            legal-officer  yes       policy.edit
 cz-fire-station    zzs-olk            admin          no        -
 cz-fire-station    zzs-olk            admin          yes       -
 cz-fire-station    zzs-olk            auditor        no        -
 cz-fire-station    zzs-olk            auditor        yes       -
-cz-fire-station    psp-nysa           operator       no        live.anonymized clip.request analytics.view
-cz-fire-station    psp-nysa           operator       yes       live.anonymized live.raw recording.anonymized clip.request analytics.view
+cz-fire-station    psp-nysa           operator       no        live.anonymized clip.request analytics.view incident.accept
+cz-fire-station    psp-nysa           operator       yes       live.anonymized live.raw recording.anonymized clip.request analytics.view incident.accept
 cz-fire-station    psp-nysa           municipal      no        -
 cz-fire-station    psp-nysa           municipal      yes       -
 cz-fire-station    psp-nysa           legal-officer  no        -
@@ -72,8 +72,8 @@ cz-fire-station    psp-nysa           admin          no        -
 cz-fire-station    psp-nysa           admin          yes       -
 cz-fire-station    psp-nysa           auditor        no        -
 cz-fire-station    psp-nysa           auditor        yes       -
-cz-fire-station    kpp-nysa           operator       no        live.anonymized clip.request analytics.view
-cz-fire-station    kpp-nysa           operator       yes       live.anonymized live.raw recording.anonymized clip.request analytics.view
+cz-fire-station    kpp-nysa           operator       no        live.anonymized clip.request analytics.view incident.accept
+cz-fire-station    kpp-nysa           operator       yes       live.anonymized live.raw recording.anonymized clip.request analytics.view incident.accept
 cz-fire-station    kpp-nysa           municipal      no        -
 cz-fire-station    kpp-nysa           municipal      yes       -
 cz-fire-station    kpp-nysa           legal-officer  no        -
@@ -82,8 +82,8 @@ cz-fire-station    kpp-nysa           admin          no        -
 cz-fire-station    kpp-nysa           admin          yes       -
 cz-fire-station    kpp-nysa           auditor        no        -
 cz-fire-station    kpp-nysa           auditor        yes       -
-cz-fire-station    gmina-nysa         operator       no        -
-cz-fire-station    gmina-nysa         operator       yes       -
+cz-fire-station    gmina-nysa         operator       no        incident.accept
+cz-fire-station    gmina-nysa         operator       yes       incident.accept
 cz-fire-station    gmina-nysa         municipal      no        clip.request analytics.view
 cz-fire-station    gmina-nysa         municipal      yes       clip.request analytics.view
 cz-fire-station    gmina-nysa         legal-officer  no        -
@@ -92,8 +92,8 @@ cz-fire-station    gmina-nysa         admin          no        -
 cz-fire-station    gmina-nysa         admin          yes       -
 cz-fire-station    gmina-nysa         auditor        no        -
 cz-fire-station    gmina-nysa         auditor        yes       -
-cz-fire-station    sm-nysa            operator       no        -
-cz-fire-station    sm-nysa            operator       yes       -
+cz-fire-station    sm-nysa            operator       no        incident.accept
+cz-fire-station    sm-nysa            operator       yes       incident.accept
 cz-fire-station    sm-nysa            municipal      no        clip.request analytics.view
 cz-fire-station    sm-nysa            municipal      yes       clip.request analytics.view
 cz-fire-station    sm-nysa            legal-officer  no        -
@@ -126,8 +126,8 @@ pl-nysa-rynek      sm-nysa            operator       no        -
 pl-nysa-rynek      sm-nysa            operator       yes       -
 pl-nysa-rynek      sm-nysa            municipal      no        live.anonymized clip.request analytics.view
 pl-nysa-rynek      sm-nysa            municipal      yes       live.anonymized clip.request analytics.view
-pl-nysa-rynek      sm-nysa            legal-officer  no        policy.edit audit.read
-pl-nysa-rynek      sm-nysa            legal-officer  yes       policy.edit audit.read
+pl-nysa-rynek      sm-nysa            legal-officer  no        policy.edit
+pl-nysa-rynek      sm-nysa            legal-officer  yes       policy.edit
 pl-nysa-rynek      sm-nysa            admin          no        -
 pl-nysa-rynek      sm-nysa            admin          yes       -
 pl-nysa-rynek      sm-nysa            auditor        no        -
@@ -136,8 +136,8 @@ pl-nysa-rynek      psp-nysa           operator       no        live.anonymized c
 pl-nysa-rynek      psp-nysa           operator       yes       live.anonymized live.raw recording.anonymized clip.request analytics.view incident.declare incident.end
 pl-nysa-rynek      psp-nysa           municipal      no        -
 pl-nysa-rynek      psp-nysa           municipal      yes       -
-pl-nysa-rynek      psp-nysa           legal-officer  no        policy.edit audit.read
-pl-nysa-rynek      psp-nysa           legal-officer  yes       policy.edit audit.read
+pl-nysa-rynek      psp-nysa           legal-officer  no        policy.edit
+pl-nysa-rynek      psp-nysa           legal-officer  yes       policy.edit
 pl-nysa-rynek      psp-nysa           admin          no        -
 pl-nysa-rynek      psp-nysa           admin          yes       -
 pl-nysa-rynek      psp-nysa           auditor        no        -
@@ -146,8 +146,8 @@ pl-nysa-rynek      kpp-nysa           operator       no        live.anonymized c
 pl-nysa-rynek      kpp-nysa           operator       yes       live.anonymized live.raw recording.anonymized clip.request analytics.view incident.declare incident.end
 pl-nysa-rynek      kpp-nysa           municipal      no        -
 pl-nysa-rynek      kpp-nysa           municipal      yes       -
-pl-nysa-rynek      kpp-nysa           legal-officer  no        policy.edit audit.read
-pl-nysa-rynek      kpp-nysa           legal-officer  yes       policy.edit audit.read
+pl-nysa-rynek      kpp-nysa           legal-officer  no        policy.edit
+pl-nysa-rynek      kpp-nysa           legal-officer  yes       policy.edit
 pl-nysa-rynek      kpp-nysa           admin          no        -
 pl-nysa-rynek      kpp-nysa           admin          yes       -
 pl-nysa-rynek      kpp-nysa           auditor        no        -
@@ -156,14 +156,14 @@ pl-nysa-rynek      ratownictwo-opole  operator       no        -
 pl-nysa-rynek      ratownictwo-opole  operator       yes       -
 pl-nysa-rynek      ratownictwo-opole  municipal      no        -
 pl-nysa-rynek      ratownictwo-opole  municipal      yes       -
-pl-nysa-rynek      ratownictwo-opole  legal-officer  no        policy.edit audit.read
-pl-nysa-rynek      ratownictwo-opole  legal-officer  yes       policy.edit audit.read
+pl-nysa-rynek      ratownictwo-opole  legal-officer  no        policy.edit
+pl-nysa-rynek      ratownictwo-opole  legal-officer  yes       policy.edit
 pl-nysa-rynek      ratownictwo-opole  admin          no        -
 pl-nysa-rynek      ratownictwo-opole  admin          yes       -
 pl-nysa-rynek      ratownictwo-opole  auditor        no        -
 pl-nysa-rynek      ratownictwo-opole  auditor        yes       -
-pl-nysa-rynek      hzs-olk            operator       no        live.anonymized clip.request analytics.view
-pl-nysa-rynek      hzs-olk            operator       yes       live.anonymized live.raw recording.anonymized clip.request analytics.view
+pl-nysa-rynek      hzs-olk            operator       no        live.anonymized clip.request analytics.view incident.accept
+pl-nysa-rynek      hzs-olk            operator       yes       live.anonymized live.raw recording.anonymized clip.request analytics.view incident.accept
 pl-nysa-rynek      hzs-olk            municipal      no        -
 pl-nysa-rynek      hzs-olk            municipal      yes       -
 pl-nysa-rynek      hzs-olk            legal-officer  no        -
@@ -172,8 +172,8 @@ pl-nysa-rynek      hzs-olk            admin          no        -
 pl-nysa-rynek      hzs-olk            admin          yes       -
 pl-nysa-rynek      hzs-olk            auditor        no        -
 pl-nysa-rynek      hzs-olk            auditor        yes       -
-pl-nysa-rynek      pcr-olk            operator       no        live.anonymized clip.request analytics.view
-pl-nysa-rynek      pcr-olk            operator       yes       live.anonymized live.raw recording.anonymized clip.request analytics.view
+pl-nysa-rynek      pcr-olk            operator       no        live.anonymized clip.request analytics.view incident.accept
+pl-nysa-rynek      pcr-olk            operator       yes       live.anonymized live.raw recording.anonymized clip.request analytics.view incident.accept
 pl-nysa-rynek      pcr-olk            municipal      no        -
 pl-nysa-rynek      pcr-olk            municipal      yes       -
 pl-nysa-rynek      pcr-olk            legal-officer  no        -
@@ -237,7 +237,7 @@ function parse(table: string): Row[] {
 
 function resourceFor(action: Action, camera: CameraInput): ResourceInput {
   if (action === 'clip.approve') return { type: 'Clip', id: 'clip-1', camera, requester: ORGS['kpp-nysa'] };
-  if (action === 'incident.declare' || action === 'incident.end') {
+  if (action === 'incident.declare' || action === 'incident.end' || action === 'incident.accept') {
     return { type: 'Incident', id: 'incident-1', jurisdiction: camera.jurisdiction, incidentType: 'flood', severity: 3 };
   }
   if (action === 'policy.edit') return { type: 'Policy', jurisdiction: camera.jurisdiction };
@@ -340,6 +340,18 @@ describe('default policies: obligations and reasons', () => {
     expect(engine.decide({ principal: user('hzs-olk', 'operator'), action: 'audit.read', resource: hzs }).decision).toBe('deny');
     expect(engine.decide({ principal: user('pcr-olk', 'auditor'), action: 'audit.read', resource: hzs }).decision).toBe('deny');
     expect(engine.decide({ principal: user('kpp-nysa', 'legal-officer'), action: 'audit.read', resource: hzs }).decision).toBe('deny');
+    // Not another organisation's cameras, even in the same country.
+    expect(engine.decide({ principal: user('mesto-jesenik', 'legal-officer'), action: 'audit.read', resource: camera }).decision).toBe('deny');
+    expect(engine.decide({ principal: user('hzs-olk', 'legal-officer'), action: 'audit.read', resource: camera }).decision).toBe('permit');
+  });
+
+  it('audit trail: a supervisory authority reads its own country by an explicit rule, not the other', () => {
+    const authority = user('mesto-jesenik', 'supervisory-authority');
+    const pl = { type: 'Organisation' as const, ...ORGS['gmina-nysa'] };
+    expect(engine.decide({ principal: authority, action: 'audit.read', resource: { type: 'Organisation', ...ORGS['pcr-olk'] } })).toMatchObject({ decision: 'permit', policies: [expect.objectContaining({ ids: ['cz-audit-read-supervisory-authority'] })] });
+    expect(engine.decide({ principal: authority, action: 'audit.read', resource: camera })).toMatchObject({ decision: 'permit', policies: [expect.objectContaining({ ids: ['cz-audit-read-camera-supervisory-authority'] })] });
+    expect(engine.decide({ principal: authority, action: 'audit.read', resource: pl }).decision).toBe('deny');
+    expect(engine.decide({ principal: authority, action: 'audit.read', resource: CAMERAS['pl-nysa-rynek'] }).decision).toBe('deny');
   });
 
   it('municipal staff of partner municipalities see each other\'s cameras, anonymized only', () => {

@@ -6,3 +6,4 @@ export * from './policy-engine';
 export { diffMatrix, defaultPrincipals, principalLabel } from './policy-matrix';
 export type { MatrixCell, MatrixChange, MatrixOptions, MatrixRow, PolicyMatrix, PrincipalTemplate } from './policy-matrix';
 export * from './retention';
+export { acceptedIn } from './cedar-request';

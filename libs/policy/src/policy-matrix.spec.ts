@@ -22,14 +22,15 @@ describe('matrix', () => {
   const matrix = engine.matrix(camera, { now: Date.UTC(2026, 5, 1, 10) });
 
   it('has a row per country x organisation kind x role, plus the owner organisation\'s roles', () => {
-    expect(matrix.rows).toHaveLength(5 + 2 * 5 * 5);
+    expect(matrix.rows).toHaveLength(6 + 2 * 5 * 6);
     expect(matrix.versions).toEqual({ CZ: 1, PL: 1 });
     expect(matrix.rows[0].label).toBe('CZ fire operator (owner)');
   });
 
   it('shows what each kind of user gets now and during an incident', () => {
-    expect(permitted(matrix, 'PL police operator', 'now')).toEqual(['analytics.view', 'clip.request', 'live.anonymized']);
-    expect(permitted(matrix, 'PL police operator', 'incident')).toEqual(['analytics.view', 'clip.request', 'live.anonymized', 'live.raw', 'recording.anonymized']);
+    // incident.accept: a CZ incident over Polish cameras, accepted on behalf of Poland.
+    expect(permitted(matrix, 'PL police operator', 'now')).toEqual(['analytics.view', 'clip.request', 'incident.accept', 'live.anonymized']);
+    expect(permitted(matrix, 'PL police operator', 'incident')).toEqual(['analytics.view', 'clip.request', 'incident.accept', 'live.anonymized', 'live.raw', 'recording.anonymized']);
     expect(permitted(matrix, 'CZ fire admin (owner)', 'now')).toEqual(['camera.manage']);
     expect(permitted(matrix, 'CZ fire admin', 'now')).toEqual([]);
     expect(permitted(matrix, 'PL ems operator', 'incident')).toEqual([]);

@@ -117,6 +117,7 @@ function resourceFor(action: Action, camera: CameraInput, incident: IncidentInCo
     case 'clip.approve':
       return { type: 'Clip', id: `${camera.id}:clip`, camera, requester };
     case 'incident.declare':
+    case 'incident.accept':
     case 'incident.end':
       return { type: 'Incident', id: incident.id, jurisdiction: camera.jurisdiction, incidentType: incident.type, severity: incident.severity };
     case 'policy.edit':

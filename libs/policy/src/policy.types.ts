@@ -12,6 +12,7 @@ export const ACTIONS = [
   'clip.approve',
   'analytics.view',
   'incident.declare',
+  'incident.accept',
   'incident.end',
   'camera.manage',
   'policy.edit',
@@ -25,7 +26,7 @@ export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
 export const REGIMES = ['gdpr', 'led'] as const;
 export type Regime = (typeof REGIMES)[number];
 
-export const ROLES = ['operator', 'municipal', 'legal-officer', 'admin', 'auditor'] as const;
+export const ROLES = ['operator', 'municipal', 'legal-officer', 'admin', 'auditor', 'supervisory-authority'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const CAMERA_KINDS = ['fixed', 'mobile', 'drone'] as const;
@@ -44,6 +45,7 @@ export const ACTION_RESOURCES: Record<Action, readonly ResourceType[]> = {
   'camera.manage': ['Camera'],
   'clip.approve': ['Clip'],
   'incident.declare': ['Incident'],
+  'incident.accept': ['Incident'],
   'incident.end': ['Incident'],
   'policy.edit': ['Policy'],
   'audit.read': ['Organisation', 'Camera'],
@@ -100,11 +102,21 @@ export interface IncidentResourceInput {
   type: 'Incident';
   /** Use any placeholder (e.g. 'new') when deciding whether an incident may be declared. */
   id: string;
-  /** Country of the incident's area (of its centre). */
+  /**
+   * The country whose rules decide: for declaring and extending, the incident's own jurisdiction (the
+   * country of its area, or the declaring user's for an area across a border); for accepting, refusing,
+   * withdrawing and ending, the country on whose behalf the user acts.
+   */
   jurisdiction: Country;
   incidentType: string;
   /** 1 (minor) .. 5 (disaster). */
   severity: number;
+  /** Countries whose land the area touches (default: the jurisdiction alone). */
+  countries?: readonly Country[];
+  /** Country of the declaring user (default: the jurisdiction). */
+  declaringCountry?: Country;
+  /** Organisation of the declaring user ("" when not known). */
+  declaringOrganisation?: string;
 }
 
 export interface OrganisationResourceInput extends OrganisationInput {
@@ -118,19 +130,32 @@ export type ResourceInput =
   | IncidentResourceInput
   | OrganisationResourceInput;
 
-/** An active incident whose area covers the camera. */
+/**
+ * An incident in force whose area covers the camera. It counts for the camera (context.incident) only
+ * when it is in effect for the camera's country: declared by that country or accepted by it.
+ */
 export interface IncidentInContext {
   id: string;
   /** fire | flood | accident | missing-person | ... */
   type: string;
   /** 1 (minor) .. 5 (disaster). */
   severity: number;
-  /** Country in which it was declared. */
+  /** The incident's jurisdiction (the country of its area, or the declaring user's across a border). */
   country: Country;
+  /** Organisation of the declaring user ("" when not known). */
+  organisation?: string;
+  /** Country of the declaring user (default: country). */
+  declaringCountry?: Country;
+  /** Countries whose land the area touches (default: [country]). */
+  countries?: readonly Country[];
+  /** Countries for which it is in effect: the declaring one and those that accepted it (default: [declaringCountry]). */
+  acceptedIn?: readonly Country[];
+  /** Countries that refused it or withdrew their acceptance. */
+  refusedIn?: readonly Country[];
 }
 
 export interface ContextInput {
-  /** Active incidents covering the camera (empty or absent: none). */
+  /** Incidents in force covering the camera, whether or not in effect for its country (empty or absent: none). */
   incidents?: readonly IncidentInContext[];
   /** Purpose stated by the user. */
   purpose?: string;

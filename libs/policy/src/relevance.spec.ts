@@ -25,6 +25,14 @@ when { resource.type == "flood" && resource.severity >= context.incidentSeverity
 @id("drone-north") permit (principal, action == BorderLens::Action::"live.raw", resource)
 when { resource.kind == "drone" && resource.lat.greaterThan(decimal("50.0")) && context.incidentIds.contains("flood-2026-09") };
 
+@id("dual-control") permit (principal, action == BorderLens::Action::"incident.accept", resource)
+when {
+  context.incidentPending ||
+  context.coveringIncidents.contains({ id: "flood-2026-09", jurisdiction: "CZ", countries: ["CZ"], declaringCountry: "CZ", declaringOrganisation: "", accepted: true }) ||
+  resource.declaringCountry == principal.country ||
+  resource.countries.contains("PL")
+};
+
 @id("named") permit (principal in BorderLens::Organisation::"kpp-nysa", action == BorderLens::Action::"clip.request", resource);
 
 @id("forbid-ems-orgs") forbid (principal, action, resource is BorderLens::Organisation)
@@ -40,7 +48,8 @@ function resources(action: Action, camera: CameraInput): ResourceInput[] {
       return [ORGS['kpp-nysa'], ORGS['hzs-olk']].map((requester) => ({ type: 'Clip', id: 'clip', camera, requester }));
     case 'incident.declare':
     case 'incident.end':
-      return [3, 5].map((severity) => ({ type: 'Incident', id: 'i', jurisdiction: camera.jurisdiction, incidentType: 'flood', severity }));
+    case 'incident.accept':
+      return [3, 5].map((severity) => ({ type: 'Incident', id: 'i', jurisdiction: camera.jurisdiction, incidentType: 'flood', severity, countries: severity === 5 ? ['CZ', 'PL'] : undefined, declaringCountry: severity === 5 ? 'PL' : undefined }));
     case 'policy.edit':
       return [{ type: 'Policy', jurisdiction: camera.jurisdiction }];
     case 'audit.read':
@@ -49,6 +58,9 @@ function resources(action: Action, camera: CameraInput): ResourceInput[] {
       return [camera];
   }
 }
+
+/** Declared in PL across the border, not accepted by CZ: in effect for Polish cameras only. */
+const FOREIGN_FLOOD = { ...FLOOD, id: 'flood-pl', country: 'PL', organisation: 'gmina-nysa', countries: ['CZ', 'PL'] };
 
 describe('minimal Cedar requests', () => {
   const sources = { CZ: { version: 1, text: TRICKY }, PL: { version: 1, text: TRICKY } };
@@ -63,7 +75,7 @@ describe('minimal Cedar requests', () => {
       for (const camera of Object.values(CAMERAS)) {
         for (const action of ACTIONS) {
           for (const resource of resources(action, camera)) {
-            for (const incidents of [[], [FLOOD]]) requests.push({ principal: user(org, ...roles), action, resource, context: { incidents, purpose: 'test' } });
+            for (const incidents of [[], [FLOOD], [FOREIGN_FLOOD]]) requests.push({ principal: user(org, ...roles), action, resource, context: { incidents, purpose: 'test' } });
           }
         }
       }

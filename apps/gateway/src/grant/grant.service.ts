@@ -63,12 +63,14 @@ export class GrantService {
   /** Decides live video of a camera in a form for a user, with the incidents covering it now. */
   decideLive(principal: PrincipalInput, form: GrantForm, camera: CameraEntity, cameraInput: CameraInput, g: { purpose: string; durationSec: number | null }, active: IncidentEntity[]): LiveDecision {
     const incidents = this.incidents.covering(camera, active);
-    const decision = this.authz.decide(principal, form === 'raw' ? 'live.raw' : 'live.anonymized', cameraInput, {
+    const decided = this.authz.decide(principal, form === 'raw' ? 'live.raw' : 'live.anonymized', cameraInput, {
       incidents,
       purpose: g.purpose,
       durationSec: g.durationSec ?? undefined,
       now: new Date(),
     });
+    // Raw decisions say which incidents count for the camera's country, and which wait for its acceptance.
+    const decision = form === 'raw' ? { ...decided, reasons: [...decided.reasons, ...this.incidents.explain(camera, active)] } : decided;
     return { decision, incidents };
   }
 

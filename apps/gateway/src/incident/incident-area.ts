@@ -12,7 +12,7 @@ export function distanceMeters([lon1, lat1]: [number, number], [lon2, lat2]: [nu
 }
 
 /** Even-odd ray casting on one ring; fine at the scale of an incident area (a few km). */
-function inRing(lon: number, lat: number, ring: number[][]): boolean {
+export function inRing(lon: number, lat: number, ring: number[][]): boolean {
   let inside = false;
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
     const [xi, yi] = ring[i];
@@ -27,6 +27,25 @@ export function areaContains(area: IncidentArea, lat: number, lon: number): bool
   if (area.type === 'Circle') return distanceMeters(area.center, [lon, lat]) <= area.radiusMeters;
   const [outer, ...holes] = area.coordinates;
   return inRing(lon, lat, outer) && !holes.some((h) => inRing(lon, lat, h));
+}
+
+/**
+ * The area's outline as a closed ring of [lon, lat]: a polygon's outer ring, or a circle as a polygon of
+ * `sides` vertices on its circumference (with 128 sides the chord lies within 0.03% of the radius).
+ */
+export function areaRing(area: IncidentArea, sides = 128): number[][] {
+  if (area.type === 'Polygon') return area.coordinates[0];
+  const [lon0, lat0] = area.center.map(rad);
+  const d = area.radiusMeters / EARTH_RADIUS_M;
+  const ring: number[][] = [];
+  for (let k = 0; k < sides; k++) {
+    const bearing = (2 * Math.PI * k) / sides;
+    const lat = Math.asin(Math.sin(lat0) * Math.cos(d) + Math.cos(lat0) * Math.sin(d) * Math.cos(bearing));
+    const lon = lon0 + Math.atan2(Math.sin(bearing) * Math.sin(d) * Math.cos(lat0), Math.cos(d) - Math.sin(lat0) * Math.sin(lat));
+    ring.push([(lon * 180) / Math.PI, (lat * 180) / Math.PI]);
+  }
+  ring.push(ring[0]);
+  return ring;
 }
 
 /** A point inside the area (the circle's centre, or the outer ring's vertex average), e.g. to find its country. */

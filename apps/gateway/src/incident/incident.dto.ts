@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDate, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import type { IncidentArea, IncidentEntity } from '@borderlens/database';
+import type { AcceptanceState, IncidentArea, IncidentEntity } from '@borderlens/database';
 
 export const INCIDENT_STATES = ['planned', 'active', 'ended'] as const;
 export type IncidentState = (typeof INCIDENT_STATES)[number];
@@ -41,11 +41,6 @@ export class DeclareIncidentDto {
   @Type(() => Date)
   @IsDate()
   endsAt: Date;
-
-  @ApiPropertyOptional({ example: 'CZ', description: "Country whose incident this is (of the area's centre); default: the declaring user's" })
-  @IsOptional()
-  @Matches(/^[A-Z]{2}$/, { message: 'jurisdiction must be a two-letter country code' })
-  jurisdiction?: string;
 }
 
 export class ExtendIncidentDto {
@@ -69,6 +64,24 @@ export class EndIncidentDto {
   reason: string;
 }
 
+/** Accepting, refusing or withdrawing an acceptance, on behalf of the caller's country. */
+export class IncidentAcceptanceDecisionDto {
+  @ApiProperty({ example: 'Confirmed with the Nysa crisis staff by phone', description: 'Why (recorded in the audit trail)' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  reason: string;
+}
+
+export class IncidentAcceptanceDto {
+  @ApiProperty({ example: 'PL', description: 'The country this entry is about' }) country: string;
+  @ApiProperty({ enum: ['accepted', 'refused', 'withdrawn'], description: 'accepted: in effect for this country\'s cameras (the declaring country accepts by declaring)' }) state: AcceptanceState;
+  @ApiProperty({ description: 'Organisation of the user who decided' }) organisationId: string;
+  @ApiProperty({ description: 'User who decided' }) by: string;
+  @ApiProperty() at: string;
+  @ApiProperty() reason: string;
+}
+
 export class IncidentQueryDto {
   @ApiPropertyOptional({ enum: ['open', 'all'], default: 'open', description: 'open: active or planned; all: also ended (newest first, at most 500)' })
   @IsOptional()
@@ -83,7 +96,17 @@ export class IncidentDto {
   @ApiProperty() title: string;
   @ApiProperty({ type: Object, description: AREA_DOC }) area: IncidentArea;
   @ApiProperty({ description: 'Organisation of the declaring user' }) organisationId: string;
-  @ApiProperty({ description: 'Country whose incident this is' }) jurisdiction: string;
+  @ApiProperty({ description: "The incident's jurisdiction: the country of its area, or the declaring user's for an area across a border" }) jurisdiction: string;
+  @ApiProperty({ type: [String], example: ['CZ', 'PL'], description: 'Countries whose land the area touches (country borders data)' }) countries: string[];
+  @ApiProperty({ description: 'The area touches more than one country' }) crossBorder: boolean;
+  @ApiProperty({ description: 'Country of the declaring user' }) declaringCountry: string;
+  @ApiProperty({
+    type: [IncidentAcceptanceDto],
+    description:
+      "Per country: in effect (accepted), refused or withdrawn. Raw video on a country's cameras is unlocked only where that country's entry is accepted. Accept, refuse or withdraw with POST /api/v1/incidents/{id}/accept | refuse | withdraw",
+  })
+  acceptances: IncidentAcceptanceDto[];
+  @ApiProperty({ type: [String], description: 'Countries of the area that have neither accepted nor refused it yet' }) awaitingAcceptance: string[];
   @ApiProperty() declaredBy: string;
   @ApiProperty() startsAt: string;
   @ApiProperty({ description: 'Planned end' }) endsAt: string;
@@ -102,6 +125,11 @@ export class IncidentDto {
       area: i.area,
       organisationId: i.organisationId,
       jurisdiction: i.country,
+      countries: i.countries,
+      crossBorder: i.countries.length > 1,
+      declaringCountry: i.declaringCountry,
+      acceptances: Object.entries(i.acceptances ?? {}).map(([country, a]) => ({ country, ...a })).sort((a, b) => a.at.localeCompare(b.at)),
+      awaitingAcceptance: i.countries.filter((c) => !i.acceptances?.[c]),
       declaredBy: i.declaredBy,
       startsAt: i.startsAt.toISOString(),
       endsAt: i.endsAt.toISOString(),

@@ -6,6 +6,7 @@ import type { IncidentEntity } from '@borderlens/database';
 import type { AuthorizationService } from '../policy/authorization.service';
 import type { DeclareIncidentDto } from './incident.dto';
 import type { IncidentRepository } from './incident.repository';
+import { CountryBorders } from './country-borders';
 import { IncidentService, type IncidentChange } from './incident.service';
 
 const HOUR = 3600_000;
@@ -27,6 +28,8 @@ class MemoryIncidents {
   }
 }
 
+const borders = CountryBorders.load();
+
 describe('IncidentService', () => {
   const cfg = { incidents: { maxDurationHours: 24, maxRadiusKm: 50, checkIntervalSec: 3600 } } as BorderlensConfig;
   let repo: MemoryIncidents;
@@ -47,7 +50,7 @@ describe('IncidentService', () => {
     } as unknown as AuthorizationService;
     const audit = { record: async (e: AuditInput) => audited.push(e) } as unknown as AuditService;
     const dataSource = { transaction: (fn: (m: unknown) => Promise<unknown>) => fn({ create: (_: unknown, v: object) => ({ ...v }) }) } as unknown as DataSource;
-    service = new IncidentService(cfg, repo as unknown as IncidentRepository, authz, audit, dataSource);
+    service = new IncidentService(cfg, repo as unknown as IncidentRepository, authz, audit, dataSource, borders);
   });
 
   const dto = (over: Partial<DeclareIncidentDto> = {}): DeclareIncidentDto =>
@@ -67,19 +70,34 @@ describe('IncidentService', () => {
     expect(decided).toEqual([]);
   });
 
-  it("decides incident.declare in the user's country by default and stores only the area's own members", async () => {
+  it("decides incident.declare in the area's country and stores only the area's own members", async () => {
     const changes: IncidentChange[] = [];
     service.changes.subscribe((c) => changes.push(c));
     const i = await service.declare(operator, dto());
-    expect(decided).toEqual([{ action: 'incident.declare', resource: { type: 'Incident', id: 'new', jurisdiction: 'CZ', incidentType: 'flood', severity: 4 } }]);
-    expect(i).toMatchObject({ country: 'CZ', declaredBy: 'hzs.operator', organisationId: 'hzs-olk', area: { type: 'Circle', center: [17.2047, 50.2293], radiusMeters: 1500 } });
+    expect(decided).toEqual([
+      { action: 'incident.declare', resource: { type: 'Incident', id: 'new', jurisdiction: 'CZ', incidentType: 'flood', severity: 4, countries: ['CZ'], declaringCountry: 'CZ', declaringOrganisation: 'hzs-olk' } },
+    ]);
+    expect(i).toMatchObject({ country: 'CZ', countries: ['CZ'], declaringCountry: 'CZ', declaredBy: 'hzs.operator', organisationId: 'hzs-olk', area: { type: 'Circle', center: [17.2047, 50.2293], radiusMeters: 1500 } });
+    expect(i.acceptances).toEqual({ CZ: expect.objectContaining({ state: 'accepted', organisationId: 'hzs-olk', by: 'hzs.operator', reason: 'declared' }) });
     expect(changes).toEqual([{ incidentId: i.id, change: 'declared' }]);
+  });
+
+  it("takes the jurisdiction from the area, not from the user: a Czech user's area in Poland is a Polish incident", async () => {
+    await service.declare(operator, dto({ area: { type: 'Circle', center: [17.3841, 50.3133], radiusMeters: 800 } }));
+    expect(decided).toEqual([{ action: 'incident.declare', resource: expect.objectContaining({ jurisdiction: 'PL', countries: ['PL'], declaringCountry: 'CZ' }) }]);
+  });
+
+  it('refuses an area in no known country', async () => {
+    await expect(service.declare(operator, dto({ area: { type: 'Circle', center: [18.5, 55.5], radiusMeters: 800 } }))).rejects.toMatchObject({ code: 'incident_outside_borders' });
+    expect(decided).toEqual([]);
   });
 
   it('gives cameras in the area the incident as decision context', async () => {
     const i = await service.declare(operator, dto());
     const active = await service.activeNow();
-    expect(service.covering({ latitude: 50.2336, longitude: 17.1953 }, active)).toEqual([{ id: i.id, type: 'flood', severity: 4, country: 'CZ' }]);
+    expect(service.covering({ latitude: 50.2336, longitude: 17.1953 }, active)).toEqual([
+      { id: i.id, type: 'flood', severity: 4, country: 'CZ', organisation: 'hzs-olk', declaringCountry: 'CZ', countries: ['CZ'], acceptedIn: ['CZ'], refusedIn: [] },
+    ]);
     expect(service.covering({ latitude: 50.4737, longitude: 17.334 }, active)).toEqual([]);
   });
 

@@ -3,7 +3,7 @@ import type { Principal } from '@borderlens/auth';
 import { diffMatrix, type Action, type IncidentInContext, type PolicyMatrix } from '@borderlens/policy';
 import { AppError } from '../common/app-error';
 import { CameraService } from '../camera/camera.service';
-import { IncidentService } from '../incident/incident.service';
+import { IncidentService, toContext } from '../incident/incident.service';
 import { ActivePolicyService } from './active-policy.service';
 import { AuthorizationService } from './authorization.service';
 import { CAMERA_ACTIONS, DraftChoiceDto, MatrixDiffDto, SimulateDto, SimulationDto } from './policy-simulator.dto';
@@ -35,7 +35,7 @@ export class PolicySimulatorService {
     const c = dto.context ?? {};
     let incidents: IncidentInContext[];
     if (c.incidentIds?.length) {
-      incidents = (await this.incidents.findMany(c.incidentIds)).map((i) => ({ id: i.id, type: i.type, severity: i.severity, country: i.country }));
+      incidents = (await this.incidents.findMany(c.incidentIds)).map(toContext);
     } else if (c.incident !== undefined) {
       incidents = c.incident ? [{ id: 'simulated-incident', type: 'simulation', severity: 3, country: camera.jurisdiction }] : [];
     } else {
