@@ -26,6 +26,7 @@ export interface BorderlensConfig {
   };
   cameras: { allowedNetworks: string[]; allowSpecialNetworks: string[]; defaultRetentionDays: number };
   incidents: { maxDurationHours: number; maxRadiusKm: number; checkIntervalSec: number };
+  clips: { downloadDays: number; deadlineUrgentHours: number; deadlineDays: number; checkIntervalSec: number; maxExportAttempts: number };
   security: { encryptionKey: string };
   anonymizer: {
     modelDir: string;

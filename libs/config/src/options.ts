@@ -62,6 +62,12 @@ export const OPTIONS: OptionSpec[] = [
   { path: 'incidents.maxDurationHours', env: 'INCIDENTS_MAX_DURATION_HOURS', type: 'int', default: 24, min: 1, max: 720, doc: 'Longest an incident may run from now: its planned end, and each extension, must lie within this many hours.' },
   { path: 'incidents.maxRadiusKm', env: 'INCIDENTS_MAX_RADIUS_KM', type: 'number', default: 50, min: 0.01, max: 1000, doc: 'An incident area must fit within this distance of its centre (keeps one incident from covering a whole country by mistake).' },
   { path: 'incidents.checkIntervalSec', env: 'INCIDENTS_CHECK_INTERVAL_SEC', type: 'number', default: 2, min: 0.2, max: 300, doc: 'How often incidents past their planned end expire and live raw grants are re-decided; also how soon a gateway sees incidents and policy versions changed by another gateway.' },
+  // clip requests
+  { path: 'clips.downloadDays', env: 'CLIPS_DOWNLOAD_DAYS', type: 'number', default: 7, min: 0.0001, max: 365, doc: 'A ready clip can be downloaded this long; then its file is erased (audited) and the link answers 410, unless the request is under legal hold.' },
+  { path: 'clips.deadlineUrgentHours', env: 'CLIPS_DEADLINE_URGENT_HOURS', type: 'number', default: 8, min: 0.01, max: 720, doc: 'Answer deadline of an urgent request between police forces of two countries (Directive (EU) 2023/977, Art. 5: 8 hours).' },
+  { path: 'clips.deadlineDays', env: 'CLIPS_DEADLINE_DAYS', type: 'number', default: 7, min: 0.01, max: 90, doc: 'Answer deadline of other requests between police forces of two countries (Directive (EU) 2023/977, Art. 5: 3 days for information held directly, 7 days otherwise).' },
+  { path: 'clips.checkIntervalSec', env: 'CLIPS_CHECK_INTERVAL_SEC', type: 'number', default: 2, min: 0.1, max: 300, doc: 'How often the gateway starts approved exports, follows running ones on the media node and erases expired clips.' },
+  { path: 'clips.maxExportAttempts', env: 'CLIPS_MAX_EXPORT_ATTEMPTS', type: 'int', default: 3, min: 1, max: 20, doc: 'An export lost by a media node restart is started again this many times in all, then the request fails.' },
 
   // security
   { path: 'security.encryptionKey', env: 'ENCRYPTION_KEY', type: 'string', default: '', doc: 'Base64 of 32 bytes; encrypts camera ingest credentials at rest. Empty: generated once into dataDir/encryption-key.' },

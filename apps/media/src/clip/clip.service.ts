@@ -1,9 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CONFIG, type BorderlensConfig } from '@borderlens/config';
-import type { ClipExportRequest, ClipExportStatus } from '@borderlens/contracts';
+import { CLIP_CHUNK_BYTES, type ClipChunk, type ClipExportRequest, type ClipExportStatus } from '@borderlens/contracts';
 import { BoxTracker, i420Size, redactI420, scaleBoxes, type Box } from '@borderlens/redaction';
 import { clipCopyArgs, clipDecodeArgs, clipEncodeArgs, concatList } from '../ffmpeg/ffmpeg-args';
 import { probe, type VideoInfo } from '../ffmpeg/probe';
@@ -15,6 +15,7 @@ import { SegmentStore } from '../recording/segment.store';
 import { DetectorPort } from '../transport/ports';
 
 export class ClipError extends Error {}
+export class ClipNotFound extends Error {}
 
 /** Clip directory: media.clipDir, else dataDir/clips. */
 export function clipRoot(cfg: BorderlensConfig): string {
@@ -41,7 +42,7 @@ interface Plan {
  * Fail closed: if detection fails, the export fails; no frame is written unredacted.
  */
 @Injectable()
-export class ClipService {
+export class ClipService implements OnModuleInit {
   private readonly log = new Logger(ClipService.name);
   private readonly jobs = new Map<string, ClipExportStatus>();
   readonly dir: string;
@@ -69,8 +70,55 @@ export class ClipService {
     return status;
   }
 
-  status(clipId: string): ClipExportStatus | undefined {
-    return this.jobs.get(clipId);
+  /**
+   * How an export goes. After a restart the node remembers no job: a complete file still answers
+   * 'ready' (with its hash), anything else is unknown and the gateway starts the export again.
+   */
+  async status(clipId: string): Promise<ClipExportStatus | undefined> {
+    const job = this.jobs.get(clipId);
+    if (job || !ID.test(clipId)) return job;
+    const file = join(this.dir, `${clipId}.mp4`);
+    if (!existsSync(file)) return undefined;
+    const done: ClipExportStatus = { clipId, state: 'ready', progress: 1, path: `${clipId}.mp4`, bytes: statSync(file).size, sha256: await sha256File(file) };
+    this.jobs.set(clipId, done);
+    return done;
+  }
+
+  /** A crash leaves partial files behind; no export survives a restart, so they go. */
+  onModuleInit(): void {
+    if (!existsSync(this.dir)) return;
+    for (const name of readdirSync(this.dir)) {
+      if (name.endsWith('.part') || name.endsWith('.ffconcat')) rmSync(join(this.dir, name), { force: true });
+    }
+  }
+
+  /** A piece of a finished clip (the gateway streams downloads with it). */
+  read(clipId: string, offset: number, length = CLIP_CHUNK_BYTES): ClipChunk {
+    if (typeof clipId !== 'string' || !ID.test(clipId)) throw new ClipError('clipId must be 1-128 letters, digits, dot, dash or underscore');
+    if (!Number.isSafeInteger(offset) || offset < 0) throw new ClipError('offset must be a non-negative integer');
+    const n = Math.min(CLIP_CHUNK_BYTES, Number.isSafeInteger(length) && length > 0 ? length : CLIP_CHUNK_BYTES);
+    const file = join(this.dir, `${clipId}.mp4`);
+    if (this.jobs.get(clipId)?.state === 'exporting' || !existsSync(file)) throw new ClipNotFound(`no finished clip ${clipId}`);
+    const fd = openSync(file, 'r');
+    try {
+      const bytes = statSync(file).size;
+      const buf = Buffer.alloc(Math.max(0, Math.min(n, bytes - offset)));
+      const got = buf.length ? readSync(fd, buf, 0, buf.length, offset) : 0;
+      return { clipId, offset, bytes, data: buf.subarray(0, got).toString('base64') };
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** Erases a clip file (download expired); true when there was one. */
+  delete(clipId: string): boolean {
+    if (typeof clipId !== 'string' || !ID.test(clipId)) throw new ClipError('clipId must be 1-128 letters, digits, dot, dash or underscore');
+    const file = join(this.dir, `${clipId}.mp4`);
+    const existed = existsSync(file);
+    rmSync(file, { force: true });
+    this.jobs.delete(clipId);
+    if (existed) this.log.log(`clip ${clipId} erased`);
+    return existed;
   }
 
   /** Exports a clip and resolves when the file is complete. */
