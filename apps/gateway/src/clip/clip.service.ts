@@ -185,7 +185,7 @@ export class ClipService {
   }
 
   private async decideRequest(p: Principal, id: string, reason: string, outcome: 'approved' | 'rejected'): Promise<ClipRequestEntity> {
-    const existing = await this.findVisibleOrOwn(p, id);
+    const existing = await this.findForDecision(id);
     const d = await this.assertMayDecide(p, existing, outcome === 'approved' ? 'approve' : 'reject');
     const saved = await this.dataSource.transaction(async (m) => {
       const r = await this.repo.lock(id, m);
@@ -201,7 +201,7 @@ export class ClipService {
   }
 
   async cancel(p: Principal, id: string, reason: string): Promise<ClipRequestEntity> {
-    const existing = await this.findVisibleOrOwn(p, id);
+    const existing = await this.findVisible(p, id);
     if (existing.requesterId !== p.userId) throw AppError.forbidden('only the requester can withdraw a request', 'clip_not_requester');
     return this.dataSource.transaction(async (m) => {
       const r = await this.repo.lock(id, m);
@@ -216,7 +216,7 @@ export class ClipService {
 
   /** Legal hold: keeps the request's segments and file beyond retention and download expiry until released. */
   async hold(p: Principal, id: string, reason: string, on: boolean): Promise<ClipRequestEntity> {
-    const existing = await this.findVisibleOrOwn(p, id);
+    const existing = await this.findForDecision(id);
     const d = await this.assertMayDecide(p, existing, on ? 'hold' : 'release', true);
     return this.dataSource.transaction(async (m) => {
       const r = await this.repo.lock(id, m);
@@ -230,9 +230,14 @@ export class ClipService {
     });
   }
 
-  /** Own requests are found by their requester; others only by who may decide them. */
-  private async findVisibleOrOwn(p: Principal, id: string): Promise<ClipRequestEntity> {
-    return this.findVisible(p, id);
+  /**
+   * The request a decision is about. Unlike reading, a caller who may not decide it gets 403 (and the
+   * refusal is audited) rather than 404: the id is unguessable, and a refused approval must leave a trace.
+   */
+  private async findForDecision(id: string): Promise<ClipRequestEntity> {
+    const r = isUuid(id) ? await this.repo.findById(id) : null;
+    if (!r) throw AppError.notFound('clip_request', id);
+    return r;
   }
 
   /**

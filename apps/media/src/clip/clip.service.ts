@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -7,7 +7,7 @@ import { CLIP_CHUNK_BYTES, type ClipChunk, type ClipExportRequest, type ClipExpo
 import { BoxTracker, i420Size, redactI420, scaleBoxes, type Box } from '@borderlens/redaction';
 import { clipCopyArgs, clipDecodeArgs, clipEncodeArgs, concatList } from '../ffmpeg/ffmpeg-args';
 import { probe, type VideoInfo } from '../ffmpeg/probe';
-import { ProcessRepository } from '../ffmpeg/process.repository';
+import { MediaProcess, ProcessRepository } from '../ffmpeg/process.repository';
 import { RawFrameSplitter } from '../ffmpeg/raw-frames';
 import { watermark } from '../live/camera-live';
 import { detectionSize, downscaleI420, type DecodedFrame } from '../live/decoded-frame';
@@ -42,9 +42,11 @@ interface Plan {
  * Fail closed: if detection fails, the export fails; no frame is written unredacted.
  */
 @Injectable()
-export class ClipService implements OnModuleInit {
+export class ClipService implements OnModuleInit, OnModuleDestroy {
   private readonly log = new Logger(ClipService.name);
   private readonly jobs = new Map<string, ClipExportStatus>();
+  /** ffmpeg processes of running exports (stopped with the node, so none outlives it). */
+  private readonly running = new Set<MediaProcess>();
   readonly dir: string;
 
   constructor(
@@ -90,6 +92,16 @@ export class ClipService implements OnModuleInit {
     for (const name of readdirSync(this.dir)) {
       if (name.endsWith('.part') || name.endsWith('.ffconcat')) rmSync(join(this.dir, name), { force: true });
     }
+  }
+
+  onModuleDestroy(): void {
+    for (const p of this.running) p.kill();
+  }
+
+  private track(p: MediaProcess): MediaProcess {
+    this.running.add(p);
+    void p.exited.then(() => this.running.delete(p));
+    return p;
   }
 
   /** A piece of a finished clip (the gateway streams downloads with it). */
@@ -189,7 +201,7 @@ export class ClipService implements OnModuleInit {
   }
 
   private async copy(list: string, out: string, plan: Plan, onProgress: (p: number) => void): Promise<void> {
-    const proc = this.processes.ffmpeg(clipCopyArgs(list, out));
+    const proc = this.track(this.processes.ffmpeg(clipCopyArgs(list, out)));
     proc.stdout.setEncoding('utf8');
     proc.stdout.on('data', (chunk: string) => {
       const m = /out_time_us=(\d+)/.exec(chunk) ?? /out_time_ms=(\d+)/.exec(chunk);
@@ -204,8 +216,8 @@ export class ClipService implements OnModuleInit {
     const { width, height } = plan.info;
     const fps = plan.info.fps || 25;
     const expected = Math.max(1, Math.round(plan.durationSec * fps));
-    const decoder = this.processes.ffmpeg(clipDecodeArgs(list, width, height));
-    const encoder = this.processes.ffmpeg(clipEncodeArgs({ width, height, fps, outFile: out }));
+    const decoder = this.track(this.processes.ffmpeg(clipDecodeArgs(list, width, height)));
+    const encoder = this.track(this.processes.ffmpeg(clipEncodeArgs({ width, height, fps, outFile: out })));
     const anonymize = req.form === 'anonymized';
     const tracker = new BoxTracker({ detectEvery: 1, keepMisses: 2, growPerFrame: 0.02 });
     const redactOpts = { method: this.cfg.anonymizer.method, padding: this.cfg.anonymizer.padding };
