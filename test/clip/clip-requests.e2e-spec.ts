@@ -98,6 +98,7 @@ describe('clip requests (gateway + media + anonymizer)', () => {
   let visible: Pick<Scene, 'faces' | 'plates'>[];
   let jesenikCamera: string;
   let hzsCamera: string;
+  let nysaCamera: string;
   let recordedFrom: number;
   let recordedTo: number;
   const tokens = new Map<string, string>();
@@ -162,18 +163,20 @@ describe('clip requests (gateway + media + anonymizer)', () => {
     };
     jesenikCamera = await camera('jesenik.admin', 'Jeseník – most přes Bělou');
     hzsCamera = await camera('hzs.admin', 'HZS – výjezd Jeseník');
+    nysaCamera = await camera('nysa.admin', 'Nysa – most na Białej');
     video = await buildTestVideo(dir, { minutes: 1 });
     // recorded from 10 minutes ago, 60 s long
     recordedFrom = Math.floor(Date.now() / 1000) * 1000 - 600_000;
     writeSegments(jesenikCamera, recordedFrom);
     writeSegments(hzsCamera, recordedFrom);
+    writeSegments(nysaCamera, recordedFrom);
     recordedTo = recordedFrom + 60_000;
     anonymizer = new AnonymizerProcess(env);
     await anonymizer.start();
     media = new MediaProcess(env);
     await media.start();
     // the media node reports the segments it finds on start
-    await eventually(async () => (await gw.get(DataSource).query('SELECT count(*)::int AS n FROM recording_segments'))[0].n, (n) => n >= 28, 60_000, 'segments indexed');
+    await eventually(async () => (await gw.get(DataSource).query('SELECT count(*)::int AS n FROM recording_segments'))[0].n, (n) => n >= 42, 60_000, 'segments indexed');
     detector = await loadTestDetector(cfg);
     visible = [];
     for (const s of video.scenes) visible.push(await liveVisible(detector, cfg, s, video.width, video.height));
@@ -258,7 +261,7 @@ describe('clip requests (gateway + media + anonymizer)', () => {
     const badCamera = await request('nysa.municipal', { cameraId: '../../etc/passwd' });
     expect([badCamera.status, badCamera.body.error.code]).toEqual([400, 'validation_failed']);
     // the media node refuses such names itself
-    const asGateway = ServiceClient.create(cfg, ServiceName.media, ServiceName.gateway);
+    const asGateway = ServiceClient.create(cfg, ServiceName.gateway, ServiceName.media);
     try {
       await expect(asGateway.send(Patterns.media.clipRead, { clipId: '../../etc/passwd', offset: 0 })).rejects.toThrow(/clipId/);
       await expect(asGateway.send(Patterns.media.clipDelete, { clipId: '../recordings' })).rejects.toThrow(/clipId/);
@@ -462,6 +465,58 @@ describe('clip requests (gateway + media + anonymizer)', () => {
     expect(manifest.body.manifest).toMatchObject({ file: { form: 'raw' }, anonymizer: null });
     expect((await auditOf(created.body.id)).find((e) => e.decision === 'download')).toMatchObject({ recipient: 'hzs-olk (CZ)', details: expect.objectContaining({ transfer: 'domestic' }) });
   }, 240_000);
+
+  it('a raw clip across the border: once the rules of both countries permit it, a Czech fire operator gets raw footage of a Nysa camera approved by the Nysa legal officer', async () => {
+    const ask = async () => api(url, '/api/v1/clip-requests', { method: 'POST', token: await token('hzs.operator'), body: { cameraId: nysaCamera, from: at(44), to: at(50), form: 'raw', purpose: 'emergency-response', justification: 'fire at the border crossing, identify the vehicle' } });
+    const before = await ask();
+    expect([before.status, before.body.error.code]).toEqual([403, 'clip_raw_denied']);
+    // The legal officers of each country add a rule: PL lets raw footage out to fire services (export), CZ lets it in (import).
+    const rule = (j: string) => `\n@id("${j.toLowerCase()}-raw-clip-fire")\n@reason("Fire services obtain raw clips for investigations, with the owner's approval")\n@purpose_required("true")\n@watermark("true")\n@owner_approval("true")\npermit (principal, action == BorderLens::Action::"recording.raw", resource is BorderLens::Camera)\nwhen { principal.organisation.kind == "fire" };\n`;
+    for (const [j, officer] of [['PL', 'nysa.legal'], ['CZ', 'hzs.legal']]) {
+      const active = await api(url, `/api/v1/policies/${j}`, { token: await token(officer) });
+      const draft = await api(url, `/api/v1/policies/${j}/drafts`, { method: 'POST', token: await token(officer), body: { text: active.body.text + rule(j), reason: 'raw clips for fire investigations' } });
+      expect(draft.status).toBe(201);
+      expect((await api(url, `/api/v1/policies/${j}/versions/${draft.body.version}/activate`, { method: 'POST', token: await token(officer), body: { reason: 'agreed by both partners' } })).status).toBe(200);
+    }
+    const created = await eventually(ask, (r) => r.status !== 403, 15_000, 'raw permitted');
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ state: 'submitted', form: 'raw', requester: { organisation: 'hzs-olk', country: 'CZ' } });
+    expect(created.body.policies).toEqual(expect.arrayContaining(['PL@2:pl-raw-clip-fire', 'CZ@2:cz-raw-clip-fire']));
+    const foreign = await api(url, `/api/v1/clip-requests/${created.body.id}/approve`, { method: 'POST', token: await token('hzs.legal'), body: { reason: 'x' } });
+    expect([foreign.status, foreign.body.error.code]).toEqual([403, 'clip_approve_denied']);
+    const ok = await api(url, `/api/v1/clip-requests/${created.body.id}/approve`, { method: 'POST', token: await token('nysa.legal'), body: { reason: 'zgoda: dochodzenie pożarowe' } });
+    expect(ok.status).toBe(200);
+    const ready = await waitState('hzs.operator', created.body.id, 'ready');
+    expect(ready.state).toBe('ready');
+    const res = await download(ready.downloadUrl.replace(cfg.gateway.publicUrl, url), 'hzs.operator');
+    expect(res.status).toBe(200);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const file = join(dir, 'raw-cross.mp4');
+    writeFileSync(file, bytes);
+    let found = 0;
+    for (const f of framesOf(file, 1280, 720, 1)) {
+      const { scene } = await whichScene(video, f, 1280, 720, 40);
+      if (scene) found += (await checkFrame(detector, f, 1280, 720, scene)).faces.found;
+    }
+    expect(found).toBeGreaterThan(0);
+    const manifest = (await api(url, `/api/v1/clips/${created.body.id}/manifest`, { token: await token('hzs.operator') })).body;
+    expect(manifest.manifest).toMatchObject({ file: { form: 'raw', watermark: `FOR hzs-olk CLIP ${created.body.id}` }, camera: { jurisdiction: 'PL', owner: { id: 'gmina-nysa' } }, approver: { user: 'nysa.legal' }, policyVersions: { PL: 2, CZ: 2 }, anonymizer: null });
+    expect(await verifyClip(bytes, JSON.stringify(manifest))).toMatchObject({ ok: true });
+    const trail = await auditOf(created.body.id);
+    expect(trail.find((e) => e.decision === 'approved')).toMatchObject({ actor: 'nysa.legal', recipient: 'hzs-olk (CZ)' });
+    expect(trail.find((e) => e.decision === 'download')).toMatchObject({ recipient: 'hzs-olk (CZ)', details: expect.objectContaining({ transfer: 'cross-border', form: 'raw' }) });
+  }, 240_000);
+
+  it('documents the API in OpenAPI with examples', async () => {
+    const doc = await api(url, '/api/openapi.json');
+    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining([
+      '/api/v1/clip-requests', '/api/v1/clip-requests/queue', '/api/v1/clip-requests/{id}', '/api/v1/clip-requests/{id}/events', '/api/v1/clip-requests/{id}/approve',
+      '/api/v1/clip-requests/{id}/reject', '/api/v1/clip-requests/{id}/cancel', '/api/v1/clip-requests/{id}/hold', '/api/v1/clip-requests/{id}/release',
+      '/api/v1/clips/{id}/download', '/api/v1/clips/{id}/manifest', '/api/v1/clips/jwks', '/api/v1/cameras/{id}/recordings', '/api/v1/cameras/{id}/recordings/still',
+    ]));
+    expect(doc.body.components.schemas.CreateClipRequestDto.properties.justification.example).toMatch(/Flood/);
+    expect(doc.body.components.schemas.CreateClipRequestDto.required).toEqual(expect.arrayContaining(['cameraId', 'from', 'to', 'form', 'purpose', 'justification']));
+  });
 
   it('rejection with a reason ends the request; a withdrawn request cannot be approved', async () => {
     const a = await request('nysa.municipal', { from: at(30), to: at(34) });
