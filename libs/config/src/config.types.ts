@@ -76,5 +76,6 @@ export interface BorderlensConfig {
     diskMinFreeMb: number;
     diskCheckSec: number;
     clipDir: string;
+    clipDetectEvery: number;
   };
 }
