@@ -119,6 +119,6 @@ export const OPTIONS: OptionSpec[] = [
   { path: 'media.retentionCheckSec', env: 'MEDIA_RETENTION_CHECK_SEC', type: 'int', default: 3600, min: 1, max: 86400, doc: 'How often segments past their camera retention are deleted.' },
   { path: 'media.diskMinFreeMb', env: 'MEDIA_DISK_MIN_FREE_MB', type: 'int', default: 2048, min: 0, max: 100000000, doc: 'Disk guard: recording stops with an alarm when less space than this is free.' },
   { path: 'media.diskCheckSec', env: 'MEDIA_DISK_CHECK_SEC', type: 'int', default: 10, min: 1, max: 3600, doc: 'How often the disk guard checks free space.' },
-  { path: 'media.clipDetectEvery', env: 'MEDIA_CLIP_DETECT_EVERY', type: 'int', default: 3, min: 1, max: 10, doc: 'Anonymized clip export detects every Nth frame; a frame between detections is covered by the boxes of the detections before and after it (joined along their motion) and of the one before those. 1: detect every frame.' },
+  { path: 'media.clipDetectEvery', env: 'MEDIA_CLIP_DETECT_EVERY', type: 'int', default: 5, min: 1, max: 10, doc: 'Anonymized clip export detects every Nth frame; a frame between detections is covered by the boxes of the detections before and after it (joined along their motion) and of the one before those. 1: detect every frame.' },
   { path: 'media.clipDir', env: 'MEDIA_CLIP_DIR', type: 'string', default: '', doc: 'Directory of exported clips. Empty: dataDir/clips.' },
 ];
