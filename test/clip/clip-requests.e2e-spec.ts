@@ -210,6 +210,13 @@ describe('clip requests (gateway + media + anonymizer)', () => {
     expect(Date.parse(r.body.ranges[0].from)).toBe(recordedFrom);
     expect(Math.abs(Date.parse(r.body.ranges[0].to) - recordedTo)).toBeLessThan(1000);
     expect(r.body.gaps).toHaveLength(2);
+    // the owner's administrator sees the camera (camera.manage) but may neither consult recordings nor request clips
+    const admin = await api(url, `/api/v1/cameras/${jesenikCamera}/recordings`, { token: await token('jesenik.admin') });
+    expect([admin.status, admin.body.error.code]).toEqual([403, 'recordings_forbidden']);
+    const adminStill = await api(url, `/api/v1/cameras/${jesenikCamera}/recordings/still?at=${at(11)}`, { token: await token('jesenik.admin') });
+    expect(adminStill.status).toBe(403);
+    const gap = await api(url, `/api/v1/cameras/${jesenikCamera}/recordings/still?at=${at(90)}`, { token: await token('nysa.municipal') });
+    expect([gap.status, gap.body.error.code]).toEqual([400, 'clip_range_not_recorded']);
     const still = await fetch(`${url}/api/v1/cameras/${jesenikCamera}/recordings/still?at=${at(11)}&width=1280`, { headers: { authorization: `Bearer ${await token('nysa.municipal')}` } });
     expect(still.status).toBe(200);
     expect(still.headers.get('content-type')).toBe('image/jpeg');
