@@ -89,7 +89,7 @@ describe('media node: clip export', () => {
     expect(found).toBeGreaterThan(frames.length / 2);
   });
 
-  it('exports the anonymized form with detection on every frame, reports progress over the transport, and hides every visible face and plate', async () => {
+  it('exports the anonymized form with look-ahead detection, reports progress over the transport, and hides every visible face and plate', async () => {
     const gw = h.asGateway();
     const started = await gw.send<ClipExportStatus>(Patterns.media.clipExport, { clipId: 'clip-anon', cameraId: 'cam-c', from, to, form: 'anonymized', watermark: 'Jan Kowalski gmina-nysa' });
     expect(started).toMatchObject({ clipId: 'clip-anon', state: 'exporting' });

@@ -6,6 +6,7 @@ import { AuditModule } from '@borderlens/audit';
 import { AuthModule } from './auth/auth.module';
 import { AuditHttpModule } from './audit/audit-http.module';
 import { CameraModule } from './camera/camera.module';
+import { ClipModule } from './clip/clip.module';
 import { requestId } from './common/request-id';
 import { GrantModule } from './grant/grant.module';
 import { HealthModule } from './health/health.module';
@@ -49,6 +50,7 @@ export class AppModule implements NestModule {
         GrantModule,
         PolicySimulatorModule,
         RecordingModule,
+        ClipModule,
         AuditHttpModule,
       ],
       controllers: [MeController],

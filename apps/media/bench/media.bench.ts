@@ -21,6 +21,8 @@ import { ProcessRepository, type MediaProcess, type SpawnOptions } from '../src/
 import { RawFrameSplitter } from '../src/ffmpeg/raw-frames';
 import { LiveService } from '../src/live/live.service';
 import { ClipService } from '../src/clip/clip.service';
+import { iou } from '@borderlens/redaction';
+import { loadDetector, verifyModels } from '../../anonymizer/src/detection/detector.factory';
 import { RecordingService } from '../src/recording/recording.service';
 import { CameraSim } from '../test-tools/camera-sim';
 import { buildTestVideo, type TestVideo } from '../test-tools/test-video';
@@ -111,6 +113,8 @@ async function startEnv(dir: string): Promise<Env> {
     ANONYMIZER_MODEL_DIR: process.env.ANONYMIZER_MODEL_DIR || resolve(ROOT, '../shared/models'),
   };
   for (const [k, v] of Object.entries(process.env)) if (k.startsWith('ANONYMIZER_') || k.startsWith('MEDIA_')) env[k] = v!;
+  // MEDIA_CLIP_DETECT_EVERY from the environment lets a run compare detection intervals.
+  if (process.env.MEDIA_CLIP_DETECT_EVERY) env.MEDIA_CLIP_DETECT_EVERY = process.env.MEDIA_CLIP_DETECT_EVERY;
   const cfg = loadConfig(env, undefined);
   const anonymizer = spawn(process.execPath, [join(ROOT, 'dist/apps/anonymizer/src/main.js')], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'ignore'] });
   const signer = await GrantSigner.fromFile(join(dir, 'grant-key.json'));
@@ -365,14 +369,69 @@ async function clips(e: Env, video: TestVideo): Promise<Record<string, unknown>>
   const from = new Date(Date.parse(segs[0].startedAt) + 500).toISOString();
   const to = segs[segs.length - 1].endedAt;
   const out: Record<string, unknown> = {};
+  const clipService = e.app.get(ClipService);
   for (const form of ['raw', 'anonymized'] as const) {
+    const cpu0 = { node: process.cpuUsage(), ffmpeg: childCpuSeconds(), anonymizer: cpuSeconds([e.anonymizer.pid!]) };
     const t = Date.now();
-    const r = await e.app.get(ClipService).export({ clipId: `bench-${form}`, cameraId: 'cam-rec', from, to, form });
+    const r = await clipService.export({ clipId: `bench-${form}`, cameraId: 'cam-rec', from, to, form });
     const wall = (Date.now() - t) / 1000;
-    out[form] = { videoSec: r.durationSec, wallSec: wall, xRealTime: (r.durationSec ?? 0) / wall };
-    log(`clip export ${form}: ${r.durationSec?.toFixed(1)} s of 720p in ${wall.toFixed(1)} s = ${((r.durationSec ?? 0) / wall).toFixed(2)}x real time`);
+    const node = process.cpuUsage(cpu0.node);
+    const frames = Math.max(1, Math.round((r.durationSec ?? 0) * 25));
+    // CPU per exported frame by stage: ffmpeg (probe, decode, encode; children reaped when the export ends),
+    // the media node (frame splitting, detection copies, transport, redaction, watermark) and the anonymizer.
+    const cpuMsPerFrame = {
+      ffmpeg: ((childCpuSeconds() - cpu0.ffmpeg) * 1000) / frames,
+      mediaNode: (node.user + node.system) / 1000 / frames,
+      anonymizer: ((cpuSeconds([e.anonymizer.pid!]) - cpu0.anonymizer) * 1000) / frames,
+    };
+    const total = cpuMsPerFrame.ffmpeg + cpuMsPerFrame.mediaNode + cpuMsPerFrame.anonymizer;
+    // Inside the media node: detection copies (downscale + base64), redaction, watermark; the rest is frame I/O and transport.
+    const st = form === 'anonymized' ? clipService.lastStages : undefined;
+    const mediaNodeStages = st ? round({ detectCopy: st.detectCopyMs / st.frames, redact: st.redactMs / st.frames, watermark: st.watermarkMs / st.frames }) : undefined;
+    out[form] = { videoSec: r.durationSec, wallSec: wall, xRealTime: (r.durationSec ?? 0) / wall, cpuMsPerFrame: { ...round(cpuMsPerFrame), total: Math.round(total * 10) / 10 }, ...(mediaNodeStages ? { mediaNodeMsPerFrame: mediaNodeStages, detectEvery: e.cfg.media.clipDetectEvery } : {}) };
+    if (mediaNodeStages) log(`  media node ms per frame: ${JSON.stringify(mediaNodeStages)}`);
+    log(`clip export ${form}: ${r.durationSec?.toFixed(1)} s of 720p in ${wall.toFixed(1)} s = ${((r.durationSec ?? 0) / wall).toFixed(2)}x real time; CPU ms per frame ${JSON.stringify(round(cpuMsPerFrame))} total ${total.toFixed(1)} (detect every ${e.cfg.media.clipDetectEvery})`);
   }
+  // Leak check: an independent detector (the anonymizer's models at their full still-image input sizes,
+  // not the export's live sizes) on the same frames of the source (decoded, not redacted) and of the
+  // anonymized clip: faces it still finds in the clip, as a share of those it finds in the source.
+  await clipService.export({ clipId: 'bench-source', cameraId: 'cam-rec', from, to, form: 'raw', watermark: ' ' });
+  const detector = (await loadDetector(e.cfg, await verifyModels(e.cfg))).detector;
+  const dir = clipService.dir;
+  const source = framesOf(join(dir, 'bench-source.mp4'), 1280, 720, 5);
+  const anonymized = framesOf(join(dir, 'bench-anonymized.mp4'), 1280, 720, 5);
+  let sourceFaces = 0;
+  let stillFound = 0;
+  for (let i = 0; i < Math.min(source.length, anonymized.length); i++) {
+    const before = (await detector.detect({ format: 'rgba', width: 1280, height: 720, data: source[i] })).faces.map((f) => f.box);
+    const after = (await detector.detect({ format: 'rgba', width: 1280, height: 720, data: anonymized[i] })).faces.map((f) => f.box);
+    sourceFaces += before.length;
+    stillFound += before.filter((b) => after.some((a) => iou(a, b) >= 0.3)).length;
+  }
+  const leakPct = sourceFaces ? (100 * stillFound) / sourceFaces : 0;
+  out.leakCheck = { framesChecked: Math.min(source.length, anonymized.length), sourceFaces, stillFound, leakPct, targetPct: 1 };
+  log(`leak check: the independent detector finds ${sourceFaces} faces in ${Math.min(source.length, anonymized.length)} source frames, ${stillFound} of them still in the anonymized clip (${leakPct.toFixed(2)}%, target <= 1%)`);
   return out;
+}
+
+function round(o: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round(v * 10) / 10]));
+}
+
+/** CPU seconds of this process's children that have ended (cutime + cstime). */
+function childCpuSeconds(): number {
+  const f = readFileSync('/proc/self/stat', 'utf8');
+  const parts = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  return (Number(parts[13]) + Number(parts[14])) / 100;
+}
+
+/** Frames of an MP4 as RGBA, `fps` per second. */
+function framesOf(file: string, width: number, height: number, fps: number): Buffer[] {
+  const raw = execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', file, '-vf', `fps=${fps}`, '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1'], { maxBuffer: 2 ** 31 });
+  const size = width * height * 4;
+  const frames: Buffer[] = [];
+  for (let i = 0; i + size <= raw.length; i += size) frames.push(raw.subarray(i, i + size));
+  return frames;
 }
 
 async function main(): Promise<void> {
@@ -416,6 +475,8 @@ async function main(): Promise<void> {
     anonymizedCameras720p25RealTime: c?.maxRealTime720p25, cpuCoresPerAnonymizedStream: c?.cpuPerAnonymizedStream?.totalCores,
     viewersPerAnonymizedStreamUnder1PctLoss: v?.maxViewersUnder1PctLoss,
     clipExportRawXRealTime: k?.raw?.xRealTime, clipExportAnonymizedXRealTime: k?.anonymized?.xRealTime,
+    clipExportAnonymizedCpuMsPerFrame: (k?.anonymized as { cpuMsPerFrame?: unknown } | undefined)?.cpuMsPerFrame,
+    clipExportLeakPct: (k?.leakCheck as { leakPct?: number } | undefined)?.leakPct,
   };
   console.log(`RESULT ${JSON.stringify({ ...summary, details: result })}`);
   process.exit(0);

@@ -3,6 +3,7 @@ import type { JWTVerifyGetKey } from 'jose';
 import { ConfigModule, serviceSecret, type BorderlensConfig } from '@borderlens/config';
 import { ServiceAuthGuard, ServiceTokens } from '@borderlens/contracts';
 import { ClipService } from './clip/clip.service';
+import { StillService } from './clip/still.service';
 import { GrantService, GRANT_KEYS } from './egress/grant.service';
 import { WhepController } from './egress/whep.controller';
 import { WhepService } from './egress/whep.service';
@@ -43,6 +44,7 @@ export class MediaModule {
       SegmentStore,
       RecordingService,
       ClipService,
+      StillService,
       GrantService,
       WhepService,
     ];

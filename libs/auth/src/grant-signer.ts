@@ -14,11 +14,30 @@ import {
 } from 'jose';
 import type { GrantClaims } from '@borderlens/contracts';
 
-type KeyObjectLike = Awaited<ReturnType<typeof importJWK>>;
+export type KeyObjectLike = Awaited<ReturnType<typeof importJWK>>;
 
 const GRANT_ALG = 'EdDSA';
 export const GRANT_ISSUER = 'borderlens-gateway';
 export const GRANT_AUDIENCE = 'borderlens-media';
+
+/**
+ * An Ed25519 signing key kept in a file as a JWK (mode 0600), generated on first use; the public half
+ * (with its kid) is what a JWKS publishes. Used for grants and for clip manifests and download links.
+ */
+export async function loadSigningKey(file: string): Promise<{ privateKey: KeyObjectLike; publicJwk: JWK }> {
+  let jwk: JWK;
+  if (existsSync(file)) {
+    jwk = JSON.parse(readFileSync(file, 'utf8')) as JWK;
+  } else {
+    const { privateKey } = await generateKeyPair(GRANT_ALG, { extractable: true, crv: 'Ed25519' });
+    jwk = { ...(await exportJWK(privateKey)), kid: randomUUID(), alg: GRANT_ALG, use: 'sig' };
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify(jwk), { mode: 0o600, flag: 'wx' });
+  }
+  const privateKey = (await importJWK(jwk, GRANT_ALG)) as KeyObjectLike;
+  const { d: _d, ...publicJwk } = jwk;
+  return { privateKey, publicJwk };
+}
 
 /**
  * Signs grants with an Ed25519 key kept in a file (generated on first use). The public half is
@@ -28,17 +47,7 @@ export class GrantSigner {
   private constructor(private readonly privateKey: KeyObjectLike, readonly publicJwk: JWK) {}
 
   static async fromFile(file: string): Promise<GrantSigner> {
-    let jwk: JWK;
-    if (existsSync(file)) {
-      jwk = JSON.parse(readFileSync(file, 'utf8')) as JWK;
-    } else {
-      const { privateKey } = await generateKeyPair(GRANT_ALG, { extractable: true, crv: 'Ed25519' });
-      jwk = { ...(await exportJWK(privateKey)), kid: randomUUID(), alg: GRANT_ALG, use: 'sig' };
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, JSON.stringify(jwk), { mode: 0o600, flag: 'wx' });
-    }
-    const privateKey = (await importJWK(jwk, GRANT_ALG)) as KeyObjectLike;
-    const { d: _d, ...publicJwk } = jwk;
+    const { privateKey, publicJwk } = await loadSigningKey(file);
     return new GrantSigner(privateKey, publicJwk);
   }
 

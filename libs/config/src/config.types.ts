@@ -27,6 +27,7 @@ export interface BorderlensConfig {
   };
   cameras: { allowedNetworks: string[]; allowSpecialNetworks: string[]; defaultRetentionDays: number };
   incidents: { maxDurationHours: number; maxRadiusKm: number; bordersFile: string; checkIntervalSec: number };
+  clips: { downloadDays: number; deadlineUrgentHours: number; deadlineDays: number; checkIntervalSec: number; maxExportAttempts: number };
   security: { encryptionKey: string };
   anonymizer: {
     modelDir: string;
@@ -76,5 +77,6 @@ export interface BorderlensConfig {
     diskMinFreeMb: number;
     diskCheckSec: number;
     clipDir: string;
+    clipDetectEvery: number;
   };
 }

@@ -65,6 +65,12 @@ export const OPTIONS: OptionSpec[] = [
   { path: 'incidents.maxRadiusKm', env: 'INCIDENTS_MAX_RADIUS_KM', type: 'number', default: 50, min: 0.01, max: 1000, doc: 'An incident area must fit within this distance of its centre (keeps one incident from covering a whole country by mistake).' },
   { path: 'incidents.bordersFile', env: 'INCIDENTS_BORDERS_FILE', type: 'string', default: '', doc: "Country borders that give an incident its jurisdiction: a GeoJSON FeatureCollection or TopoJSON file whose features carry an ISO 3166-1 alpha-2 code in properties.country (or ISO_A2, iso_a2). Empty: Natural Earth 1:10m boundaries shipped in the world-atlas package." },
   { path: 'incidents.checkIntervalSec', env: 'INCIDENTS_CHECK_INTERVAL_SEC', type: 'number', default: 2, min: 0.2, max: 300, doc: 'How often incidents past their planned end expire and live raw grants are re-decided; also how soon a gateway sees incidents and policy versions changed by another gateway.' },
+  // clip requests
+  { path: 'clips.downloadDays', env: 'CLIPS_DOWNLOAD_DAYS', type: 'number', default: 7, min: 0.0001, max: 365, doc: 'A ready clip can be downloaded this long; then its file is erased (audited) and the link answers 410, unless the request is under legal hold.' },
+  { path: 'clips.deadlineUrgentHours', env: 'CLIPS_DEADLINE_URGENT_HOURS', type: 'number', default: 8, min: 0.01, max: 720, doc: 'Answer deadline of an urgent request between police forces of two countries (Directive (EU) 2023/977, Art. 5: 8 hours).' },
+  { path: 'clips.deadlineDays', env: 'CLIPS_DEADLINE_DAYS', type: 'number', default: 7, min: 0.01, max: 90, doc: 'Answer deadline of other requests between police forces of two countries (Directive (EU) 2023/977, Art. 5: 3 days for information held directly, 7 days otherwise).' },
+  { path: 'clips.checkIntervalSec', env: 'CLIPS_CHECK_INTERVAL_SEC', type: 'number', default: 2, min: 0.1, max: 300, doc: 'How often the gateway starts approved exports, follows running ones on the media node and erases expired clips.' },
+  { path: 'clips.maxExportAttempts', env: 'CLIPS_MAX_EXPORT_ATTEMPTS', type: 'int', default: 3, min: 1, max: 20, doc: 'An export lost by a media node restart is started again this many times in all, then the request fails.' },
 
   // security
   { path: 'security.encryptionKey', env: 'ENCRYPTION_KEY', type: 'string', default: '', doc: 'Base64 of 32 bytes; encrypts camera ingest credentials at rest. Empty: generated once into dataDir/encryption-key.' },
@@ -116,5 +122,6 @@ export const OPTIONS: OptionSpec[] = [
   { path: 'media.retentionCheckSec', env: 'MEDIA_RETENTION_CHECK_SEC', type: 'int', default: 3600, min: 1, max: 86400, doc: 'How often segments past their camera retention are deleted.' },
   { path: 'media.diskMinFreeMb', env: 'MEDIA_DISK_MIN_FREE_MB', type: 'int', default: 2048, min: 0, max: 100000000, doc: 'Disk guard: recording stops with an alarm when less space than this is free.' },
   { path: 'media.diskCheckSec', env: 'MEDIA_DISK_CHECK_SEC', type: 'int', default: 10, min: 1, max: 3600, doc: 'How often the disk guard checks free space.' },
+  { path: 'media.clipDetectEvery', env: 'MEDIA_CLIP_DETECT_EVERY', type: 'int', default: 5, min: 1, max: 10, doc: 'Anonymized clip export detects every Nth frame; a frame between detections is covered by the boxes of the detections before and after it (joined along their motion) and of the one before those. 1: detect every frame.' },
   { path: 'media.clipDir', env: 'MEDIA_CLIP_DIR', type: 'string', default: '', doc: 'Directory of exported clips. Empty: dataDir/clips.' },
 ];

@@ -99,3 +99,32 @@ export interface ClipExportStatus {
   durationSec?: number;
   error?: string;
 }
+
+/** Reply to Patterns.media.clipRead: `data` is base64 of at most CLIP_CHUNK_BYTES from `offset`. */
+export interface ClipChunk {
+  clipId: string;
+  offset: number;
+  /** Size of the whole file. */
+  bytes: number;
+  data: string;
+}
+
+/** Largest piece of a clip file per call (keeps each message under NATS' default 1 MB limit after base64). */
+export const CLIP_CHUNK_BYTES = 512 * 1024;
+
+/** Gateway -> media: a still of a camera's recordings at a time (Patterns.media.recordingStill). */
+export interface RecordingStillRequest {
+  cameraId: string;
+  /** ISO time. */
+  at: string;
+  /** Width of the JPEG (height follows the aspect ratio). */
+  width?: number;
+}
+
+/** An anonymized JPEG (base64); `masked` when detection failed and the whole picture was covered. */
+export interface RecordingStill {
+  cameraId: string;
+  at: string;
+  jpeg: string;
+  masked: boolean;
+}

@@ -16,6 +16,12 @@ export const Patterns = {
     clipExport: 'media.clip-export',
     /** How an export goes ({clipId} -> ClipExportStatus: progress, then path, bytes, sha256, or error). */
     clipStatus: 'media.clip-status',
+    /** A piece of a finished clip file ({clipId, offset, length} -> ClipChunk), for the gateway's download. */
+    clipRead: 'media.clip-read',
+    /** Erase a clip file ({clipId} -> {deleted}): its download expired or the request was withdrawn. */
+    clipDelete: 'media.clip-delete',
+    /** One anonymized still of a camera's recordings at a time (RecordingStillRequest -> RecordingStill). */
+    recordingStill: 'media.recording-still',
   },
   gateway: {
     health: 'gateway.health',

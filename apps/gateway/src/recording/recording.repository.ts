@@ -15,7 +15,7 @@ export class RecordingRepository {
 
   /**
    * Segments of a media node older than their camera's retention, except those a clip request under
-   * legal hold, or one being approved or exported, still needs.
+   * legal hold, or one waiting for a decision or being exported, still needs.
    */
   findExpired(mediaNode: string, limit: number, now = new Date()): Promise<ExpiredSegment[]> {
     return this.repo.query(
@@ -26,12 +26,22 @@ export class RecordingRepository {
           AND NOT EXISTS (
                 SELECT 1 FROM clip_requests r
                  WHERE r.camera_id = s.camera_id
-                   AND (r.legal_hold OR r.state IN ('approved', 'exporting'))
+                   AND (r.legal_hold OR r.state IN ('submitted', 'approved', 'exporting'))
                    AND r.starts_at < s.ended_at AND r.ends_at > s.started_at)
         ORDER BY s.ended_at
         LIMIT $3`,
       [mediaNode, now.toISOString(), limit],
     );
+  }
+
+  /** Segments of a camera overlapping [from, to), oldest first. */
+  findOverlapping(cameraId: string, from: Date, to: Date): Promise<Pick<RecordingSegmentEntity, 'startedAt' | 'endedAt'>[]> {
+    return this.repo
+      .createQueryBuilder('s')
+      .select(['s.startedAt', 's.endedAt'])
+      .where('s.cameraId = :cameraId AND s.startedAt < :to AND s.endedAt > :from', { cameraId, from, to })
+      .orderBy('s.startedAt')
+      .getMany();
   }
 
   findByIds(ids: string[], manager: EntityManager): Promise<RecordingSegmentEntity[]> {

@@ -7,6 +7,37 @@ import { RecordingRepository } from './recording.repository';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DEFAULT_NODE = 'media';
+/** Segments closer than this are one continuous recording (segment boundaries are not gaps). */
+export const GAP_TOLERANCE_MS = 2000;
+
+export interface TimeRange {
+  from: Date;
+  to: Date;
+}
+
+/** Merges segments into continuous ranges (clamped to [from, to)) and the gaps between them. */
+export function mergeRanges(segments: { startedAt: Date; endedAt: Date }[], from: Date, to: Date): { ranges: TimeRange[]; gaps: TimeRange[] } {
+  const ranges: TimeRange[] = [];
+  for (const s of [...segments].sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime())) {
+    const start = new Date(Math.max(s.startedAt.getTime(), from.getTime()));
+    const end = new Date(Math.min(s.endedAt.getTime(), to.getTime()));
+    if (end <= start) continue;
+    const last = ranges[ranges.length - 1];
+    if (last && start.getTime() - last.to.getTime() <= GAP_TOLERANCE_MS) {
+      if (end > last.to) last.to = end;
+    } else {
+      ranges.push({ from: start, to: end });
+    }
+  }
+  const gaps: TimeRange[] = [];
+  let cursor = from;
+  for (const r of ranges) {
+    if (r.from.getTime() - cursor.getTime() > GAP_TOLERANCE_MS) gaps.push({ from: cursor, to: r.from });
+    cursor = r.to;
+  }
+  if (to.getTime() - cursor.getTime() > GAP_TOLERANCE_MS) gaps.push({ from: cursor, to });
+  return { ranges, gaps };
+}
 
 /** The index of recorded segments (files live on media nodes) and its retention. */
 @Injectable()
@@ -32,6 +63,17 @@ export class RecordingService {
       if ((e as { code?: string }).code === '23503') throw AppError.notFound('camera', r.cameraId);
       throw e;
     }
+  }
+
+  /** What is recorded of a camera between from and to: continuous ranges and the gaps between them. */
+  async ranges(cameraId: string, from: Date, to: Date): Promise<{ ranges: TimeRange[]; gaps: TimeRange[] }> {
+    return mergeRanges(await this.segments.findOverlapping(cameraId, from, to), from, to);
+  }
+
+  /** Whether [from, to) is recorded without a gap. */
+  async covers(cameraId: string, from: Date, to: Date): Promise<boolean> {
+    const { ranges, gaps } = await this.ranges(cameraId, from, to);
+    return ranges.length > 0 && gaps.length === 0;
   }
 
   expired(q: ExpiredSegmentsQuery): Promise<ExpiredSegment[]> {

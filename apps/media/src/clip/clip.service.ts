@@ -1,13 +1,14 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CONFIG, type BorderlensConfig } from '@borderlens/config';
-import type { ClipExportRequest, ClipExportStatus } from '@borderlens/contracts';
-import { BoxTracker, i420Size, redactI420, scaleBoxes, type Box } from '@borderlens/redaction';
+import { CLIP_CHUNK_BYTES, type ClipChunk, type ClipExportRequest, type ClipExportStatus } from '@borderlens/contracts';
+import { i420Size, redactI420, scaleBoxes, type Box } from '@borderlens/redaction';
+import { coverBoxes, coveringDetections } from './look-ahead';
 import { clipCopyArgs, clipDecodeArgs, clipEncodeArgs, concatList } from '../ffmpeg/ffmpeg-args';
 import { probe, type VideoInfo } from '../ffmpeg/probe';
-import { ProcessRepository } from '../ffmpeg/process.repository';
+import { MediaProcess, ProcessRepository } from '../ffmpeg/process.repository';
 import { RawFrameSplitter } from '../ffmpeg/raw-frames';
 import { watermark } from '../live/camera-live';
 import { detectionSize, downscaleI420, type DecodedFrame } from '../live/decoded-frame';
@@ -15,6 +16,7 @@ import { SegmentStore } from '../recording/segment.store';
 import { DetectorPort } from '../transport/ports';
 
 export class ClipError extends Error {}
+export class ClipNotFound extends Error {}
 
 /** Clip directory: media.clipDir, else dataDir/clips. */
 export function clipRoot(cfg: BorderlensConfig): string {
@@ -23,7 +25,7 @@ export function clipRoot(cfg: BorderlensConfig): string {
 
 const ID = /^[\w.-]{1,128}$/;
 const MAX_CLIP_SEC = 6 * 3600;
-/** Detections in flight at once during an export: the anonymizer works on the next frames while one travels and this one is redacted (2: 1.09x real time, 3: 1.19x). */
+/** Detections in flight at once during an export (roughly): the anonymizer works on the next frames while one travels and this one is redacted. */
 const DETECT_CONCURRENCY = 3;
 const DETECT_TIMEOUT_MS = 10_000;
 
@@ -35,15 +37,20 @@ interface Plan {
 
 /**
  * Clip export from recordings: the segments covering a time range are joined (ffmpeg concat), then
- * either copied (raw form) or decoded, run through detection on every frame, redacted and encoded
+ * either copied (raw form) or decoded, run through detection (every media.clipDetectEvery-th frame,
+ * looking ahead to cover the frames between), redacted and encoded
  * (anonymized form; also when a watermark must be burned in), into an MP4 with the index at the
  * front. The file appears under its final name only when complete; its SHA-256 is computed then.
  * Fail closed: if detection fails, the export fails; no frame is written unredacted.
  */
 @Injectable()
-export class ClipService {
+export class ClipService implements OnModuleInit, OnModuleDestroy {
   private readonly log = new Logger(ClipService.name);
   private readonly jobs = new Map<string, ClipExportStatus>();
+  /** Time spent per stage in the node by the latest anonymized export (ms, synchronous work: about its CPU). */
+  lastStages: { frames: number; detections: number; detectCopyMs: number; redactMs: number; watermarkMs: number } | undefined;
+  /** ffmpeg processes of running exports (stopped with the node, so none outlives it). */
+  private readonly running = new Set<MediaProcess>();
   readonly dir: string;
 
   constructor(
@@ -69,8 +76,65 @@ export class ClipService {
     return status;
   }
 
-  status(clipId: string): ClipExportStatus | undefined {
-    return this.jobs.get(clipId);
+  /**
+   * How an export goes. After a restart the node remembers no job: a complete file still answers
+   * 'ready' (with its hash), anything else is unknown and the gateway starts the export again.
+   */
+  async status(clipId: string): Promise<ClipExportStatus | undefined> {
+    const job = this.jobs.get(clipId);
+    if (job || !ID.test(clipId)) return job;
+    const file = join(this.dir, `${clipId}.mp4`);
+    if (!existsSync(file)) return undefined;
+    const done: ClipExportStatus = { clipId, state: 'ready', progress: 1, path: `${clipId}.mp4`, bytes: statSync(file).size, sha256: await sha256File(file) };
+    this.jobs.set(clipId, done);
+    return done;
+  }
+
+  /** A crash leaves partial files behind; no export survives a restart, so they go. */
+  onModuleInit(): void {
+    if (!existsSync(this.dir)) return;
+    for (const name of readdirSync(this.dir)) {
+      if (name.endsWith('.part') || name.endsWith('.ffconcat')) rmSync(join(this.dir, name), { force: true });
+    }
+  }
+
+  onModuleDestroy(): void {
+    for (const p of this.running) p.kill();
+  }
+
+  private track(p: MediaProcess): MediaProcess {
+    this.running.add(p);
+    void p.exited.then(() => this.running.delete(p));
+    return p;
+  }
+
+  /** A piece of a finished clip (the gateway streams downloads with it). */
+  read(clipId: string, offset: number, length = CLIP_CHUNK_BYTES): ClipChunk {
+    if (typeof clipId !== 'string' || !ID.test(clipId)) throw new ClipError('clipId must be 1-128 letters, digits, dot, dash or underscore');
+    if (!Number.isSafeInteger(offset) || offset < 0) throw new ClipError('offset must be a non-negative integer');
+    const n = Math.min(CLIP_CHUNK_BYTES, Number.isSafeInteger(length) && length > 0 ? length : CLIP_CHUNK_BYTES);
+    const file = join(this.dir, `${clipId}.mp4`);
+    if (this.jobs.get(clipId)?.state === 'exporting' || !existsSync(file)) throw new ClipNotFound(`no finished clip ${clipId}`);
+    const fd = openSync(file, 'r');
+    try {
+      const bytes = statSync(file).size;
+      const buf = Buffer.alloc(Math.max(0, Math.min(n, bytes - offset)));
+      const got = buf.length ? readSync(fd, buf, 0, buf.length, offset) : 0;
+      return { clipId, offset, bytes, data: buf.subarray(0, got).toString('base64') };
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** Erases a clip file (download expired); true when there was one. */
+  delete(clipId: string): boolean {
+    if (typeof clipId !== 'string' || !ID.test(clipId)) throw new ClipError('clipId must be 1-128 letters, digits, dot, dash or underscore');
+    const file = join(this.dir, `${clipId}.mp4`);
+    const existed = existsSync(file);
+    rmSync(file, { force: true });
+    this.jobs.delete(clipId);
+    if (existed) this.log.log(`clip ${clipId} erased`);
+    return existed;
   }
 
   /** Exports a clip and resolves when the file is complete. */
@@ -141,7 +205,7 @@ export class ClipService {
   }
 
   private async copy(list: string, out: string, plan: Plan, onProgress: (p: number) => void): Promise<void> {
-    const proc = this.processes.ffmpeg(clipCopyArgs(list, out));
+    const proc = this.track(this.processes.ffmpeg(clipCopyArgs(list, out)));
     proc.stdout.setEncoding('utf8');
     proc.stdout.on('data', (chunk: string) => {
       const m = /out_time_us=(\d+)/.exec(chunk) ?? /out_time_ms=(\d+)/.exec(chunk);
@@ -151,78 +215,117 @@ export class ClipService {
     if (exit.code !== 0) throw new ClipError(`joining segments failed: ${proc.lastLines(2).join(' | ')}`);
   }
 
-  /** Decode -> (detect on every frame, redact) -> (watermark) -> encode. */
+  /**
+   * Decode -> (detect every media.clipDetectEvery-th frame, cover each frame with the detections around
+   * it, redact) -> (watermark) -> encode. A frame is written only once the detection after it is known.
+   */
   private async transcode(req: ClipExportRequest, list: string, out: string, plan: Plan, onProgress: (p: number) => void): Promise<void> {
     const { width, height } = plan.info;
     const fps = plan.info.fps || 25;
     const expected = Math.max(1, Math.round(plan.durationSec * fps));
-    const decoder = this.processes.ffmpeg(clipDecodeArgs(list, width, height));
-    const encoder = this.processes.ffmpeg(clipEncodeArgs({ width, height, fps, outFile: out }));
+    const decoder = this.track(this.processes.ffmpeg(clipDecodeArgs(list, width, height)));
+    const encoder = this.track(this.processes.ffmpeg(clipEncodeArgs({ width, height, fps, outFile: out })));
     const anonymize = req.form === 'anonymized';
-    const tracker = new BoxTracker({ detectEvery: 1, keepMisses: 2, growPerFrame: 0.02 });
+    const every = Math.max(1, this.cfg.media.clipDetectEvery);
     const redactOpts = { method: this.cfg.anonymizer.method, padding: this.cfg.anonymizer.padding };
     const small = detectionSize(width, height, this.cfg.media.detectWidth);
-    const queue: { frame: DecodedFrame; boxes: Promise<Box[]> }[] = [];
+    // Frames decoded and not yet written, in order; detections by frame number (older ones dropped).
+    const pending: DecodedFrame[] = [];
+    const detections = new Map<number, Promise<Box[]>>();
+    const maxPending = every * (DETECT_CONCURRENCY + 1) + 1;
+    let finalSeq: number | null = null;
+    const stages = { frames: 0, detections: 0, detectCopyMs: 0, redactMs: 0, watermarkMs: 0 };
+    const since = (t: bigint) => Number(process.hrtime.bigint() - t) / 1e6;
     let failure: Error | undefined;
     let done = 0;
     let seq = 0;
 
     const detect = async (frame: DecodedFrame): Promise<Box[]> => {
+      // The copy is taken before the first await: redaction of this frame may follow while it travels.
+      const t = process.hrtime.bigint();
       const copy = downscaleI420(frame.data, width, height, small.width, small.height);
+      const data = copy.toString('base64');
+      stages.detectCopyMs += since(t);
+      stages.detections++;
       for (let attempt = 0; ; attempt++) {
         try {
-          const r = await this.detector.detect({ width: small.width, height: small.height, format: 'i420', data: copy.toString('base64'), mode: 'live' }, DETECT_TIMEOUT_MS);
+          const r = await this.detector.detect({ width: small.width, height: small.height, format: 'i420', data, mode: 'live' }, DETECT_TIMEOUT_MS);
           return scaleBoxes([...r.faces, ...r.plates].map((d) => d.box), small.width, small.height, width, height);
         } catch (e) {
           if (attempt >= 1) throw new ClipError(`anonymizer unavailable, export stopped (no frame is written unredacted): ${(e as Error).message}`);
         }
       }
     };
+    const request = (frame: DecodedFrame) => {
+      if (detections.has(frame.seq)) return;
+      const p = detect(frame);
+      p.catch(() => undefined);
+      detections.set(frame.seq, p);
+    };
+    /** The boxes covering frame `s`, or null until the detection after it exists. */
+    const boxesFor = async (s: number): Promise<Box[] | null> => {
+      const around = coveringDetections(s, every, (d) => detections.has(d), finalSeq);
+      if (!around) return null;
+      const lists = await Promise.all(around.map((d) => detections.get(d) ?? Promise.resolve([] as Box[])));
+      const [older, before, after] = lists.length === 3 ? lists : [[], ...lists];
+      return coverBoxes(before, after ?? [], older);
+    };
 
     const writeOut = async (frame: DecodedFrame) => {
+      const t = process.hrtime.bigint();
       if (req.watermark) watermark(frame, req.watermark, new Date(Date.parse(req.from) + (frame.seq * 1000) / fps));
+      stages.watermarkMs += since(t);
+      stages.frames++;
       if (!encoder.write(frame.data)) await new Promise((r) => encoder.stdin.once('drain', r));
       done++;
       if (done % 10 === 0) onProgress(Math.min(0.99, done / expected));
     };
 
-    // Frames leave in order; detection of the next ones runs meanwhile (DETECT_CONCURRENCY).
+    // Frames leave in order; detection of the next ones runs meanwhile.
     let draining = Promise.resolve();
     const drain = () => {
       draining = draining.then(async () => {
-        while (queue.length && !failure) {
-          const head = queue[0];
-          let boxes: Box[];
-          try {
-            boxes = await head.boxes;
-          } catch (e) {
-            failure = e as Error;
-            decoder.kill();
-            return;
-          }
-          queue.shift();
+        while (pending.length && !failure) {
+          const head = pending[0];
+          let boxes: Box[] | null = [];
           if (anonymize) {
-            tracker.update(head.frame.seq, boxes);
-            redactI420(head.frame.data, width, height, tracker.boxesFor(head.frame.seq) ?? [[0, 0, width, height]], redactOpts);
+            try {
+              boxes = await boxesFor(head.seq);
+            } catch (e) {
+              failure = e as Error;
+              decoder.kill();
+              return;
+            }
           }
-          await writeOut(head.frame);
-          if (queue.length < DETECT_CONCURRENCY * 2) decoder.stdout.resume();
+          if (boxes === null) break;
+          pending.shift();
+          if (anonymize) {
+            const t = process.hrtime.bigint();
+            redactI420(head.data, width, height, boxes, redactOpts);
+            stages.redactMs += since(t);
+          }
+          detections.delete(head.seq - 2 * every - 1);
+          await writeOut(head);
+          if (pending.length < maxPending) decoder.stdout.resume();
         }
       });
     };
 
     const frames = new RawFrameSplitter(i420Size(width, height), (data) => {
       const frame: DecodedFrame = { data, width, height, seq: seq++, pts: 0, at: Date.now() };
-      const boxes = anonymize ? detect(frame) : Promise.resolve([]);
-      boxes.catch(() => undefined);
-      queue.push({ frame, boxes });
+      if (anonymize && frame.seq % every === 0) request(frame);
+      pending.push(frame);
     });
     decoder.stdout.on('data', (chunk: Buffer) => {
       frames.push(chunk);
-      if (queue.length >= DETECT_CONCURRENCY * 2) decoder.stdout.pause();
+      if (pending.length >= maxPending) decoder.stdout.pause();
       drain();
     });
     const dexit = await decoder.exited;
+    // The last frame is detected too, so the frames after the last regular detection are covered.
+    finalSeq = seq - 1;
+    const last = pending[pending.length - 1];
+    if (anonymize && last) request(last);
     drain();
     await draining;
     encoder.stdin.end();
@@ -231,6 +334,8 @@ export class ClipService {
     if (dexit.code !== 0) throw new ClipError(`decoding the recordings failed: ${decoder.lastLines(2).join(' | ')}`);
     if (eexit.code !== 0) throw new ClipError(`encoding the clip failed: ${encoder.lastLines(2).join(' | ')}`);
     if (done === 0) throw new ClipError('the recordings held no decodable frame');
+    if (pending.length) throw new ClipError(`${pending.length} frames were left unwritten`);
+    if (anonymize) this.lastStages = stages;
   }
 }
 

@@ -1,7 +1,8 @@
 import { Controller, UseGuards } from '@nestjs/common';
 import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
-import { BROADCAST, Patterns, ServiceAuthGuard, type ClipExportRequest, type ClipExportStatus, type GrantChange } from '@borderlens/contracts';
-import { ClipError, ClipService } from '../clip/clip.service';
+import { BROADCAST, Patterns, ServiceAuthGuard, type ClipChunk, type ClipExportRequest, type ClipExportStatus, type GrantChange, type RecordingStill, type RecordingStillRequest } from '@borderlens/contracts';
+import { ClipError, ClipNotFound, ClipService } from '../clip/clip.service';
+import { StillService } from '../clip/still.service';
 import { IngestService } from '../ingest/ingest.service';
 import { LiveService } from '../live/live.service';
 import { WhepService } from '../egress/whep.service';
@@ -17,6 +18,7 @@ export class MediaMessages {
     private readonly ingest: IngestService,
     private readonly recording: RecordingService,
     private readonly clips: ClipService,
+    private readonly stills: StillService,
   ) {}
 
   @MessagePattern(Patterns.media.health)
@@ -45,9 +47,37 @@ export class MediaMessages {
   }
 
   @MessagePattern(Patterns.media.clipStatus)
-  clipStatus(@Payload('data') data: { clipId: string }): ClipExportStatus {
-    const s = this.clips.status(String(data?.clipId));
+  async clipStatus(@Payload('data') data: { clipId: string }): Promise<ClipExportStatus> {
+    const s = await this.clips.status(String(data?.clipId));
     if (!s) throw new RpcException({ code: 'not_found', message: `no clip export ${data?.clipId}` });
     return s;
+  }
+
+  @MessagePattern(Patterns.media.clipRead)
+  clipRead(@Payload('data') data: { clipId: string; offset: number; length?: number }): ClipChunk {
+    return rpc(() => this.clips.read(data?.clipId, data?.offset, data?.length));
+  }
+
+  @MessagePattern(Patterns.media.clipDelete)
+  clipDelete(@Payload('data') data: { clipId: string }): { deleted: boolean } {
+    return rpc(() => ({ deleted: this.clips.delete(data?.clipId) }));
+  }
+
+  @MessagePattern(Patterns.media.recordingStill)
+  recordingStill(@Payload('data') data: RecordingStillRequest): Promise<RecordingStill> {
+    return this.stills.still(data).catch((e: Error) => {
+      throw e instanceof ClipError ? new RpcException({ code: 'bad_request', message: e.message }) : e instanceof ClipNotFound ? new RpcException({ code: 'not_found', message: e.message }) : e;
+    });
+  }
+}
+
+/** Clip errors become the caller's RPC errors with a code. */
+function rpc<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof ClipError) throw new RpcException({ code: 'bad_request', message: e.message });
+    if (e instanceof ClipNotFound) throw new RpcException({ code: 'not_found', message: e.message });
+    throw e;
   }
 }
