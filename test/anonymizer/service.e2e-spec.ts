@@ -14,9 +14,9 @@ const PLATE = join(EVAL_DIR, 'plates/images/eu_eu3.jpg');
 /** A copy of ../shared/models in a temp dir, for tests that damage it. */
 function modelCopy(): string {
   const dir = mkdtempSync(join(tmpdir(), 'bl-models-'));
-  for (const sub of ['face', 'plate']) mkdirSync(join(dir, sub));
+  for (const sub of ['face', 'plate', 'object']) mkdirSync(join(dir, sub));
   copyFileSync(join(MODEL_DIR, 'SHA256SUMS'), join(dir, 'SHA256SUMS'));
-  for (const f of ['face/yunet_n_dynamic.onnx', 'plate/license_plate_detection_lpd_yunet_2023mar_dynamic.onnx']) copyFileSync(join(MODEL_DIR, f), join(dir, f));
+  for (const f of ['face/yunet_n_dynamic.onnx', 'plate/license_plate_detection_lpd_yunet_2023mar_dynamic.onnx', 'object/yolox_nano_dyn.onnx']) copyFileSync(join(MODEL_DIR, f), join(dir, f));
   return dir;
 }
 
