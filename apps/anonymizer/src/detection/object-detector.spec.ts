@@ -6,7 +6,7 @@ import { letterbox, objectNms, type ObjectDetector } from './object-detector';
 import { decodeYolox } from './yolox.decoder';
 
 /** Zeroed YOLOX output for a width x height input. */
-function output(width: number, height: number): OutputTensors & { output: { data: Float32Array } } {
+function output(width: number, height: number): OutputTensors & { output: { data: Float32Array; dims: number[] } } {
   const n = [8, 16, 32].reduce((a, s) => a + (width / s) * (height / s), 0);
   return { output: { data: new Float32Array(n * 85), dims: [1, n, 85] } };
 }
