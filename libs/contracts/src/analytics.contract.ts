@@ -105,3 +105,19 @@ export interface AnalyticsLive {
   zones: { targetId: string; cls: AnalyticsClass; count: number }[];
   crossings: { targetId: string; cls: AnalyticsClass; direction: CrossingDirection; count: number }[];
 }
+
+/**
+ * An alert rule: raised when, for `durationSec`, the occupancy of a zone (objects of `classes` at
+ * once) or the crossing rate of a line (crossings per minute, both directions unless one is named)
+ * stays above `threshold`.
+ */
+export interface AnalyticsAlertRule {
+  id: string;
+  name: string;
+  kind: 'occupancy' | 'crossing-rate';
+  targetId: string;
+  classes: AnalyticsClass[];
+  direction?: CrossingDirection;
+  threshold: number;
+  durationSec: number;
+}

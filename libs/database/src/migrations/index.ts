@@ -1,6 +1,7 @@
 import { Initial1795388803000 } from './1795388803000-Initial';
 import { AuditAppendOnly1795388804000 } from './1795388804000-AuditAppendOnly';
 import { PoliciesIncidentsGrants1795388805000 } from './1795388805000-PoliciesIncidentsGrants';
+import { Analytics1796244737000 } from './1796244737000-Analytics';
 
 /** In order. Never edit a released migration: add a new one. */
-export const MIGRATIONS = [Initial1795388803000, AuditAppendOnly1795388804000, PoliciesIncidentsGrants1795388805000];
+export const MIGRATIONS = [Initial1795388803000, AuditAppendOnly1795388804000, PoliciesIncidentsGrants1795388805000, Analytics1796244737000];
