@@ -34,6 +34,8 @@ export interface SampleResult {
 }
 
 const MINUTE = 60_000;
+/** Samples a confirmed object may be missed in and still count as present in a zone. */
+const HOLD_MISSES = 2;
 
 /**
  * Zone occupancy and line crossings of one camera from the detections of its samples: tracks the
@@ -65,10 +67,13 @@ export class CameraCounter {
     const seen = this.tracker.update(dets);
     const alive = new Set(this.tracker.tracks.map((t) => String(t.id)));
 
-    // Occupancy: objects seen in this sample whose reference point lies in the zone.
+    // Occupancy: objects whose reference point lies in the zone, seen in this sample or, when
+    // confirmed (seen twice), missed for at most HOLD_MISSES samples: a detector flickers on a person
+    // standing still, and a count that drops for one sample is wrong.
+    const present = this.tracker.tracks.filter((t) => t.misses === 0 || (t.misses <= HOLD_MISSES && t.hits >= 2));
     const now: Record<string, number> = {};
     for (const z of this.camera.zones) {
-      for (const t of seen) if (pointInPolygon(t.point, z.polygon)) now[`${z.id}|${t.cls}`] = (now[`${z.id}|${t.cls}`] ?? 0) + 1;
+      for (const t of present) if (pointInPolygon(t.point, z.polygon)) now[`${z.id}|${t.cls}`] = (now[`${z.id}|${t.cls}`] ?? 0) + 1;
     }
     const zoneKeys = new Set([...Object.keys(m.zones), ...Object.keys(now)]);
     for (const k of zoneKeys) {
