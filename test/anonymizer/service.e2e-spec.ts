@@ -83,6 +83,7 @@ describe('anonymizer over TCP on loopback', () => {
     expect(h.models).toEqual([
       { name: 'face', file: 'face/yunet_n_dynamic.onnx', sha256: '104ee26c71d5c270ce79a6b3dced91c91013260d29a6bf18f9296c5b8c4c2b12' },
       { name: 'plate', file: 'plate/license_plate_detection_lpd_yunet_2023mar_dynamic.onnx', sha256: 'a2459d60cc3179258479400ac8aa1cc2d1bd927fb98f2de2aa75f44024c9ef1a' },
+      { name: 'object', file: 'object/yolox_nano_dyn.onnx', sha256: 'faff1f349aaf12c619612f85ad44c9f52b437b58d4d1ee10275d6b62d9670cea' },
     ]);
   });
 
