@@ -14,9 +14,9 @@ const PLATE = join(EVAL_DIR, 'plates/images/eu_eu3.jpg');
 /** A copy of ../shared/models in a temp dir, for tests that damage it. */
 function modelCopy(): string {
   const dir = mkdtempSync(join(tmpdir(), 'bl-models-'));
-  for (const sub of ['face', 'plate']) mkdirSync(join(dir, sub));
+  for (const sub of ['face', 'plate', 'object']) mkdirSync(join(dir, sub));
   copyFileSync(join(MODEL_DIR, 'SHA256SUMS'), join(dir, 'SHA256SUMS'));
-  for (const f of ['face/yunet_n_dynamic.onnx', 'plate/license_plate_detection_lpd_yunet_2023mar_dynamic.onnx']) copyFileSync(join(MODEL_DIR, f), join(dir, f));
+  for (const f of ['face/yunet_n_dynamic.onnx', 'plate/license_plate_detection_lpd_yunet_2023mar_dynamic.onnx', 'object/yolox_nano_dyn.onnx']) copyFileSync(join(MODEL_DIR, f), join(dir, f));
   return dir;
 }
 
@@ -83,6 +83,7 @@ describe('anonymizer over TCP on loopback', () => {
     expect(h.models).toEqual([
       { name: 'face', file: 'face/yunet_n_dynamic.onnx', sha256: '104ee26c71d5c270ce79a6b3dced91c91013260d29a6bf18f9296c5b8c4c2b12' },
       { name: 'plate', file: 'plate/license_plate_detection_lpd_yunet_2023mar_dynamic.onnx', sha256: 'a2459d60cc3179258479400ac8aa1cc2d1bd927fb98f2de2aa75f44024c9ef1a' },
+      { name: 'object', file: 'object/yolox_nano_dyn.onnx', sha256: 'faff1f349aaf12c619612f85ad44c9f52b437b58d4d1ee10275d6b62d9670cea' },
     ]);
   });
 

@@ -52,3 +52,8 @@ export class Recall {
     return this.total ? this.covered / this.total : NaN;
   }
 }
+
+/** A label lies inside a detection when at least 80% of its area does (a face inside a person box, a plate inside a vehicle box). */
+export function isInside(label: Box, detections: Box[]): boolean {
+  return detections.some((d) => intersection(d, label) >= 0.8 * boxArea(label));
+}

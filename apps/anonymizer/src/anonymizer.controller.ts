@@ -1,9 +1,10 @@
 import { Controller, UseFilters, UseGuards, UsePipes, ValidationPipe, type ArgumentsHost, Catch, type RpcExceptionFilter } from '@nestjs/common';
 import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
 import { throwError, type Observable } from 'rxjs';
-import { Patterns, ServiceAuthGuard, type AnonymizerHealth, type DetectReply, type RedactReply } from '@borderlens/contracts';
+import { Patterns, ServiceAuthGuard, type AnalyzeReply, type AnonymizerHealth, type DetectReply, type RedactReply } from '@borderlens/contracts';
 import { AnonymizerError, AnonymizerService } from './anonymizer.service';
-import { DetectRequestDto, RedactRequestDto } from './anonymizer.dto';
+import { AnalyzeRequestDto, DetectRequestDto, RedactRequestDto } from './anonymizer.dto';
+import { AnalyticsService } from './analytics/analytics.service';
 
 /** Errors leave as {code, message}: known ones with their code, anything else as inference_failed. */
 @Catch()
@@ -30,7 +31,7 @@ const validation = new ValidationPipe({
 @UseGuards(ServiceAuthGuard)
 @UseFilters(AnonymizerErrorFilter)
 export class AnonymizerController {
-  constructor(private readonly anonymizer: AnonymizerService) {}
+  constructor(private readonly anonymizer: AnonymizerService, private readonly analytics: AnalyticsService) {}
 
   @MessagePattern(Patterns.anonymizer.health)
   health(): AnonymizerHealth {
@@ -47,5 +48,11 @@ export class AnonymizerController {
   @UsePipes(validation)
   redact(@Payload('data') req: RedactRequestDto): Promise<RedactReply> {
     return this.anonymizer.redact(req);
+  }
+
+  @MessagePattern(Patterns.anonymizer.analyze)
+  @UsePipes(validation)
+  analyze(@Payload('data') req: AnalyzeRequestDto): Promise<AnalyzeReply> {
+    return this.analytics.analyze(req);
   }
 }

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
-import type { DetectMode, DetectRequest, FrameFormat, FrameMessage, RedactionMethod, RedactRequest } from '@borderlens/contracts';
+import { IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
+import type { AnalyticsCamera, AnalyzeRequest, DetectMode, DetectRequest, FrameFormat, FrameMessage, RedactionMethod, RedactRequest } from '@borderlens/contracts';
 
 const FORMATS: FrameFormat[] = ['i420', 'rgb', 'bgr', 'jpeg', 'png'];
 const MODES: DetectMode[] = ['still', 'live'];
@@ -39,4 +39,19 @@ export class RedactRequestDto implements RedactRequest {
 
   @IsOptional() @IsIn(MODES)
   mode?: DetectMode;
+}
+
+/** A sampled frame for analytics (contract AnalyzeRequest); the camera's geometry comes from the gateway via the media node. */
+export class AnalyzeRequestDto implements AnalyzeRequest {
+  @IsObject()
+  camera: AnalyticsCamera;
+
+  @IsNumber()
+  at: number;
+
+  @ValidateNested() @Type(() => FrameDto)
+  frame: FrameDto;
+
+  @IsOptional() @IsObject()
+  state?: unknown;
 }

@@ -5,6 +5,7 @@ import { ServiceAuthGuard, ServiceName, ServiceTokens } from '@borderlens/contra
 import { AnonymizerController } from './anonymizer.controller';
 import { AnonymizerService } from './anonymizer.service';
 import { ModelRepository } from './repositories/model.repository';
+import { AnalyticsService, AnalyticsSink, GatewayAnalyticsSink } from './analytics/analytics.service';
 
 @Module({})
 export class AnonymizerModule {
@@ -21,6 +22,8 @@ export class AnonymizerModule {
         { provide: ModelRepository, inject: [CONFIG], useFactory: (c: BorderlensConfig) => new ModelRepository(c.anonymizer.modelDir) },
         ServiceAuthGuard,
         AnonymizerService,
+        { provide: AnalyticsSink, inject: [CONFIG], useFactory: (c: BorderlensConfig) => GatewayAnalyticsSink.create(c) },
+        AnalyticsService,
       ],
     };
   }

@@ -59,7 +59,7 @@ describe('AnonymizerService with the real models', () => {
   it('reports the loaded models and their hashes', () => {
     const h = svc.health();
     expect(h.status).toBe('ok');
-    expect(h.models.map((m) => m.name)).toEqual(['face', 'plate']);
+    expect(h.models.map((m) => m.name)).toEqual(['face', 'plate', 'object']);
     expect(h.models[0].sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 

@@ -3,8 +3,10 @@ import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nest
 import { CONFIG, type BorderlensConfig } from '@borderlens/config';
 import type { AnonymizerHealth, DetectMode, DetectReply, DetectRequest, FrameMessage, ModelInfo, RedactReply, RedactRequest } from '@borderlens/contracts';
 import { redactI420, redactRgb, type RedactOptions } from '@borderlens/redaction';
-import { loadDetector, modeOverrides, verifyModels } from './detection/detector.factory';
+import { loadDetector, loadObjectDetector, modeOverrides, verifyModels } from './detection/detector.factory';
 import type { Detector } from './detection/detector';
+import type { ObjectDetector } from './detection/object-detector';
+import type { ObjectDetection } from './detection/yolox.decoder';
 import type { Detections } from './detection/detection.types';
 import { checkRawFrame, type RawFrame } from './frame';
 import { ImageRepository, InputError } from './repositories/image.repository';
@@ -26,6 +28,7 @@ export class AnonymizerError extends Error {
 export class AnonymizerService implements OnModuleInit, OnModuleDestroy {
   private readonly log = new Logger(AnonymizerService.name);
   private detector?: Detector;
+  private objectDetector?: ObjectDetector;
   private models: ModelInfo[] = [];
   private error?: string = 'models not loaded yet';
   private frames = 0;
@@ -48,6 +51,7 @@ export class AnonymizerService implements OnModuleInit, OnModuleDestroy {
     this.models = models;
     try {
       this.detector = (await loadDetector(this.cfg, models, this.modelRepo)).detector;
+      this.objectDetector = await loadObjectDetector(this.cfg, models, this.modelRepo);
       this.error = undefined;
       this.log.log(`models loaded: ${models.map((m) => `${m.file} ${m.sha256.slice(0, 12)}`).join(', ')}`);
     } catch (e) {
@@ -58,7 +62,7 @@ export class AnonymizerService implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.detector?.release();
+    await Promise.all([this.detector?.release(), this.objectDetector?.release()]);
   }
 
   health(): AnonymizerHealth {
@@ -92,6 +96,21 @@ export class AnonymizerService implements OnModuleInit, OnModuleDestroy {
       faces: found.faces.length,
       plates: found.plates.length,
     };
+  }
+
+  /** Persons and vehicles in a frame (analytics), boxes in the frame's pixels. */
+  async objects(msg: FrameMessage): Promise<{ frame: RawFrame; objects: ObjectDetection[] }> {
+    const { frame } = await this.decode(msg);
+    if (!this.objectDetector) {
+      throw new AnonymizerError('unavailable', this.cfg.anonymizer.objectModel ? `anonymizer unavailable: ${this.error ?? 'models not loaded'}` : 'this anonymizer does no analytics (anonymizer.objectModel is empty)');
+    }
+    try {
+      return { frame, objects: await this.objectDetector.detect(frame) };
+    } catch (e) {
+      this.failures++;
+      this.log.error(`object detection failed: ${(e as Error).message}`);
+      throw new AnonymizerError('inference_failed', `object detection failed: ${(e as Error).message}`);
+    }
   }
 
   /** Runs the detector; any failure marks the service unhealthy until the next success. */

@@ -3,6 +3,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { ConfigModule, type BorderlensConfig } from '@borderlens/config';
 import { DatabaseModule } from '@borderlens/database';
 import { AuditModule } from '@borderlens/audit';
+import { AnalyticsModule } from './analytics/analytics.module';
 import { AuthModule } from './auth/auth.module';
 import { AuditHttpModule } from './audit/audit-http.module';
 import { CameraModule } from './camera/camera.module';
@@ -52,6 +53,7 @@ export class AppModule implements NestModule {
         RecordingModule,
         ClipModule,
         AuditHttpModule,
+        AnalyticsModule,
       ],
       controllers: [MeController],
       providers: [SeedService],

@@ -1,4 +1,4 @@
-import type { CameraIngestInfo, CameraStateReport, ExpiredSegment, RecordingSegmentReport } from '@borderlens/contracts';
+import type { AnalyticsCamera, CameraIngestInfo, CameraStateReport, ExpiredSegment, RecordingSegmentReport } from '@borderlens/contracts';
 import { GatewayPort } from '../src/transport/ports';
 
 /** The gateway's answers for the benchmark, in memory (the benchmark measures the media node only). */
@@ -35,5 +35,9 @@ export class BenchGateway extends GatewayPort {
 
   async segmentsErased(): Promise<void> {
     // nothing expires during a benchmark
+  }
+
+  async analyticsCameras(): Promise<AnalyticsCamera[]> {
+    return [];
   }
 }

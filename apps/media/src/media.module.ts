@@ -16,13 +16,15 @@ import { LiveService } from './live/live.service';
 import { RecordingService } from './recording/recording.service';
 import { SegmentStore } from './recording/segment.store';
 import { MediaMessages } from './transport/media.messages';
-import { DetectorPort, GatewayPort } from './transport/ports';
-import { AnonymizerClient, GatewayClient } from './transport/service-clients';
+import { AnalyzerPort, DetectorPort, GatewayPort } from './transport/ports';
+import { AnalyzerClient, AnonymizerClient, GatewayClient } from './transport/service-clients';
+import { AnalyticsService } from './analytics/analytics.service';
 
 /** Replacements for tests: an in-memory gateway or detector, local grant keys, scripted processes. */
 export interface MediaOverrides {
   gateway?: GatewayPort;
   detector?: DetectorPort;
+  analyzer?: AnalyzerPort;
   grantKeys?: JWTVerifyGetKey;
   processes?: ProcessRepository;
 }
@@ -34,6 +36,7 @@ export class MediaModule {
       o.processes ? { provide: ProcessRepository, useValue: o.processes } : ProcessRepository,
       o.gateway ? { provide: GatewayPort, useValue: o.gateway } : { provide: GatewayPort, useClass: GatewayClient },
       o.detector ? { provide: DetectorPort, useValue: o.detector } : { provide: DetectorPort, useClass: AnonymizerClient },
+      o.analyzer ? { provide: AnalyzerPort, useValue: o.analyzer } : { provide: AnalyzerPort, useClass: AnalyzerClient },
       ...(o.grantKeys ? [{ provide: GRANT_KEYS, useValue: o.grantKeys }] : []),
       { provide: ServiceTokens, useFactory: () => new ServiceTokens(serviceSecret(cfg), 'media') },
       ServiceAuthGuard,
@@ -43,6 +46,7 @@ export class MediaModule {
       LiveService,
       SegmentStore,
       RecordingService,
+      AnalyticsService,
       ClipService,
       StillService,
       GrantService,

@@ -39,6 +39,9 @@ export interface BorderlensConfig {
     plateInputWidth: number;
     liveFaceInputWidth: number;
     livePlateInputWidth: number;
+    objectModel: string;
+    objectThreshold: number;
+    objectInputSize: number;
     threads: number;
     modelWorkers: number;
     method: 'blur' | 'pixelate' | 'fill';
@@ -47,6 +50,14 @@ export interface BorderlensConfig {
     keepAudio: boolean;
     maxFileMb: number;
     maxPixels: number;
+  };
+  analytics: {
+    sampleFps: number;
+    sampleWidth: number;
+    minCount: number;
+    retentionDays: number;
+    camerasRefreshSec: number;
+    reportSec: number;
   };
   media: {
     publicUrl: string;

@@ -85,6 +85,9 @@ export const OPTIONS: OptionSpec[] = [
   { path: 'anonymizer.plateInputWidth', env: 'ANONYMIZER_PLATE_INPUT_WIDTH', type: 'int', default: 640, min: 32, max: 4096, doc: 'Stills and video files: width the picture is scaled to for plate detection.' },
   { path: 'anonymizer.liveFaceInputWidth', env: 'ANONYMIZER_LIVE_FACE_INPUT_WIDTH', type: 'int', default: 640, min: 32, max: 4096, doc: "Live frames (detect requests with mode 'live'): width for face detection." },
   { path: 'anonymizer.livePlateInputWidth', env: 'ANONYMIZER_LIVE_PLATE_INPUT_WIDTH', type: 'int', default: 320, min: 32, max: 4096, doc: "Live frames: width for plate detection (the plate model costs ~4x the face model per pixel)." },
+  { path: 'anonymizer.objectModel', env: 'ANONYMIZER_OBJECT_MODEL', type: 'string', default: 'object/yolox_nano_dyn.onnx', doc: 'Person and vehicle detector for analytics (YOLOX-Nano, dynamic input size), relative to modelDir. Empty: this anonymizer does no analytics.' },
+  { path: 'anonymizer.objectThreshold', env: 'ANONYMIZER_OBJECT_THRESHOLD', type: 'number', default: 0.3, min: 0, max: 1, doc: 'Score threshold (0..1) of persons and vehicles counted by analytics.' },
+  { path: 'anonymizer.objectInputSize', env: 'ANONYMIZER_OBJECT_INPUT_SIZE', type: 'int', default: 640, min: 64, max: 4096, doc: 'Longest side of the analytics detector input (letterboxed, padded to multiples of 32): 640 puts a 16:9 frame in 640x384.' },
   { path: 'anonymizer.threads', env: 'ANONYMIZER_THREADS', type: 'int', default: 1, min: 1, max: 64, doc: 'onnxruntime threads inside one model call. 1 costs the least CPU per frame; more shorten one call a little on machines with cores to spare.' },
   { path: 'anonymizer.modelWorkers', env: 'ANONYMIZER_MODEL_WORKERS', type: 'int', default: 1, min: 0, max: 64, doc: 'Worker threads per model, each with its own session: the face and plate models of a frame run side by side, and calls beyond these queue. More help several cameras on machines with more cores. 0 runs the models on the main thread, one call at a time.' },
   { path: 'anonymizer.method', env: 'ANONYMIZER_METHOD', type: 'string', default: 'pixelate', oneOf: ['blur', 'pixelate', 'fill'], doc: 'Redaction method (cameras may override).' },
@@ -93,6 +96,14 @@ export const OPTIONS: OptionSpec[] = [
   { path: 'anonymizer.keepAudio', env: 'ANONYMIZER_KEEP_AUDIO', type: 'bool', default: false, doc: 'Video files: keep the audio track (re-encoded to AAC). Off by default: voices identify people too.' },
   { path: 'anonymizer.maxFileMb', env: 'ANONYMIZER_MAX_FILE_MB', type: 'int', default: 2048, min: 1, max: 1000000, doc: 'Largest image or video file accepted, in MiB.' },
   { path: 'anonymizer.maxPixels', env: 'ANONYMIZER_MAX_PIXELS', type: 'int', default: 40000000, min: 1, max: 1000000000, doc: 'Largest image or video frame accepted, in pixels (width x height).' },
+
+  // analytics
+  { path: 'analytics.sampleFps', env: 'ANALYTICS_SAMPLE_FPS', type: 'number', default: 2, min: 0.1, max: 10, doc: 'Frames per second sampled from each camera with analytics on (whether anyone watches or not) and counted by the anonymizer nodes.' },
+  { path: 'analytics.sampleWidth', env: 'ANALYTICS_SAMPLE_WIDTH', type: 'int', default: 640, min: 64, max: 4096, doc: 'Width of the downscaled copy the media node sends for analytics.' },
+  { path: 'analytics.minCount', env: 'ANALYTICS_MIN_COUNT', type: 'int', default: 3, min: 1, max: 100, doc: 'Counts between 1 and this minus one are shown as "<N" (0 stays 0), so a lone person at a remote crossing is not singled out.' },
+  { path: 'analytics.retentionDays', env: 'ANALYTICS_RETENTION_DAYS', type: 'int', default: 730, min: 1, max: 3650, doc: 'How long per-minute counts are kept (aggregates with small counts suppressed are not personal data).' },
+  { path: 'analytics.camerasRefreshSec', env: 'ANALYTICS_CAMERAS_REFRESH_SEC', type: 'number', default: 15, min: 0.2, max: 3600, doc: 'How often a media node asks the gateway which cameras have analytics on (and their zones and lines).' },
+  { path: 'analytics.reportSec', env: 'ANALYTICS_REPORT_SEC', type: 'number', default: 2, min: 0.2, max: 60, doc: 'How often an anonymizer reports live counts and finished minutes to the gateway.' },
 
   // media
   { path: 'media.publicUrl', env: 'MEDIA_PUBLIC_URL', type: 'string', default: 'http://127.0.0.1:8889', doc: 'URL under which browsers reach the media node (WHEP).' },

@@ -1,5 +1,7 @@
 export * from './patterns';
 export * from './anonymizer.contract';
+export * from './analytics.contract';
+export * from './analytics-geometry';
 export * from './grant.contract';
 export * from './camera.contract';
 export * from './service-auth';

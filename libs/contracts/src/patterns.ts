@@ -7,6 +7,8 @@ export const Patterns = {
     health: 'anonymizer.health',
     detect: 'anonymizer.detect',
     redact: 'anonymizer.redact',
+    /** Count persons and vehicles in a sampled frame of a camera with analytics on (AnalyzeRequest -> AnalyzeReply). */
+    analyze: 'anonymizer.analyze',
   },
   media: {
     health: 'media.health',
@@ -39,5 +41,9 @@ export const Patterns = {
     expiredSegments: 'gateway.expired-segments',
     /** The media node deleted these segment files; the gateway removes them from the index and audits the erasure (SegmentsErased). */
     segmentsErased: 'gateway.segments-erased',
+    /** Cameras whose analytics run continuously, with their zones and lines (-> AnalyticsCamera[]). */
+    analyticsCameras: 'gateway.analytics-cameras',
+    /** Finished per-minute counts and the latest live counts from an anonymizer (AnalyticsMinutesReport). */
+    analyticsMinutes: 'gateway.analytics-minutes',
   },
 } as const;

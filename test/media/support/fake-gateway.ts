@@ -48,6 +48,12 @@ class FakeGatewayMessages {
     return [...this.st.cameras.values()].filter((c) => c.recordingEnabled);
   }
 
+  /** No camera has analytics on in the media tests (test/analytics covers them with the real gateway). */
+  @MessagePattern(Patterns.gateway.analyticsCameras)
+  analyticsCameras(): [] {
+    return [];
+  }
+
   @MessagePattern(Patterns.gateway.cameraState)
   state(@Payload('data') d: CameraStateReport): { ok: true } {
     this.st.states.push({ ...d, at: Date.now() });

@@ -96,6 +96,37 @@ export function decodeArgs(o: DecodeOptions): string[] {
   ];
 }
 
+export interface SampleOptions {
+  /** Frames per second kept (the camera's own rate is thinned by ffmpeg's fps filter). */
+  fps: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * Decoder options of analytics sampling: no deblocking (the loop filter), which the detector does
+ * not need on a downscaled copy. Measured on a 720p25 stream: 17 ms of CPU per second of video
+ * instead of 27.
+ */
+export const SAMPLE_DECODE_OPTIONS = ['-skip_loop_filter', 'all'];
+
+/**
+ * Analytics sampling: FLV (H.264) on stdin -> a few raw yuv420p frames per second, downscaled, on
+ * stdout. Every frame is still decoded (H.264 needs them), but only the samples are scaled and
+ * handed over, which is what keeps this cheap next to live decoding.
+ */
+export function sampleArgs(o: SampleOptions): string[] {
+  return [
+    ...common('error'),
+    '-thread_type', 'slice', '-threads', '1',
+    ...SAMPLE_DECODE_OPTIONS,
+    ...inputArgs({ kind: 'flv-pipe' }),
+    '-map', '0:v:0', '-an',
+    '-vf', `fps=${o.fps},scale=${o.width}:${o.height}:flags=fast_bilinear,format=yuv420p`,
+    '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1',
+  ];
+}
+
 export interface EncodeOptions {
   width: number;
   height: number;

@@ -1,4 +1,4 @@
-import type { CameraIngestInfo, CameraStateReport, DetectReply, DetectRequest, ExpiredSegment, ExpiredSegmentsQuery, RecordingSegmentReport, SegmentsErased } from '@borderlens/contracts';
+import type { AnalyticsCamera, AnalyzeReply, AnalyzeRequest, CameraIngestInfo, CameraStateReport, DetectReply, DetectRequest, ExpiredSegment, ExpiredSegmentsQuery, RecordingSegmentReport, SegmentsErased } from '@borderlens/contracts';
 
 /**
  * What the media node asks of the gateway. An abstract class so it doubles as the injection token;
@@ -14,9 +14,16 @@ export abstract class GatewayPort {
   /** Segments of this node past retention and under no legal hold (the gateway decides). */
   abstract expiredSegments(query: ExpiredSegmentsQuery): Promise<ExpiredSegment[]>;
   abstract segmentsErased(erased: SegmentsErased): Promise<void>;
+  /** Cameras with analytics on, and their zones and lines. */
+  abstract analyticsCameras(): Promise<AnalyticsCamera[]>;
 }
 
 /** Face and plate detection on a frame (the anonymizer service). */
 export abstract class DetectorPort {
   abstract detect(frame: DetectRequest, timeoutMs: number): Promise<DetectReply>;
+}
+
+/** Counting persons and vehicles in sampled frames (any anonymizer node of the queue group). */
+export abstract class AnalyzerPort {
+  abstract analyze(req: AnalyzeRequest): Promise<AnalyzeReply>;
 }

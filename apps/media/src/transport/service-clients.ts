@@ -3,6 +3,9 @@ import { CONFIG, type BorderlensConfig } from '@borderlens/config';
 import {
   Patterns,
   ServiceClient,
+  type AnalyticsCamera,
+  type AnalyzeReply,
+  type AnalyzeRequest,
   type CameraIngestInfo,
   type CameraIngestRequest,
   type PushKeyReply,
@@ -15,7 +18,7 @@ import {
   type PushKeyLookup,
   type RecordingSegmentReport,
 } from '@borderlens/contracts';
-import { DetectorPort, GatewayPort } from './ports';
+import { AnalyzerPort, DetectorPort, GatewayPort } from './ports';
 
 /** The gateway over the transport (TCP or NATS), authenticated as the media service. */
 @Injectable()
@@ -56,6 +59,10 @@ export class GatewayClient extends GatewayPort implements OnModuleDestroy {
     await this.client.send(Patterns.gateway.segmentsErased, erased);
   }
 
+  analyticsCameras(): Promise<AnalyticsCamera[]> {
+    return this.client.send(Patterns.gateway.analyticsCameras, {});
+  }
+
   async onModuleDestroy(): Promise<void> {
     await this.client.close();
   }
@@ -73,6 +80,25 @@ export class AnonymizerClient extends DetectorPort implements OnModuleDestroy {
 
   detect(frame: DetectRequest, timeoutMs: number): Promise<DetectReply> {
     return this.client.send<DetectReply, DetectRequest>(Patterns.anonymizer.detect, frame, timeoutMs);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.client.close();
+  }
+}
+
+/** The anonymizer nodes' analytics over the transport. */
+@Injectable()
+export class AnalyzerClient extends AnalyzerPort implements OnModuleDestroy {
+  private readonly client: ServiceClient;
+
+  constructor(@Inject(CONFIG) cfg: BorderlensConfig) {
+    super();
+    this.client = ServiceClient.create(cfg, 'media', 'anonymizer');
+  }
+
+  analyze(req: AnalyzeRequest): Promise<AnalyzeReply> {
+    return this.client.send<AnalyzeReply, AnalyzeRequest>(Patterns.anonymizer.analyze, req);
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -1,3 +1,4 @@
+import { AnalyticsAlertEntity, AnalyticsConfigEntity, AnalyticsMinuteEntity } from './analytics.entity';
 import { AuditEntryEntity } from './audit-entry.entity';
 import { CameraEntity } from './camera.entity';
 import { ClipRequestEntity } from './clip-request.entity';
@@ -7,6 +8,7 @@ import { OrganisationEntity } from './organisation.entity';
 import { PolicyEntity, PolicyVersionEntity } from './policy.entity';
 import { RecordingSegmentEntity } from './recording-segment.entity';
 
+export * from './analytics.entity';
 export * from './audit-entry.entity';
 export * from './camera.entity';
 export * from './clip-request.entity';
@@ -26,4 +28,7 @@ export const ENTITIES = [
   ClipRequestEntity,
   RecordingSegmentEntity,
   AuditEntryEntity,
+  AnalyticsConfigEntity,
+  AnalyticsMinuteEntity,
+  AnalyticsAlertEntity,
 ];

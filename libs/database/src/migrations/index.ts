@@ -3,6 +3,10 @@ import { AuditAppendOnly1795388804000 } from './1795388804000-AuditAppendOnly';
 import { PoliciesIncidentsGrants1795388805000 } from './1795388805000-PoliciesIncidentsGrants';
 import { ClipRequestWorkflow1796243905000 } from './1796243905000-ClipRequestWorkflow';
 import { IncidentAcceptance1796244087000 } from './1796244087000-IncidentAcceptance';
+import { Analytics1796244737000 } from './1796244737000-Analytics';
 
 /** In order. Never edit a released migration: add a new one. */
-export const MIGRATIONS = [Initial1795388803000, AuditAppendOnly1795388804000, PoliciesIncidentsGrants1795388805000, ClipRequestWorkflow1796243905000, IncidentAcceptance1796244087000];
+export const MIGRATIONS = [
+  Initial1795388803000, AuditAppendOnly1795388804000, PoliciesIncidentsGrants1795388805000, ClipRequestWorkflow1796243905000,
+  IncidentAcceptance1796244087000, Analytics1796244737000,
+];

@@ -1,0 +1,70 @@
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Put, Query, Sse, type MessageEvent } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { map, type Observable } from 'rxjs';
+import type { Principal } from '@borderlens/auth';
+import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import { AlertDto, AlertListQueryDto, AnalyticsConfigDto, AnalyticsConfigViewDto, AreaQueryDto, SeriesQueryDto, SeriesResponseDto } from './analytics.dto';
+import { AnalyticsService } from './analytics.service';
+
+/**
+ * Counts of persons and vehicles without a frame. Reading needs a Cedar permit for `analytics.view`
+ * on the camera (403 analytics_forbidden); configuring needs the admin role and `camera.manage`.
+ */
+@ApiTags('analytics')
+@ApiBearerAuth()
+@Controller('api/v1/analytics')
+export class AnalyticsController {
+  constructor(private readonly service: AnalyticsService) {}
+
+  @Get('cameras/:id/config')
+  @ApiOkResponse({ type: AnalyticsConfigViewDto, description: 'Zones, lines and alert rules of the camera (points are fractions of the picture)' })
+  config(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<AnalyticsConfigViewDto> {
+    return this.service.getConfig(p, id);
+  }
+
+  @Put('cameras/:id/config')
+  @Roles('admin')
+  @ApiOkResponse({ type: AnalyticsConfigViewDto, description: 'Bad geometry: 400 geometry_self_intersecting, geometry_outside_picture, geometry_too_many_points, ... with every problem in details' })
+  putConfig(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: AnalyticsConfigDto): Promise<AnalyticsConfigViewDto> {
+    return this.service.putConfig(p, id, dto);
+  }
+
+  @Get('cameras/:id/series')
+  @ApiOkResponse({ type: SeriesResponseDto })
+  series(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Query() q: SeriesQueryDto): Promise<SeriesResponseDto> {
+    return this.service.series(p, id, q);
+  }
+
+  @Get('cameras/:id/series.csv')
+  @Header('Content-Type', 'text/csv; charset=utf-8')
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ description: 'time,kind,target,name,class,direction,measure,value' })
+  csv(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Query() q: SeriesQueryDto): Promise<string> {
+    return this.service.csv(p, id, q);
+  }
+
+  @Sse('cameras/:id/live')
+  @ApiOkResponse({ description: 'Server-sent events: `counts` (what is in each zone now, crossings in the current minute) and `alert`' })
+  async live(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<Observable<MessageEvent>> {
+    return (await this.service.liveStream(p, id)).pipe(map((e) => ({ type: e.type, data: e.data as object })));
+  }
+
+  @Get('area')
+  @ApiOkResponse({ type: SeriesResponseDto, description: "Sum over the cameras in an incident's area whose analytics the caller may see" })
+  area(@CurrentPrincipal() p: Principal, @Query() q: AreaQueryDto): Promise<SeriesResponseDto> {
+    return this.service.area(p, q);
+  }
+
+  @Get('alerts')
+  @ApiOkResponse({ type: AlertDto, isArray: true })
+  alerts(@CurrentPrincipal() p: Principal, @Query() q: AlertListQueryDto): Promise<AlertDto[]> {
+    return this.service.listAlerts(p, q.state);
+  }
+
+  @Post('alerts/:id/acknowledge')
+  @HttpCode(200)
+  @ApiOkResponse({ type: AlertDto })
+  acknowledge(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<AlertDto> {
+    return this.service.acknowledge(p, id);
+  }
+}
