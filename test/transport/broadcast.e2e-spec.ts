@@ -8,6 +8,7 @@ import type { MicroserviceOptions } from '@nestjs/microservices';
 import { loadConfig, type BorderlensConfig } from '@borderlens/config';
 import { Patterns, ServiceAuthGuard, ServiceClient, ServiceName, ServiceTokens, serverTransport, type GrantChange } from '@borderlens/contracts';
 import { ClipService } from '../../apps/media/src/clip/clip.service';
+import { StillService } from '../../apps/media/src/clip/still.service';
 import { WhepService } from '../../apps/media/src/egress/whep.service';
 import { IngestService } from '../../apps/media/src/ingest/ingest.service';
 import { LiveService } from '../../apps/media/src/live/live.service';
@@ -49,6 +50,7 @@ async function startMediaNode(cfg: BorderlensConfig, log: NodeLog): Promise<INes
       { provide: IngestService, useValue: { list: () => [] } },
       { provide: RecordingService, useValue: recording },
       { provide: ClipService, useValue: {} },
+      { provide: StillService, useValue: {} },
     ],
   })
   class StubMediaModule {}
