@@ -13,6 +13,8 @@ import {
   OrganisationInput,
   PolicyRequestError,
   REGIMES,
+  SHARING_LEVELS,
+  defaultSharing,
 } from './policy.types';
 
 const NS = 'BorderLens::';
@@ -20,6 +22,7 @@ const ACTION_SET = new Set<string>(ACTIONS);
 const KIND_SET = new Set<string>(ORGANISATION_KINDS);
 const REGIME_SET = new Set<string>(REGIMES);
 const CAMERA_KIND_SET = new Set<string>(CAMERA_KINDS);
+const SHARING_SET = new Set<string>(SHARING_LEVELS);
 const COUNTRY = /^[A-Z]{2}$/;
 export const MAX_PURPOSE_CHARS = 2000;
 
@@ -242,6 +245,7 @@ class EntityBuilder {
     checkCountry(`${path}.jurisdiction`, c.jurisdiction);
     if (!CAMERA_KIND_SET.has(c.kind)) throw new PolicyRequestError(`${path}.kind "${c.kind}" is not one of ${CAMERA_KINDS.join(', ')}`);
     if (!(Math.abs(c.lat) <= 90) || !(Math.abs(c.lon) <= 180)) throw new PolicyRequestError(`${path}.lat/lon must be WGS84 degrees`);
+    if (c.sharing !== undefined && !SHARING_SET.has(c.sharing)) throw new PolicyRequestError(`${path}.sharing "${c.sharing}" is not one of ${SHARING_LEVELS.join(', ')}`);
     const owner = this.organisation(c.owner, `${path}.owner`);
     const uid = this.uid('Camera', c.id);
     this.add(uid, {
@@ -250,6 +254,7 @@ class EntityBuilder {
       kind: () => c.kind,
       lat: () => ({ __extn: { fn: 'decimal', arg: c.lat.toFixed(4) } }),
       lon: () => ({ __extn: { fn: 'decimal', arg: c.lon.toFixed(4) } }),
+      sharing: () => c.sharing ?? defaultSharing(c.owner.kind),
     });
     return uid;
   }

@@ -32,8 +32,8 @@ cz-fire-station    pcr-olk            admin          no        -
 cz-fire-station    pcr-olk            admin          yes       -
 cz-fire-station    pcr-olk            auditor        no        -
 cz-fire-station    pcr-olk            auditor        yes       -
-cz-fire-station    mesto-jesenik      operator       no        -
-cz-fire-station    mesto-jesenik      operator       yes       -
+cz-fire-station    mesto-jesenik      operator       no        clip.request analytics.view
+cz-fire-station    mesto-jesenik      operator       yes       clip.request analytics.view
 cz-fire-station    mesto-jesenik      municipal      no        clip.request analytics.view
 cz-fire-station    mesto-jesenik      municipal      yes       clip.request analytics.view
 cz-fire-station    mesto-jesenik      legal-officer  no        policy.edit
@@ -42,8 +42,8 @@ cz-fire-station    mesto-jesenik      admin          no        -
 cz-fire-station    mesto-jesenik      admin          yes       -
 cz-fire-station    mesto-jesenik      auditor        no        -
 cz-fire-station    mesto-jesenik      auditor        yes       -
-cz-fire-station    mp-jesenik         operator       no        -
-cz-fire-station    mp-jesenik         operator       yes       -
+cz-fire-station    mp-jesenik         operator       no        clip.request analytics.view
+cz-fire-station    mp-jesenik         operator       yes       clip.request analytics.view
 cz-fire-station    mp-jesenik         municipal      no        clip.request analytics.view
 cz-fire-station    mp-jesenik         municipal      yes       clip.request analytics.view
 cz-fire-station    mp-jesenik         legal-officer  no        policy.edit
@@ -82,8 +82,8 @@ cz-fire-station    kpp-nysa           admin          no        -
 cz-fire-station    kpp-nysa           admin          yes       -
 cz-fire-station    kpp-nysa           auditor        no        -
 cz-fire-station    kpp-nysa           auditor        yes       -
-cz-fire-station    gmina-nysa         operator       no        incident.accept
-cz-fire-station    gmina-nysa         operator       yes       incident.accept
+cz-fire-station    gmina-nysa         operator       no        clip.request analytics.view incident.accept
+cz-fire-station    gmina-nysa         operator       yes       clip.request analytics.view incident.accept
 cz-fire-station    gmina-nysa         municipal      no        clip.request analytics.view
 cz-fire-station    gmina-nysa         municipal      yes       clip.request analytics.view
 cz-fire-station    gmina-nysa         legal-officer  no        -
@@ -92,8 +92,8 @@ cz-fire-station    gmina-nysa         admin          no        -
 cz-fire-station    gmina-nysa         admin          yes       -
 cz-fire-station    gmina-nysa         auditor        no        -
 cz-fire-station    gmina-nysa         auditor        yes       -
-cz-fire-station    sm-nysa            operator       no        incident.accept
-cz-fire-station    sm-nysa            operator       yes       incident.accept
+cz-fire-station    sm-nysa            operator       no        clip.request analytics.view incident.accept
+cz-fire-station    sm-nysa            operator       yes       clip.request analytics.view incident.accept
 cz-fire-station    sm-nysa            municipal      no        clip.request analytics.view
 cz-fire-station    sm-nysa            municipal      yes       clip.request analytics.view
 cz-fire-station    sm-nysa            legal-officer  no        -
@@ -112,57 +112,7 @@ cz-fire-station    ratownictwo-opole  admin          no        -
 cz-fire-station    ratownictwo-opole  admin          yes       -
 cz-fire-station    ratownictwo-opole  auditor        no        -
 cz-fire-station    ratownictwo-opole  auditor        yes       -
-pl-nysa-rynek      gmina-nysa         operator       no        recording.anonymized
-pl-nysa-rynek      gmina-nysa         operator       yes       recording.anonymized
-pl-nysa-rynek      gmina-nysa         municipal      no        live.anonymized recording.anonymized clip.request analytics.view
-pl-nysa-rynek      gmina-nysa         municipal      yes       live.anonymized recording.anonymized clip.request analytics.view
-pl-nysa-rynek      gmina-nysa         legal-officer  no        clip.approve policy.edit audit.read
-pl-nysa-rynek      gmina-nysa         legal-officer  yes       clip.approve policy.edit audit.read
-pl-nysa-rynek      gmina-nysa         admin          no        camera.manage
-pl-nysa-rynek      gmina-nysa         admin          yes       camera.manage
-pl-nysa-rynek      gmina-nysa         auditor        no        audit.read
-pl-nysa-rynek      gmina-nysa         auditor        yes       audit.read
-pl-nysa-rynek      sm-nysa            operator       no        -
-pl-nysa-rynek      sm-nysa            operator       yes       -
-pl-nysa-rynek      sm-nysa            municipal      no        live.anonymized clip.request analytics.view
-pl-nysa-rynek      sm-nysa            municipal      yes       live.anonymized clip.request analytics.view
-pl-nysa-rynek      sm-nysa            legal-officer  no        policy.edit
-pl-nysa-rynek      sm-nysa            legal-officer  yes       policy.edit
-pl-nysa-rynek      sm-nysa            admin          no        -
-pl-nysa-rynek      sm-nysa            admin          yes       -
-pl-nysa-rynek      sm-nysa            auditor        no        -
-pl-nysa-rynek      sm-nysa            auditor        yes       -
-pl-nysa-rynek      psp-nysa           operator       no        live.anonymized clip.request analytics.view incident.declare incident.end
-pl-nysa-rynek      psp-nysa           operator       yes       live.anonymized live.raw recording.anonymized clip.request analytics.view incident.declare incident.end
-pl-nysa-rynek      psp-nysa           municipal      no        -
-pl-nysa-rynek      psp-nysa           municipal      yes       -
-pl-nysa-rynek      psp-nysa           legal-officer  no        policy.edit
-pl-nysa-rynek      psp-nysa           legal-officer  yes       policy.edit
-pl-nysa-rynek      psp-nysa           admin          no        -
-pl-nysa-rynek      psp-nysa           admin          yes       -
-pl-nysa-rynek      psp-nysa           auditor        no        -
-pl-nysa-rynek      psp-nysa           auditor        yes       -
-pl-nysa-rynek      kpp-nysa           operator       no        live.anonymized clip.request analytics.view incident.declare incident.end
-pl-nysa-rynek      kpp-nysa           operator       yes       live.anonymized live.raw recording.anonymized clip.request analytics.view incident.declare incident.end
-pl-nysa-rynek      kpp-nysa           municipal      no        -
-pl-nysa-rynek      kpp-nysa           municipal      yes       -
-pl-nysa-rynek      kpp-nysa           legal-officer  no        policy.edit
-pl-nysa-rynek      kpp-nysa           legal-officer  yes       policy.edit
-pl-nysa-rynek      kpp-nysa           admin          no        -
-pl-nysa-rynek      kpp-nysa           admin          yes       -
-pl-nysa-rynek      kpp-nysa           auditor        no        -
-pl-nysa-rynek      kpp-nysa           auditor        yes       -
-pl-nysa-rynek      ratownictwo-opole  operator       no        -
-pl-nysa-rynek      ratownictwo-opole  operator       yes       -
-pl-nysa-rynek      ratownictwo-opole  municipal      no        -
-pl-nysa-rynek      ratownictwo-opole  municipal      yes       -
-pl-nysa-rynek      ratownictwo-opole  legal-officer  no        policy.edit
-pl-nysa-rynek      ratownictwo-opole  legal-officer  yes       policy.edit
-pl-nysa-rynek      ratownictwo-opole  admin          no        -
-pl-nysa-rynek      ratownictwo-opole  admin          yes       -
-pl-nysa-rynek      ratownictwo-opole  auditor        no        -
-pl-nysa-rynek      ratownictwo-opole  auditor        yes       -
-pl-nysa-rynek      hzs-olk            operator       no        live.anonymized clip.request analytics.view incident.accept
+pl-nysa-rynek      hzs-olk            operator       no        clip.request analytics.view incident.accept
 pl-nysa-rynek      hzs-olk            operator       yes       live.anonymized live.raw recording.anonymized clip.request analytics.view incident.accept
 pl-nysa-rynek      hzs-olk            municipal      no        -
 pl-nysa-rynek      hzs-olk            municipal      yes       -
@@ -172,7 +122,7 @@ pl-nysa-rynek      hzs-olk            admin          no        -
 pl-nysa-rynek      hzs-olk            admin          yes       -
 pl-nysa-rynek      hzs-olk            auditor        no        -
 pl-nysa-rynek      hzs-olk            auditor        yes       -
-pl-nysa-rynek      pcr-olk            operator       no        live.anonymized clip.request analytics.view incident.accept
+pl-nysa-rynek      pcr-olk            operator       no        clip.request analytics.view incident.accept
 pl-nysa-rynek      pcr-olk            operator       yes       live.anonymized live.raw recording.anonymized clip.request analytics.view incident.accept
 pl-nysa-rynek      pcr-olk            municipal      no        -
 pl-nysa-rynek      pcr-olk            municipal      yes       -
@@ -182,20 +132,20 @@ pl-nysa-rynek      pcr-olk            admin          no        -
 pl-nysa-rynek      pcr-olk            admin          yes       -
 pl-nysa-rynek      pcr-olk            auditor        no        -
 pl-nysa-rynek      pcr-olk            auditor        yes       -
-pl-nysa-rynek      mesto-jesenik      operator       no        -
-pl-nysa-rynek      mesto-jesenik      operator       yes       -
-pl-nysa-rynek      mesto-jesenik      municipal      no        live.anonymized clip.request analytics.view
-pl-nysa-rynek      mesto-jesenik      municipal      yes       live.anonymized clip.request analytics.view
+pl-nysa-rynek      mesto-jesenik      operator       no        clip.request analytics.view
+pl-nysa-rynek      mesto-jesenik      operator       yes       clip.request analytics.view
+pl-nysa-rynek      mesto-jesenik      municipal      no        clip.request analytics.view
+pl-nysa-rynek      mesto-jesenik      municipal      yes       clip.request analytics.view
 pl-nysa-rynek      mesto-jesenik      legal-officer  no        -
 pl-nysa-rynek      mesto-jesenik      legal-officer  yes       -
 pl-nysa-rynek      mesto-jesenik      admin          no        -
 pl-nysa-rynek      mesto-jesenik      admin          yes       -
 pl-nysa-rynek      mesto-jesenik      auditor        no        -
 pl-nysa-rynek      mesto-jesenik      auditor        yes       -
-pl-nysa-rynek      mp-jesenik         operator       no        -
-pl-nysa-rynek      mp-jesenik         operator       yes       -
-pl-nysa-rynek      mp-jesenik         municipal      no        live.anonymized clip.request analytics.view
-pl-nysa-rynek      mp-jesenik         municipal      yes       live.anonymized clip.request analytics.view
+pl-nysa-rynek      mp-jesenik         operator       no        clip.request analytics.view
+pl-nysa-rynek      mp-jesenik         operator       yes       clip.request analytics.view
+pl-nysa-rynek      mp-jesenik         municipal      no        clip.request analytics.view
+pl-nysa-rynek      mp-jesenik         municipal      yes       clip.request analytics.view
 pl-nysa-rynek      mp-jesenik         legal-officer  no        -
 pl-nysa-rynek      mp-jesenik         legal-officer  yes       -
 pl-nysa-rynek      mp-jesenik         admin          no        -
@@ -212,6 +162,56 @@ pl-nysa-rynek      zzs-olk            admin          no        -
 pl-nysa-rynek      zzs-olk            admin          yes       -
 pl-nysa-rynek      zzs-olk            auditor        no        -
 pl-nysa-rynek      zzs-olk            auditor        yes       -
+pl-nysa-rynek      psp-nysa           operator       no        clip.request analytics.view incident.declare incident.end
+pl-nysa-rynek      psp-nysa           operator       yes       live.anonymized live.raw recording.anonymized clip.request analytics.view incident.declare incident.end
+pl-nysa-rynek      psp-nysa           municipal      no        -
+pl-nysa-rynek      psp-nysa           municipal      yes       -
+pl-nysa-rynek      psp-nysa           legal-officer  no        policy.edit
+pl-nysa-rynek      psp-nysa           legal-officer  yes       policy.edit
+pl-nysa-rynek      psp-nysa           admin          no        -
+pl-nysa-rynek      psp-nysa           admin          yes       -
+pl-nysa-rynek      psp-nysa           auditor        no        -
+pl-nysa-rynek      psp-nysa           auditor        yes       -
+pl-nysa-rynek      kpp-nysa           operator       no        clip.request analytics.view incident.declare incident.end
+pl-nysa-rynek      kpp-nysa           operator       yes       live.anonymized live.raw recording.anonymized clip.request analytics.view incident.declare incident.end
+pl-nysa-rynek      kpp-nysa           municipal      no        -
+pl-nysa-rynek      kpp-nysa           municipal      yes       -
+pl-nysa-rynek      kpp-nysa           legal-officer  no        policy.edit
+pl-nysa-rynek      kpp-nysa           legal-officer  yes       policy.edit
+pl-nysa-rynek      kpp-nysa           admin          no        -
+pl-nysa-rynek      kpp-nysa           admin          yes       -
+pl-nysa-rynek      kpp-nysa           auditor        no        -
+pl-nysa-rynek      kpp-nysa           auditor        yes       -
+pl-nysa-rynek      gmina-nysa         operator       no        live.anonymized recording.anonymized clip.request analytics.view incident.declare incident.end
+pl-nysa-rynek      gmina-nysa         operator       yes       live.anonymized recording.anonymized clip.request analytics.view incident.declare incident.end
+pl-nysa-rynek      gmina-nysa         municipal      no        live.anonymized recording.anonymized clip.request analytics.view
+pl-nysa-rynek      gmina-nysa         municipal      yes       live.anonymized recording.anonymized clip.request analytics.view
+pl-nysa-rynek      gmina-nysa         legal-officer  no        clip.approve policy.edit audit.read
+pl-nysa-rynek      gmina-nysa         legal-officer  yes       clip.approve policy.edit audit.read
+pl-nysa-rynek      gmina-nysa         admin          no        camera.manage
+pl-nysa-rynek      gmina-nysa         admin          yes       camera.manage
+pl-nysa-rynek      gmina-nysa         auditor        no        audit.read
+pl-nysa-rynek      gmina-nysa         auditor        yes       audit.read
+pl-nysa-rynek      sm-nysa            operator       no        clip.request analytics.view incident.declare incident.end
+pl-nysa-rynek      sm-nysa            operator       yes       clip.request analytics.view incident.declare incident.end
+pl-nysa-rynek      sm-nysa            municipal      no        clip.request analytics.view
+pl-nysa-rynek      sm-nysa            municipal      yes       clip.request analytics.view
+pl-nysa-rynek      sm-nysa            legal-officer  no        policy.edit
+pl-nysa-rynek      sm-nysa            legal-officer  yes       policy.edit
+pl-nysa-rynek      sm-nysa            admin          no        -
+pl-nysa-rynek      sm-nysa            admin          yes       -
+pl-nysa-rynek      sm-nysa            auditor        no        -
+pl-nysa-rynek      sm-nysa            auditor        yes       -
+pl-nysa-rynek      ratownictwo-opole  operator       no        -
+pl-nysa-rynek      ratownictwo-opole  operator       yes       -
+pl-nysa-rynek      ratownictwo-opole  municipal      no        -
+pl-nysa-rynek      ratownictwo-opole  municipal      yes       -
+pl-nysa-rynek      ratownictwo-opole  legal-officer  no        policy.edit
+pl-nysa-rynek      ratownictwo-opole  legal-officer  yes       policy.edit
+pl-nysa-rynek      ratownictwo-opole  admin          no        -
+pl-nysa-rynek      ratownictwo-opole  admin          yes       -
+pl-nysa-rynek      ratownictwo-opole  auditor        no        -
+pl-nysa-rynek      ratownictwo-opole  auditor        yes       -
 `;
 
 interface Row {
@@ -310,14 +310,21 @@ describe('default policies: obligations and reasons', () => {
     expect(d.obligations).toEqual({ watermark: true, purposeRequired: true, ownerApproval: true, anonymize: false, maxDurationSec: 3600 });
   });
 
-  it('anonymized live: anonymize, no purpose needed', () => {
-    const d = engine.decide({ principal: user('psp-nysa', 'operator'), action: 'live.anonymized', resource: camera });
+  it('anonymized live of a partner\'s camera: anonymize, and a purpose (LED Art. 25 justification)', () => {
+    const without = engine.decide({ principal: user('psp-nysa', 'operator'), action: 'live.anonymized', resource: camera });
+    expect(without).toMatchObject({ decision: 'deny', denial: 'purpose-required' });
+    const d = engine.decide({ principal: user('psp-nysa', 'operator'), action: 'live.anonymized', resource: camera, context: { purpose: 'forest fire near the border' } });
     expect(d.decision).toBe('permit');
-    expect(d.obligations).toEqual({ watermark: false, purposeRequired: false, ownerApproval: false, anonymize: true });
+    expect(d.obligations).toEqual({ watermark: false, purposeRequired: true, ownerApproval: false, anonymize: true });
     expect(d.reasons).toEqual([
-      'Permitted by CZ rule "cz-live-anonymized-responders" (export): Fire services and police of CZ and PL share anonymized live video',
-      'Permitted by PL rule "pl-live-anonymized-responders" (import): Fire services and police of CZ and PL share anonymized live video',
+      'Permitted by CZ rule "cz-live-anonymized-responders" (export): Fire and police operators of CZ and PL watch anonymized live video of partners\' cameras that their owners share live, for a stated purpose',
+      'Permitted by PL rule "pl-live-anonymized-responders" (import): Fire and police operators of CZ and PL watch anonymized live video of partners\' cameras that their owners share live, for a stated purpose',
     ]);
+  });
+
+  it('anonymized live of its own camera: no purpose needed', () => {
+    const d = engine.decide({ principal: user('hzs-olk', 'operator'), action: 'live.anonymized', resource: camera });
+    expect(d).toMatchObject({ decision: 'permit', obligations: { purposeRequired: false, anonymize: true } });
   });
 
   it('a cross-border deny says which side refused', () => {
@@ -354,11 +361,35 @@ describe('default policies: obligations and reasons', () => {
     expect(engine.decide({ principal: authority, action: 'audit.read', resource: CAMERAS['pl-nysa-rynek'] }).decision).toBe('deny');
   });
 
-  it('municipal staff of partner municipalities see each other\'s cameras, anonymized only', () => {
+  it('municipal staff get no standing live view of another municipality\'s cameras (territorial competence), only clips and counts', () => {
     const drone = CAMERAS['cz-jesenik-drone'];
     const nysa = user('gmina-nysa', 'municipal');
-    expect(engine.decide({ principal: nysa, action: 'live.anonymized', resource: drone }).decision).toBe('permit');
+    expect(engine.decide({ principal: nysa, action: 'live.anonymized', resource: drone, context: { purpose: 'curious' } })).toMatchObject({ decision: 'deny', denial: 'no-permit' });
+    expect(engine.decide({ principal: nysa, action: 'clip.request', resource: drone, context: { purpose: 'vandalism report' } }).decision).toBe('permit');
     const raw = engine.decide({ principal: nysa, action: 'live.raw', resource: drone, context: { incidents: [FLOOD], purpose: 'flood' } });
     expect(raw).toMatchObject({ decision: 'deny', denial: 'forbidden' });
+    // Unless its owner shares it live: then the rules still name who (responders only).
+    const shared = { ...drone, sharing: 'live-anonymized' as const };
+    expect(engine.decide({ principal: nysa, action: 'live.anonymized', resource: shared, context: { purpose: 'curious' } }).decision).toBe('deny');
+    expect(engine.decide({ principal: user('kpp-nysa', 'operator'), action: 'live.anonymized', resource: shared, context: { purpose: 'pursuit' } }).decision).toBe('permit');
+  });
+
+  it('the owner\'s sharing level caps every rule: private shares nothing, even during an incident', () => {
+    const fire = { ...camera, sharing: 'private' as const };
+    // A rule text that opens everything to everyone still cannot open a private camera.
+    const all = (id: string) => `@id("${id}") permit (principal, action, resource is BorderLens::Camera);`;
+    const open = new PolicyEngine({ CZ: { version: 1, text: all('cz-all') }, PL: { version: 1, text: all('pl-all') } });
+    for (const action of ['live.anonymized', 'live.raw', 'recording.anonymized', 'recording.raw', 'clip.request', 'analytics.view'] as const) {
+      const d = open.decide({ principal: user('pcr-olk', 'operator'), action, resource: fire, context: { incidents: [FLOOD], purpose: 'flood' } });
+      expect(d).toMatchObject({ decision: 'deny', denial: 'not-shared' });
+      expect(d.reasons[0]).toMatch(/shares it as "private"/);
+      expect(engine.decide({ principal: user('pcr-olk', 'operator'), action, resource: fire, context: { incidents: [FLOOD], purpose: 'flood' } }).decision).toBe('deny');
+    }
+    // The owner's own staff are not capped.
+    expect(engine.decide({ principal: user('hzs-olk', 'operator'), action: 'live.anonymized', resource: fire }).decision).toBe('permit');
+    // analytics: counts only.
+    const counts = { ...camera, sharing: 'analytics' as const };
+    expect(engine.decide({ principal: user('pcr-olk', 'operator'), action: 'analytics.view', resource: counts }).decision).toBe('permit');
+    expect(engine.decide({ principal: user('pcr-olk', 'operator'), action: 'clip.request', resource: counts, context: { purpose: 'x' } }).decision).toBe('deny');
   });
 });

@@ -7,3 +7,4 @@ export { diffMatrix, defaultPrincipals, principalLabel } from './policy-matrix';
 export type { MatrixCell, MatrixChange, MatrixOptions, MatrixRow, PolicyMatrix, PrincipalTemplate } from './policy-matrix';
 export * from './retention';
 export { acceptedIn } from './cedar-request';
+export { notSharedReason, sharingOf } from './sharing';

@@ -76,7 +76,8 @@ describe('PolicyEngine.decide', () => {
         { jurisdiction: 'CZ', version: 1, role: 'export', decision: 'deny', ids: ['cz-no-police'] },
         { jurisdiction: 'PL', version: 1, role: 'import', decision: 'permit', ids: ['pl-ok'] },
       ]);
-      const drone = CAMERAS['cz-jesenik-drone'];
+      // Shared live by its owner, so that only the rules decide.
+      const drone = { ...CAMERAS['cz-jesenik-drone'], sharing: 'live-anonymized' as const };
       expect(engine.decide(live(user('psp-nysa', 'operator'), drone)).policies).toEqual([
         { jurisdiction: 'CZ', version: 1, role: 'export', decision: 'permit', ids: ['cz-ok'] },
         { jurisdiction: 'PL', version: 1, role: 'import', decision: 'deny', ids: ['pl-no-drones'] },
@@ -199,7 +200,7 @@ describe('PolicyEngine.decide', () => {
     const text = `@id("north") permit (principal, ${LIVE}) when { resource.lat.greaterThan(decimal("50.3")) };`;
     const engine = new PolicyEngine({ CZ: { version: 1, text }, PL: { version: 1, text } });
     expect(engine.decide(live(czOperator, czCamera)).decision).toBe('deny');
-    expect(engine.decide(live(plOperator, CAMERAS['pl-nysa-rynek'])).decision).toBe('permit');
+    expect(engine.decide(live(plOperator, { ...CAMERAS['pl-nysa-rynek'], sharing: 'live-anonymized' })).decision).toBe('permit');
   });
 
   it('refuses malformed requests with PolicyRequestError', () => {

@@ -5,6 +5,7 @@ import { loadPolicyDirectory } from './policy-files';
 import { buildMatrix, MatrixOptions, PolicyMatrix } from './policy-matrix';
 import { CompiledPolicySet, compilePolicySet, ValidateOptions } from './policy-set';
 import { emptyRelevance, mergeRelevance, Relevance } from './relevance';
+import { notSharedReason } from './sharing';
 import {
   CameraInput,
   Country,
@@ -157,6 +158,12 @@ export class PolicyEngine {
       }
     }
     if (denial) return deny(denial, reasons, policies, errors);
+    // The owner's sharing level bounds what any rule can open to other organisations (rules that
+    // refuse explain themselves first).
+    if (request.resource.type === 'Camera') {
+      const notShared = notSharedReason(request.principal, action, request.resource, request.context);
+      if (notShared) return deny('not-shared', [notShared], policies, errors);
+    }
 
     const obligations = combineObligations(permits.map((p) => p.set.policies.get(p.id)?.obligations ?? {}));
     if (obligations.purposeRequired && built.purpose.trim() === '') {

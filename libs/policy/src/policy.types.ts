@@ -32,6 +32,24 @@ export type Role = (typeof ROLES)[number];
 export const CAMERA_KINDS = ['fixed', 'mobile', 'drone'] as const;
 export type CameraKind = (typeof CAMERA_KINDS)[number];
 
+/**
+ * What the owner organisation shares of a camera with other organisations, from least to most: its
+ * administrators decide (docs/legal.md). The rules read it as `resource.sharing`, and the engine caps
+ * every decision with it, so rules can forbid more but never allow more than the owner shares.
+ *   private          the owner only
+ *   analytics        partners see counts (analytics.view)
+ *   on-request       partners also request clips (the owner approves), and responders watch it during
+ *                    an incident in effect for the camera's country
+ *   live-anonymized  partner responders also watch anonymized live video (with a stated purpose)
+ */
+export const SHARING_LEVELS = ['private', 'analytics', 'on-request', 'live-anonymized'] as const;
+export type SharingLevel = (typeof SHARING_LEVELS)[number];
+
+/** The level a camera starts with: municipal cameras on request (with counts), police and fire cameras live anonymized. */
+export function defaultSharing(ownerKind: OrganisationKind): SharingLevel {
+  return ownerKind === 'municipality' || ownerKind === 'municipal-police' ? 'on-request' : 'live-anonymized';
+}
+
 export type ResourceType = 'Camera' | 'Clip' | 'Policy' | 'Incident' | 'Organisation';
 
 /** Which resource types each action applies to (mirrors `appliesTo` in the schema). */
@@ -81,6 +99,8 @@ export interface CameraInput {
   /** WGS84 degrees. */
   lat: number;
   lon: number;
+  /** What its owner shares with other organisations (default: defaultSharing of the owner's kind). */
+  sharing?: SharingLevel;
 }
 
 export interface ClipInput {
@@ -204,7 +224,8 @@ export type DenialCode =
   | 'forbidden'
   | 'purpose-required'
   | 'no-policy-set'
-  | 'foreign-policy-edit';
+  | 'foreign-policy-edit'
+  | 'not-shared';
 
 export interface Decision {
   decision: 'permit' | 'deny';
