@@ -1,8 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@borderlens/auth';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
-import { CameraCreatedDto, CameraDto, CreateCameraDto, PushKeyDto, UpdateCameraDto } from './camera.dto';
+import { CameraCreatedDto, CameraDto, CreateCameraDto, PushKeyDto, SetSharingDto, UpdateCameraDto } from './camera.dto';
 import { CameraService } from './camera.service';
 
 @ApiTags('cameras')
@@ -37,6 +37,17 @@ export class CameraController {
   @ApiOkResponse({ type: CameraDto })
   async update(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: UpdateCameraDto): Promise<CameraDto> {
     return CameraDto.from(await this.service.update(p, id, dto));
+  }
+
+  /**
+   * The owner's administrators decide what the camera shares (Cedar camera.manage); audited with the
+   * reason, and running live sessions are decided again within a review round.
+   */
+  @Put(':id/sharing')
+  @Roles('admin')
+  @ApiOkResponse({ type: CameraDto, description: 'Forbidden: 403 camera_manage_forbidden' })
+  async setSharing(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: SetSharingDto): Promise<CameraDto> {
+    return CameraDto.from(await this.service.setSharing(p, id, dto));
   }
 
   @Delete(':id')

@@ -1,7 +1,14 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsLatitude, IsLongitude, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { CAMERA_KINDS, CAMERA_STATES, INGEST_TYPES, REDACTION_METHODS, type CameraEntity, type CameraKind, type CameraState, type IngestType, type RedactionMethod } from '@borderlens/database';
+import { SHARING_LEVELS, type SharingLevel } from '@borderlens/policy';
+
+const SHARING_DESCRIPTION =
+  'What the owner shares with other organisations: private (own organisation only), analytics (partners see counts), ' +
+  'on-request (partners also request clips, which the owner approves; responders watch it during an incident accepted by its country), ' +
+  'live-anonymized (partner fire and police operators also watch anonymized live video, with a stated purpose). ' +
+  'The rules of the camera\'s country may forbid more, never allow more.';
 
 export class IngestDto {
   @ApiProperty({ enum: INGEST_TYPES, description: 'rtsp: pulled from the camera; push: a drone or mobile unit publishes with its push key' })
@@ -76,9 +83,27 @@ export class CreateCameraDto {
   @IsOptional()
   @IsIn(REDACTION_METHODS)
   redactionMethod?: RedactionMethod;
+
+  @ApiPropertyOptional({ enum: SHARING_LEVELS, description: `${SHARING_DESCRIPTION} Default: on-request for municipal owners, live-anonymized for police and fire.` })
+  @IsOptional()
+  @IsIn(SHARING_LEVELS)
+  sharing?: SharingLevel;
 }
 
-export class UpdateCameraDto extends PartialType(CreateCameraDto) {}
+/** Sharing changes only through PUT /cameras/{id}/sharing, with a reason. */
+export class UpdateCameraDto extends PartialType(OmitType(CreateCameraDto, ['sharing'] as const)) {}
+
+export class SetSharingDto {
+  @ApiProperty({ enum: SHARING_LEVELS, description: SHARING_DESCRIPTION })
+  @IsIn(SHARING_LEVELS)
+  sharing: SharingLevel;
+
+  @ApiProperty({ example: 'agreed with the Nysa crisis staff for the flood season', description: 'Why (recorded in the audit trail)' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  reason: string;
+}
 
 export class IngestViewDto {
   @ApiProperty({ enum: INGEST_TYPES }) type: IngestType;
@@ -96,6 +121,7 @@ export class CameraDto {
   @ApiProperty({ enum: CAMERA_KINDS }) kind: CameraKind;
   @ApiProperty() latitude: number;
   @ApiProperty() longitude: number;
+  @ApiProperty({ enum: SHARING_LEVELS, description: SHARING_DESCRIPTION }) sharing: SharingLevel;
   @ApiProperty({ type: IngestViewDto }) ingest: IngestViewDto;
   @ApiProperty() retentionDays: number;
   @ApiProperty() recordingEnabled: boolean;
@@ -114,6 +140,7 @@ export class CameraDto {
       kind: c.kind,
       latitude: c.latitude,
       longitude: c.longitude,
+      sharing: c.sharing,
       ingest: { type: c.ingestType, url: c.rtspUrl, rtspTransport: c.rtspTransport, hasCredentials: !!c.credentialsEncrypted, protocol: c.pushProtocol },
       retentionDays: c.retentionDays,
       recordingEnabled: c.recordingEnabled,

@@ -2,17 +2,18 @@ import { createHash, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Subject } from 'rxjs';
 import { CONFIG, demoCameraEndpoint, encryptionKey, type BorderlensConfig } from '@borderlens/config';
 import { AuditService, actorOf } from '@borderlens/audit';
 import type { Principal } from '@borderlens/auth';
 import { CameraEntity } from '@borderlens/database';
 import type { CameraIngestInfo, CameraStateReport } from '@borderlens/contracts';
-import { ACTION_RESOURCES, ACTIONS, maxRetentionDays, RETENTION_CAPS, type Action, type CameraInput, type Decision, type PrincipalInput } from '@borderlens/policy';
+import { ACTION_RESOURCES, ACTIONS, defaultSharing, maxRetentionDays, RETENTION_CAPS, type Action, type CameraInput, type Decision, type PrincipalInput, type SharingLevel } from '@borderlens/policy';
 import { AppError } from '../common/app-error';
 import { OrganisationService } from '../organisation/organisation.service';
 import { AuthorizationService, policyIds } from '../policy/authorization.service';
 import { CameraNetworkPolicy } from './camera-network.policy';
-import { CreateCameraDto, IngestDto, UpdateCameraDto } from './camera.dto';
+import { CreateCameraDto, IngestDto, SetSharingDto, UpdateCameraDto } from './camera.dto';
 import { CameraRepository } from './camera.repository';
 import { CredentialsCipher } from './credentials-cipher';
 import { HostResolver } from './host-resolver';
@@ -24,6 +25,13 @@ import { HostResolver } from './host-resolver';
 const VISIBILITY_ACTIONS: Action[] = ['live.anonymized', 'clip.request', 'camera.manage', 'audit.read', 'analytics.view', 'recording.anonymized', 'live.raw', 'recording.raw'];
 if (VISIBILITY_ACTIONS.length !== ACTIONS.filter((a) => ACTION_RESOURCES[a].includes('Camera')).length) throw new Error('VISIBILITY_ACTIONS must list every camera action');
 
+/** A camera's sharing level changed: running sessions on it are decided again. */
+export interface SharingChange {
+  cameraId: string;
+  from: SharingLevel;
+  to: SharingLevel;
+}
+
 export function hashPushKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
@@ -32,6 +40,7 @@ export function hashPushKey(key: string): string {
 export class CameraService {
   private readonly network: CameraNetworkPolicy;
   private readonly cipher: CredentialsCipher;
+  readonly sharingChanges = new Subject<SharingChange>();
 
   constructor(
     @Inject(CONFIG) private readonly cfg: BorderlensConfig,
@@ -58,7 +67,7 @@ export class CameraService {
     const answers = new Map<string, boolean>();
     const visible: CameraEntity[] = [];
     for (const c of await this.cameras.findAll()) {
-      const key = [c.organisationId, c.jurisdiction, c.kind, ...(reads.position ? [c.latitude, c.longitude] : []), ...(reads.id ? [c.id] : [])].join('|');
+      const key = [c.organisationId, c.jurisdiction, c.kind, c.sharing, ...(reads.position ? [c.latitude, c.longitude] : []), ...(reads.id ? [c.id] : [])].join('|');
       let seen = answers.get(key);
       if (seen === undefined) answers.set(key, (seen = this.canSee(principal, await this.authz.camera(c))));
       if (seen) visible.push(c);
@@ -104,6 +113,7 @@ export class CameraService {
     camera.kind = dto.kind;
     camera.latitude = dto.latitude;
     camera.longitude = dto.longitude;
+    camera.sharing = dto.sharing ?? defaultSharing(org.kind);
     const allowed = await this.assertCanManage(p, { ...camera, id: 'new' });
     // An explicit retention above the statutory cap is refused; the configured default is lowered to it.
     const cap = maxRetentionDays(camera.jurisdiction, org.kind);
@@ -116,7 +126,7 @@ export class CameraService {
     const pushKey = await this.applyIngest(camera, dto.ingest);
     const saved = await this.dataSource.transaction(async (m) => {
       const c = await this.cameras.save(camera, m);
-      await this.audit.record({ actor: actorOf(p), operation: 'collection', object: `camera:${c.id}`, decision: 'done', policyIds: policyIds(allowed), justification: 'camera registered', details: { name: c.name, organisation: c.organisationId, ingest: c.ingestType } }, m);
+      await this.audit.record({ actor: actorOf(p), operation: 'collection', object: `camera:${c.id}`, decision: 'done', policyIds: policyIds(allowed), justification: 'camera registered', details: { name: c.name, organisation: c.organisationId, ingest: c.ingestType, sharing: c.sharing } }, m);
       return c;
     });
     return { camera: saved, pushKey };
@@ -149,6 +159,21 @@ export class CameraService {
       await this.audit.record({ actor: actorOf(p), operation: 'alteration', object: `camera:${c.id}`, decision: 'done', policyIds: policyIds(allowed), justification: 'camera settings changed', details: { fields: changed } }, m);
       return c;
     });
+  }
+
+  /** The owner's decision on what the camera shares; audited with the reason, then running sessions are decided again. */
+  async setSharing(p: Principal, id: string, dto: SetSharingDto): Promise<CameraEntity> {
+    const camera = await this.findOne(id);
+    const allowed = await this.assertCanManage(p, camera);
+    const from = camera.sharing;
+    camera.sharing = dto.sharing;
+    const saved = await this.dataSource.transaction(async (m) => {
+      const c = await this.cameras.save(camera, m);
+      await this.audit.record({ actor: actorOf(p), operation: 'alteration', object: `camera:${c.id}`, decision: 'done', policyIds: policyIds(allowed), justification: dto.reason.trim(), details: { change: 'sharing', from, to: c.sharing } }, m);
+      return c;
+    });
+    if (from !== saved.sharing) this.sharingChanges.next({ cameraId: saved.id, from, to: saved.sharing });
+    return saved;
   }
 
   async remove(p: Principal, id: string): Promise<void> {

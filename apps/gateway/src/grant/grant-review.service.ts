@@ -5,6 +5,7 @@ import { SYSTEM_ACTOR } from '@borderlens/audit';
 import { CONFIG, type BorderlensConfig } from '@borderlens/config';
 import type { GrantEntity, IncidentEntity, PendingGrantChange } from '@borderlens/database';
 import { CameraRepository } from '../camera/camera.repository';
+import { CameraService } from '../camera/camera.service';
 import { IncidentService } from '../incident/incident.service';
 import { ActivePolicyService } from '../policy/active-policy.service';
 import { AuthorizationService } from '../policy/authorization.service';
@@ -15,10 +16,12 @@ import { GrantService, LAPSE_GRACE_SEC } from './grant.service';
 const PURGE_AFTER_MS = 24 * 3600_000;
 
 /**
- * Re-decides the live raw grants every round (incidents.checkIntervalSec) and at once when an incident
- * ends or a policy version is activated: a raw session no longer permitted is downgraded to anonymized
- * (when that is permitted) or ended, audited, and the media node is told. The media node being down is
- * logged and retried next round. Every gateway runs this; row locks keep each change single.
+ * Re-decides the running live sessions every round (incidents.checkIntervalSec) and at once when an
+ * incident changes, a policy version is activated or a camera's owner changes what it shares: a raw
+ * session no longer permitted is downgraded to anonymized (when that is permitted) or ended, an
+ * anonymized one no longer permitted is ended; audited, and the media node is told. The media node
+ * being down is logged and retried next round. Every gateway runs this (so a change made through
+ * another gateway is seen within a round); row locks keep each change single.
  */
 @Injectable()
 export class GrantReviewService implements OnModuleInit, OnApplicationShutdown {
@@ -34,6 +37,7 @@ export class GrantReviewService implements OnModuleInit, OnApplicationShutdown {
     private readonly repo: GrantRepository,
     private readonly grants: GrantService,
     private readonly cameras: CameraRepository,
+    private readonly cameraService: CameraService,
     private readonly incidents: IncidentService,
     private readonly policies: ActivePolicyService,
     private readonly authz: AuthorizationService,
@@ -44,7 +48,7 @@ export class GrantReviewService implements OnModuleInit, OnApplicationShutdown {
   onModuleInit(): void {
     this.timer = setInterval(() => void this.review(), this.cfg.incidents.checkIntervalSec * 1000);
     this.timer.unref();
-    this.subscription = merge(this.incidents.changes, this.policies.changes).subscribe(() => void this.review());
+    this.subscription = merge(this.incidents.changes, this.policies.changes, this.cameraService.sharingChanges).subscribe(() => void this.review());
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -76,10 +80,10 @@ export class GrantReviewService implements OnModuleInit, OnApplicationShutdown {
 
   private async round(): Promise<void> {
     await this.repo.endLapsed(new Date(Date.now() - LAPSE_GRACE_SEC * 1000));
-    const raw = await this.repo.findLiveRaw();
-    if (raw.length) {
+    const live = await this.repo.findLive();
+    if (live.length) {
       const active = await this.incidents.activeNow();
-      for (const g of raw) await this.recheck(g, active);
+      for (const g of live) await this.recheck(g, active);
     }
     await Promise.all((await this.repo.findPending()).map((g) => this.notifier.deliver(g)));
     await this.repo.purgeEnded(new Date(Date.now() - PURGE_AFTER_MS));
@@ -91,20 +95,21 @@ export class GrantReviewService implements OnModuleInit, OnApplicationShutdown {
     if (!camera || !organisation) return;
     const principal = { id: g.userId, organisation, country: g.country, roles: g.roles };
     const cameraInput = await this.authz.camera(camera);
-    const raw = this.grants.decideLive(principal, 'raw', camera, cameraInput, g, active);
-    if (raw.decision.decision === 'permit') return;
-    const anonymized = this.grants.decideLive(principal, 'anonymized', camera, cameraInput, g, active);
-    const downgrade = anonymized.decision.decision === 'permit';
-    const change: PendingGrantChange = { action: downgrade ? 'downgrade' : 'end', reason: `raw video is no longer permitted: ${raw.decision.reasons.join('; ')}` };
+    const form = g.form;
+    const first = this.grants.decideLive(principal, form, camera, cameraInput, g, active);
+    if (first.decision.decision === 'permit') return;
+    const anonymized = form === 'raw' ? this.grants.decideLive(principal, 'anonymized', camera, cameraInput, g, active) : first;
+    const downgrade = form === 'raw' && anonymized.decision.decision === 'permit';
+    const change: PendingGrantChange = { action: downgrade ? 'downgrade' : 'end', reason: `${form === 'raw' ? 'raw' : 'anonymized'} video is no longer permitted: ${first.decision.reasons.join('; ')}` };
     const changed = await this.dataSource.transaction(async (m) => {
       const locked = await this.repo.lock(g.id, m);
       // Renewed, ended or reviewed by another gateway meanwhile.
-      if (!locked || locked.state !== 'active' || locked.form !== 'raw') return null;
+      if (!locked || locked.state !== 'active' || locked.form !== form) return null;
       if (downgrade) Object.assign(locked, { form: 'anonymized', pendingChange: change });
       else Object.assign(locked, { state: 'ended', endReason: change.reason, pendingChange: change });
       await this.repo.save(locked, m);
       const outcome = downgrade ? 'downgrade' : 'end';
-      await this.grants.recordAccess(SYSTEM_ACTOR, locked.organisationId, locked.country, camera, raw.decision, { form: 'raw', purpose: locked.purpose, incidents: raw.incidents, outcome, session: locked.id, viewer: locked.username }, m);
+      await this.grants.recordAccess(SYSTEM_ACTOR, locked.organisationId, locked.country, camera, first.decision, { form, purpose: locked.purpose, incidents: first.incidents, outcome, session: locked.id, viewer: locked.username }, m);
       if (downgrade) {
         await this.grants.recordAccess(SYSTEM_ACTOR, locked.organisationId, locked.country, camera, anonymized.decision, { form: 'anonymized', purpose: locked.purpose, incidents: anonymized.incidents, outcome: 'permit', session: locked.id, viewer: locked.username }, m);
       }

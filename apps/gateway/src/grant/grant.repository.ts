@@ -20,9 +20,9 @@ export class GrantRepository {
     return manager.getRepository(GrantEntity).save(grant);
   }
 
-  /** Raw sessions still running: re-decided every round. */
-  findLiveRaw(): Promise<GrantEntity[]> {
-    return this.repo.findBy({ state: 'active', form: 'raw' });
+  /** Sessions still running: re-decided every round. */
+  findLive(): Promise<GrantEntity[]> {
+    return this.repo.findBy({ state: 'active' });
   }
 
   /** Sessions whose change the media node has not confirmed yet. */

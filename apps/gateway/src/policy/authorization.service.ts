@@ -68,10 +68,11 @@ export class AuthorizationService {
     return { id: p.userId, organisation, country: p.country || organisation.country, roles: p.roles };
   }
 
-  async camera(c: Pick<CameraEntity, 'id' | 'organisationId' | 'jurisdiction' | 'kind' | 'latitude' | 'longitude'>): Promise<CameraInput> {
+  /** A camera as the policies see it (without a sharing level: its owner kind's default). */
+  async camera(c: Pick<CameraEntity, 'id' | 'organisationId' | 'jurisdiction' | 'kind' | 'latitude' | 'longitude'> & Partial<Pick<CameraEntity, 'sharing'>>): Promise<CameraInput> {
     const owner = await this.organisation(c.organisationId);
     if (!owner) throw new Error(`camera ${c.id} belongs to unknown organisation ${c.organisationId}`);
-    return { type: 'Camera', id: c.id, owner, jurisdiction: c.jurisdiction, kind: c.kind, lat: c.latitude, lon: c.longitude };
+    return { type: 'Camera', id: c.id, owner, jurisdiction: c.jurisdiction, kind: c.kind, lat: c.latitude, lon: c.longitude, sharing: c.sharing };
   }
 
   cameraDetailsRead() {

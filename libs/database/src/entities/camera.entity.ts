@@ -1,4 +1,5 @@
 import { JoinColumn, ManyToOne, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
+import type { SharingLevel } from '@borderlens/policy';
 import { OrganisationEntity } from './organisation.entity';
 
 export const CAMERA_KINDS = ['fixed', 'mobile', 'drone'] as const;
@@ -60,6 +61,10 @@ export class CameraEntity {
   @Index({ unique: true, where: 'push_key_hash IS NOT NULL' })
   @Column({ name: 'push_key_hash', type: 'varchar', length: 64, nullable: true })
   pushKeyHash: string | null;
+
+  /** What the owner shares with other organisations (see SHARING_LEVELS in @borderlens/policy). */
+  @Column({ type: 'varchar', length: 16 })
+  sharing: SharingLevel;
 
   @Column({ name: 'retention_days', type: 'int' })
   retentionDays: number;
