@@ -98,8 +98,36 @@ describe('incidents, sessions and grants (Keycloak, PostgreSQL, TCP)', () => {
   });
 
   describe('live sessions', () => {
-    it('grants anonymized live video with a short-lived grant the media node can verify, audited as a consultation', async () => {
+    const share = async (user: string, camera: string, body: unknown) => api(gw.url, `/api/v1/cameras/${cams[camera].id}/sharing`, { method: 'PUT', token: await token(user), body });
+
+    it('shares a municipal camera live only once its owner decides so (PUT sharing, audited with the reason)', async () => {
+      // Default of a municipal camera: on request; partners' operators get no standing live view.
+      expect((await api(gw.url, `/api/v1/cameras/${cams[JESENIK].id}`, { token: await token('hzs.operator') })).body.sharing).toBe('on-request');
+      const before = await open('hzs.operator', JESENIK, { form: 'anonymized', purpose: 'river level' });
+      expect(before.status).toBe(403);
+      expect(before.body.error.details.denial).toBe('not-shared');
+      expect((await share('hzs.admin', JESENIK, { sharing: 'live-anonymized', reason: 'not ours' })).status).toBe(403);
+      expect((await share('jesenik.admin', JESENIK, { sharing: 'everything', reason: 'x' })).body.error.code).toBe('validation_failed');
+      expect((await share('jesenik.admin', JESENIK, { sharing: 'live-anonymized' })).body.error.code).toBe('validation_failed');
+      const patch = await api(gw.url, `/api/v1/cameras/${cams[JESENIK].id}`, { method: 'PATCH', token: await token('jesenik.admin'), body: { sharing: 'private' } });
+      expect(patch.body.error.code).toBe('validation_failed');
+      for (const [admin, camera] of [['jesenik.admin', JESENIK], ['glucholazy.admin', GLUCHOLAZY]]) {
+        const r = await share(admin, camera, { sharing: 'live-anonymized', reason: 'agreed with the fire services for the flood season' });
+        expect(r.status).toBe(200);
+        expect(r.body.sharing).toBe('live-anonymized');
+      }
+      const audit = await auditOf(gw.url, await token('jesenik.legal'), `camera:${cams[JESENIK].id}`);
+      expect(audit.at(-1)).toMatchObject({ actorUser: 'jesenik.admin', operation: 'alteration', justification: 'agreed with the fire services for the flood season', details: expect.objectContaining({ change: 'sharing', from: 'on-request', to: 'live-anonymized' }) });
+    });
+
+    it('asks a partner for a purpose (403 purpose_required)', async () => {
       const r = await open('hzs.operator', JESENIK, { form: 'anonymized' });
+      expect(r.status).toBe(403);
+      expect(r.body.error.code).toBe('purpose_required');
+    });
+
+    it('grants anonymized live video with a short-lived grant the media node can verify, audited as a consultation', async () => {
+      const r = await open('hzs.operator', JESENIK, { form: 'anonymized', purpose: 'river level' });
       expect(r.status).toBe(201);
       const id = cams[JESENIK].id;
       expect(r.body).toMatchObject({ cameraId: id, form: 'anonymized', whepUrl: `${gw.cfg.media.publicUrl}/whep/${id}`, renewAfterSec: 30, policies: ['CZ@1:cz-live-anonymized-responders'], downgraded: false });
@@ -306,9 +334,26 @@ describe('incidents, sessions and grants (Keycloak, PostgreSQL, TCP)', () => {
     await post('hzs.operator', `/api/v1/incidents/${incident}/end`, { reason: 'done' });
   });
 
+  it('ends anonymized sessions within seconds when the owner stops sharing the camera live, like a policy activation', async () => {
+    const share = async (sharing: string) => api(gw.url, `/api/v1/cameras/${cams[GLUCHOLAZY].id}/sharing`, { method: 'PUT', token: await token('glucholazy.admin'), body: { sharing, reason: 'test' } });
+    const r = await open('hzs.operator', GLUCHOLAZY, { form: 'anonymized', purpose: 'river level at the border' });
+    expect(r.status).toBe(201);
+    const jti = (await verifyGrant(r.body.grant, keys())).jti;
+    const t0 = Date.now();
+    expect((await share('analytics')).status).toBe(200);
+    expect(await eventually(async () => media.changes.some((c) => c.jti === jti && c.action === 'end'))).toBe(true);
+    console.log(`anonymized session ended ${Date.now() - t0} ms after the owner stopped sharing live`);
+    expect(media.changes.find((c) => c.jti === jti)!.reason).toMatch(/no longer permitted: The camera's owner shares it as "analytics"/);
+    expect(await grantRow(r.body.sessionId)).toMatchObject({ state: 'ended' });
+    const audit = await auditOf(gw.url, await token('glucholazy.legal'), `camera:${cams[GLUCHOLAZY].id}`);
+    expect(audit.find((e) => e.decision === 'end' && e.details.session === r.body.sessionId)).toMatchObject({ actorUser: 'system', details: expect.objectContaining({ action: 'live.anonymized', denial: 'not-shared', viewer: 'hzs.operator' }) });
+    expect((await renew('hzs.operator', GLUCHOLAZY, r.body.sessionId)).status).toBe(409);
+    expect((await share('live-anonymized')).status).toBe(200);
+  });
+
   describe('grants the media node must refuse', () => {
     it('refuses altered, foreign-signed and expired grants', async () => {
-      const r = await open('hzs.operator', JESENIK, { form: 'anonymized' });
+      const r = await open('hzs.operator', JESENIK, { form: 'anonymized', purpose: 'grant test' });
       const [h, p, s] = String(r.body.grant).split('.');
       const payload = JSON.parse(Buffer.from(p, 'base64url').toString());
       const altered = [h, Buffer.from(JSON.stringify({ ...payload, form: 'raw' })).toString('base64url'), s].join('.');
@@ -330,11 +375,12 @@ describe('incidents, sessions and grants (Keycloak, PostgreSQL, TCP)', () => {
   describe('bad input', () => {
     it('answers unknown cameras and sessions with 404, bad bodies with 400', async () => {
       expect((await post('hzs.operator', '/api/v1/cameras/00000000-0000-4000-8000-000000000000/sessions', { form: 'anonymized' })).body.error.code).toBe('camera_not_found');
+      expect((await api(gw.url, '/api/v1/cameras/00000000-0000-4000-8000-000000000000/sharing', { method: 'PUT', token: await token('jesenik.admin'), body: { sharing: 'private', reason: 'x' } })).body.error.code).toBe('camera_not_found');
       expect((await post('hzs.operator', '/api/v1/cameras/not-a-camera/sessions', { form: 'anonymized' })).status).toBe(404);
       expect((await open('hzs.operator', JESENIK, { form: 'hd' })).body.error.code).toBe('validation_failed');
       expect((await open('hzs.operator', JESENIK, { form: 'raw', durationSec: 0 })).body.error.code).toBe('validation_failed');
       expect((await renew('hzs.operator', JESENIK, '00000000-0000-4000-8000-000000000000')).body.error.code).toBe('session_not_found');
-      const mine = await open('hzs.operator', JESENIK, { form: 'anonymized' });
+      const mine = await open('hzs.operator', JESENIK, { form: 'anonymized', purpose: 'session test' });
       expect((await renew('policie.operator', JESENIK, mine.body.sessionId)).status).toBe(404);
       expect((await renew('hzs.operator', NYSA, mine.body.sessionId)).status).toBe(404);
       const del = await api(gw.url, `/api/v1/cameras/${cams[JESENIK].id}/sessions/${mine.body.sessionId}`, { method: 'DELETE', token: await token('hzs.operator') });

@@ -364,7 +364,7 @@ describe('default policies: obligations and reasons', () => {
   it('municipal staff get no standing live view of another municipality\'s cameras (territorial competence), only clips and counts', () => {
     const drone = CAMERAS['cz-jesenik-drone'];
     const nysa = user('gmina-nysa', 'municipal');
-    expect(engine.decide({ principal: nysa, action: 'live.anonymized', resource: drone, context: { purpose: 'curious' } })).toMatchObject({ decision: 'deny', denial: 'no-permit' });
+    expect(engine.decide({ principal: nysa, action: 'live.anonymized', resource: drone, context: { purpose: 'curious' } })).toMatchObject({ decision: 'deny', denial: 'not-shared' });
     expect(engine.decide({ principal: nysa, action: 'clip.request', resource: drone, context: { purpose: 'vandalism report' } }).decision).toBe('permit');
     const raw = engine.decide({ principal: nysa, action: 'live.raw', resource: drone, context: { incidents: [FLOOD], purpose: 'flood' } });
     expect(raw).toMatchObject({ decision: 'deny', denial: 'forbidden' });
@@ -390,6 +390,6 @@ describe('default policies: obligations and reasons', () => {
     // analytics: counts only.
     const counts = { ...camera, sharing: 'analytics' as const };
     expect(engine.decide({ principal: user('pcr-olk', 'operator'), action: 'analytics.view', resource: counts }).decision).toBe('permit');
-    expect(engine.decide({ principal: user('pcr-olk', 'operator'), action: 'clip.request', resource: counts, context: { purpose: 'x' } }).decision).toBe('deny');
+    expect(engine.decide({ principal: user('pcr-olk', 'operator'), action: 'clip.request', resource: counts, context: { purpose: 'x' } }).denial).toBe('not-shared');
   });
 });

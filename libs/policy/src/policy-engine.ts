@@ -157,13 +157,11 @@ export class PolicyEngine {
         denial ??= 'no-permit';
       }
     }
+    // The owner's sharing level bounds what any rule can open to other organisations. A forbid
+    // explains itself first; a missing permit is explained by the level when the level also refuses.
+    const notShared = request.resource.type === 'Camera' ? notSharedReason(request.principal, action, request.resource, request.context) : null;
+    if (notShared && (!denial || denial === 'no-permit')) return deny('not-shared', [notShared, ...reasons], policies, errors);
     if (denial) return deny(denial, reasons, policies, errors);
-    // The owner's sharing level bounds what any rule can open to other organisations (rules that
-    // refuse explain themselves first).
-    if (request.resource.type === 'Camera') {
-      const notShared = notSharedReason(request.principal, action, request.resource, request.context);
-      if (notShared) return deny('not-shared', [notShared], policies, errors);
-    }
 
     const obligations = combineObligations(permits.map((p) => p.set.policies.get(p.id)?.obligations ?? {}));
     if (obligations.purposeRequired && built.purpose.trim() === '') {
