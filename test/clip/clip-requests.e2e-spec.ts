@@ -10,6 +10,7 @@ import { Patterns, ServiceClient, ServiceName } from '@borderlens/contracts';
 import { createGateway } from '../../apps/gateway/src/bootstrap';
 import { verifyClip } from '../../apps/gateway/src/clip/clip-manifest';
 import type { Detector } from '../../apps/anonymizer/src/detection/detector';
+import { activatePolicy } from '../policy/support';
 import { api } from '../support/gateway';
 import { ensureKeycloak, keycloakIssuer, passwordToken } from '../support/keycloak';
 import { freePort } from '../support/ports';
@@ -483,7 +484,7 @@ describe('clip requests (gateway + media + anonymizer)', () => {
       const active = await api(url, `/api/v1/policies/${j}`, { token: await token(officer) });
       const draft = await api(url, `/api/v1/policies/${j}/drafts`, { method: 'POST', token: await token(officer), body: { text: active.body.text + rule(j), reason: 'raw clips for fire investigations' } });
       expect(draft.status).toBe(201);
-      expect((await api(url, `/api/v1/policies/${j}/versions/${draft.body.version}/activate`, { method: 'POST', token: await token(officer), body: { reason: 'agreed by both partners' } })).status).toBe(200);
+      expect((await activatePolicy(url, token, officer, j, draft.body.version, 'agreed by both partners')).status).toBe(200);
     }
     const created = await eventually(ask, (r) => r.status !== 403, 15_000, 'raw permitted');
     expect(created.status).toBe(201);

@@ -7,7 +7,7 @@ import { loadPolicyDirectory } from '@borderlens/policy';
 import { api, startGateway, type TestGateway } from '../support/gateway';
 import { ensureKeycloak } from '../support/keycloak';
 import { createTempDatabase, type TempDatabase } from '../support/postgres';
-import { auditOf, editRule, eventually, FakeMedia, tokens } from './support';
+import { activatePolicy, auditOf, editRule, eventually, FakeMedia, tokens } from './support';
 
 const HOUR = 3600_000;
 const circle = (lon: number, lat: number, radiusMeters: number) => ({ type: 'Circle', center: [lon, lat], radiusMeters });
@@ -318,7 +318,7 @@ describe('incidents, sessions and grants (Keycloak, PostgreSQL, TCP)', () => {
     const draft = await post('hzs.legal', '/api/v1/policies/CZ/drafts', { text, reason: 'raw for police only' });
     expect(draft.status).toBe(201);
     const t0 = Date.now();
-    expect((await post('hzs.legal', `/api/v1/policies/CZ/versions/${draft.body.version}/activate`, { reason: 'test' })).status).toBe(200);
+    expect((await activatePolicy(gw.url, token, 'hzs.legal', 'CZ', draft.body.version)).status).toBe(200);
     expect(await eventually(async () => media.changes.some((c) => c.jti === jti && c.action === 'downgrade'))).toBe(true);
     console.log(`raw session downgraded ${Date.now() - t0} ms after the policy activation`);
     const seen = await eventually(async () => {

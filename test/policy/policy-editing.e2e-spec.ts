@@ -20,7 +20,8 @@ describe('policy editing (Keycloak, PGlite)', () => {
     await ensureKeycloak();
     gw = await startGateway();
     const cams = await api(gw.url, '/api/v1/cameras', { token: await token('hzs.operator') });
-    camera = cams.body.find((c: { name: string }) => c.name === 'Jeseník – Masarykovo náměstí');
+    // A police camera: shared live anonymized with partner responders by default.
+    camera = cams.body.find((c: { name: string }) => c.name.startsWith('Mikulovice'));
   }, 300_000);
 
   afterAll(async () => {
@@ -136,7 +137,8 @@ describe('policy editing (Keycloak, PGlite)', () => {
     const inline = await post('hzs.legal', '/api/v1/policies/CZ/simulate', { user: { organisationId: 'gmina-nysa', roles: ['municipal'] }, cameraId: camera.id, text: draftText, context: { incident: true, purpose: 'x' } });
     expect(inline.body.versions.CZ).toBe(0);
     const byAction = Object.fromEntries(inline.body.results.map((r: { action: string; decision: string }) => [r.action, r.decision]));
-    expect(byAction).toMatchObject({ 'live.anonymized': 'permit', 'live.raw': 'deny', 'clip.request': 'permit', 'camera.manage': 'deny' });
+    // Municipal staff get no live view of another organisation's cameras; they request clips.
+    expect(byAction).toMatchObject({ 'live.anonymized': 'deny', 'live.raw': 'deny', 'clip.request': 'permit', 'camera.manage': 'deny' });
   });
 
   it('shows what the draft opens and closes on a camera before activation', async () => {
@@ -161,6 +163,27 @@ describe('policy editing (Keycloak, PGlite)', () => {
     expect(none.body.error.code).toBe('draft_required');
   });
 
+  it('needs the co-signature of the legal officers of other organisations whose cameras the draft affects', async () => {
+    const path = `/api/v1/policies/CZ/versions/${draftVersion}`;
+    // Raw sessions shorten on every Czech camera, live video opens on the police camera: the town and the police must agree.
+    const alone = await post('hzs.legal', `${path}/activate`, { reason: 'agreed with the regional EMS on 2026-05-04' });
+    expect(alone.status).toBe(409);
+    expect(alone.body.error).toMatchObject({ code: 'policy_cosignatures_missing', details: { missing: ['mesto-jesenik', 'policie-olk'] } });
+    expect(alone.body.error.message).toMatch(/changes decisions on cameras of mesto-jesenik, policie-olk/);
+    const status = await api(gw.url, `${path}/cosignatures`, { token: await token('hzs.legal') });
+    expect(status.body).toMatchObject({ jurisdiction: 'CZ', version: draftVersion, required: ['mesto-jesenik', 'policie-olk'], cosignatures: [], missing: ['mesto-jesenik', 'policie-olk'] });
+    expect((await post('hzs.operator', `${path}/cosign`, { reason: 'x' })).body.error.code).toBe('policy_cosign_forbidden');
+    expect((await post('nysa.legal', `${path}/cosign`, { reason: 'x' })).body.error.code).toBe('policy_cosignature_not_needed');
+    expect((await post('jesenik.legal', `${path}/cosign`, {})).body.error.code).toBe('validation_failed');
+    const town = await post('jesenik.legal', `${path}/cosign`, { reason: 'Jeseník agrees: shorter raw sessions' });
+    expect(town.status).toBe(200);
+    expect(town.body.cosignatures).toEqual([expect.objectContaining({ organisationId: 'mesto-jesenik', by: 'jesenik.legal', reason: 'Jeseník agrees: shorter raw sessions' })]);
+    expect((await post('jesenik.legal', `${path}/cosign`, { reason: 'again' })).body.error.code).toBe('policy_already_cosigned');
+    const still = await post('hzs.legal', `${path}/activate`, { reason: 'x' });
+    expect(still.body.error.details.missing).toEqual(['policie-olk']);
+    expect((await post('policie.legal', `${path}/cosign`, { reason: 'Police agree: EMS may watch the crossing' })).status).toBe(200);
+  });
+
   it('activates the draft with a reason: audited with who and why, in force at once', async () => {
     const r = await post('hzs.legal', `/api/v1/policies/CZ/versions/${draftVersion}/activate`, { reason: 'agreed with the regional EMS on 2026-05-04' });
     expect(r.status).toBe(200);
@@ -172,8 +195,16 @@ describe('policy editing (Keycloak, PGlite)', () => {
     const sim = await post('hzs.legal', '/api/v1/policies/CZ/simulate', { user: { organisationId: 'hzs-olk', roles: ['operator'] }, cameraId: camera.id, actions: ['live.raw'], context: { incident: true, purpose: 'x' } });
     expect(sim.body.results[0].obligations.maxDurationSec).toBe(3600);
     const audit = await auditOf(gw.url, await token('hzs.auditor'), `policy:CZ@${draftVersion}`);
-    expect(audit.map((e) => [e.actorUser, e.decision, e.details.state])).toEqual([['hzs.legal', 'permit', 'draft'], ['hzs.legal', 'permit', 'active']]);
-    expect(audit[1]).toMatchObject({ operation: 'alteration', justification: 'agreed with the regional EMS on 2026-05-04', policyIds: ['CZ@1:cz-policy-edit-own-jurisdiction'] });
+    expect(audit.map((e) => [e.actorUser, e.decision, e.details.state])).toEqual([
+      ['hzs.legal', 'permit', 'draft'],
+      ['hzs.legal', 'deny', 'draft'],
+      ['jesenik.legal', 'cosigned', 'draft'],
+      ['hzs.legal', 'deny', 'draft'],
+      ['policie.legal', 'cosigned', 'draft'],
+      ['hzs.legal', 'permit', 'active'],
+    ]);
+    expect(audit.at(-1).details.cosignatures.map((c: { organisationId: string }) => c.organisationId)).toEqual(['mesto-jesenik', 'policie-olk']);
+    expect(audit.at(-1)).toMatchObject({ operation: 'alteration', justification: 'agreed with the regional EMS on 2026-05-04', policyIds: ['CZ@1:cz-policy-edit-own-jurisdiction'] });
     // Only drafts are activated.
     const again = await post('hzs.legal', `/api/v1/policies/CZ/versions/${draftVersion}/activate`, { reason: 'again' });
     expect(again.status).toBe(409);

@@ -69,3 +69,30 @@ export class FakeMedia {
     this.app = undefined;
   }
 }
+
+/** The demo legal officer of each demo organisation (deploy/keycloak/borderlens-realm.json). */
+export const LEGAL_OFFICER_OF: Record<string, string> = {
+  'hzs-olk': 'hzs.legal',
+  'policie-olk': 'policie.legal',
+  'mesto-jesenik': 'jesenik.legal',
+  'gmina-nysa': 'nysa.legal',
+  'gmina-glucholazy': 'glucholazy.legal',
+};
+
+/**
+ * Activates a draft as `officer`, first collecting the co-signatures it needs from the legal officers of
+ * the other organisations whose cameras it affects (as those officers would, each with a reason).
+ * Answers the activation response.
+ */
+export async function activatePolicy(url: string, token: (user: string) => Promise<string>, officer: string, jurisdiction: string, version: number, reason = 'test'): Promise<{ status: number; body: any }> {
+  const path = `/api/v1/policies/${jurisdiction}/versions/${version}`;
+  const needed = await api(url, `${path}/cosignatures`, { token: await token(officer) });
+  if (needed.status !== 200) return needed;
+  for (const organisation of needed.body.missing as string[]) {
+    const cosigner = LEGAL_OFFICER_OF[organisation];
+    if (!cosigner) throw new Error(`no demo legal officer for ${organisation}`);
+    const r = await api(url, `${path}/cosign`, { method: 'POST', token: await token(cosigner), body: { reason: `${reason} (co-signed for ${organisation})` } });
+    if (r.status !== 200) throw new Error(`co-signature of ${cosigner} failed: ${r.status} ${JSON.stringify(r.body)}`);
+  }
+  return api(url, `${path}/activate`, { method: 'POST', token: await token(officer), body: { reason } });
+}

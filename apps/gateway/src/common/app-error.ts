@@ -21,7 +21,7 @@ export class AppError extends HttpException {
     return new AppError(HttpStatus.BAD_REQUEST, code, message, details);
   }
 
-  static conflict(code: string, message: string): AppError {
-    return new AppError(HttpStatus.CONFLICT, code, message);
+  static conflict(code: string, message: string, details?: unknown): AppError {
+    return new AppError(HttpStatus.CONFLICT, code, message, details);
   }
 }

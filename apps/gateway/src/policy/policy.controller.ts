@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post } from '@nes
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@borderlens/auth';
 import { CurrentPrincipal } from '../auth/auth.decorators';
-import { ActivateDto, CreateDraftDto, PolicyDto, PolicyReportDto, PolicySchemaDto, PolicyTextDto, PolicyVersionDto, RollbackDto } from './policy.dto';
+import { ActivateDto, CosignaturesDto, CosignDto, CreateDraftDto, PolicyDto, PolicyReportDto, PolicySchemaDto, PolicyTextDto, PolicyVersionDto, RollbackDto } from './policy.dto';
 import { PolicyService } from './policy.service';
 
 /**
@@ -62,9 +62,22 @@ export class PolicyController {
     return PolicyVersionDto.from(version, { problems });
   }
 
+  @Get(':jurisdiction/versions/:version/cosignatures')
+  @ApiOkResponse({ type: CosignaturesDto, description: "Whose co-signatures activating the version needs (for the caller as activator), and who has co-signed" })
+  async cosignatures(@CurrentPrincipal() p: Principal, @Param('jurisdiction') jurisdiction: string, @Param('version', ParseIntPipe) version: number): Promise<CosignaturesDto> {
+    return { jurisdiction, version, ...(await this.service.cosignatures(p, jurisdiction, version)) };
+  }
+
+  @Post(':jurisdiction/versions/:version/cosign')
+  @HttpCode(200)
+  @ApiOkResponse({ type: PolicyVersionDto, description: "A legal officer of an organisation whose cameras the draft affects co-signs it (audited). 409 policy_cosignature_not_needed, policy_already_cosigned, policy_version_not_draft; 403 policy_cosign_forbidden" })
+  async cosign(@CurrentPrincipal() p: Principal, @Param('jurisdiction') jurisdiction: string, @Param('version', ParseIntPipe) version: number, @Body() dto: CosignDto): Promise<PolicyVersionDto> {
+    return PolicyVersionDto.from(await this.service.cosign(p, jurisdiction, version, dto.reason));
+  }
+
   @Post(':jurisdiction/versions/:version/activate')
   @HttpCode(200)
-  @ApiOkResponse({ type: PolicyVersionDto, description: 'The draft is now the active version; live grants are re-decided' })
+  @ApiOkResponse({ type: PolicyVersionDto, description: "The draft is now the active version; live grants are re-decided. 409 policy_cosignatures_missing (details.missing: the organisations whose legal officers must co-sign first) when it changes decisions on other organisations' cameras" })
   async activate(@CurrentPrincipal() p: Principal, @Param('jurisdiction') jurisdiction: string, @Param('version', ParseIntPipe) version: number, @Body() dto: ActivateDto): Promise<PolicyVersionDto> {
     return PolicyVersionDto.from(await this.service.activate(p, jurisdiction, version, dto.reason));
   }

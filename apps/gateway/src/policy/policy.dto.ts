@@ -44,6 +44,29 @@ export class PolicyReportDto {
   }
 }
 
+export class PolicyCosignatureDto {
+  @ApiProperty() organisationId: string;
+  @ApiProperty({ description: 'The co-signing legal officer' }) by: string;
+  @ApiProperty() at: string;
+  @ApiProperty() reason: string;
+}
+
+export class CosignDto {
+  @ApiProperty({ description: 'Why your organisation agrees to these rules for its cameras (recorded in the audit trail)' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  reason: string;
+}
+
+export class CosignaturesDto {
+  @ApiProperty() jurisdiction: string;
+  @ApiProperty() version: number;
+  @ApiProperty({ type: [String], description: "Organisations (other than the activating legal officer's) on whose cameras the version decides differently from the active rules" }) required: string[];
+  @ApiProperty({ type: [PolicyCosignatureDto] }) cosignatures: PolicyCosignatureDto[];
+  @ApiProperty({ type: [String], description: 'Required and not yet co-signed' }) missing: string[];
+}
+
 export class PolicyVersionDto {
   @ApiProperty() jurisdiction: string;
   @ApiProperty() version: number;
@@ -55,6 +78,7 @@ export class PolicyVersionDto {
   @ApiPropertyOptional({ nullable: true, type: String }) activatedBy: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Why it was activated' }) activationReason: string | null;
   @ApiPropertyOptional({ nullable: true, type: Number, description: 'For a rollback: the version whose text it repeats' }) sourceVersion: number | null;
+  @ApiProperty({ type: [PolicyCosignatureDto], description: 'Co-signatures of other organisations whose cameras the version affects' }) cosignatures: PolicyCosignatureDto[];
   @ApiPropertyOptional({ description: 'The Cedar text (single-version reads only)' }) text?: string;
   @ApiPropertyOptional({ type: [PolicySummaryDto], description: 'The rules in the text (single-version reads only)' }) policies?: PolicySummary[];
   @ApiPropertyOptional({ type: [PolicyProblemDto], description: 'Warnings found when the draft was saved' }) problems?: PolicyProblem[];
@@ -71,6 +95,7 @@ export class PolicyVersionDto {
       activatedBy: v.activatedBy,
       activationReason: v.activationReason,
       sourceVersion: v.sourceVersion,
+      cosignatures: v.cosignatures ?? [],
       ...extra,
     };
   }

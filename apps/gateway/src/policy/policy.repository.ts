@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
-import { PolicyEntity, PolicyVersionEntity } from '@borderlens/database';
+import { CameraEntity, PolicyEntity, PolicyVersionEntity } from '@borderlens/database';
 
 /** The `policies` table (one row per jurisdiction, pointing at its active version) and `policy_versions`. */
 @Injectable()
@@ -9,7 +9,13 @@ export class PolicyRepository {
   constructor(
     @InjectRepository(PolicyEntity) private readonly policies: Repository<PolicyEntity>,
     @InjectRepository(PolicyVersionEntity) private readonly versions: Repository<PolicyVersionEntity>,
+    @InjectRepository(CameraEntity) private readonly cameras: Repository<CameraEntity>,
   ) {}
+
+  /** The cameras whose footage a jurisdiction's rules govern (to find whose decisions a draft changes). */
+  camerasUnder(jurisdiction: string): Promise<CameraEntity[]> {
+    return this.cameras.findBy({ jurisdiction });
+  }
 
   findAll(): Promise<PolicyEntity[]> {
     return this.policies.find({ order: { jurisdiction: 'ASC' } });
@@ -37,7 +43,7 @@ export class PolicyRepository {
   listVersions(jurisdiction: string, withDrafts: boolean): Promise<PolicyVersionEntity[]> {
     const q = this.versions
       .createQueryBuilder('v')
-      .select(['v.id', 'v.jurisdiction', 'v.version', 'v.state', 'v.createdBy', 'v.reason', 'v.createdAt', 'v.activatedAt', 'v.activatedBy', 'v.activationReason', 'v.sourceVersion'])
+      .select(['v.id', 'v.jurisdiction', 'v.version', 'v.state', 'v.createdBy', 'v.reason', 'v.createdAt', 'v.activatedAt', 'v.activatedBy', 'v.activationReason', 'v.sourceVersion', 'v.cosignatures'])
       .where('v.jurisdiction = :jurisdiction', { jurisdiction })
       .orderBy('v.version', 'DESC');
     if (!withDrafts) q.andWhere("v.state <> 'draft'");

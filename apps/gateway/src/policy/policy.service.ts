@@ -1,12 +1,23 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AuditService, actorOf } from '@borderlens/audit';
 import type { Principal } from '@borderlens/auth';
-import { PolicyVersionEntity, type PolicyEntity } from '@borderlens/database';
-import { loadSchemaText, PolicySetError, validatePolicyText, type Decision, type PolicyEngine, type PolicyProblem, type PolicyTextReport } from '@borderlens/policy';
+import { PolicyVersionEntity, type PolicyCosignature, type PolicyEntity } from '@borderlens/database';
+import { ACTION_RESOURCES, ACTIONS, diffMatrix, loadSchemaText, PolicySetError, validatePolicyText, type Action, type Decision, type PolicyEngine, type PolicyProblem, type PolicyTextReport } from '@borderlens/policy';
 import { AppError } from '../common/app-error';
 import { ActivePolicyService } from './active-policy.service';
 import { AuthorizationService } from './authorization.service';
 import { PolicyRepository } from './policy.repository';
+
+/** Actions on cameras: a draft that decides one of them differently on a camera affects the camera's owner. */
+const CAMERA_ACTIONS: Action[] = ACTIONS.filter((a) => ACTION_RESOURCES[a].includes('Camera'));
+
+/** Who must co-sign a version before it is activated, and who has. */
+export interface CosignatureStatus {
+  required: string[];
+  cosignatures: PolicyCosignature[];
+  missing: string[];
+}
 
 /** A draft to evaluate: a stored version, inline text, or (neither) the active set. */
 export interface DraftSource {
@@ -22,6 +33,7 @@ export class PolicyService {
     private readonly active: ActivePolicyService,
     private readonly authz: AuthorizationService,
     private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
   ) {}
 
   schema(): string {
@@ -93,6 +105,10 @@ export class PolicyService {
   /** Puts a draft into force; the previously active version is retired. */
   async activate(p: Principal, jurisdiction: string, version: number, reason: string): Promise<PolicyVersionEntity> {
     const decision = await this.requireEdit(p, jurisdiction);
+    // Texts are immutable: whose cameras the draft affects is computed before the transaction (which
+    // must not wait for other connections), the co-signatures are read inside it.
+    const draft = await this.repo.findVersion(jurisdiction, version);
+    const required = draft?.state === 'draft' ? await this.requiredCosigners(p, draft) : [];
     const saved = await this.dataSource.transaction(async (m) => {
       const policy = await this.lockOrFail(jurisdiction, m);
       const v = await this.repo.findVersion(jurisdiction, version, m);
@@ -101,17 +117,88 @@ export class PolicyService {
         throw AppError.conflict('policy_version_not_draft', `${jurisdiction}@${version} is ${v.state}; only drafts are activated (use rollback to bring back an earlier version)`);
       }
       this.compile(jurisdiction, version, v.text);
+      // No legal officer changes the rules over another controller's footage alone.
+      const { missing } = cosignatureStatus(required, v);
+      if (missing.length) return { refused: { missing, required } };
       const previous = policy.activeVersion;
       await this.repo.retireActive(jurisdiction, m);
       Object.assign(v, { state: 'active', activatedAt: new Date(), activatedBy: p.username, activationReason: reason.trim() });
       await this.repo.saveVersion(v, m);
       Object.assign(policy, { activeVersion: version, updatedAt: new Date() });
       await this.repo.savePolicy(policy, m);
-      await this.authz.recordDecision(p, 'policy.edit', decision, { operation: 'alteration', object: `policy:${jurisdiction}@${version}`, justification: reason.trim(), details: { state: 'active', previous } }, m);
+      await this.authz.recordDecision(p, 'policy.edit', decision, { operation: 'alteration', object: `policy:${jurisdiction}@${version}`, justification: reason.trim(), details: { state: 'active', previous, cosignatures: v.cosignatures } }, m);
       return v;
     });
+    if ('refused' in saved) {
+      const { missing, required } = saved.refused;
+      await this.audit.record({ actor: actorOf(p), operation: 'alteration', object: `policy:${jurisdiction}@${version}`, decision: 'deny', policyIds: [], justification: reason.trim(), details: { state: 'draft', cosignaturesMissing: missing, cosignaturesRequired: required } });
+      throw AppError.conflict(
+        'policy_cosignatures_missing',
+        `${jurisdiction}@${version} changes decisions on cameras of ${missing.join(', ')}; their legal officers must co-sign it first (POST /api/v1/policies/${jurisdiction}/versions/${version}/cosign)`,
+        { missing, required },
+      );
+    }
     this.active.activated(jurisdiction, saved.version, saved.text);
     return saved;
+  }
+
+  /** Who must co-sign the version (other organisations whose cameras it affects) and who has. */
+  async cosignatures(p: Principal, jurisdiction: string, version: number): Promise<CosignatureStatus> {
+    const v = await this.version(p, jurisdiction, version);
+    return cosignatureStatus(await this.requiredCosigners(p, v), v);
+  }
+
+  /**
+   * A legal officer of an organisation whose cameras the draft decides differently co-signs it;
+   * audited. Others get 409 policy_cosignature_not_needed.
+   */
+  async cosign(p: Principal, jurisdiction: string, version: number, reason: string): Promise<PolicyVersionEntity> {
+    if (!p.roles.includes('legal-officer')) throw AppError.forbidden('only legal officers co-sign policy versions', 'policy_cosign_forbidden');
+    await this.findOne(jurisdiction);
+    const draft = await this.repo.findVersion(jurisdiction, version);
+    const affected = draft?.state === 'draft' ? await this.affectedOrganisations(jurisdiction, draft.version, draft.text) : [];
+    return this.dataSource.transaction(async (m) => {
+      await this.lockOrFail(jurisdiction, m);
+      const v = await this.repo.findVersion(jurisdiction, version, m);
+      if (!v) throw AppError.notFound('policy_version', `${jurisdiction}@${version}`);
+      if (v.state !== 'draft') throw AppError.conflict('policy_version_not_draft', `${jurisdiction}@${version} is ${v.state}; only drafts are co-signed`);
+      if ((v.cosignatures ?? []).some((c) => c.organisationId === p.organisation)) throw AppError.conflict('policy_already_cosigned', `${p.organisation} has already co-signed ${jurisdiction}@${version}`);
+      if (!affected.includes(p.organisation)) {
+        throw AppError.conflict('policy_cosignature_not_needed', `${jurisdiction}@${version} decides nothing differently on cameras of ${p.organisation}`, { affected });
+      }
+      const cosignature: PolicyCosignature = { organisationId: p.organisation, by: p.username, at: new Date().toISOString(), reason: reason.trim() };
+      v.cosignatures = [...(v.cosignatures ?? []), cosignature];
+      await this.repo.saveVersion(v, m);
+      await this.audit.record({ actor: actorOf(p), operation: 'alteration', object: `policy:${jurisdiction}@${version}`, decision: 'cosigned', policyIds: [], justification: cosignature.reason, details: { state: 'draft', organisation: p.organisation } }, m);
+      return v;
+    });
+  }
+
+  /**
+   * Owners (other than the activator's organisation) of the jurisdiction's cameras on which the text
+   * decides some camera action differently from the active rules, for some kind of user, now or
+   * during an incident (the matrix difference).
+   */
+  async affectedOrganisations(jurisdiction: string, version: number, text: string): Promise<string[]> {
+    const active = this.active.current();
+    const draft = this.withDraft(active, jurisdiction, version, text);
+    const now = Date.now();
+    const owners = new Set<string>();
+    const seen = new Set<string>();
+    for (const c of await this.repo.camerasUnder(jurisdiction)) {
+      if (owners.has(c.organisationId)) continue;
+      const key = [c.organisationId, c.kind, c.sharing, c.latitude, c.longitude].join('|');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const camera = await this.authz.camera(c);
+      if (diffMatrix(active.matrix(camera, { actions: CAMERA_ACTIONS, now }), draft.matrix(camera, { actions: CAMERA_ACTIONS, now })).length) owners.add(c.organisationId);
+    }
+    return [...owners].sort();
+  }
+
+  /** Organisations that must co-sign before the user activates the version: the affected ones other than the user's. */
+  private async requiredCosigners(p: Principal, v: PolicyVersionEntity): Promise<string[]> {
+    return (await this.affectedOrganisations(v.jurisdiction, v.version, v.text)).filter((o) => o !== p.organisation);
   }
 
   /** Brings back the text of an earlier version as a new active version (history is never rewritten). */
@@ -192,6 +279,12 @@ export class PolicyService {
       throw e;
     }
   }
+}
+
+function cosignatureStatus(required: string[], v: PolicyVersionEntity): CosignatureStatus {
+  const cosignatures = v.cosignatures ?? [];
+  const signed = new Set(cosignatures.map((c) => c.organisationId));
+  return { required, cosignatures, missing: required.filter((o) => !signed.has(o)) };
 }
 
 /** 400 (413 when too large) naming the first error with its line and column; all problems in details. */

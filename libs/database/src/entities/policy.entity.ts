@@ -17,6 +17,14 @@ export class PolicyEntity {
 export const POLICY_VERSION_STATES = ['draft', 'active', 'retired'] as const;
 export type PolicyVersionState = (typeof POLICY_VERSION_STATES)[number];
 
+/** A legal officer's co-signature of a draft that changes decisions on their organisation's cameras. */
+export interface PolicyCosignature {
+  organisationId: string;
+  by: string;
+  at: string;
+  reason: string;
+}
+
 /** One immutable text of a jurisdiction's Cedar policy set. */
 @Entity('policy_versions')
 @Index(['jurisdiction', 'version'], { unique: true })
@@ -59,4 +67,8 @@ export class PolicyVersionEntity {
   /** For a rollback: the earlier version whose text this one repeats. */
   @Column({ name: 'source_version', type: 'int', nullable: true })
   sourceVersion: number | null;
+
+  /** Co-signatures of the legal officers of other organisations whose cameras the version decides differently. */
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  cosignatures: PolicyCosignature[];
 }
