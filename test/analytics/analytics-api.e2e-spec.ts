@@ -107,8 +107,8 @@ describe('analytics API', () => {
     const lines = String(csv.body).trim().split('\n');
     expect(lines[0]).toBe('time,kind,target,name,class,direction,measure,value');
     expect(lines).toContain(`${minute(1)},line,border,Border line,car,forward,crossings,<3`);
-    // nysa.operator: operator of a municipality; the default rules give analytics to operators of fire and police only.
-    const refused = await api(gw.url, `/api/v1/analytics/cameras/${cameraId}/series?from=${minute(0)}&to=${minute(3)}`, { token: await token('nysa.operator') });
+    // glucholazy.admin: an administrator of another organisation; the default rules give analytics to operators and municipal staff only.
+    const refused = await api(gw.url, `/api/v1/analytics/cameras/${cameraId}/series?from=${minute(0)}&to=${minute(3)}`, { token: await token('glucholazy.admin') });
     expect(refused.status).toBe(404);
   });
 
@@ -160,7 +160,7 @@ describe('analytics API', () => {
     expect(list.body).toHaveLength(1);
     expect(list.body[0]).toMatchObject({ cameraId, ruleId: 'crowd', value: 7 });
     // A user who may not see this camera's analytics does not see its alerts.
-    expect((await api(gw.url, '/api/v1/analytics/alerts', { token: await token('nysa.operator') })).body).toEqual([]);
+    expect((await api(gw.url, '/api/v1/analytics/alerts', { token: await token('glucholazy.admin') })).body).toEqual([]);
     const ack = await api(gw.url, `/api/v1/analytics/alerts/${list.body[0].id}/acknowledge`, { method: 'POST', token: await token('nysa.municipal') });
     expect(ack.status).toBe(200);
     expect(ack.body.acknowledgedBy).toBe('nysa.municipal');

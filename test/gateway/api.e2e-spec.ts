@@ -208,6 +208,9 @@ describe('gateway API (Keycloak, PGlite, TCP)', () => {
       const db = gw.app.get(DataSource);
       cameraOwner = new Map((await db.query('SELECT id, organisation_id FROM cameras')).map((c: { id: string; organisation_id: string }) => [`camera:${c.id}`, c.organisation_id]));
       glucholazyRynek = (await db.query("SELECT id FROM cameras WHERE name = 'Głuchołazy – Rynek'"))[0].id;
+      // Its owner shares it live first (by default a municipal camera is shared on request only).
+      const share = await api(gw.url, `/api/v1/cameras/${glucholazyRynek}/sharing`, { method: 'PUT', token: await token('glucholazy.admin'), body: { sharing: 'live-anonymized', reason: 'river levels for the fire services' } });
+      expect(share.status).toBe(200);
       const watch = await api(gw.url, `/api/v1/cameras/${glucholazyRynek}/sessions`, { method: 'POST', token: await token('hzs.operator'), body: { form: 'anonymized', purpose: 'river level' } });
       expect(watch.status).toBe(201);
     });
