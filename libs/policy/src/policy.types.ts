@@ -38,8 +38,9 @@ export type CameraKind = (typeof CAMERA_KINDS)[number];
  * every decision with it, so rules can forbid more but never allow more than the owner shares.
  *   private          the owner only
  *   analytics        partners see counts (analytics.view)
- *   on-request       partners also request clips (the owner approves), and responders watch it during
- *                    an incident in effect for the camera's country
+ *   on-request       partners also obtain recordings: clips the owner approves (and recordings during an
+ *                    incident, as the rules say); responders watch it live during an incident in effect for
+ *                    the camera's country
  *   live-anonymized  partner responders also watch anonymized live video (with a stated purpose)
  */
 export const SHARING_LEVELS = ['private', 'analytics', 'on-request', 'live-anonymized'] as const;

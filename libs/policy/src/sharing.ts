@@ -8,8 +8,9 @@ const SHARED_ACTIONS: readonly Action[] = ['live.anonymized', 'live.raw', 'recor
 const SHARED: Record<SharingLevel, { always: readonly Action[]; incident: readonly Action[] }> = {
   private: { always: [], incident: [] },
   analytics: { always: ['analytics.view'], incident: ['analytics.view'] },
-  'on-request': { always: ['analytics.view', 'clip.request'], incident: SHARED_ACTIONS },
-  'live-anonymized': { always: ['analytics.view', 'clip.request', 'live.anonymized'], incident: SHARED_ACTIONS },
+  // Recordings leave only as clips the owner approves, or during an incident, as the rules say.
+  'on-request': { always: ['analytics.view', 'clip.request', 'recording.anonymized', 'recording.raw'], incident: SHARED_ACTIONS },
+  'live-anonymized': { always: ['analytics.view', 'clip.request', 'recording.anonymized', 'recording.raw', 'live.anonymized'], incident: SHARED_ACTIONS },
 };
 
 export function sharingOf(camera: Pick<CameraInput, 'sharing' | 'owner'>): SharingLevel {
