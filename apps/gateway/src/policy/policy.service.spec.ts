@@ -34,10 +34,11 @@ describe('policyIds', () => {
   const engine = PolicyEngine.fromDirectory();
   const hzs = { id: 'hzs-olk', kind: 'fire' as const, country: 'CZ', regime: 'gdpr' as const };
   const nysa = { id: 'gmina-nysa', kind: 'municipality' as const, country: 'PL', regime: 'gdpr' as const };
-  const camera = { type: 'Camera' as const, id: 'c1', owner: nysa, jurisdiction: 'PL', kind: 'fixed' as const, lat: 50.47, lon: 17.33 };
+  // Shared live by its owner (a municipal camera is shared on request by default).
+  const camera = { type: 'Camera' as const, id: 'c1', owner: nysa, jurisdiction: 'PL', kind: 'fixed' as const, lat: 50.47, lon: 17.33, sharing: 'live-anonymized' as const };
 
   it('names each deciding rule with its jurisdiction and version, export first', () => {
-    const d = engine.decide({ principal: { id: 'u', organisation: hzs, roles: ['operator'] }, action: 'live.anonymized', resource: camera });
+    const d = engine.decide({ principal: { id: 'u', organisation: hzs, roles: ['operator'] }, action: 'live.anonymized', resource: camera, context: { purpose: 'river level' } });
     expect(policyIds(d)).toEqual(['PL@1:pl-live-anonymized-responders', 'CZ@1:cz-live-anonymized-responders']);
   });
 
