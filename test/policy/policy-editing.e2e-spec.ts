@@ -1,4 +1,4 @@
-import { loadPolicyDirectory } from '@borderlens/policy';
+import { ACTIONS, loadPolicyDirectory } from '@borderlens/policy';
 import { api, startGateway, type TestGateway } from '../support/gateway';
 import { ensureKeycloak } from '../support/keycloak';
 import { auditOf, editRule, tokens } from './support';
@@ -137,6 +137,18 @@ describe('policy editing (Keycloak, PGlite)', () => {
     const inline = await post('hzs.legal', '/api/v1/policies/CZ/simulate', { user: { organisationId: 'gmina-nysa', roles: ['municipal'] }, cameraId: camera.id, text: draftText, context: { incident: true, purpose: 'x' } });
     expect(inline.body.versions.CZ).toBe(0);
     const byAction = Object.fromEntries(inline.body.results.map((r: { action: string; decision: string }) => [r.action, r.decision]));
+    // Every action, with the incident's jurisdiction, acceptance and the camera's sharing level stated.
+    const simulate = (body: object) => post('hzs.legal', '/api/v1/policies/CZ/simulate', { cameraId: camera.id, ...body });
+    const every = await simulate({ user: { organisationId: 'hzs-olk', roles: ['legal-officer'] } });
+    expect(every.body.results.map((r: { action: string }) => r.action)).toEqual([...ACTIONS]);
+    expect(Object.fromEntries(every.body.results.map((r: { action: string; decision: string }) => [r.action, r.decision]))).toMatchObject({ 'policy.edit': 'permit', 'clip.approve': 'deny', 'audit.read': 'deny', 'incident.declare': 'deny' });
+    const notShared = await simulate({ user: { organisationId: 'hzs-olk', roles: ['operator'] }, actions: ['live.anonymized'], context: { sharing: 'analytics', purpose: 'x' } });
+    expect(notShared.body.results[0]).toMatchObject({ decision: 'deny', denial: 'not-shared' });
+    const pending = await simulate({ user: { organisationId: 'hzs-olk', roles: ['operator'] }, actions: ['live.raw'], context: { incident: true, incidentJurisdiction: 'PL', incidentDeclaredBy: 'gmina-nysa', incidentAccepted: false, purpose: 'x' } });
+    expect(pending.body.results[0]).toMatchObject({ decision: 'deny', denial: 'forbidden' });
+    expect(pending.body.incidents[0]).toMatchObject({ country: 'PL', organisation: 'gmina-nysa', acceptedIn: ['PL'] });
+    const accepted = await simulate({ user: { organisationId: 'hzs-olk', roles: ['operator'] }, actions: ['live.raw'], context: { incident: true, incidentJurisdiction: 'PL', incidentAccepted: true, purpose: 'x' } });
+    expect(accepted.body.results[0]).toMatchObject({ decision: 'permit' });
     // Municipal staff get no live view of another organisation's cameras; they request clips.
     expect(byAction).toMatchObject({ 'live.anonymized': 'deny', 'live.raw': 'deny', 'clip.request': 'permit', 'camera.manage': 'deny' });
   });

@@ -1,10 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsDate, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { ACTION_RESOURCES, ACTIONS, ROLES, type Action, type DeterminingPolicies, type IncidentInContext, type MatrixChange, type Obligations, type PolicyMatrix } from '@borderlens/policy';
-
-/** Actions on cameras: the ones the simulator evaluates. */
-export const CAMERA_ACTIONS = ACTIONS.filter((a) => ACTION_RESOURCES[a].includes('Camera'));
+import { ACTIONS, ROLES, SHARING_LEVELS, type Action, type SharingLevel, type DeterminingPolicies, type IncidentInContext, type MatrixChange, type Obligations, type PolicyMatrix } from '@borderlens/policy';
 
 /** Which text to evaluate: a stored draft (any version), an unsaved text, or neither: the active set. */
 export class DraftChoiceDto {
@@ -52,6 +49,33 @@ export class SimulatedContextDto {
   @IsUUID('all', { each: true })
   incidentIds?: string[];
 
+  @ApiPropertyOptional({ example: 'PL', description: "With incident: true, the simulated incident's jurisdiction (who declared it; default: the camera's country)" })
+  @IsOptional()
+  @Matches(/^[A-Z]{2}$/, { message: 'incidentJurisdiction must be a two-letter country code' })
+  incidentJurisdiction?: string;
+
+  @ApiPropertyOptional({ example: 'gmina-nysa', description: 'With incident: true, the organisation that declared it' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  incidentDeclaredBy?: string;
+
+  @ApiPropertyOptional({ description: "With incident: true and a foreign incidentJurisdiction: whether the camera's country accepted it (default true). An incident declared by the camera's country is always in effect there." })
+  @IsOptional()
+  @IsBoolean()
+  incidentAccepted?: boolean;
+
+  @ApiPropertyOptional({ enum: SHARING_LEVELS, description: "The camera's sharing level to assume (default: the level its owner set)" })
+  @IsOptional()
+  @IsIn(SHARING_LEVELS)
+  sharing?: SharingLevel;
+
+  @ApiPropertyOptional({ example: 'policie-olk', description: 'For clip.approve: the organisation that requested the clip (default: a police organisation of the camera\'s country)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  requesterOrganisationId?: string;
+
   @ApiPropertyOptional({ description: 'Purpose stated by the user' })
   @IsOptional()
   @IsString()
@@ -89,11 +113,11 @@ export class SimulateDto extends DraftChoiceDto {
   @Type(() => SimulatedContextDto)
   context?: SimulatedContextDto;
 
-  @ApiPropertyOptional({ enum: CAMERA_ACTIONS, isArray: true, description: 'Default: every action on cameras' })
+  @ApiPropertyOptional({ enum: ACTIONS, isArray: true, description: "Default: every action. Actions not on cameras are tried on what the camera implies: a clip of it (clip.approve), an incident over it (incident.*, see the context), the policies of this jurisdiction (policy.edit), its audit trail (audit.read)" })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(CAMERA_ACTIONS.length)
-  @IsIn(CAMERA_ACTIONS, { each: true })
+  @ArrayMaxSize(ACTIONS.length)
+  @IsIn(ACTIONS, { each: true })
   actions?: Action[];
 }
 
@@ -108,7 +132,7 @@ export class SimulatedDecisionDto {
   @ApiProperty({ enum: ACTIONS }) action: Action;
   @ApiProperty({ enum: ['permit', 'deny'] }) decision: 'permit' | 'deny';
   @ApiProperty({ type: [String] }) reasons: string[];
-  @ApiPropertyOptional({ description: 'no-permit | forbidden | purpose-required | no-policy-set | foreign-policy-edit' }) denial?: string;
+  @ApiPropertyOptional({ description: 'no-permit | forbidden | purpose-required | no-policy-set | foreign-policy-edit | not-shared' }) denial?: string;
   @ApiProperty({ type: [Object], description: 'Per jurisdiction consulted: version, role (local/export/import), its answer and the rules that decided' }) policies: DeterminingPolicies[];
   @ApiProperty({ type: Object }) obligations: Obligations;
   @ApiProperty({ type: [String] }) errors: string[];
