@@ -62,8 +62,11 @@ export class CameraEntity {
   @Column({ name: 'push_key_hash', type: 'varchar', length: 64, nullable: true })
   pushKeyHash: string | null;
 
-  /** What the owner shares with other organisations (see SHARING_LEVELS in @borderlens/policy). */
-  @Column({ type: 'varchar', length: 16 })
+  /**
+   * What the owner shares with other organisations (see SHARING_LEVELS in @borderlens/policy). The API
+   * always sets it (the owner kind's default); rows written without it share on request.
+   */
+  @Column({ type: 'varchar', length: 16, default: 'on-request' })
   sharing: SharingLevel;
 
   @Column({ name: 'retention_days', type: 'int' })

@@ -12,6 +12,7 @@ export class CameraSharing1796310000000 implements MigrationInterface {
         await queryRunner.query(`UPDATE "cameras" c SET "sharing" = CASE WHEN o."kind" IN ('municipality', 'municipal-police') THEN 'on-request' ELSE 'live-anonymized' END FROM "organisations" o WHERE o."id" = c."organisation_id"`);
         await queryRunner.query(`UPDATE "cameras" SET "sharing" = 'on-request' WHERE "sharing" IS NULL`);
         await queryRunner.query(`ALTER TABLE "cameras" ALTER COLUMN "sharing" SET NOT NULL`);
+        await queryRunner.query(`ALTER TABLE "cameras" ALTER COLUMN "sharing" SET DEFAULT 'on-request'`);
     }
 
     public async down(queryRunner: QueryRunner): Promise<void> {
