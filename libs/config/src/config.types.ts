@@ -68,6 +68,9 @@ export interface BorderlensConfig {
     iceBindAddress: string;
     icePortMin: number;
     icePortMax: number;
+    maxSessionsPerGrant: number;
+    maxSessionsPerUser: number;
+    sessionAttemptsPerMinute: number;
     idleStopSec: number;
     detectBudgetMs: number;
     detectWidth: number;
