@@ -17,6 +17,13 @@ export interface OptionSpec {
   max?: number;
 }
 
+/**
+ * The default of cameras.allowedNetworks: the private ranges camera networks use (RFC 1918, shared
+ * address space RFC 6598, IPv6 unique local RFC 4193). A camera on a public address must be listed
+ * by the installer on purpose.
+ */
+export const DEFAULT_CAMERA_NETWORKS = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7'];
+
 export const OPTIONS: OptionSpec[] = [
   // general
   { path: 'dataDir', env: 'BORDERLENS_DATA_DIR', type: 'string', default: './.data', doc: 'Directory for the embedded database, recordings, clips and generated keys.' },
@@ -56,7 +63,7 @@ export const OPTIONS: OptionSpec[] = [
   { path: 'keycloak.webClientId', env: 'KEYCLOAK_WEB_CLIENT', type: 'string', default: 'borderlens-web', doc: 'Public client the browser UI signs in with.' },
 
   // cameras
-  { path: 'cameras.allowedNetworks', env: 'CAMERAS_ALLOWED_NETWORKS', type: 'list', default: ['0.0.0.0/0', '::/0'], doc: 'CIDR ranges camera hosts must fall within.' },
+  { path: 'cameras.allowedNetworks', env: 'CAMERAS_ALLOWED_NETWORKS', type: 'list', default: DEFAULT_CAMERA_NETWORKS, doc: 'CIDR ranges camera hosts must fall within, checked when a camera is registered and again by the media node at every connection. Default: the private ranges camera networks use; list public camera addresses explicitly.' },
   { path: 'cameras.allowSpecialNetworks', env: 'CAMERAS_ALLOW_SPECIAL_NETWORKS', type: 'list', default: [], doc: 'Loopback, link-local, metadata or unspecified ranges that cameras may still use (refused unless listed).' },
   { path: 'cameras.defaultRetentionDays', env: 'CAMERAS_DEFAULT_RETENTION_DAYS', type: 'int', default: 30, min: 1, max: 3650, doc: 'Retention of a camera that does not set its own.' },
 

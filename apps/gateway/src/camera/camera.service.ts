@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CONFIG, demoCameraEndpoint, encryptionKey, type BorderlensConfig } from '@borderlens/config';
+import { CONFIG, cameraNetworkPolicy, CameraNetworkPolicy, encryptionKey, type BorderlensConfig } from '@borderlens/config';
 import { AuditService, actorOf } from '@borderlens/audit';
 import type { Principal } from '@borderlens/auth';
 import { CameraEntity } from '@borderlens/database';
@@ -11,7 +11,6 @@ import { ACTION_RESOURCES, ACTIONS, maxRetentionDays, RETENTION_CAPS, type Actio
 import { AppError } from '../common/app-error';
 import { OrganisationService } from '../organisation/organisation.service';
 import { AuthorizationService, policyIds } from '../policy/authorization.service';
-import { CameraNetworkPolicy } from './camera-network.policy';
 import { CreateCameraDto, IngestDto, UpdateCameraDto } from './camera.dto';
 import { CameraRepository } from './camera.repository';
 import { CredentialsCipher } from './credentials-cipher';
@@ -42,7 +41,7 @@ export class CameraService {
     private readonly dataSource: DataSource,
     private readonly authz: AuthorizationService,
   ) {
-    this.network = new CameraNetworkPolicy(cfg.cameras.allowedNetworks, cfg.cameras.allowSpecialNetworks, [demoCameraEndpoint(cfg)].filter((e) => e !== null));
+    this.network = cameraNetworkPolicy(cfg);
     this.cipher = new CredentialsCipher(encryptionKey(cfg));
   }
 

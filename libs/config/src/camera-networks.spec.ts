@@ -1,4 +1,4 @@
-import { CameraNetworkPolicy } from './camera-network.policy';
+import { CameraNetworkPolicy } from './camera-networks';
 
 describe('CameraNetworkPolicy', () => {
   const open = new CameraNetworkPolicy(['0.0.0.0/0', '::/0'], []);
