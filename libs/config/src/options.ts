@@ -137,6 +137,8 @@ export const OPTIONS: OptionSpec[] = [
   { path: 'media.rtmpPort', env: 'MEDIA_RTMP_PORT', type: 'int', default: 1935, min: 0, max: 65535, doc: 'First RTMP push port (0: no RTMP push).' },
   { path: 'media.srtPort', env: 'MEDIA_SRT_PORT', type: 'int', default: 9000, min: 0, max: 65535, doc: 'First SRT push port (0: no SRT push).' },
   { path: 'media.pushSlots', env: 'MEDIA_PUSH_SLOTS', type: 'int', default: 4, min: 1, max: 256, doc: 'Publishers accepted at once per protocol; each uses its own port counting up from rtmpPort / srtPort.' },
+  { path: 'media.pushKeyTimeoutSec', env: 'MEDIA_PUSH_KEY_TIMEOUT_SEC', type: 'number', default: 5, min: 0.5, max: 120, doc: 'An RTMP or SRT connection that has not presented an accepted push key this long after connecting is closed.' },
+  { path: 'media.srtPassphrase', env: 'MEDIA_SRT_PASSPHRASE', type: 'string', default: '', doc: 'SRT encryption passphrase (10-79 characters) publishers must use; empty: SRT unencrypted (the push key still decides). Set it in the environment, not in this file.' },
   { path: 'media.nodeName', env: 'MEDIA_NODE_NAME', type: 'string', default: 'media', doc: 'Name of this media node in the recording index (unique per node when there are several).' },
   { path: 'media.recordingDir', env: 'MEDIA_RECORDING_DIR', type: 'string', default: '', doc: 'Directory of recording segments. Empty: dataDir/recordings.' },
   { path: 'media.segmentSec', env: 'MEDIA_SEGMENT_SEC', type: 'int', default: 60, min: 1, max: 3600, doc: 'Length of a recording segment.' },

@@ -21,6 +21,8 @@ export interface PushListenInput {
   kind: 'rtmp' | 'srt';
   host: string;
   port: number;
+  /** SRT only: encrypt with this passphrase (AES-128); callers without it cannot connect. */
+  passphrase?: string;
 }
 
 /** FLV arriving on stdin (from another process of ours). */
@@ -75,7 +77,7 @@ export function inputArgs(input: VideoInput): string[] {
       // The app name is fixed; the stream key is checked by us (ffmpeg only logs a mismatch).
       return ['-listen', '1', '-i', `rtmp://${hostForUrl(input.host)}:${input.port}/live/push`];
     case 'srt':
-      return ['-i', `srt://${hostForUrl(input.host)}:${input.port}?mode=listener&transtype=live&latency=120000`];
+      return ['-i', `srt://${hostForUrl(input.host)}:${input.port}?mode=listener&transtype=live&latency=120000${input.passphrase ? `&passphrase=${encodeURIComponent(input.passphrase)}&pbkeylen=16` : ''}`];
     case 'flv-pipe':
       return [...LOW_DELAY_INPUT, '-f', 'flv', '-i', 'pipe:0'];
   }
