@@ -287,10 +287,16 @@ describe('gateway API (Keycloak, PGlite, TCP)', () => {
       expect(String(page.body)).toContain('swagger');
     });
 
-    it('reports health with the database up and the other apps down', async () => {
-      const r = await api(gw.url, '/api/health');
+    it('reports health with the database up and the other apps down: details only to an administrator', async () => {
+      const r = await api(gw.url, '/api/health', { token: await token('hzs.admin') });
       expect(r.status).toBe(200);
       expect(r.body).toMatchObject({ status: 'degraded', checks: { database: { status: 'ok' }, media: { status: 'down' }, anonymizer: { status: 'down' } } });
+      // Anyone else learns up or down only: no hosts, errors, cameras or models to map the installation.
+      for (const t of [undefined, await token('hzs.operator'), 'not.a.token']) {
+        const anon = await api(gw.url, '/api/health', { token: t });
+        expect(anon.status).toBe(200);
+        expect(anon.body).toEqual({ status: 'degraded' });
+      }
       expect((await api(gw.url, '/api/health/ready')).status).toBe(200);
       expect((await api(gw.url, '/api/health/live')).status).toBe(200);
     });

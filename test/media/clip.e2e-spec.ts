@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Patterns, type ClipExportStatus } from '@borderlens/contracts';
@@ -69,6 +69,9 @@ describe('media node: clip export', () => {
     expect(r).toMatchObject({ state: 'ready', progress: 1, path: 'clip-raw.mp4' });
     expect(r.sha256).toBe(createHash('sha256').update(readFileSync(file)).digest('hex'));
     expect(r.bytes).toBe(readFileSync(file).length);
+    // raw video: readable by the service user only, whatever the umask
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(clipRoot(h.cfg)).mode & 0o777).toBe(0o700);
     // fast start: the index (moov) comes before the media (mdat)
     const head = readFileSync(file).subarray(0, 4096).toString('latin1');
     expect(head.indexOf('moov')).toBeGreaterThan(0);

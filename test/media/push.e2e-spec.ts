@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { connect, type Socket } from 'node:net';
 import { IngestService } from '../../apps/media/src/ingest/ingest.service';
 import { PushService } from '../../apps/media/src/ingest/push.service';
 import { freePort } from '../support/ports';
@@ -21,7 +22,7 @@ describe('media node: RTMP and SRT push', () => {
   beforeAll(async () => {
     const rtmpPort = await freePort();
     const srtPort = await freePort();
-    h = await startMediaHarness({ env: { MEDIA_RTMP_PORT: String(rtmpPort), MEDIA_SRT_PORT: String(srtPort), MEDIA_PUSH_SLOTS: '2' } });
+    h = await startMediaHarness({ env: { MEDIA_RTMP_PORT: String(rtmpPort), MEDIA_SRT_PORT: String(srtPort), MEDIA_PUSH_SLOTS: '2', MEDIA_PUSH_KEY_TIMEOUT_SEC: '2' } });
     for (const [id, protocol] of [['drone-1', 'rtmp'], ['drone-2', 'srt'], ['drone-3', 'rtmp']] as const) {
       h.gateway.cameras.set(id, { id, name: id, kind: 'drone', ingest: { type: 'push', protocol }, recordingEnabled: false, retentionDays: 7, redaction: {} });
     }
@@ -43,11 +44,25 @@ describe('media node: RTMP and SRT push', () => {
   /** A real drone retries; the test waits until a listener is there instead. */
   const ready = (slot: string) => eventually(() => h.app.get(PushService).waitingSlots, (s) => s.includes(slot), 5000, `${slot} listener`);
 
-  it('takes an RTMP publisher with a valid key: the drone camera goes online with its video', async () => {
+  it('takes an RTMP publisher with a valid key while silent TCP clients hold the port: they are closed after pushKeyTimeoutSec', async () => {
     await ready('rtmp');
+    // Silent clients: connected, never a byte. With ffmpeg alone listening, the first one held the port.
+    const silent: { socket: Socket; closedAt?: number }[] = [];
+    const openedAt = Date.now();
+    for (let i = 0; i < 3; i++) {
+      const c: { socket: Socket; closedAt?: number } = { socket: connect(h.cfg.media.rtmpPort, '127.0.0.1') };
+      c.socket.on('error', () => undefined);
+      c.socket.on('close', () => (c.closedAt = Date.now()));
+      silent.push(c);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    const refused = h.app.get(PushService).refused;
     const p = publish(rtmp('k-drone-1-0123456789abcdef'), 'flv');
     pubs.push(p.child);
     await eventually(() => h.gateway.lastState('drone-1')?.state, (s) => s === 'online', 15000, 'drone-1 online');
+    await eventually(() => silent.every((c) => c.closedAt), (all) => all, 10000, 'silent clients closed');
+    for (const c of silent) expect(c.closedAt! - openedAt).toBeLessThan(2000 + 3000);
+    expect(h.app.get(PushService).refused).toBeGreaterThanOrEqual(refused + 3);
     await eventually(() => source('drone-1')?.fps ?? 0, (fps) => fps > 20, 10000, 'frames at 25 fps');
     expect(source('drone-1')!.config).toMatchObject({ width: 640, height: 360 });
   });
@@ -110,4 +125,36 @@ describe('media node: RTMP and SRT push', () => {
     await eventually(() => h.gateway.lastState('drone-1'), (s) => s?.state === 'offline', 15000, 'drone-1 offline');
     expect(h.gateway.lastState('drone-1')!.reason).toMatch(/publisher left/);
   });
+});
+
+/** SRT with a passphrase: a caller without it never gets a frame in. */
+describe('media node: SRT push with a passphrase', () => {
+  let h: MediaHarness;
+  const pubs: ChildProcess[] = [];
+  const passphrase = 'drone-secret-passphrase';
+
+  beforeAll(async () => {
+    h = await startMediaHarness({ env: { MEDIA_SRT_PORT: String(await freePort()), MEDIA_PUSH_SLOTS: '1', MEDIA_SRT_PASSPHRASE: passphrase } });
+    h.gateway.cameras.set('drone-s', { id: 'drone-s', name: 'drone-s', kind: 'drone', ingest: { type: 'push', protocol: 'srt' }, recordingEnabled: false, retentionDays: 7, redaction: {} });
+    h.gateway.pushKeys.set('k-drone-s-0123456789abcdef', 'drone-s');
+    await eventually(() => h.app.get(PushService).waitingSlots, (s) => s.includes('srt:0'), 5000, 'srt listener');
+  }, 60000);
+
+  afterAll(async () => {
+    for (const p of pubs) p.kill('SIGKILL');
+    await h?.close();
+  });
+
+  const srt = (extra = '') => `srt://127.0.0.1:${h.cfg.media.srtPort}?streamid=k-drone-s-0123456789abcdef${extra}`;
+
+  it('refuses a caller without the passphrase and takes one with it', async () => {
+    const without = publish(srt(), 'mpegts', 4);
+    pubs.push(without.child);
+    await without.exited;
+    expect(h.gateway.lastState('drone-s')).toBeUndefined();
+    await eventually(() => h.app.get(PushService).waitingSlots, (s) => s.includes('srt:0'), 10000, 'srt listener again');
+    const withIt = publish(srt(`&passphrase=${passphrase}&pbkeylen=16`), 'mpegts');
+    pubs.push(withIt.child);
+    await eventually(() => h.gateway.lastState('drone-s')?.state, (s) => s === 'online', 15000, 'drone-s online');
+  }, 60000);
 });

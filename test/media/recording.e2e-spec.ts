@@ -40,6 +40,8 @@ describe('media node: recording', () => {
     for (const s of h.gateway.segments.slice(0, 3)) {
       expect(s).toMatchObject({ cameraId: 'cam-rec', mediaNode: 'media', path: expect.stringMatching(/^cam-rec\/\d{8}T\d{6}\.\d{3}Z\.ts$/) });
       expect(s.bytes).toBe(statSync(join(root, s.path)).size);
+      // raw video: readable by the service user only, whatever the umask
+      expect(statSync(join(root, s.path)).mode & 0o777).toBe(0o600);
       const seconds = (Date.parse(s.endedAt) - Date.parse(s.startedAt)) / 1000;
       expect(seconds).toBeGreaterThan(1);
       expect(seconds).toBeLessThan(4);
@@ -47,6 +49,8 @@ describe('media node: recording', () => {
       const info = await probe(new ProcessRepository(), join(root, s.path));
       expect(info).toMatchObject({ codec: 'h264', width: 640, height: 360, profile: 'Constrained Baseline' });
     }
+    expect(statSync(root).mode & 0o777).toBe(0o700);
+    expect(statSync(join(root, 'cam-rec')).mode & 0o777).toBe(0o700);
   });
 
   it('deletes the segments the gateway lists as expired, reports them erased, and refuses paths outside the recordings', async () => {

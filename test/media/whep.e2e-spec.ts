@@ -70,6 +70,9 @@ if (insideLoopbackNetns(__filename)) {
     const whep = (cam = 'cam-1', form?: string) => `${h.baseUrl}/whep/${cam}${form ? `?form=${form}` : ''}`;
     const sessions = () => h.app.get(WhepService).list();
 
+    /** Ends a session with the grant that opened it. */
+    const end = (location: string, grant: string) => fetch(`${h.baseUrl}${location}`, { method: 'DELETE', headers: { Authorization: `Bearer ${grant}` } });
+
     async function post(url: string, grant?: string, body = 'v=0\r\n') {
       const headers: Record<string, string> = { 'Content-Type': 'application/sdp' };
       if (grant) headers.Authorization = `Bearer ${grant}`;
@@ -106,7 +109,8 @@ if (insideLoopbackNetns(__filename)) {
       expect(notSdp.status).toBe(415);
       const noVideo = await post(whep(), g, 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\n');
       expect([noVideo.status, ((await noVideo.json()) as { code: string }).code]).toEqual([400, 'sdp_invalid']);
-      expect((await fetch(`${h.baseUrl}/whep/cam-1/sessions/nope`, { method: 'DELETE' })).status).toBe(404);
+      expect((await fetch(`${h.baseUrl}/whep/cam-1/sessions/nope`, { method: 'DELETE' })).status).toBe(401);
+      expect((await end('/whep/cam-1/sessions/nope', g)).status).toBe(404);
       expect((await fetch(`${h.baseUrl}/whep/cam-1/sessions/nope`, { method: 'PATCH' })).status).toBe(405);
     });
 
@@ -164,7 +168,7 @@ if (insideLoopbackNetns(__filename)) {
       expect(r.location).toMatch(/^\/whep\/cam-1\/sessions\/[0-9a-f-]{36}$/);
       expect(sessions()).toEqual([expect.objectContaining({ cameraId: 'cam-1', form: 'raw' })]);
       const shots = await capture(r.index!, 12);
-      const del = await fetch(`${h.baseUrl}${r.location}`, { method: 'DELETE' });
+      const del = await end(r.location!, g);
       expect(del.status).toBe(200);
       expect(sessions()).toHaveLength(0);
       const frames = await inspect(shots);
@@ -181,7 +185,7 @@ if (insideLoopbackNetns(__filename)) {
       expect(r).toMatchObject({ status: 201, width: 1280, height: 720 });
       const shots = await capture(r.index!, 15);
       const status = h.app.get(LiveService).status()[0];
-      await fetch(`${h.baseUrl}${r.location}`, { method: 'DELETE' });
+      await end(r.location!, g);
       expect(status.anonymized!.detections).toBeGreaterThan(10);
       expect(status.anonymized!.redacted).toBeGreaterThan(25);
       const frames = await inspect(shots);
@@ -203,8 +207,8 @@ if (insideLoopbackNetns(__filename)) {
       expect(live.status()).toEqual([expect.objectContaining({ cameraId: 'cam-1', viewers: 2 })]);
       // one camera connection, one decoder, one gate, one x264 for both viewers
       expect([h.processes.running('ingest'), h.processes.running('decode'), h.processes.running('encode')]).toEqual([1, 1, 1]);
-      await fetch(`${h.baseUrl}${a.location}`, { method: 'DELETE' });
-      await fetch(`${h.baseUrl}${b.location}`, { method: 'DELETE' });
+      await end(a.location!, g1);
+      await end(b.location!, g2);
       await eventually(() => live.status().length, (n) => n === 0, 5000, 'pipeline stop after idleStopSec');
       await eventually(() => h.processes.running('decode') + h.processes.running('encode') + h.processes.running('ingest'), (n) => n === 0, 5000, 'processes gone');
     });
@@ -235,8 +239,8 @@ if (insideLoopbackNetns(__filename)) {
       expect(fa.light).toBeGreaterThan(500);
       expect(fb.dark).toBeLessThan(fa.dark / 4);
       expect(h.app.get(WhepService).list().filter((s) => s.watermark)).toHaveLength(1);
-      await fetch(`${h.baseUrl}${a.location}`, { method: 'DELETE' });
-      await fetch(`${h.baseUrl}${b.location}`, { method: 'DELETE' });
+      await end(a.location!, marked);
+      await end(b.location!, plain);
     });
 
     it('switches a raw session to anonymized when the gateway downgrades its grant, and ends one it revokes', async () => {

@@ -37,6 +37,8 @@ export async function testConfig(opts: TestGatewayOptions = {}): Promise<Borderl
       TRANSPORT_MEDIA_PORT: String(await freePort()),
       TRANSPORT_ANONYMIZER_PORT: String(await freePort()),
       KEYCLOAK_ISSUER: keycloakIssuer(),
+      // The private ranges (the default) and the documentation ranges the tests register cameras in.
+      CAMERAS_ALLOWED_NETWORKS: '10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,fc00::/7,192.0.2.0/24,198.51.100.0/24,203.0.113.0/24,127.0.0.0/8',
       ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
       ...(opts.nats ? { NATS_URL: NATS_TEST_URL } : {}),
       ...opts.env,

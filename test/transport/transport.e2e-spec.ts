@@ -68,7 +68,7 @@ describe.each([
   });
 
   it('reaches the media node and reports it in health', async () => {
-    const r = await api(gw.url, '/api/health');
+    const r = await api(gw.url, '/api/health', { token: await passwordToken('hzs.admin') });
     expect(r.body.checks.media).toMatchObject({ status: 'ok' });
     expect(r.body.checks.anonymizer).toMatchObject({ status: 'down' });
   });

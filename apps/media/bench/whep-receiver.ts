@@ -17,6 +17,8 @@ export class WhepReceiver {
     track.onMessage((msg) => this.onRtp(msg));
   }
 
+  private grant = '';
+
   static async connect(url: string, grant: string, timeoutMs = 5000): Promise<WhepReceiver> {
     const pc = new nodeDataChannel.PeerConnection('whep-rx', { iceServers: [], bindAddress: '127.0.0.1' });
     const video = new nodeDataChannel.Video('0', 'RecvOnly');
@@ -37,6 +39,7 @@ export class WhepReceiver {
       throw new Error(`WHEP answered ${res.status}: ${await res.text()}`);
     }
     rx.location = res.headers.get('location') ?? undefined;
+    rx.grant = grant;
     pc.setRemoteDescription(await res.text(), 'answer');
     return rx;
   }
@@ -68,7 +71,7 @@ export class WhepReceiver {
   }
 
   close(base?: string): void {
-    if (base && this.location) void fetch(`${base}${this.location}`, { method: 'DELETE' }).catch(() => undefined);
+    if (base && this.location) void fetch(`${base}${this.location}`, { method: 'DELETE', headers: { Authorization: `Bearer ${this.grant}` } }).catch(() => undefined);
     try {
       this.track.close();
       this.pc.close();

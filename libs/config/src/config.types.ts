@@ -68,6 +68,11 @@ export interface BorderlensConfig {
     iceBindAddress: string;
     icePortMin: number;
     icePortMax: number;
+    pushKeyTimeoutSec: number;
+    srtPassphrase: string;
+    maxSessionsPerGrant: number;
+    maxSessionsPerUser: number;
+    sessionAttemptsPerMinute: number;
     idleStopSec: number;
     detectBudgetMs: number;
     detectWidth: number;

@@ -4,3 +4,4 @@ export * from './load-config';
 export * from './render-config-file';
 export * from './secrets';
 export * from './config.module';
+export * from './camera-networks';

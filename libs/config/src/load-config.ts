@@ -125,6 +125,9 @@ function rejectUnknownKeys(node: unknown, prefix: string): void {
 
 function checkCrossOptionRules(cfg: BorderlensConfig): void {
   const spec = (p: string) => OPTIONS.find((o) => o.path === p)!;
+  if (cfg.media.srtPassphrase && (cfg.media.srtPassphrase.length < 10 || cfg.media.srtPassphrase.length > 79)) {
+    fail(spec('media.srtPassphrase'), 'value', 'must be 10 to 79 characters (SRT)');
+  }
   if (cfg.transport.serviceSecret && cfg.transport.serviceSecret.length < 32) {
     fail(spec('transport.serviceSecret'), 'value', 'must be at least 32 characters');
   }

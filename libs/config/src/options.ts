@@ -17,6 +17,13 @@ export interface OptionSpec {
   max?: number;
 }
 
+/**
+ * The default of cameras.allowedNetworks: the private ranges camera networks use (RFC 1918, shared
+ * address space RFC 6598, IPv6 unique local RFC 4193). A camera on a public address must be listed
+ * by the installer on purpose.
+ */
+export const DEFAULT_CAMERA_NETWORKS = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7'];
+
 export const OPTIONS: OptionSpec[] = [
   // general
   { path: 'dataDir', env: 'BORDERLENS_DATA_DIR', type: 'string', default: './.data', doc: 'Directory for the embedded database, recordings, clips and generated keys.' },
@@ -56,7 +63,7 @@ export const OPTIONS: OptionSpec[] = [
   { path: 'keycloak.webClientId', env: 'KEYCLOAK_WEB_CLIENT', type: 'string', default: 'borderlens-web', doc: 'Public client the browser UI signs in with.' },
 
   // cameras
-  { path: 'cameras.allowedNetworks', env: 'CAMERAS_ALLOWED_NETWORKS', type: 'list', default: ['0.0.0.0/0', '::/0'], doc: 'CIDR ranges camera hosts must fall within.' },
+  { path: 'cameras.allowedNetworks', env: 'CAMERAS_ALLOWED_NETWORKS', type: 'list', default: DEFAULT_CAMERA_NETWORKS, doc: 'CIDR ranges camera hosts must fall within, checked when a camera is registered and again by the media node at every connection. Default: the private ranges camera networks use; list public camera addresses explicitly.' },
   { path: 'cameras.allowSpecialNetworks', env: 'CAMERAS_ALLOW_SPECIAL_NETWORKS', type: 'list', default: [], doc: 'Loopback, link-local, metadata or unspecified ranges that cameras may still use (refused unless listed).' },
   { path: 'cameras.defaultRetentionDays', env: 'CAMERAS_DEFAULT_RETENTION_DAYS', type: 'int', default: 30, min: 1, max: 3650, doc: 'Retention of a camera that does not set its own.' },
 
@@ -114,6 +121,9 @@ export const OPTIONS: OptionSpec[] = [
   { path: 'media.iceBindAddress', env: 'MEDIA_ICE_BIND_ADDRESS', type: 'string', default: '', doc: 'Local address WebRTC host candidates use. Empty: every interface.' },
   { path: 'media.icePortMin', env: 'MEDIA_ICE_PORT_MIN', type: 'int', default: 0, min: 0, max: 65535, doc: 'Lowest UDP port for WebRTC media (0: any).' },
   { path: 'media.icePortMax', env: 'MEDIA_ICE_PORT_MAX', type: 'int', default: 0, min: 0, max: 65535, doc: 'Highest UDP port for WebRTC media (0: any).' },
+  { path: 'media.maxSessionsPerGrant', env: 'MEDIA_MAX_SESSIONS_PER_GRANT', type: 'int', default: 2, min: 1, max: 100, doc: 'WHEP sessions one grant may hold open at once (a reload may briefly hold two); more are refused with 429.' },
+  { path: 'media.maxSessionsPerUser', env: 'MEDIA_MAX_SESSIONS_PER_USER', type: 'int', default: 16, min: 1, max: 1000, doc: 'WHEP sessions one viewer may hold open at once on this media node, all cameras together; more are refused with 429.' },
+  { path: 'media.sessionAttemptsPerMinute', env: 'MEDIA_SESSION_ATTEMPTS_PER_MINUTE', type: 'int', default: 30, min: 1, max: 100000, doc: 'WHEP session attempts (offers with a valid grant) one viewer may make per minute on this media node; more are refused with 429.' },
   { path: 'media.idleStopSec', env: 'MEDIA_IDLE_STOP_SEC', type: 'number', default: 10, min: 0, max: 3600, doc: 'A live pipeline stops this long after its last viewer leaves.' },
   { path: 'media.detectBudgetMs', env: 'MEDIA_DETECT_BUDGET_MS', type: 'int', default: 250, min: 20, max: 10000, doc: 'Fail closed: a live frame whose latest detection is older than this (or missing) is masked whole.' },
   { path: 'media.detectWidth', env: 'MEDIA_DETECT_WIDTH', type: 'int', default: 640, min: 64, max: 4096, doc: 'Width of the downscaled copy of live frames sent to the anonymizer.' },
@@ -127,6 +137,8 @@ export const OPTIONS: OptionSpec[] = [
   { path: 'media.rtmpPort', env: 'MEDIA_RTMP_PORT', type: 'int', default: 1935, min: 0, max: 65535, doc: 'First RTMP push port (0: no RTMP push).' },
   { path: 'media.srtPort', env: 'MEDIA_SRT_PORT', type: 'int', default: 9000, min: 0, max: 65535, doc: 'First SRT push port (0: no SRT push).' },
   { path: 'media.pushSlots', env: 'MEDIA_PUSH_SLOTS', type: 'int', default: 4, min: 1, max: 256, doc: 'Publishers accepted at once per protocol; each uses its own port counting up from rtmpPort / srtPort.' },
+  { path: 'media.pushKeyTimeoutSec', env: 'MEDIA_PUSH_KEY_TIMEOUT_SEC', type: 'number', default: 5, min: 0.5, max: 120, doc: 'An RTMP or SRT connection that has not presented an accepted push key this long after connecting is closed.' },
+  { path: 'media.srtPassphrase', env: 'MEDIA_SRT_PASSPHRASE', type: 'string', default: '', doc: 'SRT encryption passphrase (10-79 characters) publishers must use; empty: SRT unencrypted (the push key still decides). Set it in the environment, not in this file.' },
   { path: 'media.nodeName', env: 'MEDIA_NODE_NAME', type: 'string', default: 'media', doc: 'Name of this media node in the recording index (unique per node when there are several).' },
   { path: 'media.recordingDir', env: 'MEDIA_RECORDING_DIR', type: 'string', default: '', doc: 'Directory of recording segments. Empty: dataDir/recordings.' },
   { path: 'media.segmentSec', env: 'MEDIA_SEGMENT_SEC', type: 'int', default: 60, min: 1, max: 3600, doc: 'Length of a recording segment.' },

@@ -79,6 +79,9 @@ export async function testEnv(dir: string, extra: Record<string, string> = {}): 
     MEDIA_RECONNECT_MIN_MS: '300',
     MEDIA_RECONNECT_MAX_MS: '2000',
     MEDIA_RTSP_TIMEOUT_SEC: '3',
+    // test cameras (GStreamer) run on loopback: allowed explicitly, as an installer would list them
+    CAMERAS_ALLOWED_NETWORKS: '127.0.0.0/8',
+    CAMERAS_ALLOW_SPECIAL_NETWORKS: '127.0.0.0/8',
     ANONYMIZER_MODEL_DIR: resolve(ROOT, '../shared/models'),
     ...extra,
   };

@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Subject } from 'rxjs';
-import { CONFIG, demoCameraEndpoint, encryptionKey, type BorderlensConfig } from '@borderlens/config';
+import { CONFIG, cameraNetworkPolicy, CameraNetworkPolicy, encryptionKey, type BorderlensConfig } from '@borderlens/config';
 import { AuditService, actorOf } from '@borderlens/audit';
 import type { Principal } from '@borderlens/auth';
 import { CameraEntity } from '@borderlens/database';
@@ -12,7 +12,6 @@ import { ACTION_RESOURCES, ACTIONS, defaultSharing, maxRetentionDays, RETENTION_
 import { AppError } from '../common/app-error';
 import { OrganisationService } from '../organisation/organisation.service';
 import { AuthorizationService, policyIds } from '../policy/authorization.service';
-import { CameraNetworkPolicy } from './camera-network.policy';
 import { CreateCameraDto, IngestDto, SetSharingDto, UpdateCameraDto } from './camera.dto';
 import { CameraRepository } from './camera.repository';
 import { CredentialsCipher } from './credentials-cipher';
@@ -51,7 +50,7 @@ export class CameraService {
     private readonly dataSource: DataSource,
     private readonly authz: AuthorizationService,
   ) {
-    this.network = new CameraNetworkPolicy(cfg.cameras.allowedNetworks, cfg.cameras.allowSpecialNetworks, [demoCameraEndpoint(cfg)].filter((e) => e !== null));
+    this.network = cameraNetworkPolicy(cfg);
     this.cipher = new CredentialsCipher(encryptionKey(cfg));
   }
 

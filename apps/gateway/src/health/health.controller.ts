@@ -1,8 +1,9 @@
 import { Controller, Get, HttpCode, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Public } from '../auth/auth.decorators';
-import { HealthService, type HealthReport } from './health.service';
+import type { Principal } from '@borderlens/auth';
+import { CurrentPrincipal, Public } from '../auth/auth.decorators';
+import { HealthService, type HealthReport, type HealthSummary } from './health.service';
 
 @ApiTags('health')
 @Public()
@@ -10,14 +11,18 @@ import { HealthService, type HealthReport } from './health.service';
 export class HealthController {
   constructor(private readonly health: HealthService) {}
 
-  /** Everything: database, media node and anonymizer. 503 only when the database is down. */
+  /**
+   * Database, media node and anonymizer: ok, degraded or down for anyone; the checks (cameras,
+   * sessions, models, hosts, errors) only for a signed-in administrator, since they map the
+   * installation for an attacker. 503 only when the database is down.
+   */
   @Get()
-  @ApiOkResponse({ description: 'ok or degraded' })
+  @ApiOkResponse({ description: 'ok or degraded; `checks` only for an administrator' })
   @ApiServiceUnavailableResponse({ description: 'database down' })
-  async report(@Res({ passthrough: true }) res: Response): Promise<HealthReport> {
+  async report(@CurrentPrincipal() principal: Principal | undefined, @Res({ passthrough: true }) res: Response): Promise<HealthReport | HealthSummary> {
     const r = await this.health.report();
     if (r.status === 'down') res.status(503);
-    return r;
+    return principal?.roles.includes('admin') ? r : { status: r.status };
   }
 
   /** Liveness: the process answers. */

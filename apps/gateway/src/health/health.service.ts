@@ -16,6 +16,9 @@ export interface HealthReport {
   checks: { database: Check; media: Check; anonymizer: Check };
 }
 
+/** What anyone may know: whether the platform is up. */
+export type HealthSummary = Pick<HealthReport, 'status'>;
+
 const APP_TIMEOUT_MS = 1500;
 
 @Injectable()

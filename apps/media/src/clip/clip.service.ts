@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CONFIG, type BorderlensConfig } from '@borderlens/config';
 import { CLIP_CHUNK_BYTES, type ClipChunk, type ClipExportRequest, type ClipExportStatus } from '@borderlens/contracts';
@@ -12,6 +12,7 @@ import { MediaProcess, ProcessRepository } from '../ffmpeg/process.repository';
 import { RawFrameSplitter } from '../ffmpeg/raw-frames';
 import { watermark } from '../live/camera-live';
 import { detectionSize, downscaleI420, type DecodedFrame } from '../live/decoded-frame';
+import { createPrivateFile, PRIVATE_FILE_MODE, privateDir } from '../recording/private-files';
 import { SegmentStore } from '../recording/segment.store';
 import { DetectorPort } from '../transport/ports';
 
@@ -142,11 +143,11 @@ export class ClipService implements OnModuleInit, OnModuleDestroy {
     this.check(req);
     const started = Date.now();
     const plan = await this.plan(req.cameraId, new Date(req.from), new Date(req.to));
-    mkdirSync(this.dir, { recursive: true });
+    privateDir(this.dir);
     const final = join(this.dir, `${req.clipId}.mp4`);
-    const part = `${final}.part`;
+    const part = createPrivateFile(`${final}.part`);
     const list = `${final}.ffconcat`;
-    writeFileSync(list, concatList(plan.entries));
+    writeFileSync(list, concatList(plan.entries), { mode: PRIVATE_FILE_MODE });
     try {
       if (req.form === 'raw' && !req.watermark) await this.copy(list, part, plan, onProgress);
       else await this.transcode(req, list, part, plan, onProgress);

@@ -1,12 +1,12 @@
 import { ForbiddenException, UnauthorizedException } from '@nestjs/common';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GrantSigner, grantKeys } from '@borderlens/auth';
 import type { BorderlensConfig } from '@borderlens/config';
-import { GrantService, grantJwksUrl } from './grant.service';
+import { GrantService, grantChangesFile, grantJwksUrl } from './grant.service';
 
-const cfg = { gateway: { publicUrl: 'https://gw.example.org/' }, media: { grantJwksUrl: '' } } as BorderlensConfig;
+const cfg = { dataDir: mkdtempSync(join(tmpdir(), 'bl-media-grant-data-')), gateway: { publicUrl: 'https://gw.example.org/' }, media: { grantJwksUrl: '' } } as BorderlensConfig;
 const base = { sub: 'u1', name: 'Jana', org: 'hzs-olk', country: 'CZ', cam: 'cam-1', obligations: {} };
 
 describe('GrantService', () => {
@@ -19,7 +19,10 @@ describe('GrantService', () => {
     svc = new GrantService(cfg, grantKeys(signer.jwks()));
   });
 
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(cfg.dataDir, { recursive: true, force: true });
+  });
 
   const bearer = async (claims: Partial<typeof base> & { form: 'raw' | 'anonymized'; obligations?: object }, ttl = 60) => `Bearer ${(await signer.sign({ ...base, ...claims }, ttl)).token}`;
   const code = async (p: Promise<unknown>) => {
@@ -67,5 +70,22 @@ describe('GrantService', () => {
     svc.record({ jti: claims.jti, action: 'end', reason: 'policy changed' }, claims.exp);
     svc.record({ jti: claims.jti, action: 'downgrade', reason: 'late' }, claims.exp);
     expect(await code(svc.authorize(`Bearer ${token}`, 'cam-1'))).toBe('401 grant_revoked');
+  });
+
+  it('keeps them over a restart (on disk, 0600), until the grants expire', async () => {
+    const ended = await signer.sign({ ...base, form: 'raw' }, 60);
+    const downgraded = await signer.sign({ ...base, form: 'raw' }, 60);
+    svc.record({ jti: ended.claims.jti, action: 'end', reason: 'revoked' }, ended.claims.exp);
+    svc.record({ jti: downgraded.claims.jti, action: 'downgrade', reason: 'policy changed' }, downgraded.claims.exp);
+    svc.record({ jti: 'long-gone', action: 'end', reason: 'old' }, Math.floor(Date.now() / 1000) - 10);
+    expect(statSync(grantChangesFile(cfg)).mode & 0o777).toBe(0o600);
+    const restarted = new GrantService(cfg, grantKeys(signer.jwks()));
+    expect(await code(restarted.authorize(`Bearer ${ended.token}`, 'cam-1'))).toBe('401 grant_revoked');
+    expect(await code(restarted.authorize(`Bearer ${downgraded.token}`, 'cam-1', 'raw'))).toBe('403 grant_not_raw');
+    expect(restarted.change('long-gone')).toBeUndefined();
+    // a file it cannot read stops the node rather than forgetting revocations
+    writeFileSync(grantChangesFile(cfg), '{not json');
+    expect(() => new GrantService(cfg, grantKeys(signer.jwks()))).toThrow('cannot read the grant changes');
+    rmSync(grantChangesFile(cfg));
   });
 });

@@ -1,4 +1,6 @@
-import { ForbiddenException, Inject, Injectable, Optional, UnauthorizedException } from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable, Logger, Optional, UnauthorizedException } from '@nestjs/common';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { JWTVerifyGetKey } from 'jose';
 import { CONFIG, type BorderlensConfig } from '@borderlens/config';
 import { grantKeys, verifyGrant } from '@borderlens/auth';
@@ -10,6 +12,13 @@ export const GRANT_KEYS = Symbol('GRANT_KEYS');
 export function grantJwksUrl(cfg: BorderlensConfig): string {
   return cfg.media.grantJwksUrl || `${cfg.gateway.publicUrl.replace(/\/$/, '')}/api/v1/grants/jwks`;
 }
+
+/** Where a media node keeps the grant changes it was told about, so a restart does not forget a revocation. */
+export function grantChangesFile(cfg: BorderlensConfig): string {
+  return join(cfg.dataDir, 'media-grant-changes.json');
+}
+
+type StoredChange = { action: GrantChange['action']; until: number };
 
 export interface Authorized {
   claims: GrantClaims;
@@ -23,23 +32,34 @@ export interface Authorized {
  */
 @Injectable()
 export class GrantService {
+  private readonly log = new Logger(GrantService.name);
   private readonly keys: JWTVerifyGetKey;
-  /** Grants ended or downgraded by the gateway, kept until they expire anyway. */
-  private readonly changes = new Map<string, { action: GrantChange['action']; until: number }>();
+  /**
+   * Grants ended or downgraded by the gateway, kept until they expire anyway. Also kept on disk
+   * (0600): a media node restarted within a grant's lifetime must not take a revoked grant again.
+   */
+  private readonly changes = new Map<string, StoredChange>();
+  private readonly file: string;
 
   constructor(@Inject(CONFIG) cfg: BorderlensConfig, @Optional() @Inject(GRANT_KEYS) keys?: JWTVerifyGetKey) {
     this.keys = keys ?? grantKeys(grantJwksUrl(cfg));
+    this.file = grantChangesFile(cfg);
+    this.load();
   }
 
-  async authorize(authorization: string | undefined, cameraId: string, requested?: ViewForm): Promise<Authorized> {
+  /** The grant's claims when it is signed by the gateway and not expired (nothing else checked). */
+  async verify(authorization: string | undefined): Promise<GrantClaims> {
     const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
     if (!m) throw new UnauthorizedException({ code: 'grant_required', message: 'a grant is required: Authorization: Bearer <grant>' });
-    let claims: GrantClaims;
     try {
-      claims = await verifyGrant(m[1], this.keys);
+      return await verifyGrant(m[1], this.keys);
     } catch {
       throw new UnauthorizedException({ code: 'grant_invalid', message: 'the grant is invalid or expired' });
     }
+  }
+
+  async authorize(authorization: string | undefined, cameraId: string, requested?: ViewForm): Promise<Authorized> {
+    const claims = await this.verify(authorization);
     const change = this.change(claims.jti);
     if (change === 'end') throw new UnauthorizedException({ code: 'grant_revoked', message: 'the grant was revoked' });
     if (claims.cam !== cameraId) throw new ForbiddenException({ code: 'grant_other_camera', message: 'the grant is for another camera' });
@@ -56,10 +76,36 @@ export class GrantService {
     if (prev?.action === 'end') return;
     this.changes.set(change.jti, { action: change.action, until });
     for (const [jti, c] of this.changes) if (c.until < Date.now()) this.changes.delete(jti);
+    this.save();
   }
 
   change(jti: string): GrantChange['action'] | undefined {
     const c = this.changes.get(jti);
     return c && c.until >= Date.now() ? c.action : undefined;
+  }
+
+  private load(): void {
+    if (!existsSync(this.file)) return;
+    try {
+      const stored = JSON.parse(readFileSync(this.file, 'utf8')) as Record<string, StoredChange>;
+      for (const [jti, c] of Object.entries(stored)) {
+        if ((c.action === 'end' || c.action === 'downgrade') && Number.isFinite(c.until) && c.until >= Date.now()) this.changes.set(jti, c);
+      }
+    } catch (e) {
+      // Unreadable: refuse to start rather than forget revocations.
+      throw new Error(`cannot read the grant changes in ${this.file}: ${(e as Error).message}`);
+    }
+  }
+
+  private save(): void {
+    try {
+      mkdirSync(dirname(this.file), { recursive: true });
+      const tmp = `${this.file}.tmp`;
+      writeFileSync(tmp, JSON.stringify(Object.fromEntries(this.changes)), { mode: 0o600 });
+      renameSync(tmp, this.file);
+    } catch (e) {
+      // In memory it still holds until this process ends.
+      this.log.error(`grant changes not saved to ${this.file}: ${(e as Error).message}`);
+    }
   }
 }

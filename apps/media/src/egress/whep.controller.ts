@@ -11,7 +11,8 @@ function checkCameraId(id: string): void {
 
 /**
  * WHEP (RFC 9725) endpoint: POST an SDP offer to /whep/{cameraId} with the grant as bearer token;
- * 201 with the SDP answer and the session URL in Location; DELETE that URL to end it.
+ * 201 with the SDP answer and the session URL in Location; DELETE that URL, with the same grant, to end it.
+ * Too many sessions per grant or per viewer, or too many attempts per minute: 429.
  * ?form=raw|anonymized asks for a form (default: what the grant allows, anonymized if in doubt).
  * Grants are short-lived: PUT the renewed grant to {session URL}/grant to keep watching.
  */
@@ -49,10 +50,12 @@ export class WhepController {
     return this.whep.renew(cameraId, sessionId, authorization);
   }
 
+  /** Ends a session; needs the grant that opened (or renewed) it as bearer token. */
   @Delete(':cameraId/sessions/:sessionId')
   @HttpCode(200)
-  end(@Param('cameraId') cameraId: string, @Param('sessionId') sessionId: string): { ended: true } {
-    if (!this.whep.delete(cameraId, sessionId)) throw new NotFoundException({ code: 'session_not_found', message: 'no such WHEP session' });
+  async end(@Param('cameraId') cameraId: string, @Param('sessionId') sessionId: string, @Headers('authorization') authorization: string | undefined): Promise<{ ended: true }> {
+    checkCameraId(cameraId);
+    if (!(await this.whep.deleteWithGrant(cameraId, sessionId, authorization))) throw new NotFoundException({ code: 'session_not_found', message: 'no such WHEP session' });
     return { ended: true };
   }
 

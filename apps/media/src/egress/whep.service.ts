@@ -1,4 +1,4 @@
-import { BadRequestException, ForbiddenException, Inject, Injectable, Logger, NotFoundException, OnModuleDestroy, ServiceUnavailableException } from '@nestjs/common';
+import { BadRequestException, ForbiddenException, HttpException, HttpStatus, Inject, Injectable, Logger, NotFoundException, OnModuleDestroy, ServiceUnavailableException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { CONFIG, type BorderlensConfig } from '@borderlens/config';
 import type { GrantChange, GrantClaims, ViewForm } from '@borderlens/contracts';
@@ -51,6 +51,8 @@ export interface RenewedSession {
 export class WhepService implements OnModuleDestroy {
   private readonly log = new Logger(WhepService.name);
   private readonly sessions = new Map<string, Session>();
+  /** Recent session attempts per viewer (ms times, the last minute), for the rate limit. */
+  private readonly attempts = new Map<string, number[]>();
 
   constructor(
     @Inject(CONFIG) private readonly cfg: BorderlensConfig,
@@ -60,6 +62,7 @@ export class WhepService implements OnModuleDestroy {
 
   async create(cameraId: string, offer: string, authorization: string | undefined, requested?: ViewForm): Promise<{ id: string; answer: string }> {
     const { claims, form } = await this.grants.authorize(authorization, cameraId, requested);
+    this.checkLimits(claims);
     let video;
     try {
       video = parseOffer(offer);
@@ -99,12 +102,46 @@ export class WhepService implements OnModuleDestroy {
     return { id, answer };
   }
 
-  /** Ends a session; false when there is no such session for that camera. */
+  /**
+   * A viewer ends a session with the grant it was opened (or renewed) with: a session id alone, seen
+   * in a log or a Location header, ends nobody's video. False when there is no such session.
+   */
+  async deleteWithGrant(cameraId: string, id: string, authorization: string | undefined): Promise<boolean> {
+    const claims = await this.grants.verify(authorization);
+    const s = this.sessions.get(id);
+    if (!s || s.cameraId !== cameraId) return false;
+    if (!s.jtis.has(claims.jti)) throw new ForbiddenException({ code: 'grant_other_session', message: 'the grant did not open this session' });
+    return this.delete(cameraId, id);
+  }
+
+  /** Ends a session (the viewer, a test, shutdown); false when there is no such session for that camera. */
   delete(cameraId: string, id: string): boolean {
     const s = this.sessions.get(id);
     if (!s || s.cameraId !== cameraId) return false;
     this.end(id, 'ended by the viewer');
     return true;
+  }
+
+  /**
+   * Refuses (429) a viewer over the attempt rate, a grant already holding its sessions, and a viewer
+   * already holding theirs: one leaked grant or one account cannot take the node's capacity.
+   */
+  private checkLimits(claims: GrantClaims): void {
+    const m = this.cfg.media;
+    const now = Date.now();
+    const recent = (this.attempts.get(claims.sub) ?? []).filter((t) => t > now - 60_000);
+    recent.push(now);
+    this.attempts.set(claims.sub, recent);
+    if (this.attempts.size > 10_000) for (const [sub, ts] of this.attempts) if (ts.every((t) => t <= now - 60_000)) this.attempts.delete(sub);
+    const tooMany = (code: string, message: string) => new HttpException({ code, message }, HttpStatus.TOO_MANY_REQUESTS);
+    if (recent.length > m.sessionAttemptsPerMinute) {
+      throw tooMany('session_attempts_exceeded', `at most ${m.sessionAttemptsPerMinute} session attempts per minute; try again shortly`);
+    }
+    const open = [...this.sessions.values()];
+    const sameGrant = open.filter((s) => s.jtis.has(claims.jti) || (claims.sid !== undefined && s.claims.sid === claims.sid)).length;
+    if (sameGrant >= m.maxSessionsPerGrant) throw tooMany('grant_sessions_exceeded', `this grant already has ${sameGrant} open session(s); end one first`);
+    const sameUser = open.filter((s) => s.claims.sub === claims.sub).length;
+    if (sameUser >= m.maxSessionsPerUser) throw tooMany('user_sessions_exceeded', `you already have ${sameUser} open sessions on this media node; end one first`);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { clipCopyArgs, concatList, decodeArgs, encodeArgs, ingestArgs, probeArgs, redactCredentials, segmentArgs } from './ffmpeg-args';
+import { clipCopyArgs, concatList, decodeArgs, encodeArgs, ingestArgs, probeArgs, redactCredentials, rtspSourceList, segmentArgs } from './ffmpeg-args';
 
 function after(args: string[], flag: string): string | undefined {
   const i = args.indexOf(flag);
@@ -6,18 +6,19 @@ function after(args: string[], flag: string): string | undefined {
 }
 
 describe('ffmpeg argument builders', () => {
-  it('pulls RTSP over TCP by default settings, or UDP, with a socket timeout, copying video to FLV on stdout', () => {
-    const tcp = ingestArgs({ kind: 'rtsp', url: 'rtsp://u:p@10.0.0.5/stream1', transport: 'tcp', timeoutSec: 10 });
-    expect(after(tcp, '-rtsp_transport')).toBe('tcp');
-    expect(after(tcp, '-timeout')).toBe('10000000');
-    expect(after(tcp, '-i')).toBe('rtsp://u:p@10.0.0.5/stream1');
+  it('pulls RTSP over TCP or UDP with a socket timeout, the camera named on stdin (never in argv), copying video to FLV on stdout', () => {
+    const input = { kind: 'rtsp' as const, url: "rtsp://u%27s:p'a%40%3A%25@10.0.0.5/stream1", transport: 'tcp' as const, timeoutSec: 10 };
+    const tcp = ingestArgs(input);
+    expect(tcp.join(' ')).not.toContain('10.0.0.5');
+    expect(after(tcp, '-f')).toBe('concat');
+    expect(after(tcp, '-i')).toBe('pipe:0');
     expect(after(tcp, '-c:v')).toBe('copy');
-    expect(after(tcp, '-f')).toBe('flv');
     expect(tcp[tcp.length - 1]).toBe('pipe:1');
     expect(tcp).toContain('-an');
-    const udp = ingestArgs({ kind: 'rtsp', url: 'rtsp://cam/1', transport: 'udp', timeoutSec: 3 });
-    expect(after(udp, '-rtsp_transport')).toBe('udp');
-    expect(tcp.indexOf('-rtsp_transport')).toBeLessThan(tcp.indexOf('-i'));
+    expect(rtspSourceList(input)).toBe(
+      "ffconcat version 1.0\nfile 'rtsp://u%27s:p'\\''a%40%3A%25@10.0.0.5/stream1'\noption rtsp_transport tcp\noption timeout 10000000\noption fflags nobuffer\n",
+    );
+    expect(rtspSourceList({ ...input, transport: 'udp', timeoutSec: 3 })).toContain('option rtsp_transport udp\noption timeout 3000000\n');
   });
 
   it('listens for RTMP and SRT publishers on the given address', () => {
@@ -61,11 +62,12 @@ describe('ffmpeg argument builders', () => {
   });
 
   it('probes RTSP with the camera transport and a timeout', () => {
-    const a = probeArgs('rtsp://cam/1', { transport: 'udp', timeoutSec: 5 });
-    expect(after(a, '-rtsp_transport')).toBe('udp');
-    expect(after(a, '-timeout')).toBe('5000000');
+    const a = probeArgs('rtsp://u:p@cam/1', { transport: 'udp', timeoutSec: 5 });
+    expect(a.join(' ')).not.toContain('cam/1');
+    expect(a.slice(-1)).toEqual(['pipe:0']);
     expect(after(a, '-of')).toBe('json');
-    expect(probeArgs('/x.ts')).not.toContain('-rtsp_transport');
+    expect(probeArgs('/x.ts').slice(-1)).toEqual(['/x.ts']);
+    expect(probeArgs('/x.ts')).not.toContain('concat');
   });
 
   it('writes concat lists with quoting and in/out points, and clips with fast start', () => {
@@ -80,5 +82,7 @@ describe('ffmpeg argument builders', () => {
   it('hides credentials in URLs before they reach a log', () => {
     expect(redactCredentials("Input #0, rtsp, from 'rtsp://admin:s3cret@10.1.1.1:554/s1':")).toBe("Input #0, rtsp, from 'rtsp://***@10.1.1.1:554/s1':");
     expect(redactCredentials('rtsp://10.1.1.1/s1: 401 Unauthorized')).toBe('rtsp://10.1.1.1/s1: 401 Unauthorized');
+    // passwords holding ' " : and encoded @ %
+    expect(redactCredentials("Impossible to open 'rtsp://op:it's\"a%3A%40%25@10.1.1.1/s1'")).toBe("Impossible to open 'rtsp://***@10.1.1.1/s1'");
   });
 });

@@ -21,6 +21,8 @@ export interface PushListenInput {
   kind: 'rtmp' | 'srt';
   host: string;
   port: number;
+  /** SRT only: encrypt with this passphrase (AES-128); callers without it cannot connect. */
+  passphrase?: string;
 }
 
 /** FLV arriving on stdin (from another process of ours). */
@@ -41,15 +43,41 @@ function common(level: LogLevel): string[] {
  */
 const LOW_DELAY_INPUT = ['-flags', 'low_delay', '-probesize', '32', '-analyzeduration', '0'];
 
+/** Protocols an RTSP pull may use (the camera URL comes in a concat list on stdin). */
+const RTSP_PROTOCOLS = 'pipe,rtsp,rtsps,tcp,udp,rtp,srtp,tls,crypto';
+
+/**
+ * The camera is named in a one-entry concat list written to stdin (rtspSourceList), never on the
+ * command line: a URL with credentials in argv is readable by every local user in /proc/PID/cmdline.
+ */
+function rtspInputArgs(): string[] {
+  return ['-protocol_whitelist', RTSP_PROTOCOLS, '-f', 'concat', '-safe', '0', '-i', 'pipe:0'];
+}
+
+/** The concat list naming an RTSP camera, with its options (written to the process's stdin). */
+export function rtspSourceList(input: { url: string; transport: RtspTransport; timeoutSec: number }, lowDelay = true): string {
+  return [
+    'ffconcat version 1.0',
+    `file ${quoteConcat(input.url)}`,
+    `option rtsp_transport ${input.transport}`,
+    `option timeout ${input.timeoutSec * 1_000_000}`,
+    ...(lowDelay ? ['option fflags nobuffer'] : []),
+  ].join('\n') + '\n';
+}
+
+function quoteConcat(s: string): string {
+  return `'${s.replace(/'/g, "'\\''")}'`;
+}
+
 export function inputArgs(input: VideoInput): string[] {
   switch (input.kind) {
     case 'rtsp':
-      return ['-rtsp_transport', input.transport, '-timeout', String(input.timeoutSec * 1_000_000), '-fflags', 'nobuffer', '-i', input.url];
+      return rtspInputArgs();
     case 'rtmp':
       // The app name is fixed; the stream key is checked by us (ffmpeg only logs a mismatch).
       return ['-listen', '1', '-i', `rtmp://${hostForUrl(input.host)}:${input.port}/live/push`];
     case 'srt':
-      return ['-i', `srt://${hostForUrl(input.host)}:${input.port}?mode=listener&transtype=live&latency=120000`];
+      return ['-i', `srt://${hostForUrl(input.host)}:${input.port}?mode=listener&transtype=live&latency=120000${input.passphrase ? `&passphrase=${encodeURIComponent(input.passphrase)}&pbkeylen=16` : ''}`];
     case 'flv-pipe':
       return [...LOW_DELAY_INPUT, '-f', 'flv', '-i', 'pipe:0'];
   }
@@ -168,18 +196,18 @@ export function segmentArgs(file: string): string[] {
 }
 
 /** ffprobe of a URL or file: streams and format as JSON on stdout. */
+/** ffprobe of a file, or of an RTSP camera (then named on stdin by rtspSourceList, not here). */
 export function probeArgs(target: string, rtsp?: { transport: RtspTransport; timeoutSec: number }): string[] {
   const args = ['-hide_banner', '-loglevel', 'error'];
-  if (rtsp) args.push('-rtsp_transport', rtsp.transport, '-timeout', String(rtsp.timeoutSec * 1_000_000));
-  args.push('-select_streams', 'v:0', '-show_streams', '-show_format', '-of', 'json', target);
+  if (rtsp) args.push('-protocol_whitelist', RTSP_PROTOCOLS, '-f', 'concat', '-safe', '0');
+  args.push('-select_streams', 'v:0', '-show_streams', '-show_format', '-of', 'json', rtsp ? 'pipe:0' : target);
   return args;
 }
 
 /** A concat-demuxer list: each segment with optional in/out points (seconds within it). */
 export function concatList(entries: { file: string; inpoint?: number; outpoint?: number }[]): string {
-  const quote = (f: string) => `'${f.replace(/'/g, "'\\''")}'`;
   return ['ffconcat version 1.0', ...entries.flatMap((e) => [
-    `file ${quote(e.file)}`,
+    `file ${quoteConcat(e.file)}`,
     ...(e.inpoint !== undefined ? [`inpoint ${e.inpoint.toFixed(3)}`] : []),
     ...(e.outpoint !== undefined ? [`outpoint ${e.outpoint.toFixed(3)}`] : []),
   ])].join('\n') + '\n';
@@ -214,5 +242,6 @@ export function clipEncodeArgs(o: { width: number; height: number; fps: number; 
 
 /** Hides user:password in URLs before a line is logged (RTSP URLs carry camera credentials). */
 export function redactCredentials(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/\s@'"]*@/gi, '$1***@');
+  // Up to the last @ of the authority: a password may hold ' " : (and @ or % encoded).
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/\s]*@/gi, '$1***@');
 }

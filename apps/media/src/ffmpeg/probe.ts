@@ -1,5 +1,5 @@
 import { collect, type ProcessRepository } from './process.repository';
-import { probeArgs, type RtspTransport } from './ffmpeg-args';
+import { probeArgs, rtspSourceList, type RtspTransport } from './ffmpeg-args';
 
 /** Codecs the node can carry: browsers get the camera's own H.264 (raw) or our H.264 (anonymized). */
 export const SUPPORTED_VIDEO_CODECS = ['h264'] as const;
@@ -73,6 +73,7 @@ export async function probe(
   opts: { rtsp?: { transport: RtspTransport; timeoutSec: number }; timeoutMs?: number } = {},
 ): Promise<VideoInfo> {
   const proc = processes.ffprobe(probeArgs(target, opts.rtsp));
+  if (opts.rtsp) proc.stdin.end(rtspSourceList({ url: target, ...opts.rtsp }, false));
   const timeoutMs = opts.timeoutMs ?? (opts.rtsp ? opts.rtsp.timeoutSec * 1000 + 2000 : 15000);
   const { exit, stdout, timedOut } = await collect(proc, timeoutMs);
   if (timedOut) throw new ProbeFailedError(`no answer within ${timeoutMs} ms`);

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { CONFIG, type BorderlensConfig } from '@borderlens/config';
+import { CONFIG, cameraNetworkPolicy, type BorderlensConfig, type CameraNetworkPolicy } from '@borderlens/config';
 import type { CameraIngestInfo } from '@borderlens/contracts';
 import { ProcessRepository } from '../ffmpeg/process.repository';
 import { GatewayPort } from '../transport/ports';
@@ -23,13 +23,17 @@ interface Entry {
 export class IngestService implements OnModuleDestroy {
   private readonly log = new Logger(IngestService.name);
   private readonly entries = new Map<string, Entry>();
+  /** Checked again here, at every connection: the gateway checked the address only when it was registered. */
+  private readonly network: CameraNetworkPolicy;
 
   constructor(
     @Inject(CONFIG) private readonly cfg: BorderlensConfig,
     private readonly gateway: GatewayPort,
     private readonly processes: ProcessRepository,
     private readonly states: StateReporter,
-  ) {}
+  ) {
+    this.network = cameraNetworkPolicy(cfg);
+  }
 
   /** The camera's source, started if needed. Rejects when the gateway does not know the camera. */
   async acquire(cameraId: string): Promise<{ source: VideoSource; info: CameraIngestInfo }> {
@@ -86,6 +90,7 @@ export class IngestService implements OnModuleDestroy {
           timeoutSec: m.rtspTimeoutSec,
           reconnectMinMs: m.reconnectMinMs,
           reconnectMaxMs: m.reconnectMaxMs,
+          network: this.network,
         })
       : new PushSource(info.id, this.states);
     const entry = { source, info, refs: 0 };

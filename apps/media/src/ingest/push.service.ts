@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { CONFIG, type BorderlensConfig } from '@borderlens/config';
 import { FlvDemuxer } from '../ffmpeg/flv';
 import { ingestArgs, type PushListenInput } from '../ffmpeg/ffmpeg-args';
@@ -22,14 +23,33 @@ const VIDEO_LINE = /Stream #\d+:\d+\S*: Video: (\w+)/;
 /** FLV buffered while the key is being checked; more than this and the publisher is dropped. */
 const MAX_PENDING_BYTES = 8 * 1024 * 1024;
 
+/** Connections that have not presented an accepted key yet, at most this many per push slot. */
+const PENDING_PER_SLOT = 4;
+
+/** A free loopback port for one ffmpeg RTMP listener behind our own TCP server. */
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
 /**
- * RTMP and SRT push for drones and mobile units. ffmpeg listens (one process per waiting slot);
- * when a publisher connects, its key is read from ffmpeg's log and resolved by the gateway before
- * a single frame is used. Unknown or revoked keys, and a second publisher on a camera that already
- * has one, are refused by ending that connection.
+ * RTMP and SRT push for drones and mobile units. When a publisher connects, its key is read from
+ * ffmpeg's log and resolved by the gateway before a single frame is used. Unknown or revoked keys,
+ * a second publisher on a camera that already has one, and a connection that presents no accepted
+ * key within media.pushKeyTimeoutSec are refused by ending that connection.
  *
- * RTMP: one port; after each accepted publisher another listener opens on the same port (up to
- * pushSlots at once). SRT: ffmpeg cannot share a UDP port, so slot i listens on srtPort + i.
+ * RTMP: our own TCP server accepts on the public port and hands each connection to an ffmpeg of its
+ * own listening on a loopback port, so an idle connection holds only itself (ffmpeg alone closes its
+ * listening socket on accept: one silent client would block the port for everyone). At most
+ * pushSlots publishers and PENDING_PER_SLOT x pushSlots unauthenticated connections at once.
+ * SRT: ffmpeg cannot share a UDP port, so slot i listens on srtPort + i; a caller that connects
+ * and presents no accepted key in time is dropped and the slot listens again.
  */
 @Injectable()
 export class PushService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -39,6 +59,9 @@ export class PushService implements OnApplicationBootstrap, OnModuleDestroy {
   /** Every ffmpeg of ours (waiting or carrying a publisher), to stop them all at shutdown. */
   private readonly all = new Set<MediaProcess>();
   private readonly publishing = new Set<string>();
+  /** Connections not yet accepted (RTMP), to bound what silent clients can hold. */
+  private pendingRtmp = 0;
+  private rtmpServer?: Server;
   private stopped = false;
   refused = 0;
   accepted = 0;
@@ -52,18 +75,82 @@ export class PushService implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     const m = this.cfg.media;
-    if (m.rtmpPort) this.listen('rtmp', m.rtmpPort, 'rtmp');
+    if (m.rtmpPort) this.serveRtmp(m.rtmpPort);
     if (m.srtPort) for (let i = 0; i < m.pushSlots; i++) this.listen('srt', m.srtPort + i, `srt:${i}`);
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
+    await new Promise<void>((r) => (this.rtmpServer ? this.rtmpServer.close(() => r()) : r()));
     await Promise.all([...this.all].map((p) => p.stop(500)));
   }
 
   /** Slots with a listener waiting for a publisher ('rtmp', 'srt:0' ...). */
   get waitingSlots(): string[] {
-    return [...this.waiting.keys()];
+    const rtmp = this.rtmpServer?.listening && this.publishing.size < this.cfg.media.pushSlots ? ['rtmp'] : [];
+    return [...rtmp, ...this.waiting.keys()];
+  }
+
+  private serveRtmp(port: number): void {
+    const server = createServer({ pauseOnConnect: true }, (socket) => void this.rtmpConnection(socket, port));
+    server.on('error', (e) => {
+      this.log.error(`rtmp listener on port ${port} failed: ${e.message}`);
+      if (!this.stopped) setTimeout(() => server.listen(port, this.cfg.media.pushHost), 5000);
+    });
+    server.listen(port, this.cfg.media.pushHost);
+    this.rtmpServer = server;
+  }
+
+  /** One RTMP client: its own ffmpeg on a loopback port, bytes relayed both ways. */
+  private async rtmpConnection(socket: Socket, port: number): Promise<void> {
+    socket.on('error', () => undefined);
+    const slots = this.cfg.media.pushSlots;
+    if (this.stopped || this.publishing.size >= slots || this.pendingRtmp >= slots * PENDING_PER_SLOT) {
+      this.refused++;
+      this.log.warn(`push refused on rtmp port ${port}: no free slot`);
+      socket.destroy();
+      return;
+    }
+    this.pendingRtmp++;
+    let pending = true;
+    const settle = () => {
+      if (pending) this.pendingRtmp--;
+      pending = false;
+    };
+    try {
+      const inner = await freeLoopbackPort();
+      const proc = this.listen('rtmp', inner, `rtmp:${inner}`, { onDecided: settle, socket });
+      if (!proc) throw new Error('stopping');
+      const upstream = await this.dial(inner, proc);
+      socket.pipe(upstream);
+      upstream.pipe(socket);
+      socket.on('close', () => {
+        upstream.destroy();
+        proc.kill();
+      });
+      upstream.on('close', () => socket.destroy());
+      socket.resume();
+    } catch (e) {
+      settle();
+      this.log.warn(`push refused on rtmp port ${port}: ${(e as Error).message}`);
+      socket.destroy();
+    }
+  }
+
+  /** Connects to ffmpeg's listener once it is up (it takes a moment to start). */
+  private async dial(port: number, proc: MediaProcess): Promise<Socket> {
+    const until = Date.now() + 5000;
+    for (;;) {
+      try {
+        return await new Promise<Socket>((resolve, reject) => {
+          const s = connect(port, '127.0.0.1', () => resolve(s));
+          s.once('error', reject);
+        });
+      } catch (e) {
+        if (!proc.running || Date.now() > until) throw new Error(`rtmp listener did not start: ${(e as Error).message}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
   }
 
   /** Publishers connected now. */
@@ -71,11 +158,17 @@ export class PushService implements OnApplicationBootstrap, OnModuleDestroy {
     return this.publishing.size;
   }
 
-  private listen(protocol: Protocol, port: number, slot: string): void {
-    if (this.stopped || this.waiting.has(slot)) return;
-    const input: PushListenInput = { kind: protocol, host: this.cfg.media.pushHost, port };
+  /**
+   * One ffmpeg listener. SRT: a slot of its own, listened on again when its caller leaves. RTMP
+   * (`relay` given): one client's, on a loopback port, ended with that client.
+   */
+  private listen(protocol: Protocol, port: number, slot: string, relay?: { onDecided: () => void; socket: Socket }): MediaProcess | undefined {
+    if (this.stopped || this.waiting.has(slot)) return undefined;
+    const input: PushListenInput = relay
+      ? { kind: protocol, host: '127.0.0.1', port }
+      : { kind: protocol, host: this.cfg.media.pushHost, port, passphrase: this.cfg.media.srtPassphrase || undefined };
     const proc = this.processes.ffmpeg(ingestArgs(input), { keepLines: 20 });
-    this.waiting.set(slot, proc);
+    if (!relay) this.waiting.set(slot, proc);
     this.all.add(proc);
     const startedAt = Date.now();
     const id = randomUUID();
@@ -87,6 +180,19 @@ export class PushService implements OnApplicationBootstrap, OnModuleDestroy {
     const pending: Buffer[] = [];
     let pendingBytes = 0;
     const publisher: Publisher = { id, protocol, disconnect: () => proc.kill() };
+    // No accepted key within the timeout (from the TCP accept for RTMP, from the SRT handshake):
+    // dropped, so a silent or slow client holds nothing for long.
+    let keyTimer: NodeJS.Timeout | undefined;
+    const startKeyTimer = () => {
+      keyTimer ??= setTimeout(() => {
+        if (decided !== 'pending') return;
+        this.refused++;
+        this.log.warn(`push refused on ${protocol} port ${port}: no accepted key within ${this.cfg.media.pushKeyTimeoutSec} s`);
+        relay?.socket.destroy();
+        proc.kill();
+      }, this.cfg.media.pushKeyTimeoutSec * 1000);
+    };
+    if (relay) startKeyTimer();
     const demux = new FlvDemuxer({
       onConfig: (record, tag) => source?.pushConfig(record, tag),
       onFrame: (frame) => source?.pushFrame(frame),
@@ -103,19 +209,18 @@ export class PushService implements OnApplicationBootstrap, OnModuleDestroy {
     const onConnect = () => {
       if (connected) return;
       connected = true;
-      this.publishing.add(id);
-      if (protocol === 'rtmp') {
-        // ffmpeg closed its listening socket on accept: open the port again for the next publisher.
-        if (this.waiting.get(slot) === proc) this.waiting.delete(slot);
-        if (this.publishing.size < this.cfg.media.pushSlots) this.listen('rtmp', port, 'rtmp');
-      }
+      startKeyTimer();
       void this.decide(protocol, port, key ?? (protocol === 'rtmp' ? 'push' : ''), publisher).then((s) => {
+        relay?.onDecided();
         if (!s) {
           decided = 'refused';
+          relay?.socket.destroy();
           proc.kill();
           return;
         }
         decided = 'accepted';
+        clearTimeout(keyTimer);
+        this.publishing.add(id);
         source = s;
         for (const c of pending.splice(0)) feed(c);
       });
@@ -123,7 +228,11 @@ export class PushService implements OnApplicationBootstrap, OnModuleDestroy {
 
     proc.onLine((line) => {
       const k = KEY_LINES[protocol].exec(line);
-      if (k) key = k[1];
+      if (k) {
+        key = k[1];
+        // The key is known as soon as the publisher names it: check it now, not after video arrives.
+        onConnect();
+      }
       const v = VIDEO_LINE.exec(line);
       if (v) {
         try {
@@ -144,6 +253,9 @@ export class PushService implements OnApplicationBootstrap, OnModuleDestroy {
       }
     });
     void proc.exited.then(() => {
+      clearTimeout(keyTimer);
+      if (decided === 'pending') relay?.onDecided();
+      relay?.socket.destroy();
       this.all.delete(proc);
       this.publishing.delete(id);
       if (this.waiting.get(slot) === proc) this.waiting.delete(slot);
@@ -153,13 +265,14 @@ export class PushService implements OnApplicationBootstrap, OnModuleDestroy {
         source.detach(publisher, reason);
         this.ingest.publisherGone(source.cameraId);
       }
-      if (this.stopped) return;
+      if (this.stopped || relay) return;
       // A listener that died at once (port taken?) is retried slowly, and said so.
       const failedFast = !connected && Date.now() - startedAt < 1000;
       if (failedFast) this.log.error(`${protocol} listener on port ${port} failed: ${exitReason(proc.lastLines(), 'ffmpeg exited')}`);
-      // Keep a listener waiting: SRT on this slot's port, RTMP on the port unless one already waits.
+      // Keep a listener waiting on this SRT slot's port.
       setTimeout(() => this.listen(protocol, port, slot), failedFast ? 5000 : 200);
     });
+    return proc;
   }
 
   /** Resolves the key and attaches the publisher; undefined = refused (logged, key not shown). */

@@ -1,6 +1,7 @@
 import type { CameraState } from '@borderlens/contracts';
 import { FakeProcesses, probeJson, waitFor, type FakeChild } from '../testing/fake-processes';
 import { flvStream } from '../testing/h264-fixtures';
+import { CameraNetworkPolicy } from '@borderlens/config';
 import { RtspSource, exitReason } from './rtsp-source';
 
 function setup(script: (child: FakeChild, n: number) => void, opts: Partial<{ timeoutSec: number; stableMs: number }> = {}) {
@@ -32,7 +33,9 @@ describe('RtspSource', () => {
     expect(states).toEqual([['online', undefined]]);
     expect(source.fps).toBe(25);
     const ingest = processes.of('ffmpeg')[0];
-    expect(ingest.args).toContain('tcp');
+    // the camera and its password go on stdin, not on the command line (/proc/PID/cmdline)
+    expect(ingest.args.join(' ')).not.toMatch(/pw|cam\/1/);
+    expect(Buffer.concat(ingest.stdinData).toString()).toContain("file 'rtsp://admin:pw@cam/1'\noption rtsp_transport tcp");
     await source.stop();
     expect(ingest.killed).toContain('SIGINT');
     // a deliberate stop is not an outage
@@ -59,9 +62,10 @@ describe('RtspSource', () => {
     await waitFor(() => processes.of('ffmpeg').length >= 4, 3000, 'reconnects');
     await source.stop();
     expect(states[0]).toEqual(['online', undefined]);
-    expect(states[1]).toEqual(['offline', 'connection lost: rtsp://***@cam/1: Connection reset by peer']);
+    // fixed texts: a refused port and a reset look alike to users (the raw error is in the log)
+    expect(states[1]).toEqual(['offline', 'connection lost: camera not reachable']);
     // the same failure again is not reported again
-    expect(states.slice(2)).toEqual([['offline', 'Connection to tcp://cam:554?timeout=0 failed: Connection refused']]);
+    expect(states.slice(2)).toEqual([['offline', 'camera not reachable']]);
     expect(source.failures).toBeGreaterThanOrEqual(3);
     // probe only once: the stream was fine
     expect(processes.of('ffprobe')).toHaveLength(1);
@@ -94,7 +98,7 @@ describe('RtspSource', () => {
     expect(states[0]).toEqual(['error', "unsupported video codec 'mjpeg' (supported: h264)"]);
   });
 
-  it('reports an unreachable camera offline with the probe error', async () => {
+  it('reports an unreachable camera offline with a fixed text, never the raw probe error', async () => {
     const { states, source } = setup((c) => {
       c.say('[tcp @ 0x1234abcd] rtsp://***@cam/1: 401 Unauthorized');
       c.exit(1);
@@ -102,7 +106,37 @@ describe('RtspSource', () => {
     source.start();
     await waitFor(() => states.length > 0, 2000, 'state');
     await source.stop();
-    expect(states[0]).toEqual(['offline', 'rtsp://***@cam/1: 401 Unauthorized']);
+    expect(states[0]).toEqual(['offline', 'camera refused the credentials']);
+  });
+
+  it('checks the camera address before every connection and connects to the address it checked', async () => {
+    const answers = [['10.1.2.3'], ['127.0.0.1']];
+    const looked: string[] = [];
+    const states: [CameraState, string | undefined][] = [];
+    const processes = new FakeProcesses((c) => {
+      if (c.bin === 'ffprobe') {
+        c.stdout.write(probeJson());
+        c.exit(0);
+      } else {
+        c.stdout.write(flvStream(2));
+        setTimeout(() => c.exit(1), 10);
+      }
+    });
+    const source = new RtspSource('cam-1', { report: (_id, st, r) => states.push([st, r]) }, processes, {
+      url: 'rtsp://admin:pw@camera.example:8554/1', transport: 'tcp', timeoutSec: 10, reconnectMinMs: 20, reconnectMaxMs: 40,
+      network: new CameraNetworkPolicy(['10.0.0.0/8'], []),
+      lookup: async (host) => (looked.push(host), answers.shift() ?? ['127.0.0.1']),
+    });
+    source.start();
+    await waitFor(() => states.some(([st]) => st === 'error'), 3000, 'refusal on reconnect');
+    await source.stop();
+    // first connection: to the checked address, not the name (which could resolve elsewhere next time)
+    const first = Buffer.concat(processes.of('ffmpeg')[0].stdinData).toString();
+    expect(first).toContain("file 'rtsp://admin:pw@10.1.2.3:8554/1'");
+    // the name now resolves to loopback (DNS rebinding): refused before any process starts
+    expect(looked.length).toBeGreaterThanOrEqual(2);
+    expect(processes.of('ffmpeg')).toHaveLength(1);
+    expect(states.find(([st]) => st === 'error')).toEqual(['error', 'camera address not allowed (outside cameras.allowedNetworks)']);
   });
 
   it('ends a connection that stops delivering video (watchdog)', async () => {

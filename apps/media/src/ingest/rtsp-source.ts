@@ -1,8 +1,10 @@
 import { FlvDemuxer } from '../ffmpeg/flv';
-import { ingestArgs, type RtspTransport } from '../ffmpeg/ffmpeg-args';
+import type { CameraNetworkPolicy } from '@borderlens/config';
+import { ingestArgs, rtspSourceList, type RtspTransport } from '../ffmpeg/ffmpeg-args';
 import { checkCodec, probe, UnsupportedStreamError } from '../ffmpeg/probe';
 import type { MediaProcess, ProcessRepository } from '../ffmpeg/process.repository';
 import { Backoff } from './backoff';
+import { CameraAddressRefused, CameraReason, checkedCameraUrl, publicReason, systemLookup, type HostLookup } from './camera-address';
 import { VideoSource, type StateSink } from './video-source';
 
 export interface RtspSourceOptions {
@@ -13,6 +15,9 @@ export interface RtspSourceOptions {
   reconnectMaxMs: number;
   /** A connection that delivered video this long resets the back-off. */
   stableMs?: number;
+  /** The allowed camera networks, checked before every connection (absent: no check, unit tests only). */
+  network?: CameraNetworkPolicy;
+  lookup?: HostLookup;
 }
 
 /** ffmpeg's description of the input stream, e.g. "Stream #0:0: Video: h264 (Main), yuv420p, 1280x720". */
@@ -63,21 +68,43 @@ export class RtspSource extends VideoSource {
     return this.backoff.attempts;
   }
 
+  /** The URL to connect to now: resolved and checked again at every attempt (see checkedCameraUrl). */
+  private async target(): Promise<string> {
+    return this.opts.network ? checkedCameraUrl(this.opts.url, this.opts.network, this.opts.lookup ?? systemLookup) : this.opts.url;
+  }
+
   private async connect(): Promise<void> {
     if (this.stopping) return;
     const rtsp = { transport: this.opts.transport, timeoutSec: this.opts.timeoutSec };
+    let url: string;
+    try {
+      url = await this.target();
+    } catch (e) {
+      if (this.stopping) return;
+      if (!(e instanceof CameraAddressRefused)) throw e;
+      this.log.warn(e.message);
+      this.setState('error', CameraReason.addressRefused);
+      return this.retry();
+    }
     if (this.needsProbe) {
       try {
-        await probe(this.processes, this.opts.url, { rtsp });
+        await probe(this.processes, url, { rtsp });
         this.needsProbe = false;
       } catch (e) {
         if (this.stopping) return;
-        this.setState(e instanceof UnsupportedStreamError ? 'error' : 'offline', (e as Error).message);
+        // Our own verdicts on the stream are shown as they are; network failures only as fixed texts.
+        if (e instanceof UnsupportedStreamError) this.setState('error', e.message);
+        else {
+          this.log.warn(`probe failed: ${(e as Error).message}`);
+          this.setState('offline', publicReason((e as Error).message));
+        }
         return this.retry();
       }
       if (this.stopping) return;
     }
-    const proc = this.processes.ffmpeg(ingestArgs({ kind: 'rtsp', url: this.opts.url, ...rtsp }));
+    const proc = this.processes.ffmpeg(ingestArgs({ kind: 'rtsp', url, ...rtsp }));
+    // The camera (with its credentials) goes on stdin, never on the command line.
+    proc.stdin.end(rtspSourceList({ url, ...rtsp }));
     this.proc = proc;
     const startedAt = Date.now();
     let lastFrameAt = 0;
@@ -123,14 +150,16 @@ export class RtspSource extends VideoSource {
     clearInterval(watchdog);
     this.proc = undefined;
     if (this.stopping) return;
-    const reason = fatal ?? stalled ?? exitReason(proc.lastLines(), `ffmpeg exited with ${exit.code ?? exit.signal}`);
+    const raw = exitReason(proc.lastLines(), `ffmpeg exited with ${exit.code ?? exit.signal}`);
+    const reason = fatal ?? stalled ?? publicReason(raw);
+    if (!fatal && !stalled) this.log.warn(`camera connection ended: ${raw}`);
     this.emitEnd(reason);
     if (fatal) {
       // The camera may be reconfigured; probe again before the next attempt.
       this.needsProbe = true;
       this.setState('error', fatal);
     } else {
-      this.setState('offline', lastFrameAt ? `connection lost: ${reason}` : reason);
+      this.setState('offline', lastFrameAt ? `${CameraReason.connectionLost}: ${reason}` : reason);
     }
     if (lastFrameAt && lastFrameAt - startedAt >= (this.opts.stableMs ?? 5000)) this.backoff.reset();
     this.retry();

@@ -238,4 +238,64 @@ describe('FailClosedGate', () => {
     expect(out.map((o) => o.frame.seq)).toEqual([...Array(seq).keys()]);
     for (const o of out) if (!emptyFrames.has(o.frame.seq)) expect([o.frame.seq, faceVisible(o.frame)]).toEqual([o.frame.seq, false]);
   });
+  describe('when the stream changes resolution', () => {
+    /** The same picture at twice the size: the face at twice the coordinates. */
+    function bigFrame(seq: number, at = 1000 + seq * 40): DecodedFrame {
+      const w = W * 2;
+      const h = H * 2;
+      const data = Buffer.alloc(i420Size(w, h), 128);
+      for (let y = FACE[1] * 2; y < FACE[3] * 2; y++) for (let x = FACE[0] * 2; x < FACE[2] * 2; x++) data[y * w + x] = (x + y) % 2 ? 250 : 5;
+      return { data, width: w, height: h, seq, pts: seq * 40, at };
+    }
+    function bigFaceVisible(f: DecodedFrame): boolean {
+      const w = f.width;
+      for (let y = FACE[1] * 2; y < FACE[3] * 2 - 1; y++) {
+        for (let x = FACE[0] * 2; x < FACE[2] * 2 - 1; x++) {
+          if (Math.abs(f.data[y * w + x] - f.data[y * w + x + 1]) > 200 && Math.abs(f.data[y * w + x] - f.data[(y + 1) * w + x]) > 200) return true;
+        }
+      }
+      return false;
+    }
+
+    it('gives the first frame of the new size a detection of its own: boxes of the old size are not used', async () => {
+      const { detector, out, gate } = setup(3);
+      gate.push(frame(0));
+      detector.answerFace();
+      await tick();
+      expect(out.map((o) => o.verdict)).toEqual(['redacted']);
+      // the camera switches to 640x480: the old boxes would sit on the wrong pixels
+      gate.push(bigFrame(1));
+      gate.push(bigFrame(2));
+      await tick();
+      // held for a detection of the new size (not released with the old boxes)
+      expect(out).toHaveLength(1);
+      expect(detector.calls).toHaveLength(1);
+      detector.answerFace();
+      await tick();
+      gate.push(bigFrame(3));
+      await tick();
+      expect(out.map((o) => [o.frame.seq, o.verdict])).toEqual([[0, 'redacted'], [1, 'redacted'], [2, 'redacted'], [3, 'redacted']]);
+      expect(out.slice(1).every((o) => !bigFaceVisible(o.frame))).toBe(true);
+    });
+
+    it('does not use a detection of the old size that was still running when the size changed', async () => {
+      const { detector, out, gate } = setup(3);
+      gate.push(frame(0));
+      gate.push(bigFrame(1));
+      gate.push(bigFrame(2));
+      // the small frame's detection is abandoned: that frame leaves masked, never clear
+      expect(out.map((o) => [o.frame.seq, o.verdict])).toEqual([[0, 'masked']]);
+      expect(detector.calls).toHaveLength(2);
+      // the old-size detection comes back with the face where it was in the small picture: ignored
+      detector.answerFace();
+      await tick();
+      expect(out).toHaveLength(1);
+      detector.answerFace();
+      await tick();
+      gate.push(bigFrame(3));
+      await tick();
+      expect(out.map((o) => [o.frame.seq, o.verdict])).toEqual([[0, 'masked'], [1, 'redacted'], [2, 'redacted'], [3, 'redacted']]);
+      expect(out.slice(1).every((o) => !bigFaceVisible(o.frame))).toBe(true);
+    });
+  });
 });

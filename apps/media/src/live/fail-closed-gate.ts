@@ -53,12 +53,16 @@ export const MASK_NOTICE = 'ANONYMIZATION UNAVAILABLE - VIDEO HIDDEN';
 export class FailClosedGate {
   private readonly log = new Logger(FailClosedGate.name);
   private readonly queue: DecodedFrame[] = [];
-  private readonly tracker: BoxTracker;
+  private tracker: BoxTracker;
   private inFlight?: number;
   /** A cut frame waiting for its own detection (while another one runs). */
   private cutPending?: DecodedFrame;
   private lastDetectedThumb?: Uint8Array;
-  private lastResult?: { seq: number; at: number };
+  /** The latest detection: its frame, time and picture size. */
+  private lastResult?: { seq: number; at: number; width: number; height: number };
+  /** Picture size of the frames coming in; a change starts a new generation of detections. */
+  private size?: { width: number; height: number };
+  private generation = 0;
   private healthy = true;
   private closed = false;
   private readonly roundTrips: number[] = [];
@@ -73,7 +77,11 @@ export class FailClosedGate {
 
   constructor(private readonly detector: DetectorPort, private readonly opts: GateOptions, private readonly out: (o: GateOutput) => void) {
     // Staleness is judged by time (the budget) below, not by frame count.
-    this.tracker = new BoxTracker({ detectEvery: opts.detectEvery, maxStaleFrames: Number.MAX_SAFE_INTEGER });
+    this.tracker = this.newTracker();
+  }
+
+  private newTracker(): BoxTracker {
+    return new BoxTracker({ detectEvery: this.opts.detectEvery, maxStaleFrames: Number.MAX_SAFE_INTEGER });
   }
 
   /** 'ok' while detections succeed; 'degraded' while frames are masked because detection fails. */
@@ -88,8 +96,21 @@ export class FailClosedGate {
     this.stats.frames++;
     this.pushedAt.set(frame.seq, Date.now());
     this.queue.push(frame);
+    // A new picture size (the camera was reconfigured): boxes of the old size would land on the
+    // wrong pixels, so they are dropped, with any detection still running on the old size, and the
+    // frame is treated as a cut: masked until a detection of the new size is back.
+    const resized = this.size !== undefined && (this.size.width !== frame.width || this.size.height !== frame.height);
+    this.size = { width: frame.width, height: frame.height };
+    if (resized) {
+      this.generation++;
+      this.tracker = this.newTracker();
+      this.lastResult = undefined;
+      this.lastDetectedThumb = undefined;
+      this.cutPending = undefined;
+      if (this.inFlight !== undefined) this.inFlight = undefined;
+    }
     // While a cut waits for its detection, later frames are held behind it anyway.
-    const cut = !this.cutPending && this.isCut(frame);
+    const cut = resized || (!this.cutPending && this.isCut(frame));
     if (cut) this.stats.cuts++;
     if (this.inFlight === undefined && (cut || this.tracker.shouldDetect(frame.seq))) this.detect(frame);
     else if (cut && this.healthy) this.cutPending = frame;
@@ -118,6 +139,7 @@ export class FailClosedGate {
 
   private detect(frame: DecodedFrame): void {
     const seq = frame.seq;
+    const generation = this.generation;
     this.inFlight = seq;
     this.lastDetectedThumb = lumaThumb(frame);
     if (this.cutPending && this.cutPending.seq <= seq) this.cutPending = undefined;
@@ -129,9 +151,11 @@ export class FailClosedGate {
     const started = Date.now();
     this.detector.detect({ width: small.width, height: small.height, format: 'i420', data: data.toString('base64'), mode: 'live' }, this.opts.budgetMs).then(
       (reply) => {
+        // Asked about a picture of another size: its boxes must not be used on this one.
+        if (generation !== this.generation) return;
         const boxes: Box[] = [...(reply.faces ?? []), ...(reply.plates ?? [])].map((d) => d.box);
         this.tracker.update(seq, scaleBoxes(boxes, small.width, small.height, frame.width, frame.height));
-        this.lastResult = { seq, at: frame.at };
+        this.lastResult = { seq, at: frame.at, width: frame.width, height: frame.height };
         this.stats.detections++;
         this.stats.lastDetectMs = Date.now() - started;
         this.roundTrips.push(this.stats.lastDetectMs);
@@ -189,7 +213,7 @@ export class FailClosedGate {
     let reason: MaskReason | undefined;
     let boxes: Box[] | null = null;
     if (!this.healthy) reason = 'anonymizer-down';
-    else if (!this.lastResult) reason = 'no-detection';
+    else if (!this.lastResult || this.lastResult.width !== frame.width || this.lastResult.height !== frame.height) reason = 'no-detection';
     else if (Math.abs(frame.at - this.lastResult.at) > this.opts.budgetMs) reason = 'stale';
     else {
       boxes = this.tracker.boxesFor(frame.seq);

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statfsSync, statSync, unlinkSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, statfsSync, statSync, unlinkSync } from 'node:fs';
 import { basename, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import { CONFIG, type BorderlensConfig } from '@borderlens/config';
+import { createPrivateFile, PRIVATE_FILE_MODE, privateDir } from './private-files';
 
 /** Recording directory: media.recordingDir, else dataDir/recordings. */
 export function recordingRoot(cfg: BorderlensConfig): string {
@@ -41,9 +42,8 @@ export class SegmentStore {
 
   cameraDir(cameraId: string): string {
     if (!CAMERA_DIR.test(cameraId)) throw new Error(`camera id '${cameraId}' cannot name a folder`);
-    const dir = join(this.root, cameraId);
-    mkdirSync(dir, { recursive: true });
-    return dir;
+    privateDir(this.root);
+    return privateDir(join(this.root, cameraId));
   }
 
   /** A new segment file of a camera starting at `startedAt`. */
@@ -51,7 +51,9 @@ export class SegmentStore {
     const iso = startedAt.toISOString();
     const name = `${iso.slice(0, 19).replace(/[-:]/g, '')}.${iso.slice(20, 23)}Z.ts`;
     this.cameraDir(cameraId);
-    return this.file(cameraId, name)!;
+    const file = this.file(cameraId, name)!;
+    createPrivateFile(file.abs);
+    return file;
   }
 
   file(cameraId: string, name: string): SegmentFile | undefined {
@@ -91,7 +93,7 @@ export class SegmentStore {
   }
 
   markReported(f: SegmentFile): void {
-    appendFileSync(join(this.cameraDir(f.cameraId), JOURNAL), `${f.name}\n`);
+    appendFileSync(join(this.cameraDir(f.cameraId), JOURNAL), `${f.name}\n`, { mode: PRIVATE_FILE_MODE });
   }
 
   /** Deletes a segment given by its indexed path; false when the path is not a segment of ours. */
@@ -108,7 +110,7 @@ export class SegmentStore {
 
   /** Free space where recordings go, in MB. */
   freeMb(): number {
-    mkdirSync(this.root, { recursive: true });
+    privateDir(this.root);
     const s = statfsSync(this.root);
     return (s.bavail * s.bsize) / (1024 * 1024);
   }

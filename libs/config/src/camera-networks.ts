@@ -1,4 +1,7 @@
 import { BlockList, isIP } from 'node:net';
+import type { BorderlensConfig } from './config.types';
+import { demoCameraEndpoint } from './load-config';
+
 
 /**
  * Ranges a camera URL must not point at unless explicitly allowed (cameras.allowSpecialNetworks):
@@ -60,4 +63,10 @@ export class CameraNetworkPolicy {
     }
     return null;
   }
+}
+
+/** The policy of a configuration, the demo camera (demo.cameras on, loopback, its port) exempted. */
+export function cameraNetworkPolicy(cfg: BorderlensConfig): CameraNetworkPolicy {
+  const demo = demoCameraEndpoint(cfg);
+  return new CameraNetworkPolicy(cfg.cameras.allowedNetworks, cfg.cameras.allowSpecialNetworks, demo ? [demo] : []);
 }

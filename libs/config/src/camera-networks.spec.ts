@@ -1,4 +1,5 @@
-import { CameraNetworkPolicy } from './camera-network.policy';
+import { cameraNetworkPolicy, CameraNetworkPolicy } from './camera-networks';
+import { loadConfig } from './load-config';
 
 describe('CameraNetworkPolicy', () => {
   const open = new CameraNetworkPolicy(['0.0.0.0/0', '::/0'], []);
@@ -37,5 +38,14 @@ describe('CameraNetworkPolicy', () => {
 
   it('refuses a configuration entry that is not a CIDR', () => {
     expect(() => new CameraNetworkPolicy(['192.168.0.0'], [])).toThrow("option 'cameras.allowedNetworks'");
+  });
+
+  it('by default allows the private camera ranges only, and the demo camera while demo.cameras is on', () => {
+    const policy = cameraNetworkPolicy(loadConfig({}, undefined));
+    for (const a of ['10.1.2.3', '172.16.5.5', '192.168.1.10', '100.64.0.9', 'fd12::1']) expect([a, policy.refusal(a, 554)]).toEqual([a, null]);
+    for (const a of ['8.8.8.8', '203.0.113.7', '2001:db8::1', '127.0.0.1', '169.254.169.254']) expect(policy.refusal(a, 554)).not.toBeNull();
+    expect(policy.refusal('127.0.0.1', 8554)).toBeNull();
+    const production = cameraNetworkPolicy(loadConfig({ BORDERLENS_DEMO_CAMERAS: 'false' }, undefined));
+    expect(production.refusal('127.0.0.1', 8554)).not.toBeNull();
   });
 });

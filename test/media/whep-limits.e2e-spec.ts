@@ -1,0 +1,109 @@
+import nodeDataChannel from 'node-datachannel';
+import { Patterns, type GrantChange } from '@borderlens/contracts';
+import { WhepService } from '../../apps/media/src/egress/whep.service';
+import { startMediaHarness, type MediaHarness } from './support/harness';
+
+/** A real WebRTC offer with one receive-only H.264 video track, made without a browser. */
+async function makeOffer(): Promise<{ sdp: string; close: () => void }> {
+  const pc = new nodeDataChannel.PeerConnection('whep-limits', { iceServers: [], bindAddress: '127.0.0.1' });
+  const video = new nodeDataChannel.Video('0', 'RecvOnly');
+  video.addH264Codec(96, 'level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f');
+  pc.addTrack(video);
+  pc.setLocalDescription();
+  await new Promise<void>((resolve) => {
+    if (pc.gatheringState() === 'complete') return resolve();
+    const t = setTimeout(resolve, 3000);
+    pc.onGatheringStateChange((s) => s === 'complete' && (clearTimeout(t), resolve()));
+  });
+  return { sdp: pc.localDescription()!.sdp, close: () => pc.close() };
+}
+
+/**
+ * WHEP refusals that need no browser: who may end a session, how many sessions a grant and a viewer
+ * may hold, how fast a viewer may try, and revocations that outlive a media node restart.
+ */
+describe('media node: WHEP session limits and revocation', () => {
+  let h: MediaHarness;
+  let offer: { sdp: string; close: () => void };
+
+  beforeAll(async () => {
+    h = await startMediaHarness({ env: { MEDIA_MAX_SESSIONS_PER_GRANT: '2', MEDIA_MAX_SESSIONS_PER_USER: '3', MEDIA_SESSION_ATTEMPTS_PER_MINUTE: '8' } });
+    // A camera nobody answers on: sessions open (the viewer waits for video); no camera process needed.
+    h.gateway.cameras.set('cam-1', { id: 'cam-1', name: 'Nysa bridge', kind: 'fixed', ingest: { type: 'rtsp', url: 'rtsp://127.0.0.1:9/none', rtspTransport: 'tcp' }, recordingEnabled: false, retentionDays: 30, redaction: {} });
+    h.gateway.cameras.set('cam-2', { id: 'cam-2', name: 'Jeseník square', kind: 'fixed', ingest: { type: 'rtsp', url: 'rtsp://127.0.0.1:9/none', rtspTransport: 'tcp' }, recordingEnabled: false, retentionDays: 30, redaction: {} });
+    offer = await makeOffer();
+  }, 60000);
+
+  afterAll(async () => {
+    offer?.close();
+    await h?.close();
+  });
+
+  afterEach(() => {
+    const svc = h.app.get(WhepService);
+    for (const s of svc.list()) svc.delete(s.cameraId, s.id);
+  });
+
+  const url = (cam = 'cam-1') => `${h.baseUrl}/whep/${cam}`;
+  const post = (grant: string, cam = 'cam-1') =>
+    fetch(url(cam), { method: 'POST', headers: { 'Content-Type': 'application/sdp', Authorization: `Bearer ${grant}` }, body: offer.sdp });
+  const del = (location: string, grant?: string) => fetch(`${h.baseUrl}${location}`, { method: 'DELETE', headers: grant ? { Authorization: `Bearer ${grant}` } : {} });
+  const code = async (r: Response) => [r.status, ((await r.json()) as { code: string }).code];
+
+  it('ends a session only for the grant that opened it', async () => {
+    const mine = (await h.grant({ cam: 'cam-1' })).token;
+    const theirs = (await h.grant({ cam: 'cam-1', sub: 'viewer-2' })).token;
+    const opened = await post(mine);
+    expect(opened.status).toBe(201);
+    const location = opened.headers.get('location')!;
+    expect(await code(await del(location))).toEqual([401, 'grant_required']);
+    expect(await code(await del(location, 'not-a-jwt'))).toEqual([401, 'grant_invalid']);
+    expect(await code(await del(location, theirs))).toEqual([403, 'grant_other_session']);
+    expect(h.app.get(WhepService).list()).toHaveLength(1);
+    expect(await code(await del(location.replace(/[^/]+$/, 'nope'), mine))).toEqual([404, 'session_not_found']);
+    expect((await del(location, mine)).status).toBe(200);
+    expect(h.app.get(WhepService).list()).toHaveLength(0);
+  });
+
+  it('holds at most maxSessionsPerGrant sessions per grant and maxSessionsPerUser per viewer (429)', async () => {
+    const g = (await h.grant({ cam: 'cam-1', sub: 'viewer-3' })).token;
+    expect((await post(g)).status).toBe(201);
+    expect((await post(g)).status).toBe(201);
+    expect(await code(await post(g))).toEqual([429, 'grant_sessions_exceeded']);
+    // another grant of the same viewer: one more, then the viewer's limit
+    const g2 = (await h.grant({ cam: 'cam-2', sub: 'viewer-3' })).token;
+    expect((await post(g2, 'cam-2')).status).toBe(201);
+    expect(await code(await post(g2, 'cam-2'))).toEqual([429, 'user_sessions_exceeded']);
+    // another viewer is not affected
+    expect((await post((await h.grant({ cam: 'cam-1', sub: 'viewer-4' })).token)).status).toBe(201);
+    expect(h.app.get(WhepService).list().filter((s) => s.viewer === 'viewer-3')).toHaveLength(3);
+  });
+
+  it('limits session attempts per viewer per minute (429), other viewers unaffected', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const g = (await h.grant({ cam: 'cam-1', sub: 'viewer-5' })).token;
+      const r = await post(g);
+      statuses.push(r.status);
+      if (r.status === 201) await del(r.headers.get('location')!, g);
+    }
+    expect(statuses).toEqual([...Array(8).fill(201), 429, 429]);
+    expect(await code(await post((await h.grant({ cam: 'cam-1', sub: 'viewer-5' })).token))).toEqual([429, 'session_attempts_exceeded']);
+    expect((await post((await h.grant({ cam: 'cam-1', sub: 'viewer-6' })).token)).status).toBe(201);
+  });
+
+  it('still refuses a revoked grant after the media node restarts', async () => {
+    const revoked = await h.grant({ cam: 'cam-1', sub: 'viewer-7' });
+    const downgraded = await h.grant({ cam: 'cam-1', sub: 'viewer-7', form: 'raw' });
+    const client = h.asGateway();
+    await client.send<unknown, GrantChange>(Patterns.media.grantChanged, { jti: revoked.claims.jti, action: 'end', reason: 'incident ended' });
+    await client.send<unknown, GrantChange>(Patterns.media.grantChanged, { jti: downgraded.claims.jti, action: 'downgrade', reason: 'policy changed' });
+    expect(await code(await post(revoked.token))).toEqual([401, 'grant_revoked']);
+    await h.restartMedia();
+    // the first request after a restart may meet the old server's kept-alive socket
+    const again = await post(revoked.token).catch(() => post(revoked.token));
+    expect(await code(again)).toEqual([401, 'grant_revoked']);
+    const raw = await fetch(`${url()}?form=raw`, { method: 'POST', headers: { 'Content-Type': 'application/sdp', Authorization: `Bearer ${downgraded.token}` }, body: offer.sdp });
+    expect(await code(raw)).toEqual([403, 'grant_not_raw']);
+  }, 30000);
+});
