@@ -13,7 +13,10 @@ export interface BorderlensConfig {
     anonymizerPort: number;
     gatewayPort: number;
     timeoutMs: number;
-    serviceSecret: string;
+    keyDir: string;
+    natsUser: string;
+    natsPassword: string;
+    natsCaFile: string;
   };
   keycloak: {
     issuer: string;

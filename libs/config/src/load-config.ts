@@ -125,8 +125,8 @@ function rejectUnknownKeys(node: unknown, prefix: string): void {
 
 function checkCrossOptionRules(cfg: BorderlensConfig): void {
   const spec = (p: string) => OPTIONS.find((o) => o.path === p)!;
-  if (cfg.transport.serviceSecret && cfg.transport.serviceSecret.length < 32) {
-    fail(spec('transport.serviceSecret'), 'value', 'must be at least 32 characters');
+  if (cfg.transport.natsCaFile && !cfg.transport.natsUrl) {
+    fail(spec('transport.natsCaFile'), 'value', 'needs transport.natsUrl');
   }
   if (cfg.security.encryptionKey && Buffer.from(cfg.security.encryptionKey, 'base64').length !== 32) {
     fail(spec('security.encryptionKey'), 'value', 'must be the base64 encoding of exactly 32 bytes');

@@ -43,7 +43,10 @@ export const OPTIONS: OptionSpec[] = [
   { path: 'transport.anonymizerPort', env: 'TRANSPORT_ANONYMIZER_PORT', type: 'int', default: 4012, min: 1, max: 65535, doc: 'TCP transport port of the anonymizer.' },
   { path: 'transport.gatewayPort', env: 'TRANSPORT_GATEWAY_PORT', type: 'int', default: 4010, min: 1, max: 65535, doc: 'TCP transport port of the gateway (camera state reports from media nodes).' },
   { path: 'transport.timeoutMs', env: 'TRANSPORT_TIMEOUT_MS', type: 'int', default: 5000, min: 50, max: 600000, doc: 'How long a call between the apps may take before it fails.' },
-  { path: 'transport.serviceSecret', env: 'SERVICE_SECRET', type: 'string', default: '', doc: 'Shared secret that signs calls between the apps (>= 32 chars). Empty: generated once into dataDir/service-secret.' },
+  { path: 'transport.keyDir', env: 'SERVICE_KEY_DIR', type: 'string', default: '', doc: 'Directory of the apps\' Ed25519 keys that sign every call and reply between them: <app>.key (this app\'s private key, PKCS#8 PEM, mode 0600) and <app>.pub (every app\'s public key). In production give each app only its own .key. Empty: dataDir/service-keys, generated on first start.' },
+  { path: 'transport.natsUser', env: 'NATS_USER', type: 'string', default: '', doc: 'NATS user of this app. Empty: the app\'s name (gateway, media, anonymizer), as in deploy/nats/nats-server.conf.' },
+  { path: 'transport.natsPassword', env: 'NATS_PASSWORD', type: 'string', default: '', doc: 'NATS password of this app. Empty: read from transport.keyDir/<app>.nats-password when that file exists, else none.' },
+  { path: 'transport.natsCaFile', env: 'NATS_CA_FILE', type: 'string', default: '', doc: 'CA certificate (PEM) that signed the NATS server\'s certificate. Set: TLS is required on the NATS connection.' },
 
   // identity
   { path: 'keycloak.issuer', env: 'KEYCLOAK_ISSUER', type: 'string', default: '', doc: 'Issuer URL of an existing Keycloak realm. Empty: the local Keycloak started by scripts/keycloak.sh.' },
