@@ -10,3 +10,4 @@ export * from './service-client';
 export * from './transport';
 export * from './service-keys';
 export * from './wire';
+export * from './nats-config';
