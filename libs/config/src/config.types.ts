@@ -5,7 +5,7 @@ export interface BorderlensConfig {
   seedDemoData: boolean;
   demo: { cameras: boolean; rtspPort: number };
   gateway: { host: string; port: number; publicUrl: string; bodyLimit: string };
-  database: { url: string; embeddedPort: number; poolSize: number };
+  database: { url: string; embeddedPort: number; poolSize: number; migrationUrl: string };
   transport: {
     natsUrl: string;
     host: string;

@@ -131,7 +131,7 @@ function checkCrossOptionRules(cfg: BorderlensConfig): void {
   if (cfg.security.encryptionKey && Buffer.from(cfg.security.encryptionKey, 'base64').length !== 32) {
     fail(spec('security.encryptionKey'), 'value', 'must be the base64 encoding of exactly 32 bytes');
   }
-  for (const p of ['database.url', 'transport.natsUrl', 'keycloak.issuer', 'gateway.publicUrl', 'media.publicUrl'] as const) {
+  for (const p of ['database.url', 'database.migrationUrl', 'transport.natsUrl', 'keycloak.issuer', 'gateway.publicUrl', 'media.publicUrl'] as const) {
     const v = getPath(cfg, p) as string;
     if (v && !URL.canParse(v)) fail(spec(p), 'value', `'${v}' is not a URL`);
   }
