@@ -30,6 +30,7 @@ export interface BorderlensConfig {
   };
   cameras: { allowedNetworks: string[]; allowSpecialNetworks: string[]; defaultRetentionDays: number };
   incidents: { maxDurationHours: number; maxRadiusKm: number; bordersFile: string; checkIntervalSec: number };
+  audit: { checkpointEvery: number; checkpointIntervalSec: number };
   clips: { downloadDays: number; deadlineUrgentHours: number; deadlineDays: number; checkIntervalSec: number; maxExportAttempts: number };
   security: { encryptionKey: string };
   anonymizer: {

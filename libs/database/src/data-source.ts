@@ -73,7 +73,7 @@ export async function openDatabase(cfg: BorderlensConfig, opts: { migrate?: bool
 }
 
 /** Tables the apps only append to and read: the audit trail and its checkpoints. */
-const APPEND_ONLY_TABLES = ['audit_entries'];
+const APPEND_ONLY_TABLES = ['audit_entries', 'audit_checkpoints'];
 
 /**
  * Runs the migrations as the owner role (database.migrationUrl) and grants the apps' role (the user of
