@@ -1,10 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { loadConfig } from '@borderlens/config';
 import { openDatabase, type Database } from '@borderlens/database';
+import { freePort } from '../support/ports';
 import { POSTGRES_ADMIN_URL, createTempDatabase, type TempDatabase } from '../support/postgres';
 
 /** Migrations as the owner, the apps as a role that may only read and append to the audit trail. */
@@ -56,5 +58,35 @@ describe('the apps\' database role (PostgreSQL, database.migrationUrl)', () => {
     ['rewrite entries', "UPDATE audit_entries SET justification = 'x'", /permission denied/],
   ])('is refused when it tries to %s', async (_what, sql, error) => {
     await expect(app.query(sql)).rejects.toThrow(error);
+  });
+});
+
+/** The embedded PGlite has no passwords: it is reached only on a socket in a directory of the user. */
+describe('the embedded PGlite', () => {
+  let cfg: ReturnType<typeof loadConfig>;
+  let db: Database;
+  let port: number;
+
+  beforeAll(async () => {
+    port = await freePort();
+    cfg = loadConfig({ BORDERLENS_DATA_DIR: mkdtempSync(join(tmpdir(), 'bl-pglite-')), LOG_LEVEL: 'error', DATABASE_EMBEDDED_PORT: String(port) }, undefined);
+    db = await openDatabase(cfg);
+  }, 120_000);
+
+  afterAll(async () => {
+    await db?.close();
+    if (cfg) rmSync(cfg.dataDir, { recursive: true, force: true });
+  });
+
+  it('listens on no TCP port, only on a unix socket in a directory only its user may enter', async () => {
+    await expect(db.dataSource.query('SELECT 1 AS one')).resolves.toEqual([{ one: 1 }]);
+    const tcp = await new Promise<boolean>((resolve) => {
+      const s = createConnection({ host: '127.0.0.1', port });
+      s.once('connect', () => { s.destroy(); resolve(true); });
+      s.once('error', () => resolve(false));
+    });
+    expect(tcp).toBe(false);
+    expect(statSync(join(cfg.dataDir, 'run')).mode & 0o777).toBe(0o700);
+    expect(statSync(join(cfg.dataDir, 'run', `.s.PGSQL.${port}`)).isSocket()).toBe(true);
   });
 });

@@ -33,7 +33,7 @@ export const OPTIONS: OptionSpec[] = [
 
   // database
   { path: 'database.url', env: 'DATABASE_URL', type: 'string', default: '', doc: 'PostgreSQL connection URL. Empty: embedded PGlite under dataDir/db.' },
-  { path: 'database.embeddedPort', env: 'DATABASE_EMBEDDED_PORT', type: 'int', default: 54329, min: 0, max: 65535, doc: 'Loopback port where the embedded PGlite accepts connections from the other BorderLens processes (0: any free port).' },
+  { path: 'database.embeddedPort', env: 'DATABASE_EMBEDDED_PORT', type: 'int', default: 54329, min: 0, max: 65535, doc: 'Number of the unix socket (dataDir/run/.s.PGSQL.<n>, directory mode 0700) where the embedded PGlite accepts connections from the other BorderLens processes of the same user; no TCP port is opened (0: this process only).' },
   { path: 'database.poolSize', env: 'DATABASE_POOL_SIZE', type: 'int', default: 10, min: 1, max: 200, doc: 'Connections to PostgreSQL (the embedded PGlite always uses 1).' },
   { path: 'database.migrationUrl', env: 'DATABASE_MIGRATION_URL', type: 'string', default: '', doc: 'PostgreSQL URL of the owner role that runs the migrations and grants database.url\'s role what the apps need: only SELECT and INSERT on the audit trail, so the apps cannot alter, truncate or disable its triggers. Empty: database.url runs the migrations (its role owns the tables).' },
 

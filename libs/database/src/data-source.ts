@@ -3,7 +3,7 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { BorderlensConfig } from '@borderlens/config';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
-import { EmbeddedPostgres } from './embedded-postgres';
+import { EmbeddedPostgres, embeddedSocket, embeddedUrl } from './embedded-postgres';
 
 export interface Database {
   dataSource: DataSource;
@@ -27,9 +27,9 @@ export function dataSourceOptions(url: string, poolSize: number): DataSourceOpti
   };
 }
 
-function portAnswers(port: number): Promise<boolean> {
+function socketAnswers(path: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
+    const socket = createConnection({ path });
     socket.once('connect', () => { socket.destroy(); resolve(true); });
     socket.once('error', () => resolve(false));
   });
@@ -37,15 +37,15 @@ function portAnswers(port: number): Promise<boolean> {
 
 /**
  * Connects to PostgreSQL (database.url) or to the embedded PGlite: the one another BorderLens process
- * already serves on database.embeddedPort, else one this process starts. Runs pending migrations.
+ * already serves on its unix socket (dataDir/run, database.embeddedPort), else one this process starts. Runs pending migrations.
  */
 export async function openDatabase(cfg: BorderlensConfig, opts: { migrate?: boolean } = {}): Promise<Database> {
   let embedded: EmbeddedPostgres | undefined;
   let url = cfg.database.url;
   if (!url) {
     const port = cfg.database.embeddedPort;
-    if (port !== 0 && (await portAnswers(port))) {
-      url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+    if (port !== 0 && (await socketAnswers(embeddedSocket(cfg.dataDir, port).path))) {
+      url = embeddedUrl(cfg.dataDir, port);
     } else {
       embedded = await EmbeddedPostgres.start(cfg.dataDir, port);
       url = embedded.url;
