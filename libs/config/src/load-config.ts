@@ -141,4 +141,15 @@ function checkCrossOptionRules(cfg: BorderlensConfig): void {
   if (cfg.transport.natsUrl && !/^(nats|tls):$/.test(new URL(cfg.transport.natsUrl).protocol)) {
     fail(spec('transport.natsUrl'), 'value', 'must be a nats:// or tls:// URL');
   }
+  // Calls between the apps carry camera credentials: across machines only inside TLS.
+  const loopback = (host: string) => /^(127\.|localhost$|\[?::1\]?$)/.test(host);
+  if (!cfg.transport.natsUrl && !loopback(cfg.transport.host)) {
+    fail(spec('transport.host'), 'value', 'the TCP transport has no TLS: keep it on loopback, and use transport.natsUrl with TLS across machines');
+  }
+  if (cfg.transport.natsUrl) {
+    const u = new URL(cfg.transport.natsUrl);
+    if (u.protocol === 'nats:' && !cfg.transport.natsCaFile && !loopback(u.hostname)) {
+      fail(spec('transport.natsUrl'), 'value', 'NATS on another machine needs TLS: a tls:// URL or transport.natsCaFile');
+    }
+  }
 }
