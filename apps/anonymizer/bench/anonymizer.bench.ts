@@ -10,9 +10,10 @@
 import { resolve } from 'node:path';
 import sharp from 'sharp';
 import { loadConfig, type BorderlensConfig } from '@borderlens/config';
-import { BoxTracker, redactI420, scaleBoxes, type Box, type RedactionMethod } from '@borderlens/redaction';
+import { BoxTracker, boxArea, intersection, redactI420, scaleBoxes, type Box, type RedactionMethod } from '@borderlens/redaction';
 import type { DetectMode } from '@borderlens/contracts';
-import { loadDetector, modeOverrides, verifyModels } from '../src/detection/detector.factory';
+import { loadDetector, loadObjectDetector, modeOverrides, verifyModels } from '../src/detection/detector.factory';
+import type { ObjectDetector } from '../src/detection/object-detector';
 import type { Detector } from '../src/detection/detector';
 import type { RawFrame } from '../src/frame';
 import { faceSet, loadRgb, plateSet, Recall } from './eval-set';
@@ -50,6 +51,46 @@ async function faceRecall(d: Detector) {
     r16.add(img.faces.filter((b) => b[3] - b[1] >= 16), boxes);
   }
   return { recall16: round(r16.value, 3), recallAll: round(all.value, 3), faces16: r16.total, faces: all.total, perImage: round(detections / images.length, 1) };
+}
+
+/**
+ * Experiment (issue 14): the head region of each detected person whose upper part holds no detected
+ * face: the top of the box, as tall as the box is wide (at most a quarter of its height), the middle
+ * 60% of its width.
+ */
+function headBoxes(faces: Box[], persons: Box[]): Box[] {
+  const heads: Box[] = [];
+  for (const [x1, y1, x2, y2] of persons) {
+    const w = x2 - x1, h = y2 - y1;
+    const head: Box = [x1 + 0.2 * w, y1, x2 - 0.2 * w, y1 + Math.min(0.6 * w, 0.25 * h)];
+    if (!faces.some((f) => intersection(f, head) >= 0.5 * boxArea(f))) heads.push(head);
+  }
+  return heads;
+}
+
+/** Face recall with and without the head regions of persons; the share of the picture each covers. */
+async function headCoverRecall(d: Detector, objects: ObjectDetector) {
+  const faces16 = new Recall(), withHeads16 = new Recall();
+  let faceArea = 0, headArea = 0, imageArea = 0, heads = 0, headsOnFace = 0;
+  for (const img of faceSet(EVAL_DIR)) {
+    const frame = await loadRgb(img.path);
+    const faces = (await d.detect(frame, { plateInputWidths: [] })).faces.map((f) => f.box);
+    const persons = (await objects.detect(frame)).filter((o) => o.cls === 'person').map((o) => o.box);
+    const added = headBoxes(faces, persons);
+    const labels = img.faces.filter((b) => b[3] - b[1] >= 16);
+    faces16.add(labels, faces);
+    withHeads16.add(labels, [...faces, ...added]);
+    heads += added.length;
+    headsOnFace += added.filter((hb) => img.faces.some((l) => intersection(l, hb) >= 0.5 * boxArea(l))).length;
+    imageArea += frame.width * frame.height;
+    faceArea += faces.reduce((a, b) => a + boxArea(b), 0);
+    headArea += added.reduce((a, b) => a + boxArea(b), 0);
+  }
+  return {
+    recall16: round(faces16.value, 3), recall16WithHeads: round(withHeads16.value, 3), headsAdded: heads,
+    headsOnLabelledFace: round(heads ? headsOnFace / heads : 0, 3),
+    faceAreaShare: round(faceArea / imageArea, 4), headAreaShare: round(headArea / imageArea, 4),
+  };
 }
 
 async function plateRecall(d: Detector, cfg: BorderlensConfig, mode: DetectMode) {
@@ -202,7 +243,10 @@ async function main(): Promise<void> {
     log(`plates: recall EU ${plates.eu} (${plates.euPlates}), US ${plates.us} (${plates.usPlates}); ${plates.perImage} detections per image`);
     const livePlates = await plateRecall(d, cfg, 'live');
     log(`plates at the live input width (${a.livePlateInputWidth} px): recall EU ${livePlates.eu}, US ${livePlates.us}`);
-    return { faces, plates, livePlates };
+    const objects = (await loadObjectDetector(cfg, await verifyModels(cfg)))!;
+    const heads = await headCoverRecall(d, objects).finally(() => objects.release());
+    log(`experiment, head regions of persons without a detected face: recall (>= 16 px) ${heads.recall16} -> ${heads.recall16WithHeads}; ${heads.headsAdded} head boxes added, ${heads.headsOnLabelledFace} of them on a labelled face; picture covered ${heads.faceAreaShare} by faces, ${heads.headAreaShare} more by heads`);
+    return { faces, plates, livePlates, heads };
   });
 
   const scenes = await Promise.all(SIZES.map(([w, h]) => i420Scene(w, h)));
@@ -240,6 +284,7 @@ async function main(): Promise<void> {
     platesPerImage: recall.plates.perImage,
     livePlateRecallEu: recall.livePlates.eu,
     livePlateRecallUs: recall.livePlates.us,
+    headCoverExperiment: recall.heads,
     detectMs,
     redactMs,
     live720p25: { ...liveResult, byThreads: liveByThreads },
