@@ -26,7 +26,7 @@ RUNTIME_PACKAGES=(ffmpeg curl unzip ca-certificates openjdk-17-jre-headless mave
 
 # Extra packages for the tests: PostgreSQL and NATS servers, Chromium for browser tests,
 # GStreamer's RTSP server (camera simulator) and its Python bindings.
-TEST_PACKAGES=(postgresql nats-server chromium gstreamer1.0-plugins-ugly gstreamer1.0-libav iproute2 util-linux)
+TEST_PACKAGES=(postgresql nats-server openssl chromium gstreamer1.0-plugins-ugly gstreamer1.0-libav iproute2 util-linux)
 
 # Where scripts/setup.sh downloads the ONNX models when the configured anonymizer.modelDir (by default
 # ../shared/models beside the checkout) does not hold them; scripts/start.sh then uses it.

@@ -30,7 +30,9 @@ if ! psql "$TEST_DATABASE_URL" -qAtc 'select 1' >/dev/null 2>&1; then
   runuser -u postgres -- psql -qc "ALTER USER postgres PASSWORD 'postgres'"
 fi
 
-# NATS for the transport tests (TEST_NATS_URL overrides).
+# NATS for the transport tests (TEST_NATS_URL overrides): a plain server for the tests that only need a
+# bus. The wire tests (test/transport/wire-attacks.e2e-spec.ts, test/support/nats-tls.ts) start their
+# own nats-server with TLS (certificates made with openssl at test time) and one user per app.
 export TEST_NATS_URL=${TEST_NATS_URL:-nats://127.0.0.1:4222}
 if [[ $TEST_NATS_URL == *127.0.0.1:4222* ]] && ! answers 4222; then
   mkdir -p /tmp/borderlens-nats

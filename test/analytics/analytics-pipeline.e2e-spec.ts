@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { testKeyDir } from '../support/service-keys';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -36,7 +37,7 @@ describe('analytics end to end: camera -> media -> anonymizer -> gateway -> API 
     camera = new CameraSim(await freePort(), ['--file', video.file]);
     const url = await camera.start();
     const env = {
-      SERVICE_SECRET: 'analytics-tests-service-secret-0123456789abcdef',
+      SERVICE_KEY_DIR: testKeyDir(dir),
       CAMERAS_ALLOW_SPECIAL_NETWORKS: '127.0.0.0/8',
       ANALYTICS_CAMERAS_REFRESH_SEC: '0.5',
       ANALYTICS_REPORT_SEC: '0.5',

@@ -1,8 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { testKeyDir } from '../support/service-keys';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { loadConfig, type BorderlensConfig } from '@borderlens/config';
 import { Patterns, ServiceClient, ServiceName, type AnonymizerHealth } from '@borderlens/contracts';
 
@@ -31,11 +31,12 @@ export interface RunningAnonymizer {
   stop: () => Promise<void>;
 }
 
-/** Environment of a test instance: its own data dir, service secret and transport. */
-export function instanceEnv(transport: { port: number } | { natsUrl: string }, secret = randomBytes(24).toString('hex')): Record<string, string> {
+/** Environment of a test instance: its own data dir, service keys and transport. */
+export function instanceEnv(transport: { port: number } | { natsUrl: string }): Record<string, string> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bl-anon-'));
   return {
-    BORDERLENS_DATA_DIR: mkdtempSync(join(tmpdir(), 'bl-anon-')),
-    SERVICE_SECRET: secret,
+    BORDERLENS_DATA_DIR: dataDir,
+    SERVICE_KEY_DIR: testKeyDir(dataDir),
     ANONYMIZER_MODEL_DIR: MODEL_DIR,
     ANONYMIZER_THREADS: '1',
     TRANSPORT_HOST: '127.0.0.1',

@@ -2,9 +2,9 @@ import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync, readFileSync, rmSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { ClientProxyFactory } from '@nestjs/microservices';
+import { ClientProxyFactory, Transport } from '@nestjs/microservices';
 import { firstValueFrom, timeout } from 'rxjs';
-import { Patterns, ServiceClient, ServiceName, ServiceTokens, clientTransport, type AnonymizerHealth, type DetectReply, type RedactReply } from '@borderlens/contracts';
+import { Patterns, ServiceClient, ServiceName, ServiceTokens, type AnonymizerHealth, type DetectReply, type RedactReply } from '@borderlens/contracts';
 import { freePort } from '../support/ports';
 import { EVAL_DIR, MODEL_DIR, instanceEnv, runNode, startAnonymizer, type RunningAnonymizer } from './anonymizer-process';
 
@@ -113,15 +113,18 @@ describe('anonymizer over TCP on loopback', () => {
     await expect(client.send(Patterns.anonymizer.detect, { width: 10, height: 10, format: 'i420', data: 'AAAA' })).rejects.toThrow(/needs 150 bytes, got 3/);
   });
 
-  it('refuses a call without a service token, or with a token of another secret', async () => {
-    const proxy = ClientProxyFactory.create(clientTransport(svc.cfg, ServiceName.anonymizer));
+  it('refuses an unsealed call, and a call sealed with a key the anonymizer does not know', async () => {
+    // A plain Nest client (no sealing codec) as any process on the network would use.
+    const proxy = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: svc.cfg.transport.host, port: svc.cfg.transport.anonymizerPort } });
+    const forged = new ServiceClient(svc.cfg, ServiceName.anonymizer, ServiceTokens.withUnknownKey(ServiceName.media));
     try {
-      const call = (auth: string | undefined) => firstValueFrom(proxy.send(Patterns.anonymizer.detect, { auth, data: { ...{ width: 2, height: 2, format: 'i420', data: 'AAAAAAA=' } } }).pipe(timeout(10_000)));
-      await expect(call(undefined)).rejects.toMatchObject({ message: 'service token missing or invalid' });
-      const forged = await new ServiceTokens('x'.repeat(40), ServiceName.media).tokenFor(ServiceName.anonymizer);
-      await expect(call(forged)).rejects.toMatchObject({ message: 'service token missing or invalid' });
+      const frame = { width: 2, height: 2, format: 'i420', data: 'AAAAAAA=' };
+      const plain = firstValueFrom(proxy.send(Patterns.anonymizer.detect, { auth: 'x', data: frame }).pipe(timeout(10_000)));
+      await expect(plain).rejects.toMatchObject({ message: expect.stringMatching(/service token refused: not a sealed call/) });
+      await expect(forged.send(Patterns.anonymizer.detect, frame, 10_000)).rejects.toThrow(/service token refused: bad signature/);
     } finally {
       await proxy.close();
+      await forged.close();
     }
   });
 });
@@ -137,6 +140,7 @@ describe('several anonymizers side by side over NATS', () => {
   it('share the calls of one queue group', async () => {
     const env = instanceEnv({ natsUrl });
     instances.push(await startAnonymizer(env));
+    // Its own data dir, the same service keys (a client's call may reach either).
     instances.push(await startAnonymizer({ ...env, BORDERLENS_DATA_DIR: mkdtempSync(join(tmpdir(), 'bl-anon-')) }));
     const client = ServiceClient.create(instances[0].cfg, ServiceName.media, ServiceName.anonymizer);
     try {

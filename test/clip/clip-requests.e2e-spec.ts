@@ -1,4 +1,5 @@
 import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
+import { testKeyDir } from '../support/service-keys';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -136,7 +137,7 @@ describe('clip requests (gateway + media + anonymizer)', () => {
     env = {
       BORDERLENS_DATA_DIR: join(dir, 'data'),
       LOG_LEVEL: 'error',
-      SERVICE_SECRET: 'clip-tests-service-secret-0123456789abcdef',
+      SERVICE_KEY_DIR: testKeyDir(dir),
       DATABASE_URL: temp.url,
       KEYCLOAK_ISSUER: keycloakIssuer(),
       GATEWAY_PORT: '0',

@@ -174,7 +174,7 @@ describe('gateway API (Keycloak, PGlite, TCP)', () => {
     });
 
     it('refuses transport calls without a valid service token', async () => {
-      const intruder = new ServiceClient(gw.cfg, ServiceName.gateway, new ServiceTokens('another-secret-that-is-long-enough-1234', ServiceName.media));
+      const intruder = new ServiceClient(gw.cfg, ServiceName.gateway, ServiceTokens.withUnknownKey(ServiceName.media));
       try {
         await expect(intruder.send(Patterns.gateway.camerasToRecord, {})).rejects.toThrow(/service token/);
       } finally {

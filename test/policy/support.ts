@@ -1,7 +1,7 @@
 import { Controller, Module, UseGuards, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MessagePattern, Payload, type MicroserviceOptions } from '@nestjs/microservices';
-import { serviceSecret, type BorderlensConfig } from '@borderlens/config';
+import { type BorderlensConfig } from '@borderlens/config';
 import { Patterns, ServiceAuthGuard, ServiceName, ServiceTokens, serverTransport, type GrantChange } from '@borderlens/contracts';
 import { loadPolicyDirectory } from '@borderlens/policy';
 import { api } from '../support/gateway';
@@ -58,7 +58,7 @@ export class FakeMedia {
         return { sessions: 1 };
       }
     }
-    @Module({ controllers: [FakeMediaGrants], providers: [ServiceAuthGuard, { provide: ServiceTokens, useValue: new ServiceTokens(serviceSecret(this.cfg), ServiceName.media) }] })
+    @Module({ controllers: [FakeMediaGrants], providers: [ServiceAuthGuard, { provide: ServiceTokens, useValue: ServiceTokens.forApp(this.cfg, ServiceName.media) }] })
     class FakeMediaModule {}
     this.app = await NestFactory.createMicroservice<MicroserviceOptions>(FakeMediaModule, { ...serverTransport(this.cfg, ServiceName.media), logger: false });
     await this.app.listen();

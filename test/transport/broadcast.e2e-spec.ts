@@ -1,4 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { testKeyDir } from '../support/service-keys';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,7 +45,7 @@ async function startMediaNode(cfg: BorderlensConfig, log: NodeLog): Promise<INes
     controllers: [MediaMessages],
     providers: [
       ServiceAuthGuard,
-      { provide: ServiceTokens, useValue: new ServiceTokens(cfg.transport.serviceSecret, ServiceName.media) },
+      { provide: ServiceTokens, useValue: ServiceTokens.forApp(cfg, ServiceName.media) },
       { provide: WhepService, useValue: whep },
       { provide: LiveService, useValue: { status: () => ({}) } },
       { provide: IngestService, useValue: { list: () => [] } },
@@ -74,7 +75,7 @@ describe('NATS with two media nodes', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'bl-broadcast-'));
-    cfg = loadConfig({ BORDERLENS_DATA_DIR: dataDir, LOG_LEVEL: 'warn', NATS_URL: NATS_TEST_URL, SERVICE_SECRET: randomBytes(32).toString('base64url') }, undefined);
+    cfg = loadConfig({ BORDERLENS_DATA_DIR: dataDir, LOG_LEVEL: 'warn', NATS_URL: NATS_TEST_URL, SERVICE_KEY_DIR: testKeyDir(dataDir) }, undefined);
     for (const log of logs) nodes.push(await startMediaNode(cfg, log));
     client = ServiceClient.create(cfg, ServiceName.gateway, ServiceName.media);
   }, 60_000);

@@ -1,7 +1,7 @@
 import { Controller, Module, UseGuards, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MessagePattern, Payload, type MicroserviceOptions } from '@nestjs/microservices';
-import { serviceSecret, type BorderlensConfig } from '@borderlens/config';
+import { type BorderlensConfig } from '@borderlens/config';
 import { Patterns, ServiceAuthGuard, ServiceClient, ServiceName, ServiceTokens, serverTransport } from '@borderlens/contracts';
 import { api, startGateway, type TestGateway } from '../support/gateway';
 import { ensureKeycloak, passwordToken } from '../support/keycloak';
@@ -18,7 +18,7 @@ class FakeMediaHealth {
 }
 
 async function startFakeMedia(cfg: BorderlensConfig): Promise<INestMicroservice> {
-  @Module({ controllers: [FakeMediaHealth], providers: [ServiceAuthGuard, { provide: ServiceTokens, useValue: new ServiceTokens(serviceSecret(cfg), ServiceName.media) }] })
+  @Module({ controllers: [FakeMediaHealth], providers: [ServiceAuthGuard, { provide: ServiceTokens, useValue: ServiceTokens.forApp(cfg, ServiceName.media) }] })
   class FakeMediaModule {}
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(FakeMediaModule, { ...serverTransport(cfg, ServiceName.media), logger: false });
   await app.listen();
@@ -74,7 +74,7 @@ describe.each([
   });
 
   it('is refused by the other apps with a wrong service secret', async () => {
-    const intruder = new ServiceClient(gw.cfg, ServiceName.media, new ServiceTokens('x'.repeat(40), ServiceName.gateway));
+    const intruder = new ServiceClient(gw.cfg, ServiceName.media, ServiceTokens.withUnknownKey(ServiceName.gateway));
     try {
       await expect(intruder.send(Patterns.media.health, {})).rejects.toThrow(/service token/);
     } finally {

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { CONFIG, ConfigModule, serviceSecret, type BorderlensConfig } from '@borderlens/config';
+import { CONFIG, ConfigModule, type BorderlensConfig } from '@borderlens/config';
 import { ServiceAuthGuard, ServiceName, ServiceTokens } from '@borderlens/contracts';
 import { AnonymizerController } from './anonymizer.controller';
 import { AnonymizerService } from './anonymizer.service';
@@ -18,7 +18,7 @@ export class AnonymizerModule {
       ],
       controllers: [AnonymizerController],
       providers: [
-        { provide: ServiceTokens, inject: [CONFIG], useFactory: (c: BorderlensConfig) => new ServiceTokens(serviceSecret(c), ServiceName.anonymizer) },
+        { provide: ServiceTokens, inject: [CONFIG], useFactory: (c: BorderlensConfig) => ServiceTokens.forApp(c, ServiceName.anonymizer) },
         { provide: ModelRepository, inject: [CONFIG], useFactory: (c: BorderlensConfig) => new ModelRepository(c.anonymizer.modelDir) },
         ServiceAuthGuard,
         AnonymizerService,

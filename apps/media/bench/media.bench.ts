@@ -97,7 +97,6 @@ async function startEnv(dir: string): Promise<Env> {
   const env: Record<string, string> = {
     BORDERLENS_DATA_DIR: join(dir, 'data'),
     LOG_LEVEL: 'error',
-    SERVICE_SECRET: 'media-bench-service-secret-0123456789abcdef',
     TRANSPORT_HOST: '127.0.0.1',
     TRANSPORT_GATEWAY_PORT: String(await freePort()),
     TRANSPORT_MEDIA_PORT: String(await freePort()),

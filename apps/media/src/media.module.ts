@@ -1,6 +1,6 @@
 import { DynamicModule, Module, type Provider } from '@nestjs/common';
 import type { JWTVerifyGetKey } from 'jose';
-import { ConfigModule, serviceSecret, type BorderlensConfig } from '@borderlens/config';
+import { ConfigModule, type BorderlensConfig } from '@borderlens/config';
 import { ServiceAuthGuard, ServiceTokens } from '@borderlens/contracts';
 import { ClipService } from './clip/clip.service';
 import { StillService } from './clip/still.service';
@@ -38,7 +38,7 @@ export class MediaModule {
       o.detector ? { provide: DetectorPort, useValue: o.detector } : { provide: DetectorPort, useClass: AnonymizerClient },
       o.analyzer ? { provide: AnalyzerPort, useValue: o.analyzer } : { provide: AnalyzerPort, useClass: AnalyzerClient },
       ...(o.grantKeys ? [{ provide: GRANT_KEYS, useValue: o.grantKeys }] : []),
-      { provide: ServiceTokens, useFactory: () => new ServiceTokens(serviceSecret(cfg), 'media') },
+      { provide: ServiceTokens, useFactory: () => ServiceTokens.forApp(cfg, 'media') },
       ServiceAuthGuard,
       StateReporter,
       IngestService,

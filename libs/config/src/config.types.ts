@@ -5,7 +5,7 @@ export interface BorderlensConfig {
   seedDemoData: boolean;
   demo: { cameras: boolean; rtspPort: number };
   gateway: { host: string; port: number; publicUrl: string; bodyLimit: string };
-  database: { url: string; embeddedPort: number; poolSize: number };
+  database: { url: string; embeddedPort: number; poolSize: number; migrationUrl: string };
   transport: {
     natsUrl: string;
     host: string;
@@ -13,7 +13,10 @@ export interface BorderlensConfig {
     anonymizerPort: number;
     gatewayPort: number;
     timeoutMs: number;
-    serviceSecret: string;
+    keyDir: string;
+    natsUser: string;
+    natsPassword: string;
+    natsCaFile: string;
   };
   keycloak: {
     issuer: string;
@@ -27,6 +30,7 @@ export interface BorderlensConfig {
   };
   cameras: { allowedNetworks: string[]; allowSpecialNetworks: string[]; defaultRetentionDays: number };
   incidents: { maxDurationHours: number; maxRadiusKm: number; bordersFile: string; checkIntervalSec: number };
+  audit: { checkpointEvery: number; checkpointIntervalSec: number };
   clips: { downloadDays: number; deadlineUrgentHours: number; deadlineDays: number; checkIntervalSec: number; maxExportAttempts: number };
   security: { encryptionKey: string };
   anonymizer: {

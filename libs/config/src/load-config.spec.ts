@@ -47,7 +47,9 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, "option 'logLevel'"],
     [{ DATABASE_URL: 'mysql://x@y/z' }, "option 'database.url'"],
     [{ NATS_URL: 'not a url' }, "option 'transport.natsUrl'"],
-    [{ SERVICE_SECRET: 'short' }, "option 'transport.serviceSecret'"],
+    [{ NATS_CA_FILE: '/etc/ca.pem' }, "option 'transport.natsCaFile'"],
+    [{ TRANSPORT_HOST: '0.0.0.0' }, "the TCP transport has no TLS"],
+    [{ NATS_URL: 'nats://nats.example:4222' }, 'NATS on another machine needs TLS'],
     [{ ENCRYPTION_KEY: 'AAAA' }, "option 'security.encryptionKey'"],
     [{ ANONYMIZER_FACE_THRESHOLD: '1.5' }, "option 'anonymizer.faceThreshold'"],
   ])('refuses invalid values and names the option: %j', (env, message) => {

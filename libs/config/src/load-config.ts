@@ -128,13 +128,13 @@ function checkCrossOptionRules(cfg: BorderlensConfig): void {
   if (cfg.media.srtPassphrase && (cfg.media.srtPassphrase.length < 10 || cfg.media.srtPassphrase.length > 79)) {
     fail(spec('media.srtPassphrase'), 'value', 'must be 10 to 79 characters (SRT)');
   }
-  if (cfg.transport.serviceSecret && cfg.transport.serviceSecret.length < 32) {
-    fail(spec('transport.serviceSecret'), 'value', 'must be at least 32 characters');
+  if (cfg.transport.natsCaFile && !cfg.transport.natsUrl) {
+    fail(spec('transport.natsCaFile'), 'value', 'needs transport.natsUrl');
   }
   if (cfg.security.encryptionKey && Buffer.from(cfg.security.encryptionKey, 'base64').length !== 32) {
     fail(spec('security.encryptionKey'), 'value', 'must be the base64 encoding of exactly 32 bytes');
   }
-  for (const p of ['database.url', 'transport.natsUrl', 'keycloak.issuer', 'gateway.publicUrl', 'media.publicUrl'] as const) {
+  for (const p of ['database.url', 'database.migrationUrl', 'transport.natsUrl', 'keycloak.issuer', 'gateway.publicUrl', 'media.publicUrl'] as const) {
     const v = getPath(cfg, p) as string;
     if (v && !URL.canParse(v)) fail(spec(p), 'value', `'${v}' is not a URL`);
   }
@@ -143,5 +143,16 @@ function checkCrossOptionRules(cfg: BorderlensConfig): void {
   }
   if (cfg.transport.natsUrl && !/^(nats|tls):$/.test(new URL(cfg.transport.natsUrl).protocol)) {
     fail(spec('transport.natsUrl'), 'value', 'must be a nats:// or tls:// URL');
+  }
+  // Calls between the apps carry camera credentials: across machines only inside TLS.
+  const loopback = (host: string) => /^(127\.|localhost$|\[?::1\]?$)/.test(host);
+  if (!cfg.transport.natsUrl && !loopback(cfg.transport.host)) {
+    fail(spec('transport.host'), 'value', 'the TCP transport has no TLS: keep it on loopback, and use transport.natsUrl with TLS across machines');
+  }
+  if (cfg.transport.natsUrl) {
+    const u = new URL(cfg.transport.natsUrl);
+    if (u.protocol === 'nats:' && !cfg.transport.natsCaFile && !loopback(u.hostname)) {
+      fail(spec('transport.natsUrl'), 'value', 'NATS on another machine needs TLS: a tls:// URL or transport.natsCaFile');
+    }
   }
 }

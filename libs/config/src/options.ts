@@ -40,8 +40,9 @@ export const OPTIONS: OptionSpec[] = [
 
   // database
   { path: 'database.url', env: 'DATABASE_URL', type: 'string', default: '', doc: 'PostgreSQL connection URL. Empty: embedded PGlite under dataDir/db.' },
-  { path: 'database.embeddedPort', env: 'DATABASE_EMBEDDED_PORT', type: 'int', default: 54329, min: 0, max: 65535, doc: 'Loopback port where the embedded PGlite accepts connections from the other BorderLens processes (0: any free port).' },
+  { path: 'database.embeddedPort', env: 'DATABASE_EMBEDDED_PORT', type: 'int', default: 54329, min: 0, max: 65535, doc: 'Number of the unix socket (dataDir/run/.s.PGSQL.<n>, directory mode 0700) where the embedded PGlite accepts connections from the other BorderLens processes of the same user; no TCP port is opened (0: this process only).' },
   { path: 'database.poolSize', env: 'DATABASE_POOL_SIZE', type: 'int', default: 10, min: 1, max: 200, doc: 'Connections to PostgreSQL (the embedded PGlite always uses 1).' },
+  { path: 'database.migrationUrl', env: 'DATABASE_MIGRATION_URL', type: 'string', default: '', doc: 'PostgreSQL URL of the owner role that runs the migrations and grants database.url\'s role what the apps need: only SELECT and INSERT on the audit trail, so the apps cannot alter, truncate or disable its triggers. Empty: database.url runs the migrations (its role owns the tables).' },
 
   // transport between apps
   { path: 'transport.natsUrl', env: 'NATS_URL', type: 'string', default: '', doc: 'NATS server URL for calls between the apps. Empty: TCP on transport.host.' },
@@ -50,7 +51,10 @@ export const OPTIONS: OptionSpec[] = [
   { path: 'transport.anonymizerPort', env: 'TRANSPORT_ANONYMIZER_PORT', type: 'int', default: 4012, min: 1, max: 65535, doc: 'TCP transport port of the anonymizer.' },
   { path: 'transport.gatewayPort', env: 'TRANSPORT_GATEWAY_PORT', type: 'int', default: 4010, min: 1, max: 65535, doc: 'TCP transport port of the gateway (camera state reports from media nodes).' },
   { path: 'transport.timeoutMs', env: 'TRANSPORT_TIMEOUT_MS', type: 'int', default: 5000, min: 50, max: 600000, doc: 'How long a call between the apps may take before it fails.' },
-  { path: 'transport.serviceSecret', env: 'SERVICE_SECRET', type: 'string', default: '', doc: 'Shared secret that signs calls between the apps (>= 32 chars). Empty: generated once into dataDir/service-secret.' },
+  { path: 'transport.keyDir', env: 'SERVICE_KEY_DIR', type: 'string', default: '', doc: 'Directory of the apps\' Ed25519 keys that sign every call and reply between them: <app>.key (this app\'s private key, PKCS#8 PEM, mode 0600) and <app>.pub (every app\'s public key). In production give each app only its own .key. Empty: dataDir/service-keys, generated on first start.' },
+  { path: 'transport.natsUser', env: 'NATS_USER', type: 'string', default: '', doc: 'NATS user of this app. Empty: the app\'s name (gateway, media, anonymizer), as in deploy/nats/nats-server.conf.' },
+  { path: 'transport.natsPassword', env: 'NATS_PASSWORD', type: 'string', default: '', doc: 'NATS password of this app. Empty: read from transport.keyDir/<app>.nats-password when that file exists, else none.' },
+  { path: 'transport.natsCaFile', env: 'NATS_CA_FILE', type: 'string', default: '', doc: 'CA certificate (PEM) that signed the NATS server\'s certificate. Set: TLS is required on the NATS connection.' },
 
   // identity
   { path: 'keycloak.issuer', env: 'KEYCLOAK_ISSUER', type: 'string', default: '', doc: 'Issuer URL of an existing Keycloak realm. Empty: the local Keycloak started by scripts/keycloak.sh.' },
@@ -73,6 +77,8 @@ export const OPTIONS: OptionSpec[] = [
   { path: 'incidents.bordersFile', env: 'INCIDENTS_BORDERS_FILE', type: 'string', default: '', doc: "Country borders that give an incident its jurisdiction: a GeoJSON FeatureCollection or TopoJSON file whose features carry an ISO 3166-1 alpha-2 code in properties.country (or ISO_A2, iso_a2). Empty: Natural Earth 1:10m boundaries shipped in the world-atlas package." },
   { path: 'incidents.checkIntervalSec', env: 'INCIDENTS_CHECK_INTERVAL_SEC', type: 'number', default: 2, min: 0.2, max: 300, doc: 'How often incidents past their planned end expire and live raw grants are re-decided; also how soon a gateway sees incidents and policy versions changed by another gateway.' },
   // clip requests
+  { path: 'audit.checkpointEvery', env: 'AUDIT_CHECKPOINT_EVERY', type: 'int', default: 100, min: 1, max: 1000000, doc: 'The gateway signs the audit chain head (a checkpoint) after this many new entries ...' },
+  { path: 'audit.checkpointIntervalSec', env: 'AUDIT_CHECKPOINT_INTERVAL_SEC', type: 'number', default: 300, min: 0.1, max: 86400, doc: '... or this long after the last checkpoint, when entries were added. npm run audit:verify checks the checkpoints; partners keep copies (GET /api/v1/audit/checkpoints).' },
   { path: 'clips.downloadDays', env: 'CLIPS_DOWNLOAD_DAYS', type: 'number', default: 7, min: 0.0001, max: 365, doc: 'A ready clip can be downloaded this long; then its file is erased (audited) and the link answers 410, unless the request is under legal hold.' },
   { path: 'clips.deadlineUrgentHours', env: 'CLIPS_DEADLINE_URGENT_HOURS', type: 'number', default: 8, min: 0.01, max: 720, doc: 'Answer deadline of an urgent request between police forces of two countries (Directive (EU) 2023/977, Art. 5: 8 hours).' },
   { path: 'clips.deadlineDays', env: 'CLIPS_DEADLINE_DAYS', type: 'number', default: 7, min: 0.01, max: 90, doc: 'Answer deadline of other requests between police forces of two countries (Directive (EU) 2023/977, Art. 5: 3 days for information held directly, 7 days otherwise).' },

@@ -17,8 +17,9 @@ function fileSecret(dataDir: string, name: string, make: () => string): string {
   return value;
 }
 
-export function serviceSecret(cfg: BorderlensConfig): string {
-  return cfg.transport.serviceSecret || fileSecret(cfg.dataDir, 'service-secret', () => randomBytes(32).toString('base64url'));
+/** Where the apps' service keys live (transport.keyDir, default dataDir/service-keys). */
+export function serviceKeyDir(cfg: BorderlensConfig): string {
+  return cfg.transport.keyDir || join(cfg.dataDir, 'service-keys');
 }
 
 export function encryptionKey(cfg: BorderlensConfig): Buffer {

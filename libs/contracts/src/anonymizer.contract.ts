@@ -72,3 +72,17 @@ export interface AnonymizerHealth {
 
 /** Error codes the anonymizer returns (as RpcException {code, message}). */
 export type AnonymizerErrorCode = 'bad_request' | 'unavailable' | 'inference_failed';
+
+const isBox = (d: unknown): boolean => {
+  const x = d as Detection | null;
+  return !!x && typeof x === 'object' && Array.isArray(x.box) && x.box.length === 4 && x.box.every(Number.isFinite) && Number.isFinite(x.score);
+};
+
+/**
+ * Whether a detect reply has the shape of one: `faces` and `plates` arrays of boxes. A reply without
+ * them ("nothing found" by omission) is a failed detection, not an empty one: the live gate masks.
+ */
+export function isDetectReply(reply: unknown): reply is DetectReply {
+  const r = reply as DetectReply | null;
+  return !!r && typeof r === 'object' && Array.isArray(r.faces) && Array.isArray(r.plates) && r.faces.every(isBox) && r.plates.every(isBox);
+}

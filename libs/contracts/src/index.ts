@@ -8,3 +8,6 @@ export * from './service-auth';
 export * from './service-auth.guard';
 export * from './service-client';
 export * from './transport';
+export * from './service-keys';
+export * from './wire';
+export * from './nats-config';

@@ -47,3 +47,52 @@ export const Patterns = {
     analyticsMinutes: 'gateway.analytics-minutes',
   },
 } as const;
+
+type ValuesOf<T> = T extends Record<string, infer V> ? (V extends string ? V : ValuesOf<V>) : never;
+/** Every message pattern between the apps. */
+export type Pattern = ValuesOf<typeof Patterns>;
+
+const { gateway, media, anonymizer } = ServiceName;
+
+/**
+ * Which app may call which pattern: enforced on receipt (a signed call from an app not listed is
+ * refused) and rendered into the NATS subject permissions (scripts/nats-config.js,
+ * deploy/nats/nats-server.conf). The app that serves a pattern is its prefix. A new pattern must be
+ * added here: the type makes a missing entry a compile error.
+ */
+export const PatternCallers: { readonly [P in Pattern]: readonly ServiceName[] } = {
+  [Patterns.anonymizer.health]: [gateway, media],
+  [Patterns.anonymizer.detect]: [media],
+  [Patterns.anonymizer.redact]: [media],
+  [Patterns.anonymizer.analyze]: [media],
+  [Patterns.media.health]: [gateway],
+  [Patterns.media.grantChanged]: [gateway],
+  [Patterns.media.clipExport]: [gateway],
+  [Patterns.media.clipStatus]: [gateway],
+  [Patterns.media.clipRead]: [gateway],
+  [Patterns.media.clipDelete]: [gateway],
+  [Patterns.media.recordingStill]: [gateway],
+  [Patterns.gateway.health]: [],
+  [Patterns.gateway.cameraIngest]: [media],
+  [Patterns.gateway.camerasToRecord]: [media],
+  [Patterns.gateway.cameraState]: [media],
+  [Patterns.gateway.resolvePushKey]: [media],
+  [Patterns.gateway.recordingSegment]: [media],
+  [Patterns.gateway.expiredSegments]: [media],
+  [Patterns.gateway.segmentsErased]: [media],
+  [Patterns.gateway.analyticsCameras]: [media],
+  [Patterns.gateway.analyticsMinutes]: [anonymizer],
+};
+
+/** The app that serves `pattern` (its prefix), or undefined for a name outside the table. */
+export function patternOwner(pattern: string): ServiceName | undefined {
+  if (!Object.prototype.hasOwnProperty.call(PatternCallers, pattern)) return undefined;
+  const owner = pattern.slice(0, pattern.indexOf('.'));
+  return (Object.values(ServiceName) as string[]).includes(owner) ? (owner as ServiceName) : undefined;
+}
+
+/** Whether `caller` may call `pattern` (the table above). */
+export function mayCall(caller: string, pattern: string): boolean {
+  if (!patternOwner(pattern)) return false;
+  return (PatternCallers[pattern as Pattern] as readonly string[]).includes(caller);
+}

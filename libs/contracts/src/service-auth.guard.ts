@@ -1,28 +1,22 @@
 import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
-import { ServiceTokens } from './service-auth';
-
-export const SERVICE_TOKENS = Symbol('SERVICE_TOKENS');
+import { RefusedCall, VerifiedCaller } from './service-auth';
 
 /**
- * Refuses transport messages without a valid service token. Handlers read their payload with
- * `@Payload('data')`.
+ * Lets a transport message reach its handler only when the transport codec (wire.ts) verified it:
+ * signed by an app allowed to call this pattern, fresh and not replayed. Handlers read their payload
+ * with `@Payload('data')` and may read the caller from `@Payload('auth')`.
  */
 @Injectable()
 export class ServiceAuthGuard implements CanActivate {
   private readonly log = new Logger(ServiceAuthGuard.name);
 
-  constructor(private readonly tokens: ServiceTokens) {}
-
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'rpc') return true;
     const message = context.switchToRpc().getData() as { auth?: unknown } | undefined;
-    try {
-      await this.tokens.verify(message?.auth);
-      return true;
-    } catch (e) {
-      this.log.warn(`refused transport call: ${(e as Error).message}`);
-      throw new RpcException({ code: 'service_unauthenticated', message: 'service token missing or invalid' });
-    }
+    if (message?.auth instanceof VerifiedCaller) return true;
+    const reason = message?.auth instanceof RefusedCall ? message.auth.reason : 'not sealed';
+    this.log.warn(`refused transport call: ${reason}`);
+    throw new RpcException({ code: 'service_unauthenticated', message: `service token refused: ${reason}` });
   }
 }

@@ -1,45 +1,134 @@
-import { SignJWT, jwtVerify } from 'jose';
+import { createHash, generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto';
+import type { BorderlensConfig } from '@borderlens/config';
+import { mayCall, patternOwner, type ServiceName } from './patterns';
+import { loadServiceKeyring, type ServiceKeyring } from './service-keys';
 
 /**
- * Calls between the apps carry a short-lived HS256 token signed with the shared service secret,
- * naming caller (iss) and callee (aud), so another process on the network cannot call them.
+ * Every call and every reply between the apps is sealed: the body travels as a JSON string signed
+ * (Ed25519, the sender's own key) together with the pattern, sender, receiver, a unique id and an
+ * expiry. The receiver checks the signature with the sender's public key, the pattern it was routed
+ * by, that the sender may call that pattern (PatternCallers), the expiry, and that the id is new.
+ * A reply names the id of its call and is signed by the app that was called.
  */
+export interface SealedMessage {
+  v: 1;
+  kind: 'call' | 'reply';
+  from: string;
+  to: string;
+  /** Unique id of the call (a reply carries its call's id). */
+  id: string;
+  /** Expiry, ms since the epoch. */
+  exp: number;
+  body: string;
+  sig: string;
+}
+
+/** How long a sealed message is valid; with `MAX_SKEW_MS` for clocks of different machines. */
+export const SEAL_VALIDITY_MS = 30_000;
+const MAX_SKEW_MS = 5_000;
+
+/** The authenticated caller of a call, as the deserializer hands it to the guard (never from JSON). */
+export class VerifiedCaller {
+  constructor(readonly app: ServiceName, readonly pattern: string, readonly id: string) {}
+}
+
+/** A call that was refused on receipt; the guard turns it into an error reply. */
+export class RefusedCall {
+  constructor(readonly reason: string) {}
+}
+
+/** What a handler receives: `@Payload('data')` is the verified body. */
 export interface ServiceEnvelope<T> {
-  auth: string;
+  auth: VerifiedCaller | RefusedCall;
   data: T;
 }
 
-const TOKEN_TTL_SEC = 60;
+function signedText(kind: string, pattern: string, from: string, to: string, id: string, exp: number, body: string): Buffer {
+  const digest = createHash('sha256').update(body).digest('hex');
+  return Buffer.from(`borderlens-wire-1\n${kind}\n${pattern}\n${from}\n${to}\n${id}\n${exp}\n${digest}`);
+}
 
 export class ServiceTokens {
-  private readonly key: Uint8Array;
-  private cached = new Map<string, { token: string; until: number }>();
+  readonly self: ServiceName;
+  /** Ids of calls already accepted, until they expire: a replayed call is refused. */
+  private readonly seen = new Map<string, number>();
 
-  constructor(secret: string, private readonly self: string) {
-    this.key = new TextEncoder().encode(secret);
+  constructor(private readonly keys: ServiceKeyring) {
+    this.self = keys.self;
   }
 
-  /** A token for calls to `audience`, reused for half its lifetime. */
-  async tokenFor(audience: string): Promise<string> {
+  /** The keyring of `self` from configuration (transport.keyDir). */
+  static forApp(cfg: BorderlensConfig, self: ServiceName): ServiceTokens {
+    return new ServiceTokens(loadServiceKeyring(cfg, self));
+  }
+
+  /** A key of its own that no other app knows, claiming to be `self`: what an intruder holds (tests). */
+  static withUnknownKey(self: ServiceName): ServiceTokens {
+    return new ServiceTokens({ self, privateKey: generateKeyPairSync('ed25519').privateKey, publicKeys: {} });
+  }
+
+  /** Seals a call of `pattern` to `to`. */
+  sealCall(pattern: string, to: string, data: unknown): SealedMessage {
+    return this.seal('call', pattern, to, randomBytes(16).toString('base64url'), data);
+  }
+
+  /** Seals the reply to call `id` of `pattern` from `to`. */
+  sealReply(pattern: string, to: string, id: string, data: unknown): SealedMessage {
+    return this.seal('reply', pattern, to, id, data);
+  }
+
+  private seal(kind: 'call' | 'reply', pattern: string, to: string, id: string, data: unknown): SealedMessage {
+    const exp = Date.now() + SEAL_VALIDITY_MS;
+    const body = JSON.stringify(data === undefined ? null : data);
+    const sig = sign(null, signedText(kind, pattern, this.self, to, id, exp, body), this.keys.privateKey).toString('base64url');
+    return { v: 1, kind, from: this.self, to, id, exp, body, sig };
+  }
+
+  /**
+   * Opens a call routed to us by `pattern`: returns the caller and body; throws with the reason when
+   * it is unsigned, forged, for another app or pattern, from an app not allowed to call it, expired
+   * or replayed.
+   */
+  openCall(pattern: string, message: unknown): { caller: ServiceName; id: string; data: unknown } {
+    const m = this.check('call', pattern, message);
+    if (patternOwner(pattern) !== this.self) throw new Error(`pattern '${pattern}' is not served by ${this.self}`);
+    if (!mayCall(m.from, pattern)) throw new Error(`${m.from} may not call '${pattern}'`);
+    this.forgetExpired();
+    if (this.seen.has(m.id)) throw new Error('replayed call');
+    this.seen.set(m.id, m.exp + MAX_SKEW_MS);
+    return { caller: m.from as ServiceName, id: m.id, data: JSON.parse(m.body) };
+  }
+
+  /** Opens the reply of `from` to our call `id` of `pattern`; throws when it is not exactly that. */
+  openReply(pattern: string, from: string, id: string, message: unknown): unknown {
+    const m = this.check('reply', pattern, message);
+    if (m.from !== from) throw new Error(`reply from ${m.from}, expected ${from}`);
+    if (m.id !== id) throw new Error('reply to another call');
+    return JSON.parse(m.body);
+  }
+
+  private check(kind: 'call' | 'reply', pattern: string, message: unknown): SealedMessage {
+    const m = message as Partial<SealedMessage> | null | undefined;
+    if (!m || typeof m !== 'object' || m.v !== 1 || m.kind !== kind) throw new Error(`not a sealed ${kind}`);
+    const { from, to, id, exp, body, sig } = m;
+    if (typeof from !== 'string' || typeof to !== 'string' || typeof id !== 'string' || typeof exp !== 'number' || typeof body !== 'string' || typeof sig !== 'string') {
+      throw new Error(`malformed sealed ${kind}`);
+    }
+    if (to !== this.self) throw new Error(`${kind} for ${to}, not ${this.self}`);
+    const key = this.keys.publicKeys[from as ServiceName];
+    if (!key) throw new Error(`unknown sender '${from}'`);
+    if (!verify(null, signedText(kind, pattern, from, to, id, exp, body), key, Buffer.from(sig, 'base64url'))) {
+      throw new Error(`bad signature (sender, pattern or body do not match)`);
+    }
     const now = Date.now();
-    const hit = this.cached.get(audience);
-    if (hit && hit.until > now) return hit.token;
-    const token = await new SignJWT({})
-      .setProtectedHeader({ alg: 'HS256' })
-      .setIssuer(this.self)
-      .setAudience(audience)
-      .setIssuedAt()
-      .setExpirationTime(`${TOKEN_TTL_SEC}s`)
-      .sign(this.key);
-    this.cached.set(audience, { token, until: now + (TOKEN_TTL_SEC / 2) * 1000 });
-    return token;
+    if (exp < now) throw new Error(`expired ${kind}`);
+    if (exp > now + SEAL_VALIDITY_MS + MAX_SKEW_MS) throw new Error(`${kind} valid too long`);
+    return m as SealedMessage;
   }
 
-  /** Returns the caller's service name; throws when the token is missing, forged, expired or not for us. */
-  async verify(token: unknown): Promise<string> {
-    if (typeof token !== 'string' || token.length === 0) throw new Error('missing service token');
-    const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], audience: this.self, clockTolerance: 5 });
-    if (typeof payload.iss !== 'string') throw new Error('service token without issuer');
-    return payload.iss;
+  private forgetExpired(): void {
+    if (this.seen.size < 1024) return;
+    const now = Date.now();
+    for (const [id, until] of this.seen) if (until < now) this.seen.delete(id);
   }
 }

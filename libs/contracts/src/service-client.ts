@@ -1,9 +1,8 @@
 import { ClientProxy, ClientProxyFactory } from '@nestjs/microservices';
 import { firstValueFrom, timeout } from 'rxjs';
 import type { BorderlensConfig } from '@borderlens/config';
-import { serviceSecret } from '@borderlens/config';
 import { ServiceName } from './patterns';
-import { ServiceTokens, type ServiceEnvelope } from './service-auth';
+import { ServiceTokens } from './service-auth';
 import { clientTransport } from './transport';
 
 /** Error a remote app returned (or the transport raised), with the pattern that failed. */
@@ -14,26 +13,28 @@ export class ServiceCallError extends Error {
   }
 }
 
-/** Authenticated request/reply client for one other app. */
+/**
+ * Authenticated request/reply client for one other app: each call is sealed with this app's key, and
+ * only a reply sealed by `target` for that very call is returned (wire.ts); anything else throws.
+ */
 export class ServiceClient {
   private readonly proxy: ClientProxy;
 
   constructor(
     private readonly cfg: BorderlensConfig,
     private readonly target: ServiceName,
-    private readonly tokens: ServiceTokens,
+    readonly tokens: ServiceTokens,
   ) {
-    this.proxy = ClientProxyFactory.create(clientTransport(cfg, target));
+    this.proxy = ClientProxyFactory.create(clientTransport(cfg, target, tokens));
   }
 
   static create(cfg: BorderlensConfig, self: ServiceName, target: ServiceName): ServiceClient {
-    return new ServiceClient(cfg, target, new ServiceTokens(serviceSecret(cfg), self));
+    return new ServiceClient(cfg, target, ServiceTokens.forApp(cfg, self));
   }
 
   async send<TReply, TData = unknown>(pattern: string, data: TData, timeoutMs = this.cfg.transport.timeoutMs): Promise<TReply> {
-    const envelope: ServiceEnvelope<TData> = { auth: await this.tokens.tokenFor(this.target), data };
     try {
-      return await firstValueFrom(this.proxy.send<TReply>(pattern, envelope).pipe(timeout(timeoutMs)));
+      return await firstValueFrom(this.proxy.send<TReply>(pattern, data).pipe(timeout(timeoutMs)));
     } catch (e) {
       const message = e instanceof Error ? e.message : typeof e === 'object' && e && 'message' in e ? String((e as { message: unknown }).message) : String(e);
       throw new ServiceCallError(pattern, message);

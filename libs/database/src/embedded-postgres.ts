@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
@@ -13,9 +13,9 @@ const { PGlite } = require(workerData.pglite);
 const { PGLiteSocketServer } = require(workerData.socket);
 (async () => {
   const db = await PGlite.create(workerData.dir);
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: workerData.port, maxConnections: 100 });
+  const server = new PGLiteSocketServer({ db, path: workerData.socket_path, maxConnections: 100 });
   await server.start();
-  parentPort.postMessage({ port: server.server.address().port });
+  parentPort.postMessage({ ready: true });
   parentPort.on('message', async (m) => {
     if (m !== 'stop') return;
     await server.stop();
@@ -27,7 +27,8 @@ const { PGLiteSocketServer } = require(workerData.socket);
 
 /**
  * The embedded database of a single-machine install: PGlite (Postgres compiled to WASM) with its
- * files under dataDir/db, served on a loopback port so the normal `pg` driver, TypeORM and the other
+ * files under dataDir/db, served on a unix socket in dataDir/run (mode 0700: only the user that runs
+ * BorderLens can reach it; PGlite has no passwords), so the normal `pg` driver, TypeORM and the other
  * BorderLens processes (audit:verify) talk to it exactly as to PostgreSQL.
  */
 export class EmbeddedPostgres {
@@ -42,17 +43,21 @@ export class EmbeddedPostgres {
     mkdirSync(dir, { recursive: true });
     const lockFile = join(dataDir, 'db.lock');
     takeLock(lockFile);
+    const { dir: socketDir, path: socketPath } = embeddedSocket(dataDir, port);
+    mkdirSync(socketDir, { recursive: true, mode: 0o700 });
+    chmodSync(socketDir, 0o700);
+    if (existsSync(socketPath)) unlinkSync(socketPath); // left by a dead process (we hold the lock)
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { dir, port, pglite: require.resolve('@electric-sql/pglite'), socket: require.resolve('@electric-sql/pglite-socket') },
+      workerData: { dir, socket_path: socketPath, pglite: require.resolve('@electric-sql/pglite'), socket: require.resolve('@electric-sql/pglite-socket') },
     });
     try {
-      const started = await new Promise<number>((resolve, reject) => {
-        worker.once('message', (m: { port?: number; error?: string }) => (m.port ? resolve(m.port) : reject(new Error(`embedded database failed: ${m.error}`))));
+      await new Promise<void>((resolve, reject) => {
+        worker.once('message', (m: { ready?: boolean; error?: string }) => (m.ready ? resolve() : reject(new Error(`embedded database failed: ${m.error}`))));
         worker.once('error', reject);
         worker.once('exit', (code) => reject(new Error(`embedded database exited with code ${code}`)));
       });
-      return new EmbeddedPostgres(worker, lockFile, `postgres://postgres@127.0.0.1:${started}/postgres`);
+      return new EmbeddedPostgres(worker, lockFile, embeddedUrl(dataDir, port));
     } catch (e) {
       await worker.terminate();
       releaseLock(lockFile);
@@ -109,4 +114,15 @@ function isAlive(pid: number): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** The unix socket of the embedded database of `dataDir` (named after database.embeddedPort, as PostgreSQL names its own). */
+export function embeddedSocket(dataDir: string, port: number): { dir: string; path: string } {
+  const dir = join(dataDir, 'run');
+  return { dir, path: join(dir, `.s.PGSQL.${port || 5432}`) };
+}
+
+/** Connection URL of the embedded database over its socket (the `pg` driver takes a directory as host). */
+export function embeddedUrl(dataDir: string, port: number): string {
+  return `postgres://postgres@${encodeURIComponent(embeddedSocket(dataDir, port).dir)}:${port || 5432}/postgres`;
 }

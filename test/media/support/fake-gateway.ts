@@ -1,7 +1,7 @@
 import { Controller, Inject, Module, UseGuards, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MessagePattern, Payload, RpcException, type MicroserviceOptions } from '@nestjs/microservices';
-import { serviceSecret, type BorderlensConfig } from '@borderlens/config';
+import { type BorderlensConfig } from '@borderlens/config';
 import {
   Patterns,
   ServiceAuthGuard,
@@ -95,7 +95,7 @@ export async function startFakeGateway(cfg: BorderlensConfig, state = new FakeGa
     controllers: [FakeGatewayMessages],
     providers: [
       { provide: STATE, useValue: state },
-      { provide: ServiceTokens, useValue: new ServiceTokens(serviceSecret(cfg), 'gateway') },
+      { provide: ServiceTokens, useValue: ServiceTokens.forApp(cfg, 'gateway') },
       ServiceAuthGuard,
     ],
   })

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { testKeyDir } from '../../support/service-keys';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -60,7 +61,7 @@ export async function testEnv(dir: string, extra: Record<string, string> = {}): 
   return {
     BORDERLENS_DATA_DIR: join(dir, 'data'),
     LOG_LEVEL: 'warn',
-    SERVICE_SECRET: 'media-tests-service-secret-0123456789abcdef',
+    SERVICE_KEY_DIR: testKeyDir(dir),
     TRANSPORT_HOST: '127.0.0.1',
     TRANSPORT_GATEWAY_PORT: String(await freePort()),
     TRANSPORT_MEDIA_PORT: String(await freePort()),

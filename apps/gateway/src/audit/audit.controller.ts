@@ -5,7 +5,8 @@ import { AuditService, actorOf } from '@borderlens/audit';
 import type { Principal } from '@borderlens/auth';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import { AuditReadService, type ReaderScope } from './audit-read.service';
-import { AuditEntryDto, AuditQueryDto, ChainReportDto } from './audit.dto';
+import { AuditCheckpointService } from './audit-checkpoint.service';
+import { AuditEntryDto, AuditQueryDto, CheckpointExportDto, ChainReportDto } from './audit.dto';
 
 const SCOPE_DOC =
   "Only the entries the caller may read (Cedar audit.read): by default an organisation's auditors and legal officers read what its people did and what was done with its cameras, clips and incidents, including disclosures to partners; a supervisory authority more by explicit rule. 403 audit_read_forbidden when no rule permits anything.";
@@ -19,7 +20,22 @@ export class AuditController {
   constructor(
     private readonly audit: AuditService,
     private readonly readers: AuditReadService,
+    private readonly checkpoints: AuditCheckpointService,
   ) {}
+
+  /**
+   * The signed checkpoints of the chain head and the key that verifies them, for partners to keep
+   * (cross-witnessing): `npm run audit:verify -- --witness FILE` checks a trail against a kept copy.
+   * They carry no entry content (sequence number, hash, time). Needs some audit.read permit.
+   */
+  @Get('checkpoints')
+  @ApiOkResponse({ type: CheckpointExportDto })
+  async exportCheckpoints(@CurrentPrincipal() p: Principal): Promise<CheckpointExportDto> {
+    const scope = await this.readers.scope(p, 'audit checkpoints exported');
+    const out = await this.checkpoints.export();
+    await this.audit.record({ actor: actorOf(p), operation: 'disclosure', object: 'audit', recipient: p.organisation, decision: 'permit', justification: 'audit checkpoints exported', policyIds: scope.policyIds, details: { checkpoints: out.checkpoints.length } });
+    return out;
+  }
 
   @Get()
   @ApiOkResponse({ type: AuditEntryDto, isArray: true, description: SCOPE_DOC })

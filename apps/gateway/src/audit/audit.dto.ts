@@ -68,3 +68,15 @@ export class ChainReportDto {
   @ApiProperty() lastHash: string;
   @ApiPropertyOptional({ description: 'First entry that breaks the chain' }) firstBreak?: { seq: string; reason: string };
 }
+
+export class SignedCheckpointDto {
+  @ApiProperty({ description: 'Sequence number of the last entry covered' }) seq: string;
+  @ApiProperty({ description: 'Hash of that entry' }) hash: string;
+  @ApiProperty() time: string;
+  @ApiProperty({ description: 'Compact JWS (EdDSA) over {seq, hash, time}' }) token: string;
+}
+
+export class CheckpointExportDto {
+  @ApiProperty({ description: 'JWKS of the gateway audit key' }) jwks: { keys: object[] };
+  @ApiProperty({ type: SignedCheckpointDto, isArray: true }) checkpoints: SignedCheckpointDto[];
+}

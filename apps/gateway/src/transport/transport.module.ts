@@ -1,5 +1,5 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import { CONFIG, serviceSecret, type BorderlensConfig } from '@borderlens/config';
+import { CONFIG, type BorderlensConfig } from '@borderlens/config';
 import { ServiceAuthGuard, ServiceClient, ServiceName, ServiceTokens } from '@borderlens/contracts';
 
 export const MEDIA_CLIENT = Symbol('MEDIA_CLIENT');
@@ -9,7 +9,7 @@ export const ANONYMIZER_CLIENT = Symbol('ANONYMIZER_CLIENT');
 @Global()
 @Module({
   providers: [
-    { provide: ServiceTokens, inject: [CONFIG], useFactory: (cfg: BorderlensConfig) => new ServiceTokens(serviceSecret(cfg), ServiceName.gateway) },
+    { provide: ServiceTokens, inject: [CONFIG], useFactory: (cfg: BorderlensConfig) => ServiceTokens.forApp(cfg, ServiceName.gateway) },
     ServiceAuthGuard,
     { provide: MEDIA_CLIENT, inject: [CONFIG, ServiceTokens], useFactory: (cfg: BorderlensConfig, t: ServiceTokens) => new ServiceClient(cfg, ServiceName.media, t) },
     { provide: ANONYMIZER_CLIENT, inject: [CONFIG, ServiceTokens], useFactory: (cfg: BorderlensConfig, t: ServiceTokens) => new ServiceClient(cfg, ServiceName.anonymizer, t) },

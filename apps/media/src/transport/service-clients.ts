@@ -2,7 +2,9 @@ import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { CONFIG, type BorderlensConfig } from '@borderlens/config';
 import {
   Patterns,
+  ServiceCallError,
   ServiceClient,
+  isDetectReply,
   type AnalyticsCamera,
   type AnalyzeReply,
   type AnalyzeRequest,
@@ -78,8 +80,10 @@ export class AnonymizerClient extends DetectorPort implements OnModuleDestroy {
     this.client = ServiceClient.create(cfg, 'media', 'anonymizer');
   }
 
-  detect(frame: DetectRequest, timeoutMs: number): Promise<DetectReply> {
-    return this.client.send<DetectReply, DetectRequest>(Patterns.anonymizer.detect, frame, timeoutMs);
+  async detect(frame: DetectRequest, timeoutMs: number): Promise<DetectReply> {
+    const reply = await this.client.send<unknown, DetectRequest>(Patterns.anonymizer.detect, frame, timeoutMs);
+    if (!isDetectReply(reply)) throw new ServiceCallError(Patterns.anonymizer.detect, 'malformed detect reply');
+    return reply;
   }
 
   async onModuleDestroy(): Promise<void> {

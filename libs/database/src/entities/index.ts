@@ -1,4 +1,5 @@
 import { AnalyticsAlertEntity, AnalyticsConfigEntity, AnalyticsMinuteEntity } from './analytics.entity';
+import { AuditCheckpointEntity } from './audit-checkpoint.entity';
 import { AuditEntryEntity } from './audit-entry.entity';
 import { CameraEntity } from './camera.entity';
 import { ClipRequestEntity } from './clip-request.entity';
@@ -9,6 +10,7 @@ import { PolicyEntity, PolicyVersionEntity } from './policy.entity';
 import { RecordingSegmentEntity } from './recording-segment.entity';
 
 export * from './analytics.entity';
+export * from './audit-checkpoint.entity';
 export * from './audit-entry.entity';
 export * from './camera.entity';
 export * from './clip-request.entity';
@@ -28,6 +30,7 @@ export const ENTITIES = [
   ClipRequestEntity,
   RecordingSegmentEntity,
   AuditEntryEntity,
+  AuditCheckpointEntity,
   AnalyticsConfigEntity,
   AnalyticsMinuteEntity,
   AnalyticsAlertEntity,

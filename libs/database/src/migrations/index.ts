@@ -4,12 +4,13 @@ import { PoliciesIncidentsGrants1795388805000 } from './1795388805000-PoliciesIn
 import { ClipRequestWorkflow1796243905000 } from './1796243905000-ClipRequestWorkflow';
 import { IncidentAcceptance1796244087000 } from './1796244087000-IncidentAcceptance';
 import { Analytics1796244737000 } from './1796244737000-Analytics';
+import { AuditCheckpoints1796300000000 } from './1796300000000-AuditCheckpoints';
 import { CameraSharing1796310000000 } from './1796310000000-CameraSharing';
 import { PolicyCosignatures1796310001000 } from './1796310001000-PolicyCosignatures';
 
 /** In order. Never edit a released migration: add a new one. */
 export const MIGRATIONS = [
   Initial1795388803000, AuditAppendOnly1795388804000, PoliciesIncidentsGrants1795388805000, ClipRequestWorkflow1796243905000,
-  IncidentAcceptance1796244087000, Analytics1796244737000, CameraSharing1796310000000,
-  PolicyCosignatures1796310001000,
+  IncidentAcceptance1796244087000, Analytics1796244737000, AuditCheckpoints1796300000000,
+  CameraSharing1796310000000, PolicyCosignatures1796310001000,
 ];
