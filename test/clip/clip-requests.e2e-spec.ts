@@ -154,7 +154,9 @@ describe('clip requests (gateway + media + anonymizer)', () => {
       MEDIA_SEGMENT_SEC: String(SEGMENT_SEC),
       ANONYMIZER_MODEL_DIR: resolve(ROOT, '../shared/models'),
       CLIPS_CHECK_INTERVAL_SEC: '0.5',
-      CAMERAS_ALLOW_SPECIAL_NETWORKS: '',
+      // registered-only cameras on a documentation range; the recorded test camera on loopback
+      CAMERAS_ALLOWED_NETWORKS: '198.51.100.0/24,127.0.0.0/8',
+      CAMERAS_ALLOW_SPECIAL_NETWORKS: '127.0.0.0/8',
     };
     cfg = loadConfig(env, undefined);
     await startGateway();

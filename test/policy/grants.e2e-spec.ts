@@ -80,16 +80,16 @@ describe('incidents, sessions and grants (Keycloak, PostgreSQL, TCP)', () => {
       expect(hidden.body.error.code).toBe('camera_not_found');
     });
 
-    it('refuses a retention above the statutory cap: Polish municipal cameras keep at most 90 days', async () => {
+    it('refuses a retention above the statutory cap: Polish municipal cameras keep at most 3 months (92 days at the longest)', async () => {
       const body = { name: 'Nysa – test retention', kind: 'fixed', latitude: 50.47, longitude: 17.33, ingest: { type: 'rtsp', url: 'rtsp://198.51.100.30/stream' } };
       const tooLong = await post('nysa.admin', '/api/v1/cameras', { ...body, retentionDays: 120 });
       expect(tooLong.status).toBe(400);
-      expect(tooLong.body.error).toMatchObject({ code: 'retention_exceeds_cap', details: { maxDays: 90, source: expect.stringContaining('Art. 9a') } });
+      expect(tooLong.body.error).toMatchObject({ code: 'retention_exceeds_cap', details: { maxDays: 92, maxMonths: 3, source: expect.stringContaining('Art. 9a') } });
       const ok = await post('nysa.admin', '/api/v1/cameras', { ...body, retentionDays: 90 });
       expect(ok.status).toBe(201);
       const registered = await auditOf(gw.url, await token('nysa.legal'), `camera:${ok.body.id}`);
       expect(registered).toEqual([expect.objectContaining({ actorUser: 'nysa.admin', operation: 'collection', policyIds: ['PL@1:pl-camera-manage-owner'] })]);
-      const patch = await api(gw.url, `/api/v1/cameras/${ok.body.id}`, { method: 'PATCH', token: await token('nysa.admin'), body: { retentionDays: 91 } });
+      const patch = await api(gw.url, `/api/v1/cameras/${ok.body.id}`, { method: 'PATCH', token: await token('nysa.admin'), body: { retentionDays: 93 } });
       expect(patch.body.error.code).toBe('retention_exceeds_cap');
       const cz = await post('jesenik.admin', '/api/v1/cameras', { ...body, name: 'Jeseník – test retention', latitude: 50.23, longitude: 17.2, retentionDays: 120 });
       expect(cz.status).toBe(201);

@@ -1,3 +1,4 @@
+import { RecordingRepository } from '../../apps/gateway/src/recording/recording.repository';
 import { DataSource } from 'typeorm';
 import { Patterns, ServiceClient, ServiceName, type ExpiredSegment } from '@borderlens/contracts';
 import { ClipRequestEntity } from '@borderlens/database';
@@ -64,6 +65,29 @@ describe('recording index and retention (PostgreSQL)', () => {
     const audit = await api(gw.url, `/api/v1/audit?object=camera:${cameraId}&operation=erasure`, { token: await passwordToken('jesenik.legal') });
     expect(audit.body).toHaveLength(1);
     expect(audit.body[0]).toMatchObject({ actorUser: 'system', justification: 'retention period elapsed', details: { segments: 1 } });
+  });
+
+  it('deletes a Polish municipal recording 3 calendar months after it was made (31 January: by 30 April), whatever its days say', async () => {
+    const create = async (user: string, name: string) => (await api(gw.url, '/api/v1/cameras', {
+      method: 'POST',
+      token: await passwordToken(user),
+      body: { name, kind: 'fixed', latitude: 50.31, longitude: 17.38, retentionDays: 92, ingest: { type: 'rtsp', url: 'rtsp://198.51.100.6/live' } },
+    })).body.id as string;
+    const pl = await create('glucholazy.admin', 'Głuchołazy – retention in months');
+    const cz = await create('jesenik.admin', 'Jeseník – retention in days');
+    for (const id of [pl, cz]) {
+      await media.send(Patterns.gateway.recordingSegment, { cameraId: id, mediaNode: 'media-months', path: `${id}/jan31.mp4`, startedAt: '2026-01-31T09:59:00Z', endedAt: '2026-01-31T10:00:00Z', bytes: 1000 });
+    }
+    const repo = gw.app.get(RecordingRepository);
+    const expiredAt = async (at: string) => (await repo.findExpired('media-months', 10, new Date(at))).map((s) => s.cameraId);
+    expect(await expiredAt('2026-04-30T09:59:00Z')).toEqual([]);
+    // 90 days would keep it until 1 May; three months end on 30 April. The Czech camera keeps its 92 days.
+    expect(await expiredAt('2026-04-30T10:00:00Z')).toEqual([pl]);
+    expect(await expiredAt('2026-05-03T10:00:01Z')).toEqual([pl, cz]);
+    // A longer setting than three months can ever span is refused.
+    const tooLong = await api(gw.url, '/api/v1/cameras', { method: 'POST', token: await passwordToken('glucholazy.admin'), body: { name: 'too long', kind: 'fixed', latitude: 50.31, longitude: 17.38, retentionDays: 93, ingest: { type: 'rtsp', url: 'rtsp://198.51.100.7/live' } } });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.error).toMatchObject({ code: 'retention_exceeds_cap', details: { maxDays: 92, maxMonths: 3 } });
   });
 
   it('refuses deleting a camera that still has recordings (409)', async () => {

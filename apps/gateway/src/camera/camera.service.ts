@@ -8,7 +8,7 @@ import { AuditService, actorOf } from '@borderlens/audit';
 import type { Principal } from '@borderlens/auth';
 import { CameraEntity } from '@borderlens/database';
 import type { CameraIngestInfo, CameraStateReport } from '@borderlens/contracts';
-import { ACTION_RESOURCES, ACTIONS, defaultSharing, maxRetentionDays, RETENTION_CAPS, type Action, type CameraInput, type Decision, type PrincipalInput, type SharingLevel } from '@borderlens/policy';
+import { ACTION_RESOURCES, ACTIONS, defaultSharing, maxRetentionDays, maxRetentionMonths, RETENTION_CAPS, type Action, type CameraInput, type Decision, type PrincipalInput, type SharingLevel } from '@borderlens/policy';
 import { AppError } from '../common/app-error';
 import { OrganisationService } from '../organisation/organisation.service';
 import { AuthorizationService, policyIds } from '../policy/authorization.service';
@@ -250,15 +250,16 @@ export class CameraService {
     return this.authz.require(p, 'camera.manage', await this.authz.camera(camera), { code: 'camera_manage_forbidden', object: `camera:${camera.id}` });
   }
 
-  /** Statutory caps on retention (e.g. Polish municipal CCTV: 90 days, Art. 9a of the act on municipal self-government). */
+  /** Statutory caps on retention (e.g. Polish municipal CCTV: 3 calendar months, Art. 9a of the act on municipal self-government). */
   private checkRetention(camera: CameraEntity, ownerKind: Parameters<typeof maxRetentionDays>[1]): void {
     const cap = maxRetentionDays(camera.jurisdiction, ownerKind);
     if (cap === undefined || camera.retentionDays <= cap) return;
-    const source = RETENTION_CAPS.find((c) => c.jurisdiction === camera.jurisdiction && c.ownerKinds.includes(ownerKind) && c.maxDays === cap)?.source;
+    const maxMonths = maxRetentionMonths(camera.jurisdiction, ownerKind);
+    const source = RETENTION_CAPS.find((c) => c.jurisdiction === camera.jurisdiction && c.ownerKinds.includes(ownerKind) && c.maxMonths === maxMonths)?.source;
     throw AppError.badRequest(
       'retention_exceeds_cap',
-      `recordings of a ${ownerKind} camera under ${camera.jurisdiction} law may be kept at most ${cap} days${source ? ` (${source})` : ''}; got ${camera.retentionDays}`,
-      { maxDays: cap, source },
+      `recordings of a ${ownerKind} camera under ${camera.jurisdiction} law may be kept at most ${maxMonths} months (each recording is deleted ${maxMonths} calendar months after it was made, ${cap} days at the longest)${source ? ` (${source})` : ''}; got ${camera.retentionDays} days`,
+      { maxDays: cap, maxMonths, source },
     );
   }
 

@@ -4,7 +4,7 @@ import { AuditService, actorOf } from '@borderlens/audit';
 import type { Principal } from '@borderlens/auth';
 import { CONFIG, type BorderlensConfig } from '@borderlens/config';
 import { ClipRequestEntity, type CameraEntity, type ClipState } from '@borderlens/database';
-import type { Action, CameraInput, ClipInput, Decision, Obligations, PrincipalInput } from '@borderlens/policy';
+import { maxRetentionMonths, retainedFrom, type Action, type CameraInput, type ClipInput, type Decision, type Obligations, type PrincipalInput } from '@borderlens/policy';
 import { AppError } from '../common/app-error';
 import { CameraService } from '../camera/camera.service';
 import { IncidentService } from '../incident/incident.service';
@@ -97,7 +97,7 @@ export class ClipService {
       }
     }
     const obligations = strictest(request.obligations, raw?.obligations);
-    this.checkRange(camera, from, to, obligations);
+    this.checkRange(camera, maxRetentionMonths(camera.jurisdiction, cameraInput.owner.kind), from, to, obligations);
     if (!(await this.recordings.covers(camera.id, from, to))) {
       const { ranges } = await this.recordings.ranges(camera.id, new Date(from.getTime() - DAY_MS), new Date(to.getTime() + DAY_MS));
       throw AppError.badRequest('clip_range_not_recorded', 'the camera has no continuous recording of that range', { ranges: ranges.map((r) => ({ from: r.from.toISOString(), to: r.to.toISOString() })) });
@@ -137,13 +137,14 @@ export class ClipService {
   }
 
   /** Range checks: order, not in the future, within retention, within the rules' maximum duration. */
-  private checkRange(camera: CameraEntity, from: Date, to: Date, obligations: Obligations): void {
+  private checkRange(camera: CameraEntity, capMonths: number | undefined, from: Date, to: Date, obligations: Obligations): void {
     const now = Date.now();
     if (to <= from) throw AppError.badRequest('clip_range_invalid', 'from must be before to');
     if (to.getTime() > now) throw AppError.badRequest('clip_range_invalid', 'the range must lie in the past');
-    const retainedFrom = now - camera.retentionDays * DAY_MS;
-    if (from.getTime() < retainedFrom) {
-      throw AppError.badRequest('clip_range_beyond_retention', `recordings of this camera are kept ${camera.retentionDays} days: the range must start after ${new Date(retainedFrom).toISOString()}`, { retentionDays: camera.retentionDays });
+    const kept = retainedFrom(new Date(now), camera.retentionDays, capMonths).getTime();
+    if (from.getTime() < kept) {
+      const period = capMonths === undefined ? `${camera.retentionDays} days` : `${camera.retentionDays} days, at most ${capMonths} calendar months`;
+      throw AppError.badRequest('clip_range_beyond_retention', `recordings of this camera are kept ${period}: the range must start after ${new Date(kept).toISOString()}`, { retentionDays: camera.retentionDays, ...(capMonths === undefined ? {} : { retentionMonths: capMonths }) });
     }
     const sec = (to.getTime() - from.getTime()) / 1000;
     if (obligations.maxDurationSec !== undefined && sec > obligations.maxDurationSec) {

@@ -2,7 +2,7 @@ import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { AuditService, actorOf } from '@borderlens/audit';
 import type { Principal } from '@borderlens/auth';
 import { Patterns, type RecordingStill, type RecordingStillRequest, type ServiceClient } from '@borderlens/contracts';
-import type { Action, Decision } from '@borderlens/policy';
+import { maxRetentionMonths, retainedFrom, type Action, type Decision } from '@borderlens/policy';
 import { AppError } from '../common/app-error';
 import { CameraService } from '../camera/camera.service';
 import { IncidentService } from '../incident/incident.service';
@@ -43,20 +43,20 @@ export class RecordingAccessService {
       await this.authz.recordDecision(p, 'clip.request', d, { operation: 'consultation', object: `camera:${camera.id}`, justification: BROWSE_PURPOSE });
       throw new AppError(HttpStatus.FORBIDDEN, 'recordings_forbidden', 'the rules do not let you see or request recordings of this camera', { reasons: d.reasons, policies: policyIds(d) });
     }
-    return { camera, actions, decision: decisions.get(actions[0])!, crossBorder: principal.country !== camera.jurisdiction, country: principal.country };
+    return { camera, capMonths: maxRetentionMonths(camera.jurisdiction, input.owner.kind), actions, decision: decisions.get(actions[0])!, crossBorder: principal.country !== camera.jurisdiction, country: principal.country };
   }
 
   async ranges(p: Principal, cameraId: string, from?: Date, to?: Date): Promise<RecordingRangesDto> {
-    const { camera, actions } = await this.permitted(p, cameraId);
+    const { camera, capMonths, actions } = await this.permitted(p, cameraId);
     const now = new Date();
-    const retainedFrom = new Date(now.getTime() - camera.retentionDays * DAY_MS);
+    const kept = retainedFrom(now, camera.retentionDays, capMonths);
     const end = to ?? now;
-    const start = from ?? retainedFrom;
+    const start = from ?? kept;
     if (end <= start) throw AppError.badRequest('range_invalid', 'from must be before to');
     if (end.getTime() - start.getTime() > 366 * DAY_MS) throw AppError.badRequest('range_invalid', 'ask for at most a year at a time');
     const { ranges, gaps } = await this.recordings.ranges(camera.id, start, end);
     const iso = (r: { from: Date; to: Date }) => ({ from: r.from.toISOString(), to: r.to.toISOString() });
-    return { cameraId: camera.id, from: start.toISOString(), to: end.toISOString(), retainedFrom: retainedFrom.toISOString(), ranges: ranges.map(iso), gaps: gaps.map(iso), actions };
+    return { cameraId: camera.id, from: start.toISOString(), to: end.toISOString(), retainedFrom: kept.toISOString(), ranges: ranges.map(iso), gaps: gaps.map(iso), actions };
   }
 
   /** An anonymized still: always anonymized (a preview is never the raw picture), audited as a consultation or a disclosure. */

@@ -1,3 +1,4 @@
+import { RETENTION_CAPS, type RetentionCap } from '@borderlens/policy';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
@@ -14,15 +15,21 @@ export class RecordingRepository {
   }
 
   /**
-   * Segments of a media node older than their camera's retention, except those a clip request under
-   * legal hold, or one waiting for a decision or being exported, still needs.
+   * Segments of a media node older than their camera's retention, or than a statutory cap in calendar
+   * months counted from each segment (RETENTION_CAPS), except those a clip request under legal hold,
+   * or one waiting for a decision or being exported, still needs.
    */
-  findExpired(mediaNode: string, limit: number, now = new Date()): Promise<ExpiredSegment[]> {
+  findExpired(mediaNode: string, limit: number, now = new Date(), caps: readonly RetentionCap[] = RETENTION_CAPS): Promise<ExpiredSegment[]> {
+    const rows = caps.flatMap((c) => c.ownerKinds.map((k) => [c.jurisdiction, k, c.maxMonths] as const));
     return this.repo.query(
       `SELECT s.id, s.camera_id AS "cameraId", s.path
          FROM recording_segments s JOIN cameras c ON c.id = s.camera_id
+         JOIN organisations o ON o.id = c.organisation_id
+         LEFT JOIN (SELECT j, k, MIN(m) AS months FROM unnest($4::text[], $5::text[], $6::int[]) AS cap(j, k, m) GROUP BY j, k) cap
+           ON cap.j = c.jurisdiction AND cap.k = o.kind
         WHERE s.media_node = $1
-          AND s.ended_at < $2::timestamptz - make_interval(days => c.retention_days)
+          AND (s.ended_at < $2::timestamptz - make_interval(days => c.retention_days)
+               OR s.ended_at + make_interval(months => cap.months) <= $2::timestamptz)
           AND NOT EXISTS (
                 SELECT 1 FROM clip_requests r
                  WHERE r.camera_id = s.camera_id
@@ -30,7 +37,7 @@ export class RecordingRepository {
                    AND r.starts_at < s.ended_at AND r.ends_at > s.started_at)
         ORDER BY s.ended_at
         LIMIT $3`,
-      [mediaNode, now.toISOString(), limit],
+      [mediaNode, now.toISOString(), limit, rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2])],
     );
   }
 
