@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { Controller, Module, UseGuards, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MessagePattern, Payload, type MicroserviceOptions } from '@nestjs/microservices';
-import { JSONCodec, connect, type NatsConnection, type NatsError } from 'nats';
+import { connect, type NatsConnection, type NatsError } from 'nats';
 import { loadConfig, type BorderlensConfig } from '@borderlens/config';
-import { Patterns, ServiceAuthGuard, ServiceClient, ServiceName, ServiceTokens, serverTransport } from '@borderlens/contracts';
+import { Patterns, ServiceAuthGuard, ServiceClient, ServiceName, ServiceTokens, natsPackets, serverTransport } from '@borderlens/contracts';
 import { i420Size } from '@borderlens/redaction';
 import { FailClosedGate, type GateOutput } from '../../apps/media/src/live/fail-closed-gate';
 import { AnonymizerClient } from '../../apps/media/src/transport/service-clients';
@@ -48,7 +48,8 @@ async function serve(cfg: BorderlensConfig, service: ServiceName, controller: ne
   return app;
 }
 
-const json = JSONCodec<Record<string, unknown>>();
+// What is on the bus: JSON packets, with frames as bytes beside them (the wire's own codec).
+const json = { encode: (p: Record<string, unknown>) => natsPackets.encode(p), decode: (d: Uint8Array) => natsPackets.decode(d) as Record<string, unknown> };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('the wire over TLS NATS with one user per app', () => {

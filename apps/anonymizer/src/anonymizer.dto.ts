@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsObject, IsOptional, Max, Min, ValidateBy, ValidateNested } from 'class-validator';
 import type { AnalyticsCamera, AnalyzeRequest, DetectMode, DetectRequest, FrameFormat, FrameMessage, RedactionMethod, RedactRequest } from '@borderlens/contracts';
 
 const FORMATS: FrameFormat[] = ['i420', 'rgb', 'bgr', 'jpeg', 'png'];
@@ -17,9 +17,9 @@ export class FrameDto implements FrameMessage {
   @IsIn(FORMATS)
   format: FrameFormat;
 
-  /** Base64 of the pixels (i420, rgb, bgr) or of the encoded image (jpeg, png). */
-  @IsString()
-  data: string;
+  /** The pixels (i420, rgb, bgr) or the encoded image (jpeg, png): bytes, or base64 text. */
+  @ValidateBy({ name: 'isFrameData', validator: { validate: (v: unknown) => typeof v === 'string' || v instanceof Uint8Array, defaultMessage: () => 'data must be bytes or a base64 string' } })
+  data: string | Uint8Array;
 }
 
 export class DetectRequestDto extends FrameDto implements DetectRequest {

@@ -131,7 +131,7 @@ export class AnonymizerService implements OnModuleInit, OnModuleDestroy {
   }
 
   private async decode(msg: FrameMessage): Promise<{ frame: RawFrame; channels: 3 | 4; encoded?: 'jpeg' | 'png' }> {
-    const bytes = Buffer.from(msg.data, 'base64');
+    const bytes = typeof msg.data === 'string' ? Buffer.from(msg.data, 'base64') : Buffer.from(msg.data.buffer, msg.data.byteOffset, msg.data.byteLength);
     try {
       if (msg.format === 'jpeg' || msg.format === 'png') {
         const img = await this.images.decode(bytes);

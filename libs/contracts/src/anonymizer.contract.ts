@@ -7,8 +7,11 @@ export interface FrameMessage {
   width: number;
   height: number;
   format: FrameFormat;
-  /** Base64 of the pixel data (or of the encoded image for jpeg/png). */
-  data: string;
+  /**
+   * The pixel data (or the encoded image for jpeg/png): bytes between the apps (they travel as bytes,
+   * binary-packet.ts), or base64 text.
+   */
+  data: string | Uint8Array;
 }
 
 /** A detection in the frame's own pixel coordinates: [x1, y1, x2, y2]. */
@@ -45,9 +48,9 @@ export interface RedactRequest {
   mode?: DetectMode;
 }
 
-/** The redacted frame, in the format it came in; never sent when detection failed (fail closed). */
+/** The redacted frame, in the format it came in (base64); never sent when detection failed (fail closed). */
 export interface RedactReply {
-  frame: FrameMessage;
+  frame: FrameMessage & { data: string };
   faces: number;
   plates: number;
 }

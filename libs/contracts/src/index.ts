@@ -10,4 +10,6 @@ export * from './service-client';
 export * from './transport';
 export * from './service-keys';
 export * from './wire';
+export * from './binary-packet';
+export * from './binary-socket';
 export * from './nats-config';

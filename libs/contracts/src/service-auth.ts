@@ -1,5 +1,6 @@
 import { createHash, generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto';
 import type { BorderlensConfig } from '@borderlens/config';
+import { parseWithBinaries, stringifyWithBinaries } from './binary-packet';
 import { mayCall, patternOwner, type ServiceName } from './patterns';
 import { loadServiceKeyring, type ServiceKeyring } from './service-keys';
 
@@ -9,6 +10,8 @@ import { loadServiceKeyring, type ServiceKeyring } from './service-keys';
  * expiry. The receiver checks the signature with the sender's public key, the pattern it was routed
  * by, that the sender may call that pattern (PatternCallers), the expiry, and that the id is new.
  * A reply names the id of its call and is signed by the app that was called.
+ * Byte arrays in the body (frames) travel beside it as bytes (`bins`, binary-packet.ts): the body
+ * holds placeholders, and the signature covers the SHA-256 of each byte array in order.
  */
 export interface SealedMessage {
   v: 1;
@@ -21,6 +24,8 @@ export interface SealedMessage {
   exp: number;
   body: string;
   sig: string;
+  /** Byte arrays the body refers to (absent when it has none). */
+  bins?: Uint8Array[];
 }
 
 /** How long a sealed message is valid; with `MAX_SKEW_MS` for clocks of different machines. */
@@ -43,9 +48,11 @@ export interface ServiceEnvelope<T> {
   data: T;
 }
 
-function signedText(kind: string, pattern: string, from: string, to: string, id: string, exp: number, body: string): Buffer {
+function signedText(kind: string, pattern: string, from: string, to: string, id: string, exp: number, body: string, bins: readonly Uint8Array[] = []): Buffer {
   const digest = createHash('sha256').update(body).digest('hex');
-  return Buffer.from(`borderlens-wire-1\n${kind}\n${pattern}\n${from}\n${to}\n${id}\n${exp}\n${digest}`);
+  // A line per byte array only when there are some: a message without keeps its signed text.
+  const binLines = bins.map((b) => `\nbin ${b.byteLength} ${createHash('sha256').update(b).digest('hex')}`).join('');
+  return Buffer.from(`borderlens-wire-1\n${kind}\n${pattern}\n${from}\n${to}\n${id}\n${exp}\n${digest}${binLines}`);
 }
 
 export class ServiceTokens {
@@ -79,9 +86,9 @@ export class ServiceTokens {
 
   private seal(kind: 'call' | 'reply', pattern: string, to: string, id: string, data: unknown): SealedMessage {
     const exp = Date.now() + SEAL_VALIDITY_MS;
-    const body = JSON.stringify(data === undefined ? null : data);
-    const sig = sign(null, signedText(kind, pattern, this.self, to, id, exp, body), this.keys.privateKey).toString('base64url');
-    return { v: 1, kind, from: this.self, to, id, exp, body, sig };
+    const { json: body, binaries } = stringifyWithBinaries(data === undefined ? null : data);
+    const sig = sign(null, signedText(kind, pattern, this.self, to, id, exp, body, binaries), this.keys.privateKey).toString('base64url');
+    return { v: 1, kind, from: this.self, to, id, exp, body, sig, ...(binaries.length ? { bins: binaries } : {}) };
   }
 
   /**
@@ -96,7 +103,7 @@ export class ServiceTokens {
     this.forgetExpired();
     if (this.seen.has(m.id)) throw new Error('replayed call');
     this.seen.set(m.id, m.exp + MAX_SKEW_MS);
-    return { caller: m.from as ServiceName, id: m.id, data: JSON.parse(m.body) };
+    return { caller: m.from as ServiceName, id: m.id, data: parseWithBinaries(m.body, m.bins ?? []) };
   }
 
   /** Opens the reply of `from` to our call `id` of `pattern`; throws when it is not exactly that. */
@@ -104,7 +111,7 @@ export class ServiceTokens {
     const m = this.check('reply', pattern, message);
     if (m.from !== from) throw new Error(`reply from ${m.from}, expected ${from}`);
     if (m.id !== id) throw new Error('reply to another call');
-    return JSON.parse(m.body);
+    return parseWithBinaries(m.body, m.bins ?? []);
   }
 
   private check(kind: 'call' | 'reply', pattern: string, message: unknown): SealedMessage {
@@ -114,10 +121,12 @@ export class ServiceTokens {
     if (typeof from !== 'string' || typeof to !== 'string' || typeof id !== 'string' || typeof exp !== 'number' || typeof body !== 'string' || typeof sig !== 'string') {
       throw new Error(`malformed sealed ${kind}`);
     }
+    const bins = m.bins ?? [];
+    if (!Array.isArray(bins) || !bins.every((b) => b instanceof Uint8Array)) throw new Error(`malformed sealed ${kind}`);
     if (to !== this.self) throw new Error(`${kind} for ${to}, not ${this.self}`);
     const key = this.keys.publicKeys[from as ServiceName];
     if (!key) throw new Error(`unknown sender '${from}'`);
-    if (!verify(null, signedText(kind, pattern, from, to, id, exp, body), key, Buffer.from(sig, 'base64url'))) {
+    if (!verify(null, signedText(kind, pattern, from, to, id, exp, body, bins), key, Buffer.from(sig, 'base64url'))) {
       throw new Error(`bad signature (sender, pattern or body do not match)`);
     }
     const now = Date.now();

@@ -3,6 +3,7 @@ import type { BorderlensConfig } from '@borderlens/config';
 import type { ServiceName } from './patterns';
 import { ServiceTokens } from './service-auth';
 import { natsPassword } from './service-keys';
+import { BinaryPacketSocket } from './binary-socket';
 import { ClientWire, ServerWire } from './wire';
 
 function tcpPort(cfg: BorderlensConfig, service: ServiceName): number {
@@ -33,7 +34,7 @@ export function serverTransport(cfg: BorderlensConfig, service: ServiceName, tok
   if (cfg.transport.natsUrl) {
     return { transport: Transport.NATS, options: { ...natsConnection(cfg, service), queue: service, ...codec } } as MicroserviceOptions;
   }
-  return { transport: Transport.TCP, options: { host: cfg.transport.host, port: tcpPort(cfg, service), ...codec } } as MicroserviceOptions;
+  return { transport: Transport.TCP, options: { host: cfg.transport.host, port: tcpPort(cfg, service), socketClass: BinaryPacketSocket, ...codec } } as MicroserviceOptions;
 }
 
 /** How `tokens.self` reaches `service` as a client (matches serverTransport). */
@@ -43,7 +44,7 @@ export function clientTransport(cfg: BorderlensConfig, service: ServiceName, tok
   if (cfg.transport.natsUrl) {
     return { transport: Transport.NATS, options: { ...natsConnection(cfg, tokens.self), ...codec } } as ClientOptions;
   }
-  return { transport: Transport.TCP, options: { host: cfg.transport.host, port: tcpPort(cfg, service), ...codec } } as ClientOptions;
+  return { transport: Transport.TCP, options: { host: cfg.transport.host, port: tcpPort(cfg, service), socketClass: BinaryPacketSocket, ...codec } } as ClientOptions;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { JSONCodec } from 'nats';
+import { decodePacket, encodePacket } from './binary-packet';
 import { RefusedCall, VerifiedCaller, type ServiceTokens } from './service-auth';
 import type { ServiceName } from './patterns';
 
@@ -10,7 +10,14 @@ import type { ServiceName } from './patterns';
  * called app for this very call becomes an error for the caller (fail closed: a refused detection
  * masks).
  */
-const json = JSONCodec<Record<string, unknown>>();
+/** NATS packets: plain JSON, or with frames as bytes (binary-packet.ts). */
+export const natsPackets = {
+  encode: (packet: unknown): Uint8Array => {
+    const pieces = encodePacket(packet);
+    return pieces.length === 1 ? pieces[0] : Buffer.concat(pieces);
+  },
+  decode: (raw: Uint8Array): unknown => decodePacket(raw),
+};
 const log = new Logger('ServiceWire');
 
 /** Calls in flight on one side, by the transport's packet id; dropped on the last reply or after an hour. */
@@ -56,7 +63,7 @@ export class ServerWire {
   private deserialize(raw: unknown, options?: { channel?: string }): Packet {
     let packet: Packet;
     try {
-      packet = (this.nats ? json.decode(raw as Uint8Array) : raw) as Packet;
+      packet = (this.nats ? natsPackets.decode(raw as Uint8Array) : raw) as Packet;
     } catch {
       return { pattern: options?.channel, data: { auth: new RefusedCall('undecodable packet'), data: undefined } };
     }
@@ -88,7 +95,7 @@ export class ServerWire {
       out = 'response' in packet || !packet.isDisposed ? { ...packet, response: this.tokens.sealReply(call.pattern, call.caller, call.sealId, packet.response) } : packet;
     }
     if (id !== undefined && (out.isDisposed || out.err)) this.calls.delete(id);
-    return this.nats ? { data: json.encode(out as Record<string, unknown>), headers: undefined } : out;
+    return this.nats ? { data: natsPackets.encode(out), headers: undefined } : out;
   }
 }
 
@@ -105,13 +112,13 @@ export class ClientWire {
     const sealed = this.tokens.sealCall(pattern, this.target, packet.data);
     if (packet.id !== undefined) this.calls.set(String(packet.id), { pattern, sealId: sealed.id, answered: false });
     const out = { ...packet, data: sealed };
-    return this.nats ? { data: json.encode(out as Record<string, unknown>), headers: undefined } : out;
+    return this.nats ? { data: natsPackets.encode(out), headers: undefined } : out;
   }
 
   private deserialize(raw: unknown): Packet {
     let packet: Packet;
     try {
-      packet = (this.nats ? json.decode(raw as Uint8Array) : raw) as Packet;
+      packet = (this.nats ? natsPackets.decode(raw as Uint8Array) : raw) as Packet;
     } catch {
       return { err: 'undecodable reply', isDisposed: true };
     }
