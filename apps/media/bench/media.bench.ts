@@ -9,7 +9,8 @@
  */
 import 'reflect-metadata';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { connect, createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -72,9 +73,11 @@ function cpuSeconds(pids: number[]): number {
 /** Remembers the ffmpeg processes the node starts, to account their CPU. */
 class TrackedProcesses extends ProcessRepository {
   readonly procs: MediaProcess[] = [];
+  readonly args = new Map<MediaProcess, string[]>();
   override ffmpeg(args: string[], opts: SpawnOptions = {}): MediaProcess {
     const p = super.ffmpeg(args, opts);
     this.procs.push(p);
+    this.args.set(p, args);
     return p;
   }
   livePids(): number[] {
@@ -378,8 +381,12 @@ async function clips(e: Env, video: TestVideo): Promise<Record<string, unknown>>
   for (const form of ['raw', 'anonymized'] as const) {
     const cpu0 = { node: process.cpuUsage(), ffmpeg: childCpuSeconds(), anonymizer: cpuSeconds([e.anonymizer.pid!]) };
     const t = Date.now();
+    const profile = form === 'anonymized' && process.env.BENCH_CPU_PROFILE ? await startProfile() : undefined;
+    const ffmpegSplit = splitFfmpegCpu(e.processes);
     const r = await clipService.export({ clipId: `bench-${form}`, cameraId: 'cam-rec', from, to, form });
     const wall = (Date.now() - t) / 1000;
+    const split = ffmpegSplit();
+    if (profile) await profile(join(process.env.BENCH_CPU_PROFILE!, `media-clip-${Date.now()}.cpuprofile`));
     const node = process.cpuUsage(cpu0.node);
     const frames = Math.max(1, Math.round((r.durationSec ?? 0) * 25));
     // CPU per exported frame by stage: ffmpeg (probe, decode, encode; children reaped when the export ends),
@@ -392,9 +399,24 @@ async function clips(e: Env, video: TestVideo): Promise<Record<string, unknown>>
     const total = cpuMsPerFrame.ffmpeg + cpuMsPerFrame.mediaNode + cpuMsPerFrame.anonymizer;
     // Inside the media node: detection copies (downscale + base64), redaction, watermark; the rest is frame I/O and transport.
     const st = form === 'anonymized' ? clipService.lastStages : undefined;
-    const mediaNodeStages = st ? round({ detectCopy: st.detectCopyMs / st.frames, redact: st.redactMs / st.frames, watermark: st.watermarkMs / st.frames }) : undefined;
-    out[form] = { videoSec: r.durationSec, wallSec: wall, xRealTime: (r.durationSec ?? 0) / wall, cpuMsPerFrame: { ...round(cpuMsPerFrame), total: Math.round(total * 10) / 10 }, ...(mediaNodeStages ? { mediaNodeMsPerFrame: mediaNodeStages, detectEvery: e.cfg.media.clipDetectEvery } : {}) };
+    const mediaNodeStages = st ? round({ frameIn: st.frameInMs / st.frames, detectCopy: st.detectCopyMs / st.frames, detectSend: st.detectSendMs / st.frames, redact: st.redactMs / st.frames, watermark: st.watermarkMs / st.frames, frameOut: st.frameOutMs / st.frames }) : undefined;
+    // CPU per exported frame by stage. ffmpeg's share is split between decoder and encoder as sampled
+    // from /proc while they ran; the anonymizer's CPU is detection (its transport share included);
+    // transport is the node's sealing and sending; 'other' is the node's remainder (event loop, GC, reply handling).
+    const byStage = st ? (() => {
+      const ff = cpuMsPerFrame.ffmpeg;
+      const decode = ff * split.decodeShare + mediaNodeStages!.frameIn;
+      const encode = ff * (1 - split.decodeShare) + mediaNodeStages!.frameOut;
+      const detect = cpuMsPerFrame.anonymizer + mediaNodeStages!.detectCopy;
+      const named = mediaNodeStages!.frameIn + mediaNodeStages!.frameOut + mediaNodeStages!.detectCopy + mediaNodeStages!.detectSend + mediaNodeStages!.redact + mediaNodeStages!.watermark;
+      return round({ decode, detect, redact: mediaNodeStages!.redact + mediaNodeStages!.watermark, encode, transport: mediaNodeStages!.detectSend, otherMediaNode: Math.max(0, cpuMsPerFrame.mediaNode - named) });
+    })() : undefined;
+    out[form] = {
+      videoSec: r.durationSec, wallSec: wall, xRealTime: (r.durationSec ?? 0) / wall, cpuMsPerFrame: { ...round(cpuMsPerFrame), total: Math.round(total * 10) / 10 },
+      ...(mediaNodeStages ? { cpuMsPerFrameByStage: byStage, mediaNodeMsPerFrame: mediaNodeStages, detections: st!.detections, detectEvery: e.cfg.media.clipDetectEvery } : {}),
+    };
     if (mediaNodeStages) log(`  media node ms per frame: ${JSON.stringify(mediaNodeStages)}`);
+    if (byStage) log(`  CPU ms per exported frame by stage: ${JSON.stringify(byStage)} (${st!.detections} detections for ${st!.frames} frames)`);
     log(`clip export ${form}: ${r.durationSec?.toFixed(1)} s of 720p in ${wall.toFixed(1)} s = ${((r.durationSec ?? 0) / wall).toFixed(2)}x real time; CPU ms per frame ${JSON.stringify(round(cpuMsPerFrame))} total ${total.toFixed(1)} (detect every ${e.cfg.media.clipDetectEvery})`);
   }
   // Leak check: an independent detector (the anonymizer's models at their full still-image input sizes,
@@ -419,8 +441,45 @@ async function clips(e: Env, video: TestVideo): Promise<Record<string, unknown>>
   return out;
 }
 
+/** BENCH_CPU_PROFILE=dir: a CPU profile of the media node during one export (open in Chrome's DevTools). */
+async function startProfile(): Promise<(file: string) => Promise<void>> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string) => new Promise<unknown>((ok, fail) => session.post(method, (err, r) => (err ? fail(err) : ok(r))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return async (file) => {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+    log(`CPU profile written to ${file}`);
+  };
+}
+
 function round(o: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round(v * 10) / 10]));
+}
+
+/**
+ * Samples the CPU of the node's ffmpeg processes started from now on (every 50 ms, from /proc);
+ * the returned function stops and tells the decoder's share (concat input) of what they used.
+ */
+function splitFfmpegCpu(processes: TrackedProcesses): () => { decodeShare: number } {
+  const known = new Set(processes.procs);
+  const last = new Map<MediaProcess, number>();
+  const timer = setInterval(() => {
+    for (const p of processes.procs) if (!known.has(p) && p.running && p.pid) last.set(p, cpuSeconds([p.pid]));
+  }, 50);
+  return () => {
+    clearInterval(timer);
+    let decode = 0;
+    let all = 0;
+    for (const [p, sec] of last) {
+      all += sec;
+      if (processes.args.get(p)?.includes('concat')) decode += sec;
+    }
+    return { decodeShare: all > 0 ? decode / all : 0.5 };
+  };
 }
 
 /** CPU seconds of this process's children that have ended (cutime + cstime). */
@@ -481,6 +540,7 @@ async function main(): Promise<void> {
     viewersPerAnonymizedStreamUnder1PctLoss: v?.maxViewersUnder1PctLoss,
     clipExportRawXRealTime: k?.raw?.xRealTime, clipExportAnonymizedXRealTime: k?.anonymized?.xRealTime,
     clipExportAnonymizedCpuMsPerFrame: (k?.anonymized as { cpuMsPerFrame?: unknown } | undefined)?.cpuMsPerFrame,
+    clipExportAnonymizedCpuMsPerFrameByStage: (k?.anonymized as { cpuMsPerFrameByStage?: unknown } | undefined)?.cpuMsPerFrameByStage,
     clipExportLeakPct: (k?.leakCheck as { leakPct?: number } | undefined)?.leakPct,
   };
   console.log(`RESULT ${JSON.stringify({ ...summary, details: result })}`);

@@ -22,18 +22,26 @@ function cellAverages(p: Plane, x1: number, y1: number, x2: number, y2: number, 
   const rows = Math.floor((y2 - 1) / cell) - gy0 + 1;
   const grid = new Float32Array(cols * rows);
   const { data, offset, rowStride, pixStride } = p;
+  // Row by row (memory order), each row's cell sums added to its grid row; sums are exact integers.
+  const sums = new Float64Array(cols);
   for (let r = 0; r < rows; r++) {
     const ya = Math.max(y1, (gy0 + r) * cell);
     const yb = Math.min(y2, (gy0 + r + 1) * cell);
+    sums.fill(0);
+    for (let y = ya; y < yb; y++) {
+      const line = offset + y * rowStride;
+      for (let c = 0; c < cols; c++) {
+        const xa = Math.max(x1, (gx0 + c) * cell);
+        const xb = Math.min(x2, (gx0 + c + 1) * cell);
+        let sum = 0;
+        for (let i = line + xa * pixStride, end = line + xb * pixStride; i < end; i += pixStride) sum += data[i];
+        sums[c] += sum;
+      }
+    }
     for (let c = 0; c < cols; c++) {
       const xa = Math.max(x1, (gx0 + c) * cell);
       const xb = Math.min(x2, (gx0 + c + 1) * cell);
-      let sum = 0;
-      for (let y = ya; y < yb; y++) {
-        let i = offset + y * rowStride + xa * pixStride;
-        for (let x = xa; x < xb; x++, i += pixStride) sum += data[i];
-      }
-      grid[r * cols + c] = sum / ((yb - ya) * (xb - xa));
+      grid[r * cols + c] = sums[c] / ((yb - ya) * (xb - xa));
     }
   }
   return { grid, gx0, gy0, cols, rows };
@@ -43,6 +51,24 @@ export function pixelatePlane(p: Plane, x1: number, y1: number, x2: number, y2: 
   if (x2 <= x1 || y2 <= y1) return;
   const { grid, gx0, gy0, cols } = cellAverages(p, x1, y1, x2, y2, cell);
   const { data, offset, rowStride, pixStride } = p;
+  if (pixStride === 1) {
+    // Every row of a cell row is the same: built once, then copied (memcpy) into each row.
+    const pattern = new Uint8Array(x2 - x1);
+    let built = -1;
+    for (let y = y1; y < y2; y++) {
+      const r = Math.floor(y / cell) - gy0;
+      if (r !== built) {
+        for (let c = 0; c < cols; c++) {
+          const xa = Math.max(x1, (gx0 + c) * cell);
+          const xb = Math.min(x2, (gx0 + c + 1) * cell);
+          pattern.fill(Math.round(grid[r * cols + c]), xa - x1, xb - x1);
+        }
+        built = r;
+      }
+      data.set(pattern, offset + y * rowStride + x1);
+    }
+    return;
+  }
   for (let y = y1; y < y2; y++) {
     const rowBase = (Math.floor(y / cell) - gy0) * cols;
     const line = offset + y * rowStride;

@@ -106,7 +106,7 @@ export class AnalyticsSampler implements SourceConsumer {
     this.busy = true;
     this.stats.sent++;
     this.analyzer
-      .analyze({ camera: this.camera, at: Date.now(), frame: { width, height, format: 'i420', data: data.toString('base64') }, ...(this.state ? { state: this.state } : {}) })
+      .analyze({ camera: this.camera, at: Date.now(), frame: { width, height, format: 'i420', data: Buffer.from(data) }, ...(this.state ? { state: this.state } : {}) })
       .then((reply) => {
         this.state = reply.state;
       })

@@ -4,19 +4,36 @@ import { closeSync, createReadStream, existsSync, openSync, readdirSync, readSyn
 import { join, resolve } from 'node:path';
 import { CONFIG, type BorderlensConfig } from '@borderlens/config';
 import { CLIP_CHUNK_BYTES, type ClipChunk, type ClipExportRequest, type ClipExportStatus } from '@borderlens/contracts';
-import { i420Size, redactI420, scaleBoxes, type Box } from '@borderlens/redaction';
+import { i420Size, redactI420, type Box } from '@borderlens/redaction';
 import { coverBoxes, coveringDetections } from './look-ahead';
 import { clipCopyArgs, clipDecodeArgs, clipEncodeArgs, concatList } from '../ffmpeg/ffmpeg-args';
 import { probe, type VideoInfo } from '../ffmpeg/probe';
 import { MediaProcess, ProcessRepository } from '../ffmpeg/process.repository';
-import { RawFrameSplitter } from '../ffmpeg/raw-frames';
+import { FramePool, RawFrameSplitter } from '../ffmpeg/raw-frames';
 import { watermark } from '../live/camera-live';
-import { detectionSize, downscaleI420, type DecodedFrame } from '../live/decoded-frame';
+import type { DecodedFrame } from '../live/decoded-frame';
 import { createPrivateFile, PRIVATE_FILE_MODE, privateDir } from '../recording/private-files';
 import { SegmentStore } from '../recording/segment.store';
+import { FrameDetection } from '../transport/frame-detection';
 import { DetectorPort } from '../transport/ports';
 
 export class ClipError extends Error {}
+
+/** Synchronous work of the media node in one anonymized export, by stage (ms; about its CPU). */
+export interface ClipStages {
+  frames: number;
+  detections: number;
+  /** Cutting the decoder's output into frames. */
+  frameInMs: number;
+  /** Downscaled copies for the detector. */
+  detectCopyMs: number;
+  /** Sealing and sending detection requests (the frames travel as bytes). */
+  detectSendMs: number;
+  redactMs: number;
+  watermarkMs: number;
+  /** Handing frames to the encoder's pipe. */
+  frameOutMs: number;
+}
 export class ClipNotFound extends Error {}
 
 /** Clip directory: media.clipDir, else dataDir/clips. */
@@ -49,7 +66,7 @@ export class ClipService implements OnModuleInit, OnModuleDestroy {
   private readonly log = new Logger(ClipService.name);
   private readonly jobs = new Map<string, ClipExportStatus>();
   /** Time spent per stage in the node by the latest anonymized export (ms, synchronous work: about its CPU). */
-  lastStages: { frames: number; detections: number; detectCopyMs: number; redactMs: number; watermarkMs: number } | undefined;
+  lastStages: ClipStages | undefined;
   /** ffmpeg processes of running exports (stopped with the node, so none outlives it). */
   private readonly running = new Set<MediaProcess>();
   readonly dir: string;
@@ -229,13 +246,15 @@ export class ClipService implements OnModuleInit, OnModuleDestroy {
     const anonymize = req.form === 'anonymized';
     const every = Math.max(1, this.cfg.media.clipDetectEvery);
     const redactOpts = { method: this.cfg.anonymizer.method, padding: this.cfg.anonymizer.padding };
-    const small = detectionSize(width, height, this.cfg.media.detectWidth);
+    const detection = new FrameDetection(this.detector, this.cfg.media.detectWidth);
+    const pool = new FramePool(i420Size(width, height), 2 * every * (DETECT_CONCURRENCY + 2));
     // Frames decoded and not yet written, in order; detections by frame number (older ones dropped).
     const pending: DecodedFrame[] = [];
     const detections = new Map<number, Promise<Box[]>>();
     const maxPending = every * (DETECT_CONCURRENCY + 1) + 1;
     let finalSeq: number | null = null;
-    const stages = { frames: 0, detections: 0, detectCopyMs: 0, redactMs: 0, watermarkMs: 0 };
+    const stages: ClipStages = { frames: 0, detections: 0, frameInMs: 0, detectCopyMs: 0, detectSendMs: 0, redactMs: 0, watermarkMs: 0, frameOutMs: 0 };
+    const cost = { copyMs: 0, sendMs: 0 };
     const since = (t: bigint) => Number(process.hrtime.bigint() - t) / 1e6;
     let failure: Error | undefined;
     let done = 0;
@@ -243,15 +262,10 @@ export class ClipService implements OnModuleInit, OnModuleDestroy {
 
     const detect = async (frame: DecodedFrame): Promise<Box[]> => {
       // The copy is taken before the first await: redaction of this frame may follow while it travels.
-      const t = process.hrtime.bigint();
-      const copy = downscaleI420(frame.data, width, height, small.width, small.height);
-      const data = copy.toString('base64');
-      stages.detectCopyMs += since(t);
       stages.detections++;
       for (let attempt = 0; ; attempt++) {
         try {
-          const r = await this.detector.detect({ width: small.width, height: small.height, format: 'i420', data, mode: 'live' }, DETECT_TIMEOUT_MS);
-          return scaleBoxes([...r.faces, ...r.plates].map((d) => d.box), small.width, small.height, width, height);
+          return await detection.detect(frame, DETECT_TIMEOUT_MS, cost);
         } catch (e) {
           if (attempt >= 1) throw new ClipError(`anonymizer unavailable, export stopped (no frame is written unredacted): ${(e as Error).message}`);
         }
@@ -277,7 +291,11 @@ export class ClipService implements OnModuleInit, OnModuleDestroy {
       if (req.watermark) watermark(frame, req.watermark, new Date(Date.parse(req.from) + (frame.seq * 1000) / fps));
       stages.watermarkMs += since(t);
       stages.frames++;
-      if (!encoder.write(frame.data)) await new Promise((r) => encoder.stdin.once('drain', r));
+      const w = process.hrtime.bigint();
+      // The buffer goes back to the pool once the pipe has taken it.
+      const flowing = encoder.stdin.write(frame.data, (err) => err || pool.give(frame.data));
+      stages.frameOutMs += since(w);
+      if (!flowing) await new Promise((r) => encoder.stdin.once('drain', r));
       done++;
       if (done % 10 === 0) onProgress(Math.min(0.99, done / expected));
     };
@@ -316,9 +334,11 @@ export class ClipService implements OnModuleInit, OnModuleDestroy {
       const frame: DecodedFrame = { data, width, height, seq: seq++, pts: 0, at: Date.now() };
       if (anonymize && frame.seq % every === 0) request(frame);
       pending.push(frame);
-    });
+    }, pool.take);
     decoder.stdout.on('data', (chunk: Buffer) => {
+      const t = process.hrtime.bigint();
       frames.push(chunk);
+      stages.frameInMs += since(t);
       if (pending.length >= maxPending) decoder.stdout.pause();
       drain();
     });
@@ -336,7 +356,7 @@ export class ClipService implements OnModuleInit, OnModuleDestroy {
     if (eexit.code !== 0) throw new ClipError(`encoding the clip failed: ${encoder.lastLines(2).join(' | ')}`);
     if (done === 0) throw new ClipError('the recordings held no decodable frame');
     if (pending.length) throw new ClipError(`${pending.length} frames were left unwritten`);
-    if (anonymize) this.lastStages = stages;
+    if (anonymize) this.lastStages = { ...stages, detectCopyMs: cost.copyMs, detectSendMs: cost.sendMs };
   }
 }
 

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, type BorderlensConfig } from '@borderlens/config';
 import type { RecordingStill, RecordingStillRequest } from '@borderlens/contracts';
-import { i420Size, maskI420, redactI420, scaleBoxes } from '@borderlens/redaction';
+import { i420Size, maskI420, redactI420 } from '@borderlens/redaction';
 import { probe } from '../ffmpeg/probe';
 import { MediaProcess, ProcessRepository } from '../ffmpeg/process.repository';
-import { detectionSize, downscaleI420 } from '../live/decoded-frame';
 import { SegmentStore } from '../recording/segment.store';
+import { FrameDetection } from '../transport/frame-detection';
 import { DetectorPort } from '../transport/ports';
 import { ClipError, ClipNotFound } from './clip.service';
 
@@ -54,10 +54,7 @@ export class StillService {
     const data = frame.subarray(0, i420Size(width, height));
     let masked = false;
     try {
-      const small = detectionSize(width, height, this.cfg.media.detectWidth);
-      const copy = downscaleI420(data, width, height, small.width, small.height);
-      const r = await this.detector.detect({ width: small.width, height: small.height, format: 'i420', data: copy.toString('base64'), mode: 'live' }, DETECT_TIMEOUT_MS);
-      const boxes = scaleBoxes([...r.faces, ...r.plates].map((d) => d.box), small.width, small.height, width, height);
+      const boxes = await new FrameDetection(this.detector, this.cfg.media.detectWidth).detect({ data, width, height }, DETECT_TIMEOUT_MS);
       redactI420(data, width, height, boxes, { method: this.cfg.anonymizer.method, padding: this.cfg.anonymizer.padding });
     } catch {
       maskI420(data, width, height);

@@ -1,16 +1,21 @@
 /**
  * Cuts ffmpeg's rawvideo output (a byte stream on a pipe, in chunks of any size) into frames of
  * `size` bytes, each copied once into a buffer of its own that the receiver may keep and change.
+ * `alloc` may hand out recycled buffers of `size` bytes (a FramePool), sparing the garbage collector.
  */
 export class RawFrameSplitter {
   private frame?: Buffer;
   private filled = 0;
 
-  constructor(private readonly size: number, private readonly onFrame: (data: Buffer) => void) {}
+  constructor(
+    private readonly size: number,
+    private readonly onFrame: (data: Buffer) => void,
+    private readonly alloc: (size: number) => Buffer = (n) => Buffer.allocUnsafe(n),
+  ) {}
 
   push(chunk: Buffer): void {
     for (let off = 0; off < chunk.length; ) {
-      const frame = (this.frame ??= Buffer.allocUnsafe(this.size));
+      const frame = (this.frame ??= this.alloc(this.size));
       const take = Math.min(this.size - this.filled, chunk.length - off);
       chunk.copy(frame, this.filled, off, off + take);
       this.filled += take;
@@ -21,5 +26,18 @@ export class RawFrameSplitter {
         this.onFrame(frame);
       }
     }
+  }
+}
+
+/** Frame buffers of one size for reuse: one taken is given back once nothing reads it any more. */
+export class FramePool {
+  private readonly free: Buffer[] = [];
+
+  constructor(readonly size: number, private readonly keep = 16) {}
+
+  take = (): Buffer => this.free.pop() ?? Buffer.allocUnsafe(this.size);
+
+  give(buf: Buffer): void {
+    if (buf.length === this.size && this.free.length < this.keep) this.free.push(buf);
   }
 }

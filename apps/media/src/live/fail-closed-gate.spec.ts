@@ -66,7 +66,8 @@ describe('FailClosedGate', () => {
     expect(detector.calls).toHaveLength(1);
     // the detector gets a downscaled i420 copy, with the budget as its timeout
     expect(detector.calls[0].frame).toMatchObject({ width: 160, height: 120, format: 'i420', mode: 'live' });
-    expect(Buffer.from(detector.calls[0].frame.data, 'base64').length).toBe(i420Size(160, 120));
+    // (as bytes: frames travel between the apps as binary)
+    expect(Buffer.from(detector.calls[0].frame.data as Uint8Array).length).toBe(i420Size(160, 120));
     expect(detector.calls[0].timeoutMs).toBe(250);
     detector.answerFace();
     await tick();

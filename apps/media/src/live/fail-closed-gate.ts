@@ -1,8 +1,9 @@
 import { Logger } from '@nestjs/common';
-import { BoxTracker, maskI420, redactI420, scaleBoxes, type Box, type RedactOptions } from '@borderlens/redaction';
+import { BoxTracker, maskI420, redactI420, type Box, type RedactOptions } from '@borderlens/redaction';
+import { FrameDetection } from '../transport/frame-detection';
 import type { DetectorPort } from '../transport/ports';
 import { drawTextI420, textSize } from './bitmap-font';
-import { detectionSize, downscaleI420, type DecodedFrame } from './decoded-frame';
+import type { DecodedFrame } from './decoded-frame';
 
 export interface GateOptions {
   /** A frame whose latest detection is older than this (or missing) is masked whole. */
@@ -75,9 +76,12 @@ export class FailClosedGate {
     maskedBy: { 'no-detection': 0, stale: 0, 'anonymizer-down': 0 } as Record<MaskReason, number>,
   };
 
-  constructor(private readonly detector: DetectorPort, private readonly opts: GateOptions, private readonly out: (o: GateOutput) => void) {
+  private readonly detection: FrameDetection;
+
+  constructor(detector: DetectorPort, private readonly opts: GateOptions, private readonly out: (o: GateOutput) => void) {
     // Staleness is judged by time (the budget) below, not by frame count.
     this.tracker = this.newTracker();
+    this.detection = new FrameDetection(detector, opts.detectWidth);
   }
 
   private newTracker(): BoxTracker {
@@ -144,17 +148,12 @@ export class FailClosedGate {
     this.lastDetectedThumb = lumaThumb(frame);
     if (this.cutPending && this.cutPending.seq <= seq) this.cutPending = undefined;
     this.tracker.detecting(seq);
-    const small = detectionSize(frame.width, frame.height, this.opts.detectWidth);
-    const data = small.width === frame.width && small.height === frame.height
-      ? frame.data
-      : downscaleI420(frame.data, frame.width, frame.height, small.width, small.height);
     const started = Date.now();
-    this.detector.detect({ width: small.width, height: small.height, format: 'i420', data: data.toString('base64'), mode: 'live' }, this.opts.budgetMs).then(
-      (reply) => {
+    this.detection.detect(frame, this.opts.budgetMs).then(
+      (boxes) => {
         // Asked about a picture of another size: its boxes must not be used on this one.
         if (generation !== this.generation) return;
-        const boxes: Box[] = [...(reply.faces ?? []), ...(reply.plates ?? [])].map((d) => d.box);
-        this.tracker.update(seq, scaleBoxes(boxes, small.width, small.height, frame.width, frame.height));
+        this.tracker.update(seq, boxes);
         this.lastResult = { seq, at: frame.at, width: frame.width, height: frame.height };
         this.stats.detections++;
         this.stats.lastDetectMs = Date.now() - started;
