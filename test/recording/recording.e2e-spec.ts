@@ -96,6 +96,15 @@ describe('recording index and retention (PostgreSQL)', () => {
     expect(r.body.error.code).toBe('camera_has_data');
   });
 
+  it('indexes a segment reported twice (its first answer lost) once, answering the same id', async () => {
+    const report = segment(0, 'twice');
+    const first = (await media.send(Patterns.gateway.recordingSegment, report)) as { id: string };
+    const again = (await media.send(Patterns.gateway.recordingSegment, report)) as { id: string };
+    expect(again.id).toBe(first.id);
+    const rows = await gw.app.get(DataSource).query('SELECT count(*)::int AS n FROM recording_segments WHERE path = $1', [report.path]);
+    expect(rows[0].n).toBe(1);
+  });
+
   it.each([
     [{ path: '../../etc/passwd' }, /path must be relative/],
     [{ path: '/abs/x.mp4' }, /path must be relative/],

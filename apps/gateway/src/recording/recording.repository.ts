@@ -9,9 +9,13 @@ import type { ExpiredSegment } from '@borderlens/contracts';
 export class RecordingRepository {
   constructor(@InjectRepository(RecordingSegmentEntity) private readonly repo: Repository<RecordingSegmentEntity>) {}
 
+  /** Indexes a segment; a second report of the same file (node and path) answers the first one's id. */
   async insert(segment: Omit<RecordingSegmentEntity, 'id' | 'createdAt' | 'camera'>): Promise<string> {
-    const r = await this.repo.insert(segment);
-    return r.identifiers[0].id as string;
+    const r = await this.repo.createQueryBuilder().insert().values(segment).orIgnore().returning(['id']).execute();
+    const id = r.identifiers[0]?.id as string | undefined;
+    if (id) return id;
+    const known = await this.repo.findOneOrFail({ where: { mediaNode: segment.mediaNode, path: segment.path }, select: { id: true } });
+    return known.id;
   }
 
   /**
