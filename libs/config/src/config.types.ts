@@ -77,6 +77,7 @@ export interface BorderlensConfig {
     maxSessionsPerGrant: number;
     maxSessionsPerUser: number;
     sessionAttemptsPerMinute: number;
+    refusalAuditWindowSec: number;
     idleStopSec: number;
     detectBudgetMs: number;
     detectWidth: number;
