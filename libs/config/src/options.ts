@@ -70,6 +70,7 @@ export const OPTIONS: OptionSpec[] = [
   { path: 'cameras.allowedNetworks', env: 'CAMERAS_ALLOWED_NETWORKS', type: 'list', default: DEFAULT_CAMERA_NETWORKS, doc: 'CIDR ranges camera hosts must fall within, checked when a camera is registered and again by the media node at every connection. Default: the private ranges camera networks use; list public camera addresses explicitly.' },
   { path: 'cameras.allowSpecialNetworks', env: 'CAMERAS_ALLOW_SPECIAL_NETWORKS', type: 'list', default: [], doc: 'Loopback, link-local, metadata or unspecified ranges that cameras may still use (refused unless listed).' },
   { path: 'cameras.defaultRetentionDays', env: 'CAMERAS_DEFAULT_RETENTION_DAYS', type: 'int', default: 30, min: 1, max: 3650, doc: 'Retention of a camera that does not set its own.' },
+  { path: 'cameras.ledReviewDays', env: 'CAMERAS_LED_REVIEW_DAYS', type: 'number', default: 90, min: 0.0001, max: 1095, doc: 'Cameras of organisations under the Law Enforcement Directive: the owner\'s legal officer reviews the need to keep their recordings and clips under legal hold this often (LED Art. 5; CJEU C-118/22); a review not recorded by then is overdue. Counted from the camera\'s registration, then from the latest review.' },
 
   // incidents
   { path: 'incidents.maxDurationHours', env: 'INCIDENTS_MAX_DURATION_HOURS', type: 'int', default: 24, min: 1, max: 720, doc: 'Longest an incident may run from now: its planned end, and each extension, must lie within this many hours.' },
