@@ -39,7 +39,7 @@ export class RecordingRepository {
                  WHERE r.camera_id = s.camera_id
                    AND (r.legal_hold OR r.state IN ('submitted', 'approved', 'exporting'))
                    AND r.starts_at < s.ended_at AND r.ends_at > s.started_at)
-        ORDER BY s.ended_at
+        ORDER BY s.ended_at, s.id
         LIMIT $3`,
       [mediaNode, now.toISOString(), limit, rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2])],
     );
