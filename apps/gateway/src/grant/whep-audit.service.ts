@@ -5,8 +5,8 @@ import type { CameraEntity, GrantEntity } from '@borderlens/database';
 import { AppError } from '../common/app-error';
 import { CameraService } from '../camera/camera.service';
 import { GrantRepository } from './grant.repository';
+import { isUuid } from '../common/validation';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_EVENTS = 1000;
 const str = (v: unknown, max = 300): string => (typeof v === 'string' ? v.slice(0, max) : '');
 
@@ -91,7 +91,7 @@ export class WhepAuditService {
   }
 
   private async grant(id: string | undefined): Promise<GrantEntity | null> {
-    return id && UUID.test(id) ? this.grants.findById(id) : null;
+    return id && isUuid(id) ? this.grants.findById(id) : null;
   }
 
   private async camera(id: string): Promise<CameraEntity | null> {

@@ -7,9 +7,9 @@ import { CONFIG, type BorderlensConfig } from '@borderlens/config';
 import { CameraEntity, ClipRequestEntity, OrganisationEntity, RetentionReviewEntity } from '@borderlens/database';
 import { AppError } from '../common/app-error';
 import type { RecordReviewDto, ReviewDto, ReviewStatusDto } from './retention-review.dto';
+import { isUuid } from '../common/validation';
 
 const DAY_MS = 86_400_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Periodic review of the need to keep data under the Law Enforcement Directive (Art. 5 LED; CJEU
@@ -104,7 +104,7 @@ export class RetentionReviewService {
 
   /** A camera of the caller's organisation, which must be under the Law Enforcement Directive. */
   private async ownLedCamera(p: Principal, cameraId: string): Promise<CameraEntity> {
-    const camera = UUID.test(cameraId) ? await this.cameras.findOneBy({ id: cameraId }) : null;
+    const camera = isUuid(cameraId) ? await this.cameras.findOneBy({ id: cameraId }) : null;
     if (!camera) throw AppError.notFound('camera', cameraId);
     if (camera.organisationId !== p.organisation) {
       await this.audit.record({ actor: actorOf(p), operation: 'consultation', object: `camera:${camera.id}`, decision: 'deny', justification: 'retention review refused: not the camera owner\'s legal officer', details: { event: 'retention.review' } });
