@@ -10,7 +10,7 @@ const swc = ['@swc/jest', {
   module: { type: 'commonjs' },
 }];
 const moduleNameMapper = {
-  '^@borderlens/(config|contracts|database|auth|audit|common|policy|redaction)$': '<rootDir>/libs/$1/src',
+  '^@borderlens/(config|contracts|database|auth|audit|common|policy|redaction|media)$': '<rootDir>/libs/$1/src',
 };
 // ESM-only packages that jest (CommonJS) must transform.
 const esmOnly = ['/node_modules/(?!jose/)'];

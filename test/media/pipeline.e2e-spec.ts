@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FlvDemuxer, type VideoFrame } from '../../apps/media/src/ffmpeg/flv';
-import { ProcessRepository } from '../../apps/media/src/ffmpeg/process.repository';
+import { ProcessRepository } from '@borderlens/media';
 import { streamConfig, type StreamConfig } from '../../apps/media/src/ingest/video-source';
 import type { DecodedFrame } from '../../apps/media/src/live/decoded-frame';
 import { FrameDecoder } from '../../apps/media/src/live/frame-decoder';

@@ -23,7 +23,7 @@ import sharp, { type OverlayOptions } from 'sharp';
 import { loadConfig } from '@borderlens/config';
 import { pointInPolygon, type AnalyticsCamera, type Point } from '@borderlens/contracts';
 import { iou, type Box } from '@borderlens/redaction';
-import { SAMPLE_DECODE_OPTIONS, sampleArgs } from '../../media/src/ffmpeg/ffmpeg-args';
+import { SAMPLE_DECODE_OPTIONS, sampleArgs } from '@borderlens/media';
 import { CameraCounter } from '../src/analytics/counter';
 import { loadObjectDetector, verifyModels } from '../src/detection/detector.factory';
 import { letterbox, objectNms, type ObjectDetector } from '../src/detection/object-detector';

@@ -8,7 +8,7 @@ import { GrantService, GRANT_KEYS } from './egress/grant.service';
 import { WhepController } from './egress/whep.controller';
 import { WhepService } from './egress/whep.service';
 import { WhepAuditReporter } from './egress/whep-audit';
-import { ProcessRepository } from './ffmpeg/process.repository';
+import { ProcessRepository } from '@borderlens/media';
 import { HealthController } from './health.controller';
 import { IngestService } from './ingest/ingest.service';
 import { StateReporter } from './ingest/state-reporter';

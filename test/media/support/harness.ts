@@ -9,7 +9,7 @@ import { GrantSigner, grantKeys } from '@borderlens/auth';
 import { loadConfig, type BorderlensConfig } from '@borderlens/config';
 import { ServiceClient, serverTransport, type GrantClaims } from '@borderlens/contracts';
 import { createMediaApp } from '../../../apps/media/src/media.app';
-import { MediaProcess, ProcessRepository, type SpawnOptions } from '../../../apps/media/src/ffmpeg/process.repository';
+import { MediaProcess, ProcessRepository, type SpawnOptions } from '@borderlens/media';
 import type { MediaOverrides } from '../../../apps/media/src/media.module';
 import { freePort } from '../../support/ports';
 import { startFakeGateway, type FakeGatewayState } from './fake-gateway';

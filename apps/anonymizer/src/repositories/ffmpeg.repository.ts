@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { decodeRawArgs, encodeMp4Args, fileProbeArgs, RawFrameSplitter, type EncodeMp4Options } from '@borderlens/media';
 import { i420Size } from '@borderlens/redaction';
-import { decodeRawArgs, encodeMp4Args, probeArgs, type EncodeMp4Options } from './ffmpeg-args';
 import { InputError } from './image.repository';
 
 export interface VideoInfo {
@@ -18,7 +18,7 @@ export class FfmpegRepository {
   constructor(private readonly ffmpeg = 'ffmpeg', private readonly ffprobe = 'ffprobe') {}
 
   async probe(path: string): Promise<VideoInfo> {
-    const { code, stdout, stderr } = await run(this.ffprobe, probeArgs(path));
+    const { code, stdout, stderr } = await run(this.ffprobe, fileProbeArgs(path));
     if (code !== 0) throw new InputError(`not a readable video: ${lastLine(stderr) || `ffprobe exited with ${code}`}`);
     const json = JSON.parse(stdout) as { streams?: ProbeStream[]; format?: { duration?: string } };
     const video = json.streams?.find((s) => s.codec_type === 'video');
@@ -35,26 +35,17 @@ export class FfmpegRepository {
     const proc = spawn(this.ffmpeg, decodeRawArgs(path), { stdio: ['ignore', 'pipe', 'pipe'] });
     const stderr = collect(proc);
     const exited = once(proc, 'close') as Promise<[number | null, string | null]>;
-    let pending: Buffer[] = [];
-    let have = 0;
+    // The same frame cutting as the media node's decoders.
+    const ready: Buffer[] = [];
+    const splitter = new RawFrameSplitter(size, (f) => ready.push(f));
     try {
       for await (const chunk of proc.stdout!) {
-        let c = chunk as Buffer;
-        while (c.length > 0) {
-          const take = Math.min(size - have, c.length);
-          pending.push(c.subarray(0, take));
-          have += take;
-          c = c.subarray(take);
-          if (have === size) {
-            yield pending.length === 1 ? Buffer.from(pending[0]) : Buffer.concat(pending, size);
-            pending = [];
-            have = 0;
-          }
-        }
+        splitter.push(chunk as Buffer);
+        while (ready.length) yield ready.shift()!;
       }
       const [code, signal] = await exited;
       if (code !== 0) throw new InputError(`video decoding failed: ${lastLine(stderr()) || `ffmpeg exited with ${code ?? signal}`}`);
-      if (have !== 0) throw new InputError('video decoding ended inside a frame');
+      if (splitter.partial !== 0) throw new InputError('video decoding ended inside a frame');
     } finally {
       if (proc.exitCode === null) proc.kill('SIGKILL');
     }

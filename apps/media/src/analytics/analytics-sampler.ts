@@ -2,9 +2,8 @@ import { Logger } from '@nestjs/common';
 import { i420Size } from '@borderlens/redaction';
 import type { AnalyticsCamera } from '@borderlens/contracts';
 import { FLV_HEADER, type VideoFrame } from '../ffmpeg/flv';
-import { sampleArgs } from '../ffmpeg/ffmpeg-args';
-import { RawFrameSplitter } from '../ffmpeg/raw-frames';
-import type { MediaProcess, ProcessRepository } from '../ffmpeg/process.repository';
+import { sampleArgs, RawFrameSplitter } from '@borderlens/media';
+import type { MediaProcess, ProcessRepository } from '@borderlens/media';
 import type { SourceConsumer, StreamConfig } from '../ingest/video-source';
 import type { AnalyzerPort } from '../transport/ports';
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { CONFIG, type BorderlensConfig } from '@borderlens/config';
 import type { AnalyticsCamera } from '@borderlens/contracts';
-import { ProcessRepository } from '../ffmpeg/process.repository';
+import { ProcessRepository } from '@borderlens/media';
 import { IngestService } from '../ingest/ingest.service';
 import { AnalyzerPort, GatewayPort } from '../transport/ports';
 import { AnalyticsSampler } from './analytics-sampler';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { CONFIG, cameraNetworkPolicy, type BorderlensConfig, type CameraNetworkPolicy } from '@borderlens/config';
 import type { CameraIngestInfo } from '@borderlens/contracts';
-import { ProcessRepository } from '../ffmpeg/process.repository';
+import { ProcessRepository } from '@borderlens/media';
 import { GatewayPort } from '../transport/ports';
 import { PushSource } from './push-source';
 import { RtspSource } from './rtsp-source';

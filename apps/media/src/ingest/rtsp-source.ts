@@ -1,8 +1,7 @@
 import { FlvDemuxer } from '../ffmpeg/flv';
 import type { CameraNetworkPolicy } from '@borderlens/config';
-import { ingestArgs, redactCredentials, rtspSourceList, type RtspTransport } from '../ffmpeg/ffmpeg-args';
-import { checkCodec, probe, UnsupportedStreamError } from '../ffmpeg/probe';
-import type { MediaProcess, ProcessRepository } from '../ffmpeg/process.repository';
+import { ingestArgs, redactCredentials, rtspSourceList, type RtspTransport, checkCodec, probe, UnsupportedStreamError } from '@borderlens/media';
+import type { MediaProcess, ProcessRepository } from '@borderlens/media';
 import { Backoff } from './backoff';
 import { CameraAddressRefused, CameraReason, checkedCameraUrl, publicReason, systemLookup, type HostLookup } from './camera-address';
 import { RtspRelay, type RelayTarget } from './rtsp-relay';

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { BorderlensConfig } from '@borderlens/config';
 import type { CameraIngestInfo, ViewForm } from '@borderlens/contracts';
 import type { VideoFrame } from '../ffmpeg/flv';
-import type { ProcessRepository } from '../ffmpeg/process.repository';
+import type { ProcessRepository } from '@borderlens/media';
 import type { IngestService } from '../ingest/ingest.service';
 import type { SourceConsumer, StreamConfig, VideoSource } from '../ingest/video-source';
 import type { DetectorPort } from '../transport/ports';

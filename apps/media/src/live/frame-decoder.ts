@@ -1,9 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { i420Size } from '@borderlens/redaction';
 import { FLV_HEADER, type VideoFrame } from '../ffmpeg/flv';
-import { decodeArgs } from '../ffmpeg/ffmpeg-args';
-import { RawFrameSplitter } from '../ffmpeg/raw-frames';
-import type { MediaProcess, ProcessRepository } from '../ffmpeg/process.repository';
+import { decodeArgs, RawFrameSplitter } from '@borderlens/media';
+import type { MediaProcess, ProcessRepository } from '@borderlens/media';
 import type { StreamConfig } from '../ingest/video-source';
 import type { DecodedFrame } from './decoded-frame';
 

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { FlvDemuxer, type VideoFrame } from '../ffmpeg/flv';
-import { encodeArgs, type EncodeOptions } from '../ffmpeg/ffmpeg-args';
-import type { MediaProcess, ProcessRepository } from '../ffmpeg/process.repository';
+import { encodeArgs, type EncodeOptions } from '@borderlens/media';
+import type { MediaProcess, ProcessRepository } from '@borderlens/media';
 import { streamConfig, type StreamConfig } from '../ingest/video-source';
 import type { DecodedFrame } from './decoded-frame';
 

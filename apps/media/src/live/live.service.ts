@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { CONFIG, type BorderlensConfig } from '@borderlens/config';
-import { ProcessRepository } from '../ffmpeg/process.repository';
+import { ProcessRepository } from '@borderlens/media';
 import { IngestService } from '../ingest/ingest.service';
 import { DetectorPort } from '../transport/ports';
 import { CameraLive, type Viewer } from './camera-live';

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { FLV_HEADER, type VideoFrame } from '../ffmpeg/flv';
-import { segmentArgs } from '../ffmpeg/ffmpeg-args';
-import type { MediaProcess, ProcessRepository } from '../ffmpeg/process.repository';
+import { segmentArgs } from '@borderlens/media';
+import type { MediaProcess, ProcessRepository } from '@borderlens/media';
 import type { SourceConsumer, StreamConfig } from '../ingest/video-source';
 import type { SegmentFile, SegmentStore } from './segment.store';
 

@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { CONFIG, type BorderlensConfig } from '@borderlens/config';
 import type { CameraIngestInfo } from '@borderlens/contracts';
-import { probe } from '../ffmpeg/probe';
-import { ProcessRepository } from '../ffmpeg/process.repository';
+import { probe, ProcessRepository } from '@borderlens/media';
 import { IngestService } from '../ingest/ingest.service';
 import { GatewayPort } from '../transport/ports';
 import { Recorder, type FinishedSegment } from './recorder';

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import type { ChildProcess } from 'node:child_process';
-import { MediaProcess, ProcessRepository, type SpawnOptions } from '../ffmpeg/process.repository';
+import { MediaProcess, ProcessRepository, type SpawnOptions } from '@borderlens/media';
 
 /** A scripted stand-in for an ffmpeg/ffprobe child: the test writes its stdout/stderr and ends it. */
 export class FakeChild extends EventEmitter {

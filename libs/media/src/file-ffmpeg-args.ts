@@ -1,11 +1,11 @@
 /**
- * Typed argument vectors for the ffmpeg and ffprobe runs of the anonymizer (no shell: values never
- * need quoting, and tests can check them).
+ * Typed argument vectors for video files (the anonymizer's file redaction): probe, decode to raw
+ * yuv420p, encode MP4 (no shell: values never need quoting, and tests can check them).
  */
 const COMMON = ['-hide_banner', '-nostdin', '-loglevel', 'error'];
 
 /** Streams and format of a file as JSON. */
-export function probeArgs(path: string): string[] {
+export function fileProbeArgs(path: string): string[] {
   return ['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', path];
 }
 

@@ -1,4 +1,4 @@
-import { decodeRawArgs, encodeMp4Args, probeArgs } from './ffmpeg-args';
+import { decodeRawArgs, encodeMp4Args, fileProbeArgs as probeArgs } from './file-ffmpeg-args';
 
 describe('ffmpeg arguments', () => {
   it('probes streams as JSON', () => {

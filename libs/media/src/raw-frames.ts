@@ -13,6 +13,11 @@ export class RawFrameSplitter {
     private readonly alloc: (size: number) => Buffer = (n) => Buffer.allocUnsafe(n),
   ) {}
 
+  /** Bytes of a frame begun and not complete (non-zero at the end of a stream: it ended inside a frame). */
+  get partial(): number {
+    return this.filled;
+  }
+
   push(chunk: Buffer): void {
     for (let off = 0; off < chunk.length; ) {
       const frame = (this.frame ??= this.alloc(this.size));
