@@ -18,8 +18,8 @@ import type { Decision, Obligations } from '@borderlens/policy';
 import { DataSource, EntityManager } from 'typeorm';
 import { ANONYMIZER_CLIENT, MEDIA_CLIENT } from '../../apps/gateway/src/transport/transport.module';
 
-// A constructor of any arity.
-type Ctor<T = unknown> = abstract new (...args: any[]) => T;
+/** A class, whatever its constructor (abstract, private, any arity): what a dependency is named by. */
+type Ctor<T = unknown> = { prototype: T; name: string };
 type Token = Ctor | symbol | string;
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
