@@ -74,6 +74,8 @@ function mergeDeep(target: Record<string, unknown>, source: Record<string, unkno
 
 export function testConfig(overrides: DeepPartial<BorderlensConfig> = {}): BorderlensConfig {
   const cfg = loadConfig({}, undefined);
+  // A fixed key, so that no test writes one into the data directory.
+  cfg.security.encryptionKey = Buffer.alloc(32, 7).toString('base64');
   mergeDeep(cfg as unknown as Record<string, unknown>, overrides as Record<string, unknown>);
   return cfg;
 }
