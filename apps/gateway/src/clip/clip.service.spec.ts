@@ -182,7 +182,7 @@ describe(ClipService.name, () => {
     });
 
     it('shows a request to its requester and to whoever may decide it, and hides it from others', async () => {
-      const decide = jest.fn(() => permit());
+      const decide = jest.fn((_action: string) => permit());
       const { sut } = withRequest((a) => decide(a));
       await expect(sut.findVisible(requester, CLIP)).resolves.toMatchObject({ id: CLIP });
       expect(decide).not.toHaveBeenCalled();
