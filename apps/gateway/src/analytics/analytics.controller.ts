@@ -5,7 +5,7 @@ import type { Principal } from '@borderlens/auth';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { AlertDto, AlertListQueryDto, AnalyticsConfigDto, AnalyticsConfigViewDto, AreaQueryDto, SeriesQueryDto, SeriesResponseDto } from './analytics.dto';
 import { AnalyticsService } from './analytics.service';
-import { IdParam } from '../common/uuid';
+import { IdParam } from '../common/validation';
 
 /**
  * Counts of persons and vehicles without a frame. Reading needs a Cedar permit for `analytics.view`

@@ -16,7 +16,7 @@ import { AlertEvaluator, type RaisedAlert } from './alert-evaluator';
 import { BUCKETS, type AlertDto, type AnalyticsConfigDto, type AnalyticsConfigViewDto, type AreaQueryDto, type Bucket, type SeriesDto, type SeriesQueryDto, type SeriesResponseDto } from './analytics.dto';
 import { AnalyticsRepository, type BucketRow } from './analytics.repository';
 import { showCount } from './small-counts';
-import { isUuid } from '../common/uuid';
+import { isUuid } from '../common/validation';
 
 /** Longest span one series query may cover, per bucket size (keeps a query to ~10,000 points per series). */
 const MAX_BUCKETS = 10_000;

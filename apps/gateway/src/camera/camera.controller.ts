@@ -4,7 +4,7 @@ import type { Principal } from '@borderlens/auth';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { CameraCreatedDto, CameraDto, CreateCameraDto, PushKeyDto, SetSharingDto, UpdateCameraDto } from './camera.dto';
 import { CameraService } from './camera.service';
-import { IdParam } from '../common/uuid';
+import { IdParam } from '../common/validation';
 
 @ApiTags('cameras')
 @ApiBearerAuth()

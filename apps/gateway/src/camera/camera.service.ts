@@ -16,7 +16,7 @@ import { CreateCameraDto, IngestDto, SetSharingDto, UpdateCameraDto } from './ca
 import { CameraRepository } from './camera.repository';
 import { CredentialsCipher } from './credentials-cipher';
 import { HostResolver } from './host-resolver';
-import { isUuid } from '../common/uuid';
+import { isUuid } from '../common/validation';
 
 /**
  * Actions tried to decide whether a user sees a camera, most often permitted first (the check stops
@@ -323,4 +323,3 @@ export class CameraService {
 function newPushKey(): string {
   return randomBytes(24).toString('base64url');
 }
-

@@ -9,7 +9,7 @@ import { AppError } from '../common/app-error';
 import { MEDIA_CLIENT } from '../transport/transport.module';
 import { ClipSigner, LinkExpiredError, type SignedManifest } from './clip-manifest';
 import { ClipRepository } from './clip.repository';
-import { isUuid } from '../common/uuid';
+import { isUuid } from '../common/validation';
 import { ClipService } from './clip.service';
 
 /**

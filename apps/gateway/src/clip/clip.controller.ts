@@ -10,7 +10,7 @@ import { ClipSigner } from './clip-manifest';
 import { ClipRequestDto, CreateClipRequestDto, DownloadQueryDto, QueueQueryDto, ReasonDto } from './clip.dto';
 import { ClipService } from './clip.service';
 import { ClipRepository } from './clip.repository';
-import { IdParam } from '../common/uuid';
+import { IdParam } from '../common/validation';
 
 const TERMINAL = new Set(['rejected', 'cancelled', 'ready', 'failed', 'expired']);
 const EVENT_POLL_MS = 1000;

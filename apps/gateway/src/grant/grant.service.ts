@@ -14,7 +14,7 @@ import { AuthorizationService, denied, policyIds } from '../policy/authorization
 import { OpenSessionDto } from './grant.dto';
 import { GrantNotifier } from './grant-notifier.service';
 import { GrantRepository } from './grant.repository';
-import { isUuid } from '../common/uuid';
+import { isUuid } from '../common/validation';
 
 /** Grants are short-lived: a viewer renews while watching, and every renewal is decided again. */
 export const GRANT_TTL_SEC = 60;
@@ -252,4 +252,3 @@ function last<T>(a: T[]): T {
 export function deniedAccess(d: Decision): AppError {
   return denied(d, d.denial === 'purpose-required' ? 'purpose_required' : 'access_denied');
 }
-

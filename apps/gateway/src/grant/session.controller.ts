@@ -5,7 +5,7 @@ import { CurrentPrincipal } from '../auth/auth.decorators';
 import { OpenSessionDto, SessionDto } from './grant.dto';
 import { GRANT_TTL_SEC, GrantService, type IssuedSession } from './grant.service';
 import { policyIds } from '../policy/authorization.service';
-import { IdParam } from '../common/uuid';
+import { IdParam } from '../common/validation';
 
 /**
  * Live video sessions: the gateway decides (Cedar `live.anonymized` / `live.raw`, with the incidents

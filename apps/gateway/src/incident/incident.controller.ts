@@ -6,7 +6,7 @@ import { CameraService } from '../camera/camera.service';
 import { DeclareIncidentDto, EndIncidentDto, ExtendIncidentDto, IncidentAcceptanceDecisionDto, IncidentDto, IncidentQueryDto } from './incident.dto';
 import { IncidentService } from './incident.service';
 import { areaContains } from './incident-area';
-import { IdParam } from '../common/uuid';
+import { IdParam } from '../common/validation';
 
 /** Incidents are visible to everyone signed in; declaring, extending and ending are decided by the policies. */
 @ApiTags('incidents')

@@ -12,7 +12,7 @@ import { DeclareIncidentDto, ExtendIncidentDto } from './incident.dto';
 import { CountryBorders } from './country-borders';
 import { areaContains, areaProblem } from './incident-area';
 import { IncidentRepository } from './incident.repository';
-import { isUuid } from '../common/uuid';
+import { isUuid } from '../common/validation';
 
 const HOUR_MS = 3600_000;
 const MAX_RINGS = 10;
@@ -306,4 +306,3 @@ export function resourceOf(i: IncidentEntity): IncidentResourceInput {
 function hhmm(d: Date): string {
   return `${d.toISOString().slice(11, 16)} UTC`;
 }
-

@@ -5,7 +5,7 @@ import type { Principal } from '@borderlens/auth';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import { RecordingQueryDto, RecordingRangesDto, StillQueryDto } from '../clip/clip.dto';
 import { RecordingAccessService } from './recording-access.service';
-import { IdParam } from '../common/uuid';
+import { IdParam } from '../common/validation';
 
 /** What a camera has recorded (ranges and gaps) and anonymized stills to choose a range for a clip request. */
 @ApiTags('recordings')
