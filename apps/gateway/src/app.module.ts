@@ -20,6 +20,7 @@ import { PolicyModule } from './policy/policy.module';
 import { RecordingModule } from './recording/recording.module';
 import { SeedService } from './seed/seed.service';
 import { TransportModule } from './transport/transport.module';
+import { WebModule } from './web/web.module';
 
 @Module({})
 export class AppModule implements NestModule {
@@ -54,6 +55,7 @@ export class AppModule implements NestModule {
         ClipModule,
         AuditHttpModule,
         AnalyticsModule,
+        WebModule,
       ],
       controllers: [MeController],
       providers: [SeedService],
