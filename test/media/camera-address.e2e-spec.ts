@@ -4,10 +4,26 @@ import { freePort } from '../support/ports';
 import { CameraSim } from './support/camera-sim';
 import { eventually, startMediaHarness, type MediaHarness } from './support/harness';
 
-/** Every process's command line, as any local user can read it. */
+/**
+ * The command lines of this test's own processes (the media node's ffmpeg children among them), as any
+ * local user can read them. Other processes on the machine are left out: a CI runner's own command line
+ * may hold any word.
+ */
 function commandLines(): string[] {
-  const out: string[] = [];
+  const parent = new Map<string, string>();
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      // stat is "pid (comm) state ppid ...": comm may hold spaces, so read after its closing parenthesis
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      parent.set(pid, stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const ours = (pid: string | undefined): boolean =>
+    pid !== undefined && pid !== '0' && (pid === String(process.pid) || ours(parent.get(pid)));
+  const out: string[] = [];
+  for (const pid of [...parent.keys()].filter((p) => ours(p))) {
     try {
       out.push(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '));
     } catch {

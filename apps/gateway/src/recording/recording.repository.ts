@@ -9,9 +9,13 @@ import type { ExpiredSegment } from '@borderlens/contracts';
 export class RecordingRepository {
   constructor(@InjectRepository(RecordingSegmentEntity) private readonly repo: Repository<RecordingSegmentEntity>) {}
 
+  /** Indexes a segment; a second report of the same file (node and path) answers the first one's id. */
   async insert(segment: Omit<RecordingSegmentEntity, 'id' | 'createdAt' | 'camera'>): Promise<string> {
-    const r = await this.repo.insert(segment);
-    return r.identifiers[0].id as string;
+    const r = await this.repo.createQueryBuilder().insert().values(segment).orIgnore().returning(['id']).execute();
+    const id = r.identifiers[0]?.id as string | undefined;
+    if (id) return id;
+    const known = await this.repo.findOneOrFail({ where: { mediaNode: segment.mediaNode, path: segment.path }, select: { id: true } });
+    return known.id;
   }
 
   /**
@@ -35,7 +39,7 @@ export class RecordingRepository {
                  WHERE r.camera_id = s.camera_id
                    AND (r.legal_hold OR r.state IN ('submitted', 'approved', 'exporting'))
                    AND r.starts_at < s.ended_at AND r.ends_at > s.started_at)
-        ORDER BY s.ended_at
+        ORDER BY s.ended_at, s.id
         LIMIT $3`,
       [mediaNode, now.toISOString(), limit, rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2])],
     );

@@ -38,6 +38,7 @@ export class RecordingService implements OnApplicationBootstrap, OnModuleDestroy
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
   private syncing?: Promise<void>;
+  private flushing?: Promise<void>;
   /** Disk guard tripped: recording is stopped until space is back. */
   diskAlarm?: string;
   readonly stats = { reported: 0, erased: 0, recovered: 0 };
@@ -120,8 +121,16 @@ export class RecordingService implements OnApplicationBootstrap, OnModuleDestroy
     void this.flushReports();
   }
 
-  /** Sends pending segment reports in order; stops at the first failure and retries later. */
-  async flushReports(): Promise<void> {
+  /**
+   * Sends pending segment reports in order; stops at the first failure and retries later. One flush at
+   * a time: two would both send the head of the queue while its answer is on the way.
+   */
+  flushReports(): Promise<void> {
+    this.flushing ??= this.doFlushReports().finally(() => (this.flushing = undefined));
+    return this.flushing;
+  }
+
+  private async doFlushReports(): Promise<void> {
     while (this.pending.length) {
       const { file, endedAt } = this.pending[0];
       const bytes = this.store.bytes(file);

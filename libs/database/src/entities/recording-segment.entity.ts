@@ -3,6 +3,8 @@ import { CameraEntity } from './camera.entity';
 
 @Entity('recording_segments')
 @Index(['cameraId', 'startedAt'])
+// A media node reports a segment again when the answer to its first report was lost: indexed once.
+@Index(['mediaNode', 'path'], { unique: true })
 export class RecordingSegmentEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
