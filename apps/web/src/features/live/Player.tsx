@@ -133,11 +133,13 @@ export function Player({ cameraId, form, onForm }: Props) {
       current.current = s;
       setSession(s);
       setP('connecting');
+      performance.mark('bl:session', { detail: cameraId });
       try {
         const w = await whepConnect(s.whepUrl, s.grant, s.form, (stream) => {
           if (v.srcObject !== stream) v.srcObject = stream;
         });
         if (cancelled) return w.close(s.grant);
+        performance.mark('bl:whep', { detail: cameraId });
         whep.current = w;
         hiddenUntil.current = 0;
         w.pc.addEventListener('connectionstatechange', () => {
@@ -168,7 +170,10 @@ export function Player({ cameraId, form, onForm }: Props) {
     const step = (now: number) => {
       const n = Number(v.dataset.frames ?? 0) + 1;
       v.dataset.frames = String(n);
-      if (!v.dataset.firstFrameAt) v.dataset.firstFrameAt = String(Math.round(performance.now()));
+      if (!v.dataset.firstFrameAt) {
+        v.dataset.firstFrameAt = String(Math.round(performance.now()));
+        performance.mark('bl:first-frame', { detail: v.closest('[data-camera-id]')?.getAttribute('data-camera-id') });
+      }
       if (now >= hiddenUntil.current && (phaseRef.current === 'connecting' || phaseRef.current === 'switching')) {
         setP('playing');
         v.dataset.shownAt = String(Math.round(performance.now()));
@@ -181,7 +186,7 @@ export function Player({ cameraId, form, onForm }: Props) {
 
   const hidden = phase !== 'playing';
   return (
-    <div className="player" data-phase={phase} data-form={session?.form ?? form}>
+    <div className="player" data-phase={phase} data-form={session?.form ?? form} data-session-id={session?.sessionId ?? ''} data-expires-at={session?.expiresAt ?? ''}>
       <video ref={video} muted autoPlay playsInline className={hidden ? 'hidden-video' : ''} aria-label={t('videoLabel')} />
       {session && (phase === 'playing' || phase === 'switching' || phase === 'connecting') && <FormBadge session={session} />}
       {(phase === 'opening' || phase === 'connecting') && <p className="player-msg">{t('connecting')}</p>}
