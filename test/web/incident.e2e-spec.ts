@@ -148,7 +148,7 @@ async function recordTile(page: Page, i: number): Promise<void> {
     const note = () => log.push({
       t: Date.now(),
       phase: player.getAttribute('data-phase'),
-      hidden: getComputedStyle(video).visibility === 'hidden',
+      hidden: !!player.querySelector('[data-testid=cover]'),
       frames: Number(video.dataset.frames || 0),
       badge: (tile.querySelector('[data-testid=badge]') || {}).textContent || '',
     });

@@ -29,7 +29,7 @@ export async function tileState(page: Page, i: number): Promise<TileState> {
       badge: (tile && tile.querySelector('[data-testid=badge]') || {}).textContent || '',
       frames: v ? Number(v.dataset.frames || 0) : 0,
       currentTime: v ? v.currentTime : 0,
-      videoHidden: v ? getComputedStyle(v).visibility === 'hidden' : true,
+      videoHidden: !p || !!p.querySelector('[data-testid=cover]'),
       reasons: tile ? [...tile.querySelectorAll('[data-testid=reasons] li')].map((li) => li.textContent) : [],
       firstFrameAt: v && v.dataset.firstFrameAt ? Number(v.dataset.firstFrameAt) : null,
     };

@@ -187,7 +187,9 @@ export function Player({ cameraId, form, onForm }: Props) {
   const hidden = phase !== 'playing';
   return (
     <div className="player" data-phase={phase} data-form={session?.form ?? form} data-session-id={session?.sessionId ?? ''} data-expires-at={session?.expiresAt ?? ''}>
-      <video ref={video} muted autoPlay playsInline className={hidden ? 'hidden-video' : ''} aria-label={t('videoLabel')} />
+      <video ref={video} muted autoPlay playsInline aria-label={t('videoLabel')} />
+      {/* An opaque cover rather than a hidden <video>: Chromium presents no frames to an invisible video element. */}
+      {hidden && <div className="cover" data-testid="cover" />}
       {session && (phase === 'playing' || phase === 'switching' || phase === 'connecting') && <FormBadge session={session} />}
       {(phase === 'opening' || phase === 'connecting') && <p className="player-msg">{t('connecting')}</p>}
       {phase === 'switching' && <p className="player-msg">{notice}</p>}
