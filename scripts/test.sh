@@ -42,6 +42,9 @@ fi
 
 bash scripts/keycloak.sh start
 
+# Lint first: a style or unused-code error fails CI before the long test runs.
+npm run --silent lint
+
 results=$(mktemp -d)
 status=0
 # --forceExit: integration tests leave client sockets and timers of real servers behind; a bounded

@@ -89,7 +89,7 @@ describe('gateway API (Keycloak, PGlite, TCP)', () => {
       expect(r.status).toBe(201);
       expect(r.body).toMatchObject({ organisationId: 'gmina-nysa', jurisdiction: 'PL', ingest: { type: 'rtsp', url: 'rtsp://203.0.113.7:554/h264', hasCredentials: true } });
       expect(JSON.stringify(r.body)).not.toContain('haslo');
-      const raw = await gw.app.get(require('typeorm').DataSource).query('SELECT credentials_encrypted FROM cameras WHERE id = $1', [r.body.id]);
+      const raw = await gw.app.get(DataSource).query('SELECT credentials_encrypted FROM cameras WHERE id = $1', [r.body.id]);
       expect(raw[0].credentials_encrypted).toMatch(/^v1\./);
       expect(raw[0].credentials_encrypted).not.toContain('haslo');
     });
@@ -235,7 +235,7 @@ describe('gateway API (Keycloak, PGlite, TCP)', () => {
       const foreign = entries.filter((e) => !entitlement(e, org, country));
       expect(foreign).toEqual([]);
       const objects = entries.map((e) => e.object);
-      for (const [admin, id] of Object.entries(created)) {
+      for (const [, id] of Object.entries(created)) {
         if (cameraOwner.get(`camera:${id}`) === org) expect(objects).toContain(`camera:${id}`);
         else expect(objects).not.toContain(`camera:${id}`);
       }

@@ -42,7 +42,11 @@ async function countingForwarder(to: number): Promise<{ port: number; connection
   const server = createServer((c) => {
     n++;
     const up = connect(to, '127.0.0.1');
-    for (const s of [c, up]) (sockets.add(s), s.on('error', () => (c.destroy(), up.destroy())), s.on('close', () => (c.destroy(), up.destroy())));
+    for (const s of [c, up]) {
+      sockets.add(s);
+      s.on('error', () => (c.destroy(), up.destroy()));
+      s.on('close', () => (c.destroy(), up.destroy()));
+    }
     c.pipe(up).pipe(c);
   });
   const port = await freePort();

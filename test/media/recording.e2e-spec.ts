@@ -33,7 +33,6 @@ describe('media node: recording', () => {
   });
 
   const files = () => (existsSync(join(root, 'cam-rec')) ? readdirSync(join(root, 'cam-rec')).filter((f) => f.endsWith('.ts')).sort() : []);
-  const indexed = () => h.gateway.segments.map((s) => s.path);
 
   it('records segments by stream copy and reports each finished one to the index', async () => {
     await eventually(() => h.gateway.segments.length, (n) => n >= 3, 30000, 'three segments');

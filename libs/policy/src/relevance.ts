@@ -119,7 +119,8 @@ class Walker {
     const keys = Object.keys(e);
     if (keys.length !== 1) return void (this.r.all = true);
     const k = keys[0];
-    const v = (e as Record<string, any>)[k];
+    // A Cedar expression node: each key has its own shape, narrowed by the switch below.
+    const v = (e as Record<string, any>)[k]; // eslint-disable-line @typescript-eslint/no-explicit-any
     switch (k) {
       case 'Value':
         return this.value(v);

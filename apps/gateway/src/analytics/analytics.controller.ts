@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Post, Put, Query, Sse, type MessageEvent } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Post, Put, Query, Sse, type MessageEvent } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { map, type Observable } from 'rxjs';
 import type { Principal } from '@borderlens/auth';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { AlertDto, AlertListQueryDto, AnalyticsConfigDto, AnalyticsConfigViewDto, AreaQueryDto, SeriesQueryDto, SeriesResponseDto } from './analytics.dto';
 import { AnalyticsService } from './analytics.service';
+import { IdParam } from '../common/validation';
 
 /**
  * Counts of persons and vehicles without a frame. Reading needs a Cedar permit for `analytics.view`
@@ -18,20 +19,20 @@ export class AnalyticsController {
 
   @Get('cameras/:id/config')
   @ApiOkResponse({ type: AnalyticsConfigViewDto, description: 'Zones, lines and alert rules of the camera (points are fractions of the picture)' })
-  config(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<AnalyticsConfigViewDto> {
+  config(@CurrentPrincipal() p: Principal, @IdParam('camera') id: string): Promise<AnalyticsConfigViewDto> {
     return this.service.getConfig(p, id);
   }
 
   @Put('cameras/:id/config')
   @Roles('admin')
   @ApiOkResponse({ type: AnalyticsConfigViewDto, description: 'Bad geometry: 400 geometry_self_intersecting, geometry_outside_picture, geometry_too_many_points, ... with every problem in details' })
-  putConfig(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: AnalyticsConfigDto): Promise<AnalyticsConfigViewDto> {
+  putConfig(@CurrentPrincipal() p: Principal, @IdParam('camera') id: string, @Body() dto: AnalyticsConfigDto): Promise<AnalyticsConfigViewDto> {
     return this.service.putConfig(p, id, dto);
   }
 
   @Get('cameras/:id/series')
   @ApiOkResponse({ type: SeriesResponseDto })
-  series(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Query() q: SeriesQueryDto): Promise<SeriesResponseDto> {
+  series(@CurrentPrincipal() p: Principal, @IdParam('camera') id: string, @Query() q: SeriesQueryDto): Promise<SeriesResponseDto> {
     return this.service.series(p, id, q);
   }
 
@@ -39,13 +40,13 @@ export class AnalyticsController {
   @Header('Content-Type', 'text/csv; charset=utf-8')
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'time,kind,target,name,class,direction,measure,value' })
-  csv(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Query() q: SeriesQueryDto): Promise<string> {
+  csv(@CurrentPrincipal() p: Principal, @IdParam('camera') id: string, @Query() q: SeriesQueryDto): Promise<string> {
     return this.service.csv(p, id, q);
   }
 
   @Sse('cameras/:id/live')
   @ApiOkResponse({ description: 'Server-sent events: `counts` (what is in each zone now, crossings in the current minute) and `alert`' })
-  async live(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<Observable<MessageEvent>> {
+  async live(@CurrentPrincipal() p: Principal, @IdParam('camera') id: string): Promise<Observable<MessageEvent>> {
     return (await this.service.liveStream(p, id)).pipe(map((e) => ({ type: e.type, data: e.data as object })));
   }
 
@@ -64,7 +65,7 @@ export class AnalyticsController {
   @Post('alerts/:id/acknowledge')
   @HttpCode(200)
   @ApiOkResponse({ type: AlertDto })
-  acknowledge(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<AlertDto> {
+  acknowledge(@CurrentPrincipal() p: Principal, @IdParam('alert') id: string): Promise<AlertDto> {
     return this.service.acknowledge(p, id);
   }
 }

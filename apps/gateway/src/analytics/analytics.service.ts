@@ -16,6 +16,7 @@ import { AlertEvaluator, type RaisedAlert } from './alert-evaluator';
 import { BUCKETS, type AlertDto, type AnalyticsConfigDto, type AnalyticsConfigViewDto, type AreaQueryDto, type Bucket, type SeriesDto, type SeriesQueryDto, type SeriesResponseDto } from './analytics.dto';
 import { AnalyticsRepository, type BucketRow } from './analytics.repository';
 import { showCount } from './small-counts';
+import { isUuid } from '../common/validation';
 
 /** Longest span one series query may cover, per bucket size (keeps a query to ~10,000 points per series). */
 const MAX_BUCKETS = 10_000;
@@ -239,7 +240,7 @@ export class AnalyticsService implements OnModuleInit, OnModuleDestroy {
   }
 
   async acknowledge(p: Principal, alertId: string): Promise<AlertDto> {
-    const alert = /^[0-9a-f-]{36}$/i.test(alertId) ? await this.repo.findAlert(alertId) : null;
+    const alert = isUuid(alertId) ? await this.repo.findAlert(alertId) : null;
     if (!alert) throw AppError.notFound('alert', alertId);
     const camera = await this.cameras.findOne(alert.cameraId);
     const input = await this.authz.camera(camera);

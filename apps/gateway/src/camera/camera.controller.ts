@@ -1,9 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@borderlens/auth';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { CameraCreatedDto, CameraDto, CreateCameraDto, PushKeyDto, SetSharingDto, UpdateCameraDto } from './camera.dto';
 import { CameraService } from './camera.service';
+import { IdParam } from '../common/validation';
 
 @ApiTags('cameras')
 @ApiBearerAuth()
@@ -19,7 +20,7 @@ export class CameraController {
 
   @Get(':id')
   @ApiOkResponse({ type: CameraDto })
-  async get(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<CameraDto> {
+  async get(@CurrentPrincipal() p: Principal, @IdParam('camera') id: string): Promise<CameraDto> {
     return CameraDto.from(await this.service.findOneVisible(p, id));
   }
 
@@ -35,7 +36,7 @@ export class CameraController {
   @Patch(':id')
   @Roles('admin')
   @ApiOkResponse({ type: CameraDto })
-  async update(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: UpdateCameraDto): Promise<CameraDto> {
+  async update(@CurrentPrincipal() p: Principal, @IdParam('camera') id: string, @Body() dto: UpdateCameraDto): Promise<CameraDto> {
     return CameraDto.from(await this.service.update(p, id, dto));
   }
 
@@ -46,7 +47,7 @@ export class CameraController {
   @Put(':id/sharing')
   @Roles('admin')
   @ApiOkResponse({ type: CameraDto, description: 'Forbidden: 403 camera_manage_forbidden' })
-  async setSharing(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: SetSharingDto): Promise<CameraDto> {
+  async setSharing(@CurrentPrincipal() p: Principal, @IdParam('camera') id: string, @Body() dto: SetSharingDto): Promise<CameraDto> {
     return CameraDto.from(await this.service.setSharing(p, id, dto));
   }
 
@@ -54,14 +55,14 @@ export class CameraController {
   @Roles('admin')
   @HttpCode(204)
   @ApiNoContentResponse()
-  async remove(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<void> {
+  async remove(@CurrentPrincipal() p: Principal, @IdParam('camera') id: string): Promise<void> {
     await this.service.remove(p, id);
   }
 
   @Post(':id/push-key')
   @Roles('admin')
   @ApiCreatedResponse({ type: PushKeyDto })
-  async rotatePushKey(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<PushKeyDto> {
+  async rotatePushKey(@CurrentPrincipal() p: Principal, @IdParam('camera') id: string): Promise<PushKeyDto> {
     return { pushKey: await this.service.rotatePushKey(p, id) };
   }
 }

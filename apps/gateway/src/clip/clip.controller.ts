@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, Sse, type MessageEvent } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Res, Sse, type MessageEvent } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Observable } from 'rxjs';
@@ -10,6 +10,7 @@ import { ClipSigner } from './clip-manifest';
 import { ClipRequestDto, CreateClipRequestDto, DownloadQueryDto, QueueQueryDto, ReasonDto } from './clip.dto';
 import { ClipService } from './clip.service';
 import { ClipRepository } from './clip.repository';
+import { IdParam } from '../common/validation';
 
 const TERMINAL = new Set(['rejected', 'cancelled', 'ready', 'failed', 'expired']);
 const EVENT_POLL_MS = 1000;
@@ -48,7 +49,7 @@ export class ClipRequestController {
 
   @Get(':id')
   @ApiOkResponse({ type: ClipRequestDto, description: 'Also the polling endpoint: state, percent and etaSec change while it exports' })
-  async get(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<ClipRequestDto> {
+  async get(@CurrentPrincipal() p: Principal, @IdParam('clip_request') id: string): Promise<ClipRequestDto> {
     return this.clips.toDto(p, await this.clips.findVisible(p, id));
   }
 
@@ -59,7 +60,7 @@ export class ClipRequestController {
   @Sse(':id/events')
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'text/event-stream of ClipRequestDto, event type "clip-request"' })
-  async events(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<Observable<MessageEvent>> {
+  async events(@CurrentPrincipal() p: Principal, @IdParam('clip_request') id: string): Promise<Observable<MessageEvent>> {
     await this.clips.findVisible(p, id);
     return new Observable<MessageEvent>((sub) => {
       let last = '';
@@ -92,35 +93,35 @@ export class ClipRequestController {
   @Post(':id/approve')
   @HttpCode(200)
   @ApiOkResponse({ type: ClipRequestDto, description: '403 clip_self_approval (own request), clip_approve_denied (not a legal officer of the owner / foreign); 409 clip_not_pending' })
-  async approve(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: ReasonDto): Promise<ClipRequestDto> {
+  async approve(@CurrentPrincipal() p: Principal, @IdParam('clip_request') id: string, @Body() dto: ReasonDto): Promise<ClipRequestDto> {
     return this.clips.toDto(p, await this.clips.approve(p, id, dto.reason));
   }
 
   @Post(':id/reject')
   @HttpCode(200)
   @ApiOkResponse({ type: ClipRequestDto })
-  async reject(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: ReasonDto): Promise<ClipRequestDto> {
+  async reject(@CurrentPrincipal() p: Principal, @IdParam('clip_request') id: string, @Body() dto: ReasonDto): Promise<ClipRequestDto> {
     return this.clips.toDto(p, await this.clips.reject(p, id, dto.reason));
   }
 
   @Post(':id/cancel')
   @HttpCode(200)
   @ApiOkResponse({ type: ClipRequestDto, description: 'The requester withdraws a submitted or approved request (409 clip_not_cancellable once exporting)' })
-  async cancel(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: ReasonDto): Promise<ClipRequestDto> {
+  async cancel(@CurrentPrincipal() p: Principal, @IdParam('clip_request') id: string, @Body() dto: ReasonDto): Promise<ClipRequestDto> {
     return this.clips.toDto(p, await this.clips.cancel(p, id, dto.reason));
   }
 
   @Post(':id/hold')
   @HttpCode(200)
   @ApiOkResponse({ type: ClipRequestDto, description: "Legal hold (a legal officer of the camera's owner): segments and file are kept beyond retention and download expiry" })
-  async hold(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: ReasonDto): Promise<ClipRequestDto> {
+  async hold(@CurrentPrincipal() p: Principal, @IdParam('clip_request') id: string, @Body() dto: ReasonDto): Promise<ClipRequestDto> {
     return this.clips.toDto(p, await this.clips.hold(p, id, dto.reason, true));
   }
 
   @Post(':id/release')
   @HttpCode(200)
   @ApiOkResponse({ type: ClipRequestDto })
-  async release(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: ReasonDto): Promise<ClipRequestDto> {
+  async release(@CurrentPrincipal() p: Principal, @IdParam('clip_request') id: string, @Body() dto: ReasonDto): Promise<ClipRequestDto> {
     return this.clips.toDto(p, await this.clips.hold(p, id, dto.reason, false));
   }
 }
@@ -147,7 +148,7 @@ export class ClipController {
   @ApiBearerAuth()
   @ApiProduces('video/mp4')
   @ApiOkResponse({ description: 'The MP4 (X-Content-SHA256 header). 403 download_link_invalid (altered link) / download_link_foreign (another user\'s); 410 clip_expired; 409 clip_not_ready' })
-  async download(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Query() q: DownloadQueryDto, @Res() res: Response): Promise<void> {
+  async download(@CurrentPrincipal() p: Principal, @IdParam('clip') id: string, @Query() q: DownloadQueryDto, @Res() res: Response): Promise<void> {
     const r = await this.downloads.authorise(p, id, q.token);
     await this.downloads.stream(p, r, res);
   }
@@ -155,7 +156,7 @@ export class ClipController {
   @Get(':id/manifest')
   @ApiBearerAuth()
   @ApiOkResponse({ description: 'The signed manifest: {manifest, signature (detached JWS over the canonical JSON of manifest), key}', schema: { example: { manifest: { format: 'borderlens.clip-manifest/1', requestId: '…', file: { sha256: '…' } }, signature: 'eyJhbGciOiJFZERTQSJ9..c2ln', key: { kty: 'OKP', crv: 'Ed25519', x: '…', kid: '…' } } } })
-  async manifest(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<unknown> {
+  async manifest(@CurrentPrincipal() p: Principal, @IdParam('clip_request') id: string): Promise<unknown> {
     return this.downloads.manifest(await this.clips.findVisible(p, id));
   }
 }

@@ -1,4 +1,4 @@
-import { HttpStatus, ValidationError, ValidationPipe } from '@nestjs/common';
+import { HttpStatus, Injectable, Param, ValidationError, ValidationPipe, type PipeTransform } from '@nestjs/common';
 import { AppError } from './app-error';
 
 function flatten(errors: ValidationError[], prefix = ''): { field: string; message: string }[] {
@@ -26,4 +26,23 @@ export function validationPipe(): ValidationPipe {
 /** A UUID as the database stores ids: checked before a query, so a malformed id is a 404 and not a database error. */
 export function isUuid(s: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
+}
+
+/**
+ * Path ids: a value that is not a UUID names nothing, so it is the resource's 404 with its stable code
+ * (`camera_not_found`, ...), answered before any lookup or decision, in the gateway's JSON error shape.
+ */
+@Injectable()
+export class ParseIdPipe implements PipeTransform<unknown, string> {
+  constructor(private readonly what: string) {}
+
+  transform(value: unknown): string {
+    if (typeof value !== 'string' || !isUuid(value)) throw AppError.notFound(this.what, String(value));
+    return value;
+  }
+}
+
+/** `@IdParam('camera') id: string` for the route's `:id`; `@IdParam('session', 'sessionId')` for another name. */
+export function IdParam(what: string, name = 'id'): ParameterDecorator {
+  return Param(name, new ParseIdPipe(what));
 }

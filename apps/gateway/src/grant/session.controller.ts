@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@borderlens/auth';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import { OpenSessionDto, SessionDto } from './grant.dto';
 import { GRANT_TTL_SEC, GrantService, type IssuedSession } from './grant.service';
 import { policyIds } from '../policy/authorization.service';
+import { IdParam } from '../common/validation';
 
 /**
  * Live video sessions: the gateway decides (Cedar `live.anonymized` / `live.raw`, with the incidents
@@ -19,21 +20,21 @@ export class SessionController {
 
   @Post(':id/sessions')
   @ApiCreatedResponse({ type: SessionDto, description: 'Denied: 403 access_denied or purpose_required, with reasons and rules in details' })
-  async open(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: OpenSessionDto): Promise<SessionDto> {
+  async open(@CurrentPrincipal() p: Principal, @IdParam('camera') id: string, @Body() dto: OpenSessionDto): Promise<SessionDto> {
     return this.toDto(await this.grants.open(p, id, dto));
   }
 
   @Post(':id/sessions/:sessionId/renew')
   @HttpCode(200)
   @ApiOkResponse({ type: SessionDto, description: 'Decided again; a raw session no longer permitted gets an anonymized grant (downgraded: true) or 403' })
-  async renew(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Param('sessionId') sessionId: string): Promise<SessionDto> {
+  async renew(@CurrentPrincipal() p: Principal, @IdParam('camera') id: string, @IdParam('session', 'sessionId') sessionId: string): Promise<SessionDto> {
     return this.toDto(await this.grants.renew(p, id, sessionId));
   }
 
   @Delete(':id/sessions/:sessionId')
   @HttpCode(204)
   @ApiNoContentResponse()
-  async end(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Param('sessionId') sessionId: string): Promise<void> {
+  async end(@CurrentPrincipal() p: Principal, @IdParam('camera') id: string, @IdParam('session', 'sessionId') sessionId: string): Promise<void> {
     await this.grants.end(p, id, sessionId);
   }
 

@@ -1,10 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@borderlens/auth';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { AppError } from '../common/app-error';
 import { RecordReviewDto, ReviewStatusDto } from './retention-review.dto';
 import { RetentionReviewService } from './retention-review.service';
+import { IdParam } from '../common/validation';
 
 /**
  * Periodic reviews of data under the Law Enforcement Directive, for the legal officers of the
@@ -28,7 +29,7 @@ export class RetentionReviewController {
   @Get('cameras/:id/retention-review')
   @Roles('legal-officer')
   @ApiOkResponse({ type: ReviewStatusDto })
-  get(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<ReviewStatusDto> {
+  get(@CurrentPrincipal() p: Principal, @IdParam('camera') id: string): Promise<ReviewStatusDto> {
     return this.service.get(p, id);
   }
 
@@ -36,7 +37,7 @@ export class RetentionReviewController {
   @Roles('legal-officer')
   @HttpCode(200)
   @ApiOkResponse({ type: ReviewStatusDto, description: 'Records a review (audited); the next one is due cameras.ledReviewDays from now' })
-  record(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: RecordReviewDto): Promise<ReviewStatusDto> {
+  record(@CurrentPrincipal() p: Principal, @IdParam('camera') id: string, @Body() dto: RecordReviewDto): Promise<ReviewStatusDto> {
     return this.service.record(p, id, dto);
   }
 }

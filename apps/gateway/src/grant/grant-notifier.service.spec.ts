@@ -1,0 +1,42 @@
+import { Patterns } from '@borderlens/contracts';
+import type { GrantEntity } from '@borderlens/database';
+import { newTestService } from '../../../../test/support/new-test-service';
+import { GrantNotifier } from './grant-notifier.service';
+import { GrantRepository } from './grant.repository';
+
+describe(GrantNotifier.name, () => {
+  const now = Math.floor(Date.now() / 1000);
+  const session = (over: Partial<GrantEntity> = {}) =>
+    ({ id: 'g1', tokens: [{ jti: 'old', exp: now - 60 }, { jti: 'a', exp: now + 60 }, { jti: 'b', exp: now + 120 }], pendingChange: { action: 'downgrade', reason: 'incident ended' }, ...over }) as GrantEntity;
+
+  const setup = () => {
+    const { sut, mocks } = newTestService(GrantNotifier);
+    return { sut, media: mocks.media, repo: mocks.of(GrantRepository) };
+  };
+
+  it('has nothing to deliver without a pending change', async () => {
+    const { sut, media } = setup();
+    await expect(sut.deliver(session({ pendingChange: null }))).resolves.toBe(true);
+    expect(media.send).not.toHaveBeenCalled();
+  });
+
+  it('tells the media node about every unexpired token, then clears the pending change', async () => {
+    const { sut, media, repo } = setup();
+    media.send.mockResolvedValue({});
+    repo.clearPending.mockResolvedValue(undefined as never);
+    const g = session();
+    await expect(sut.deliver(g)).resolves.toBe(true);
+    expect(media.send.mock.calls.map((c) => [c[0], c[1]])).toEqual([
+      [Patterns.media.grantChanged, { jti: 'a', action: 'downgrade', reason: 'incident ended' }],
+      [Patterns.media.grantChanged, { jti: 'b', action: 'downgrade', reason: 'incident ended' }],
+    ]);
+    expect(repo.clearPending).toHaveBeenCalledWith('g1', g.pendingChange);
+  });
+
+  it('keeps the change pending when the media node does not answer', async () => {
+    const { sut, media, repo } = setup();
+    media.send.mockRejectedValue(new Error('timeout'));
+    await expect(sut.deliver(session())).resolves.toBe(false);
+    expect(repo.clearPending).not.toHaveBeenCalled();
+  });
+});
