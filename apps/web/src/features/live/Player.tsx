@@ -73,7 +73,6 @@ export function Player({ cameraId, form, onForm }: Props) {
       else if (e instanceof WhepError) stop('ended', e.message);
       else schedule(5); // network: try again soon, the grant has time left
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [cameraId, stop, t]);
 
   const schedule = (sec: number) => {
@@ -160,7 +159,6 @@ export function Player({ cameraId, form, onForm }: Props) {
       current.current = null;
       setSession(null);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [cameraId, form, attempt]);
 
   // Every presented frame: counts it (tests, bench) and reveals the picture once frames of the current form arrive.

@@ -4,7 +4,6 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { useCameraAccess, useCameras, useIncidents, useOrganisations } from '../../api/data';
 import type { Camera, CameraAccess, Incident } from '../../api/types';
-import { useFormat } from '../../i18n/format';
 import { ACCESS_LETTER, AccessBadge, CountryBadge, StateBadge } from '../../shared/camera-labels';
 import { ErrorBox } from '../../shared/ErrorBox';
 import { BaseMap } from '../../shared/map/BaseMap';
