@@ -22,7 +22,7 @@ module.exports = {
     {
       displayName: 'unit',
       rootDir: __dirname,
-      testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/deploy/**/*.spec.ts'],
+      testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/deploy/**/*.spec.ts', '<rootDir>/test/web/*.spec.ts'],
       transform: { '^.+\\.ts$': swc, '^.+/node_modules/jose/.+\\.js$': swc },
       transformIgnorePatterns: esmOnly,
       moduleNameMapper,

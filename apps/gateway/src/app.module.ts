@@ -21,6 +21,7 @@ import { RecordingModule } from './recording/recording.module';
 import { RetentionReviewModule } from './retention-review/retention-review.module';
 import { SeedService } from './seed/seed.service';
 import { TransportModule } from './transport/transport.module';
+import { WebModule } from './web/web.module';
 
 @Module({})
 export class AppModule implements NestModule {
@@ -55,6 +56,7 @@ export class AppModule implements NestModule {
         ClipModule,
         AuditHttpModule,
         AnalyticsModule,
+        WebModule,
         RetentionReviewModule,
       ],
       controllers: [MeController],

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import type { BorderlensConfig } from '@borderlens/config';
@@ -11,7 +11,21 @@ import { ErrorFilter } from './common/error.filter';
 import { validationPipe } from './common/validation';
 import { requestId } from './common/request-id';
 import { bodyErrors } from './common/error.filter';
+import { serveWebApp } from './web/static';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** The API's OpenAPI document (served at /api/openapi.json; the web app's types are generated from it). */
+export function openApiDocument(app: INestApplication): OpenAPIObject {
+  return SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('BorderLens API')
+      .setDescription('Lawful cross-border camera sharing (CZ-PL). Bearer tokens come from the Keycloak realm `borderlens`.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+}
 
 /** Builds the gateway (HTTP API + transport listener) without listening; tests and main() share it. */
 export async function createGateway(cfg: BorderlensConfig): Promise<INestApplication> {
@@ -22,6 +36,7 @@ export async function createGateway(cfg: BorderlensConfig): Promise<INestApplica
     req.id = requestId(req, res);
     next();
   });
+  serveWebApp(app, cfg);
   app.useBodyParser('json', { limit: cfg.gateway.bodyLimit });
   app.use(bodyErrors);
   app.disable('x-powered-by');
@@ -29,15 +44,7 @@ export async function createGateway(cfg: BorderlensConfig): Promise<INestApplica
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ErrorFilter());
   app.enableShutdownHooks();
-  const doc = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('BorderLens API')
-      .setDescription('Lawful cross-border camera sharing (CZ-PL). Bearer tokens come from the Keycloak realm `borderlens`.')
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
+  const doc = openApiDocument(app);
   SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/openapi.json' });
   app.connectMicroservice<MicroserviceOptions>(serverTransport(cfg, ServiceName.gateway), { inheritAppConfig: true });
   return app;

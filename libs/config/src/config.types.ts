@@ -4,7 +4,8 @@ export interface BorderlensConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   seedDemoData: boolean;
   demo: { cameras: boolean; rtspPort: number };
-  gateway: { host: string; port: number; publicUrl: string; bodyLimit: string };
+  gateway: { host: string; port: number; publicUrl: string; bodyLimit: string; webDir: string };
+  web: { tileUrl: string; tileAttribution: string };
   database: { url: string; embeddedPort: number; poolSize: number; migrationUrl: string };
   transport: {
     natsUrl: string;

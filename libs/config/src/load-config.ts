@@ -95,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, file = configFi
   }
   const cfg = out as unknown as BorderlensConfig;
   cfg.dataDir = resolve(expandHome(cfg.dataDir));
+  if (cfg.gateway.webDir) cfg.gateway.webDir = resolve(expandHome(cfg.gateway.webDir));
   cfg.keycloak.cacheDir = resolve(expandHome(cfg.keycloak.cacheDir));
   if (!isAbsolute(cfg.anonymizer.modelDir)) cfg.anonymizer.modelDir = resolve(cfg.anonymizer.modelDir);
   if (cfg.incidents.bordersFile) cfg.incidents.bordersFile = resolve(expandHome(cfg.incidents.bordersFile));

@@ -37,6 +37,11 @@ export const OPTIONS: OptionSpec[] = [
   { path: 'gateway.port', env: 'GATEWAY_PORT', type: 'int', default: 3000, min: 0, max: 65535, doc: 'HTTP port of the API and UI (0 picks a free port).' },
   { path: 'gateway.publicUrl', env: 'GATEWAY_PUBLIC_URL', type: 'string', default: 'http://127.0.0.1:3000', doc: 'URL under which browsers reach the gateway.' },
   { path: 'gateway.bodyLimit', env: 'GATEWAY_BODY_LIMIT', type: 'string', default: '256kb', doc: 'Largest accepted JSON request body.' },
+  { path: 'gateway.webDir', env: 'GATEWAY_WEB_DIR', type: 'string', default: './dist/web', doc: 'The built web application (npm run build), served at / beside the API. Empty: no web application.' },
+
+  // web application
+  { path: 'web.tileUrl', env: 'WEB_TILE_URL', type: 'string', default: '', doc: 'Map tiles for production, as a URL template with {z}/{x}/{y} (e.g. a tile server of your own). Empty: the offline base layer shipped with the project (country borders and the region\'s towns, Natural Earth via world-atlas), so the browser asks no other server.' },
+  { path: 'web.tileAttribution', env: 'WEB_TILE_ATTRIBUTION', type: 'string', default: '', doc: 'Attribution shown on the map for web.tileUrl (required by most tile licences).' },
 
   // database
   { path: 'database.url', env: 'DATABASE_URL', type: 'string', default: '', doc: 'PostgreSQL connection URL. Empty: embedded PGlite under dataDir/db.' },

@@ -11,6 +11,8 @@ import { GrantRepository } from './grant.repository';
 import { GrantReviewService } from './grant-review.service';
 import { GrantService } from './grant.service';
 import { SessionController } from './session.controller';
+import { LiveController } from './live.controller';
+import { LiveAccessService } from './live-access.service';
 import { WhepAuditMessages } from './whep-audit.messages';
 import { WhepAuditService } from './whep-audit.service';
 
@@ -20,13 +22,14 @@ import { WhepAuditService } from './whep-audit.service';
  */
 @Module({
   imports: [PolicyModule, CameraModule, IncidentModule],
-  controllers: [SessionController, GrantController, WhepAuditMessages],
+  controllers: [SessionController, GrantController, LiveController, WhepAuditMessages],
   providers: [
     { provide: GrantSigner, inject: [CONFIG], useFactory: (cfg: BorderlensConfig) => GrantSigner.fromFile(join(cfg.dataDir, 'grant-signing-key.json')) },
     GrantRepository,
     GrantNotifier,
     GrantService,
     GrantReviewService,
+    LiveAccessService,
     WhepAuditService,
   ],
   exports: [GrantService],

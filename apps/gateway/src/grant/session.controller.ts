@@ -53,6 +53,7 @@ export class SessionController {
       reasons: s.decision.reasons,
       policies: policyIds(s.decision),
       downgraded: s.downgraded,
+      incidentIds: g.incidentIds ?? [],
     };
   }
 }
