@@ -95,14 +95,24 @@ export class AuditRepository {
         { camera: f.camera, cameraObject: `camera:${f.camera}` },
       );
     }
-    // A recipient is written "organisation (CC)"; across the border when CC is not the actor's country.
-    if (f.crossBorder) q.andWhere("substring(a.recipient from '\\(([A-Z]{2})\\)$') IS NOT NULL AND substring(a.recipient from '\\(([A-Z]{2})\\)$') <> a.actor_country");
+    if (f.crossBorder) {
+      q.andWhere(
+        `(${RECIPIENT_COUNTRY} <> a.actor_country OR EXISTS (SELECT 1 FROM cameras c WHERE (a.object = 'camera:' || c.id::text OR a.details->>'camera' = c.id::text) AND c.jurisdiction <> ${RECIPIENT_COUNTRY}))`,
+      );
+    }
     if (f.operation) q.andWhere('a.operation = :op', { op: f.operation });
     if (f.from) q.andWhere('a.time >= :from', { from: f.from });
     if (f.to) q.andWhere('a.time < :to', { to: f.to });
     return q.getMany();
   }
 }
+
+/**
+ * The country of an entry's recipient (written "organisation (CC)"). A step crosses the border when
+ * that country is not the actor's, or not the jurisdiction of the camera the entry is about (footage
+ * of a Czech camera disclosed to a Polish user, say).
+ */
+const RECIPIENT_COUNTRY = "substring(a.recipient from '\\(([A-Z]{2})\\)$')";
 
 /** Restricts a query on audit_entries `a` to a reader's scope (arrays as parameters: empty ones match nothing). */
 function inScope(q: SelectQueryBuilder<AuditEntryEntity>, scope: AuditScope): void {
