@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { insideWebNetns } from './support/netns';
 import { startSystem, type TestSystem } from './support/system';
 import { checkScreen, chooseLanguage, LANGUAGES, launchBrowser, signIn, waitUntil, type Language, type SignedIn, type TestBrowser } from './support/browser';
 import { artifactsDir } from './support/artifacts';
+import { CameraSim } from '../../apps/media/test-tools/camera-sim';
 
 const SUITE = 'clips';
 const CAMERA = 'Jeseník – Masarykovo náměstí';
@@ -13,7 +15,7 @@ const REASON = 'Proportionate: four seconds of the square for the flood damage a
 
 /**
  * Recordings, clip requests, the legal officers' queue and the audit trail in a real browser, signed
- * in through Keycloak's page, with the real system and the demo camera of Jeseník recording:
+ * in through Keycloak's page, with the real system and the Jeseník camera recording a simulated one:
  * a Gmina Nysa user requests a clip of the Jeseník camera, a Jeseník legal officer approves it, the
  * requester sees the export progress and downloads the file (its SHA-256 matches the one shown); the
  * trail of Jeseník's camera is filtered, verified and exported; another organisation's auditor does
@@ -26,6 +28,8 @@ if (insideWebNetns(__filename)) {
     let tb: TestBrowser;
     let cameraId: string;
     let requestId: string;
+    let sim: CameraSim | undefined;
+    let feeder: ChildProcess | undefined;
     const sessions: SignedIn[] = [];
     const session = async (user: string, lang: Language, path: string) => {
       const s = await signIn(tb.browser, sys.url, user, lang, path);
@@ -34,10 +38,20 @@ if (insideWebNetns(__filename)) {
     };
 
     beforeAll(async () => {
-      // Two-second segments: something is recorded within seconds of the demo camera coming online.
-      sys = await startSystem({ suite: SUITE, demo: true, env: { MEDIA_SEGMENT_SEC: '2' } });
+      // Two-second segments: something is recorded within seconds of the camera coming online.
+      sys = await startSystem({ suite: SUITE, env: { MEDIA_SEGMENT_SEC: '2' } });
       tb = await launchBrowser();
-      cameraId = (await sys.camera('nysa.municipal', CAMERA)).id;
+      // Jeseník's administrator points the camera at a simulated RTSP camera on loopback showing a
+      // continuous test picture (a live encoder, not a looped file: the recording must have no gaps).
+      sim = new CameraSim(8556, ['--stdin'], '/jesenik');
+      const url = await sim.start();
+      feeder = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '25', '-bf', '0', '-pix_fmt', 'yuv420p', '-f', 'h264', '-'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      feeder.stdout!.pipe(sim.stdin);
+      await new Promise((ok) => setTimeout(ok, 1500));
+      cameraId = (await sys.camera('jesenik.admin', CAMERA)).id;
+      const patched = await sys.api('jesenik.admin', 'PATCH', `/api/v1/cameras/${cameraId}`, { ingest: { type: 'rtsp', url }, recordingEnabled: true });
+      if (patched.status !== 200) throw new Error(`camera not set up: ${patched.status} ${JSON.stringify(patched.body)}`);
+      expect((await sys.camera('nysa.municipal', CAMERA)).id).toBe(cameraId);
       // Wait for at least 12 s of continuous recording.
       const until = Date.now() + 180_000;
       for (;;) {
@@ -51,6 +65,8 @@ if (insideWebNetns(__filename)) {
     afterAll(async () => {
       for (const s of sessions) await s.context.close().catch(() => undefined);
       await tb?.close();
+      feeder?.kill('SIGKILL');
+      await sim?.stop();
       await sys?.close();
     });
 
