@@ -88,7 +88,10 @@ export async function missingTranslations(page: Page): Promise<string[]> {
 export async function keyLikeText(page: Page): Promise<string[]> {
   const text = await page.evaluate(`(() => {
     let t = document.body.innerText;
-    for (const el of document.querySelectorAll('[translate="no"]')) if (el.innerText) t = t.split(el.innerText).join(' ');
+    // Line by line: a block's innerText alone and inside the page's may differ in white space.
+    for (const el of document.querySelectorAll('[translate="no"]')) {
+      for (const line of el.innerText.split('\\n').map((l) => l.trim()).filter(Boolean)) t = t.split(line).join(' ');
+    }
     return t;
   })()`);
   const hits = String(text).match(/\b[a-z]+(?:[:.][a-zA-Z]+){1,}\b/g) ?? [];
