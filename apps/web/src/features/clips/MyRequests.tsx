@@ -87,7 +87,7 @@ function Ready({ r }: { r: ClipRequest }) {
     <div className="ready">
       <p>
         {t('mine.sha256')} <code translate="no" data-testid="sha256">{r.sha256}</code>
-        {r.bytes !== null && r.bytes !== undefined && <> · {t('mine.size', { mb: f.number(r.bytes / 1e6, 1) })}</>}
+        {r.bytes !== null && r.bytes !== undefined && <> · {r.bytes >= 1e6 ? t('mine.size', { mb: f.number(r.bytes / 1e6, 1) }) : t('mine.sizeKb', { kb: f.number(Math.max(1, r.bytes / 1e3)) })}</>}
       </p>
       <p data-testid="expiry">
         {r.legalHold ? t('mine.heldNoExpiry') : daysLeft !== null && t('mine.daysLeft', { days: daysLeft, date: f.dateTime(r.expiresAt!) })}
