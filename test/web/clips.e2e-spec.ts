@@ -169,7 +169,7 @@ if (insideWebNetns(__filename)) {
       await page.check('[data-testid=f-cross-border]');
       await page.click('[data-testid=apply]');
       await waitUntil(page, `[...document.querySelectorAll('[data-testid=entry]')].some((r) => r.dataset.actor === 'jesenik.legal')`);
-      const rows = await page.$$eval('[data-testid=entry]', (trs) => trs.map((tr) => ({ seq: (tr as HTMLElement).dataset.seq!, actor: (tr as HTMLElement).dataset.actor!, operation: (tr as HTMLElement).dataset.operation! })));
+      const rows = await page.$$eval('[data-testid=entry]', (trs) => trs.map((tr) => ({ seq: tr.getAttribute('data-seq')!, actor: tr.getAttribute('data-actor')!, operation: tr.getAttribute('data-operation')! })));
       // Across the border: the previews shown to Nysa and the approval that discloses the clip to Nysa.
       expect(new Set(rows.map((r) => r.actor))).toEqual(new Set(['nysa.municipal', 'jesenik.legal']));
       const approval = rows.find((r) => r.actor === 'jesenik.legal' && r.operation === 'alteration')!;
@@ -204,7 +204,7 @@ if (insideWebNetns(__filename)) {
     it("an auditor of another organisation (HZS) does not see Jeseník's entries", async () => {
       const { page } = await session('hzs.auditor', 'en', '/audit');
       await page.waitForSelector('[data-testid=entries]');
-      const actors = await page.$$eval('[data-testid=entry]', (trs) => trs.map((tr) => (tr as HTMLElement).dataset.actor));
+      const actors = await page.$$eval('[data-testid=entry]', (trs) => trs.map((tr) => tr.getAttribute('data-actor')));
       expect(actors).not.toContain('nysa.municipal');
       expect(actors).not.toContain('jesenik.legal');
       // Filtered by Jeseník's camera (HZS sees it on the map): nothing but HZS's own steps.
@@ -212,7 +212,7 @@ if (insideWebNetns(__filename)) {
         await page.selectOption('[data-testid=f-camera]', cameraId);
         await page.click('[data-testid=apply]');
         await settle(page);
-        const filtered = await page.$$eval('[data-testid=entry]', (trs) => trs.map((tr) => (tr as HTMLElement).dataset.actor));
+        const filtered = await page.$$eval('[data-testid=entry]', (trs) => trs.map((tr) => tr.getAttribute('data-actor')));
         expect(filtered.filter((a) => !a?.startsWith('hzs.'))).toEqual([]);
       }
       expect(await page.textContent('body')).not.toContain(requestId);
