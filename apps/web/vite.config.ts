@@ -19,7 +19,10 @@ const versions = {
   query: version('@tanstack/react-query'),
 };
 
-export default defineConfig(({ command }) => ({
+export default defineConfig(({ command }) => {
+  // A build started from a test run inherits NODE_ENV=test, which would ship React's development build.
+  if (command === 'build') process.env.NODE_ENV = 'production';
+  return {
   // Production builds of React and react-router (their "production" export condition).
   resolve: command === 'build' ? { conditions: ['module', 'browser', 'production'] } : {},
   define: { __VERSIONS__: JSON.stringify(versions) },
@@ -48,4 +51,5 @@ export default defineConfig(({ command }) => ({
     strictPort: true,
     proxy: { '/api': gateway },
   },
-}));
+};
+});

@@ -28,7 +28,9 @@ if (process.env.BENCH_WEB !== '1') {
       const url = await sys.cameraStream(8554, '/bench');
       for (let i = 0; i < CAMERAS; i++) {
         const r = await sys.api<{ id: string }>('hzs.admin', 'POST', '/api/v1/cameras', {
-          name: `Bench ${i + 1}`, kind: 'fixed', latitude: 50.23 + i * 0.002, longitude: 17.2 + i * 0.002, ingest: { type: 'rtsp', url }, recordingEnabled: false,
+          name: `Bench ${i + 1}`, kind: 'fixed', latitude: 50.23 + i * 0.002, longitude: 17.2 + i * 0.002, ingest: { type: 'rtsp', url },
+          // Recorded, as cameras are in service: their ingest runs; what starts with a viewer is the anonymized pipeline.
+          recordingEnabled: true, retentionDays: 1,
         });
         if (r.status !== 201) throw new Error(`camera not created: ${r.status} ${JSON.stringify(r.body)}`);
         cams.push(r.body.id);

@@ -86,6 +86,11 @@ if (insideWebNetns(__filename)) {
         await wall.click(`[data-testid=camera-list] li[data-camera-id="${ids.jesenik}"] [data-testid=watch-raw]`);
         await wall.waitForURL(/\/live$/);
         const tile = await tileIndexOf(wall, ids.jesenik);
+        // The CZ rules want a purpose for raw video: the tile asks for one.
+        await waitForTile(wall, tile, (s) => s.phase === 'purpose', 30_000);
+        await checkScreen(wall, SUITE, 'live-purpose', 'en').then((c) => expect(c.violations).toEqual([]));
+        await wall.fill(`[data-tile="${tile}"] [data-testid=purpose]`, 'flood: people on the square');
+        await wall.click(`[data-tile="${tile}"] form.purpose button[type=submit]`);
         const raw = await expectPlaying(wall, tile, 90_000);
         expect(raw.form).toBe('raw');
         expect(raw.badge).toMatch(/^RAW · \d+:\d\d(:\d\d)? · Flood on the Bělá$/);

@@ -71,6 +71,8 @@ export async function startSystem(opts: SystemOptions): Promise<TestSystem> {
     MEDIA_PUBLIC_URL: mediaUrl,
     KEYCLOAK_ISSUER: keycloakIssuer(),
     BORDERLENS_DEMO_CAMERAS: opts.demo ? 'true' : 'false',
+    // The namespace holds only loopback: WebRTC host candidates on it.
+    MEDIA_ICE_BIND_ADDRESS: '127.0.0.1',
     // The cameras the tests register stream from loopback.
     CAMERAS_ALLOWED_NETWORKS: '10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,fc00::/7,127.0.0.0/8',
     CAMERAS_ALLOW_SPECIAL_NETWORKS: '127.0.0.0/8',

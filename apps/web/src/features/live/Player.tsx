@@ -216,7 +216,8 @@ export function Player({ cameraId, form, onForm }: Props) {
       {(phase === 'denied' || phase === 'ended' || phase === 'error') && error && (
         <div className="player-msg denial" role="alert" data-testid="denial">
           <strong>{t(`phase.${phase}`)}</strong>
-          <p>{error.message}</p>
+          {/* A denial's message is its reasons joined: show them once, as a list. */}
+          {error.reasons.length === 0 && <p>{error.message}</p>}
           {error.reasons.length > 0 && (
             <ul className="reasons" data-testid="reasons">
               {error.reasons.map((r) => (
