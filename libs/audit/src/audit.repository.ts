@@ -24,10 +24,20 @@ export interface AuditFilter {
   scope?: AuditScope;
   object?: string;
   actorOrganisation?: string;
+  /** The acting user (username). */
+  actorUser?: string;
+  /** Acting or receiving organisation. */
+  organisation?: string;
+  /** About this camera: the camera itself, its clips, or a step that names it in its details. */
+  camera?: string;
+  /** Only entries whose recipient lies in another country than the actor's. */
+  crossBorder?: boolean;
   operation?: string;
   from?: Date;
   to?: Date;
   afterSeq?: string;
+  /** Default asc (oldest first). */
+  order?: 'asc' | 'desc';
   limit: number;
 }
 
@@ -72,17 +82,37 @@ export class AuditRepository {
   }
 
   find(f: AuditFilter): Promise<AuditEntryEntity[]> {
-    const q = this.repo.createQueryBuilder('a').orderBy('a.seq', 'ASC').limit(f.limit);
+    const q = this.repo.createQueryBuilder('a').orderBy('a.seq', f.order === 'desc' ? 'DESC' : 'ASC').limit(f.limit);
     if (f.scope) inScope(q, f.scope);
     if (f.afterSeq) q.andWhere('a.seq > :after', { after: f.afterSeq });
     if (f.object) q.andWhere('a.object = :object', { object: f.object });
     if (f.actorOrganisation) q.andWhere('a.actor_organisation = :org', { org: f.actorOrganisation });
+    if (f.actorUser) q.andWhere('a.actor_user = :actorUser', { actorUser: f.actorUser });
+    if (f.organisation) q.andWhere("(a.actor_organisation = :anyOrg OR split_part(a.recipient, ' (', 1) = :anyOrg)", { anyOrg: f.organisation });
+    if (f.camera) {
+      q.andWhere(
+        "(a.object = :cameraObject OR a.details->>'camera' = :camera OR a.object IN (SELECT 'clip:' || r.id::text FROM clip_requests r WHERE r.camera_id::text = :camera))",
+        { camera: f.camera, cameraObject: `camera:${f.camera}` },
+      );
+    }
+    if (f.crossBorder) {
+      q.andWhere(
+        `(${RECIPIENT_COUNTRY} <> a.actor_country OR EXISTS (SELECT 1 FROM cameras c WHERE (a.object = 'camera:' || c.id::text OR a.details->>'camera' = c.id::text) AND c.jurisdiction <> ${RECIPIENT_COUNTRY}))`,
+      );
+    }
     if (f.operation) q.andWhere('a.operation = :op', { op: f.operation });
     if (f.from) q.andWhere('a.time >= :from', { from: f.from });
     if (f.to) q.andWhere('a.time < :to', { to: f.to });
     return q.getMany();
   }
 }
+
+/**
+ * The country of an entry's recipient (written "organisation (CC)"). A step crosses the border when
+ * that country is not the actor's, or not the jurisdiction of the camera the entry is about (footage
+ * of a Czech camera disclosed to a Polish user, say).
+ */
+const RECIPIENT_COUNTRY = "substring(a.recipient from '\\(([A-Z]{2})\\)$')";
 
 /** Restricts a query on audit_entries `a` to a reader's scope (arrays as parameters: empty ones match nothing). */
 function inScope(q: SelectQueryBuilder<AuditEntryEntity>, scope: AuditScope): void {

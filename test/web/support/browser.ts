@@ -81,9 +81,19 @@ export async function missingTranslations(page: Page): Promise<string[]> {
   return (await page.evaluate('window.__i18nMissing || []')) as string[];
 }
 
-/** Text on the page that looks like an untranslated key (`ns:key` or `some.key.path`). */
+/**
+ * Text on the page that looks like an untranslated key (`ns:key` or `some.key.path`). Text inside
+ * `translate="no"` (user names such as jesenik.legal, identifiers, hashes) is data, not a key.
+ */
 export async function keyLikeText(page: Page): Promise<string[]> {
-  const text = await page.evaluate('document.body.innerText');
+  const text = await page.evaluate(`(() => {
+    let t = document.body.innerText;
+    // Line by line: a block's innerText alone and inside the page's may differ in white space.
+    for (const el of document.querySelectorAll('[translate="no"]')) {
+      for (const line of el.innerText.split('\\n').map((l) => l.trim()).filter(Boolean)) t = t.split(line).join(' ');
+    }
+    return t;
+  })()`);
   const hits = String(text).match(/\b[a-z]+(?:[:.][a-zA-Z]+){1,}\b/g) ?? [];
   // Domain names, versions and file names are not keys.
   return hits.filter((h) => !/^(?:[\w-]+\.)+(?:cz|pl|com|org|eu|js|json|onnx|png)$/.test(h));

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsDate, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { AUDIT_OPERATIONS, type AuditEntryEntity, type AuditOperation } from '@borderlens/database';
 
 export class AuditQueryDto {
@@ -14,6 +14,34 @@ export class AuditQueryDto {
   @IsString()
   @MaxLength(300)
   object?: string;
+
+  @ApiPropertyOptional({ example: 'nysa.municipal', description: 'The acting user' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  user?: string;
+
+  @ApiPropertyOptional({ example: 'gmina-nysa', description: 'The acting or the receiving organisation' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  organisation?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'About this camera: the camera, its clips, a step naming it' })
+  @IsOptional()
+  @IsUUID()
+  camera?: string;
+
+  @ApiPropertyOptional({ type: Boolean, description: 'Only steps across the border (the recipient in another country than the actor)' })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' || value === true ? true : value === 'false' || value === false ? false : value))
+  @IsBoolean()
+  crossBorder?: boolean;
+
+  @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'asc', description: 'asc: oldest first (paging with afterSeq); desc: newest first' })
+  @IsOptional()
+  @IsIn(['asc', 'desc'])
+  order?: 'asc' | 'desc';
 
   @ApiPropertyOptional({ enum: AUDIT_OPERATIONS })
   @IsOptional()
@@ -39,6 +67,16 @@ export class AuditQueryDto {
   @Min(1)
   @Max(1000)
   limit?: number;
+}
+
+export class AuditExportQueryDto extends AuditQueryDto {
+  @ApiPropertyOptional({ default: 50000, maximum: 50000, description: 'Most entries in the export' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(50000)
+  max?: number;
 }
 
 export class AuditEntryDto {

@@ -7,7 +7,7 @@ import { CurrentPrincipal, Public } from '../auth/auth.decorators';
 import { JwksDto } from '../grant/grant.dto';
 import { ClipDownloadService } from './clip-download.service';
 import { ClipSigner } from './clip-manifest';
-import { ClipRequestDto, CreateClipRequestDto, DownloadQueryDto, QueueQueryDto, ReasonDto } from './clip.dto';
+import { ClipCheckDto, ClipRequestDto, CreateClipRequestDto, DownloadQueryDto, QueueQueryDto, ReasonDto } from './clip.dto';
 import { ClipService } from './clip.service';
 import { ClipRepository } from './clip.repository';
 import { IdParam } from '../common/validation';
@@ -33,6 +33,13 @@ export class ClipRequestController {
   @ApiCreatedResponse({ type: ClipRequestDto, description: 'state submitted (waits for the owner\'s legal officer) or approved (export starts). 403 clip_request_denied / clip_raw_denied / purpose_required; 400 clip_range_not_recorded, clip_range_beyond_retention, clip_too_long, clip_range_invalid' })
   async create(@CurrentPrincipal() p: Principal, @Body() dto: CreateClipRequestDto): Promise<ClipRequestDto> {
     return this.clips.toDto(p, await this.clips.create(p, dto));
+  }
+
+  @Post('check')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ClipCheckDto, description: "A dry run of POST: the policies' answer (denied with reasons, allowed, or approval needed and by whom) and the range's problems; nothing is stored" })
+  check(@CurrentPrincipal() p: Principal, @Body() dto: CreateClipRequestDto): Promise<ClipCheckDto> {
+    return this.clips.check(p, dto);
   }
 
   @Get()

@@ -10,7 +10,7 @@ import { CameraService } from '../camera/camera.service';
 import { IncidentService } from '../incident/incident.service';
 import { AuthorizationService, denied, policyIds } from '../policy/authorization.service';
 import { RecordingService } from '../recording/recording.service';
-import type { ClipRequestDto, CreateClipRequestDto } from './clip.dto';
+import type { ClipCheckDto, ClipRequestDto, CreateClipRequestDto } from './clip.dto';
 import { ClipSigner } from './clip-manifest';
 import { ClipRepository } from './clip.repository';
 import { isUuid } from '../common/validation';
@@ -131,6 +131,51 @@ export class ClipService {
     });
     if (saved.state === 'approved') this.onApproved();
     return saved;
+  }
+
+  /**
+   * The policies' answer to a request before it is sent (a dry run): denied with the reasons, allowed,
+   * or waiting for the owner's legal officer; and what about the range would be refused. Nothing is
+   * stored; the decision is not audited because nothing of the footage is seen or disclosed.
+   */
+  async check(p: Principal, dto: CreateClipRequestDto): Promise<ClipCheckDto> {
+    const camera = await this.cameras.findOne(dto.cameraId);
+    const principal = await this.authz.principal(p);
+    const cameraInput = await this.authz.camera(camera);
+    const durationSec = Math.max(1, Math.ceil((dto.to.getTime() - dto.from.getTime()) / 1000));
+    const context = { incidents: this.incidents.covering(camera, await this.incidents.activeNow()), purpose: `${dto.purpose}: ${dto.justification.trim()}`, durationSec, now: new Date() };
+    const owner = { organisation: cameraInput.owner.id, country: camera.jurisdiction, role: 'legal-officer' };
+    const base = { crossBorder: principal.country !== camera.jurisdiction, owner };
+    const refusal = (d: Decision, code: string): ClipCheckDto => ({ ...base, outcome: 'denied', code: d.denial === 'purpose-required' ? 'purpose_required' : code, reasons: d.reasons, policies: policyIds(d), obligations: {}, problems: [] });
+    const request = this.authz.decide(principal, 'clip.request', cameraInput, context);
+    if (request.decision === 'deny') return refusal(request, 'clip_request_denied');
+    let raw: Decision | undefined;
+    if (dto.form === 'raw') {
+      raw = this.authz.decide(principal, 'recording.raw', cameraInput, context);
+      if (raw.decision === 'deny') return refusal(raw, 'clip_raw_denied');
+      if (raw.obligations.anonymize || request.obligations.anonymize) {
+        return { ...refusal(raw, 'clip_raw_denied'), reasons: ['the rules demand anonymization of this camera for you: ask for the anonymized form'] };
+      }
+    }
+    const obligations = strictest(request.obligations, raw?.obligations);
+    const problems: { code: string; message: string }[] = [];
+    try {
+      this.checkRange(camera, maxRetentionMonths(camera.jurisdiction, cameraInput.owner.kind), dto.from, dto.to, obligations);
+      if (!(await this.recordings.covers(camera.id, dto.from, dto.to))) problems.push({ code: 'clip_range_not_recorded', message: 'the camera has no continuous recording of that range' });
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
+      problems.push({ code: e.code, message: e.message });
+    }
+    const deadline = answerDeadline(this.cfg.clips, { kind: principal.organisation.kind, country: principal.country! }, { kind: cameraInput.owner.kind, country: camera.jurisdiction }, dto.urgent ?? false, new Date());
+    return {
+      ...base,
+      outcome: obligations.ownerApproval ? 'approval' : 'allowed',
+      reasons: [...request.reasons, ...(raw?.reasons ?? [])],
+      policies: [...policyIds(request), ...(raw ? policyIds(raw) : [])],
+      obligations: { ...obligations },
+      problems,
+      deadlineAt: deadline?.toISOString() ?? null,
+    };
   }
 
   /** Range checks: order, not in the future, within retention, within the rules' maximum duration. */

@@ -14,6 +14,9 @@ export const screens: Screen[] = [
   screen('map', () => import('../features/map')),
   screen('live', () => import('../features/live')),
   screen('incidents', () => import('../features/incidents')),
+  screen('clips', () => import('../features/clips')),
+  screen('clip-queue', () => import('../features/clip-queue'), { roles: ['legal-officer'] }),
+  screen('audit', () => import('../features/audit'), { roles: ['auditor', 'legal-officer'] }),
   screen('about', () => import('../features/about'), { menu: false }),
 ];
 
