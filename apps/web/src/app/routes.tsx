@@ -14,6 +14,7 @@ export const screens: Screen[] = [
   screen('map', () => import('../features/map')),
   screen('live', () => import('../features/live')),
   screen('incidents', () => import('../features/incidents')),
+  screen('policy', () => import('../features/policy'), { roles: ['legal-officer'] }),
   screen('about', () => import('../features/about'), { menu: false }),
 ];
 
