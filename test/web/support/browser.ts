@@ -83,7 +83,12 @@ export async function missingTranslations(page: Page): Promise<string[]> {
 
 /** Text on the page that looks like an untranslated key (`ns:key` or `some.key.path`). */
 export async function keyLikeText(page: Page): Promise<string[]> {
-  const text = await page.evaluate('document.body.innerText');
+  // Code, Cedar text and messages marked translate="no" (the validator's own words) are not UI text.
+  const text = await page.evaluate(`(() => {
+    let t = document.body.innerText;
+    for (const e of document.querySelectorAll('[translate=no], code, pre')) if (e.innerText) t = t.split(e.innerText).join(' ');
+    return t;
+  })()`);
   const hits = String(text).match(/\b[a-z]+(?:[:.][a-zA-Z]+){1,}\b/g) ?? [];
   // Domain names, versions and file names are not keys.
   return hits.filter((h) => !/^(?:[\w-]+\.)+(?:cz|pl|com|org|eu|js|json|onnx|png)$/.test(h));

@@ -15,6 +15,7 @@ export const screens: Screen[] = [
   screen('live', () => import('../features/live')),
   screen('incidents', () => import('../features/incidents')),
   screen('policy', () => import('../features/policy'), { roles: ['legal-officer'] }),
+  screen('admin', () => import('../features/admin'), { roles: ['admin'] }),
   screen('about', () => import('../features/about'), { menu: false }),
 ];
 

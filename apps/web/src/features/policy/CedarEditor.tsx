@@ -1,9 +1,9 @@
 import { useEffect, useRef } from 'react';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
-import { HighlightStyle, StreamLanguage, bracketMatching, syntaxHighlighting } from '@codemirror/language';
+import { HighlightStyle, StreamLanguage, bracketMatching, syntaxHighlighting, type StringStream } from '@codemirror/language';
 import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import { EditorState } from '@codemirror/state';
-import { EditorView, drawSelection, highlightActiveLine, keymap, lineNumbers } from '@codemirror/view';
+import { EditorView, drawSelection, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers } from '@codemirror/view';
 import { tags } from '@lezer/highlight';
 
 /**
@@ -23,22 +23,24 @@ export interface EditorProblem {
 const KEYWORDS = new Set(['permit', 'forbid', 'when', 'unless', 'in', 'has', 'like', 'is', 'if', 'then', 'else']);
 const VARIABLES = new Set(['principal', 'action', 'resource', 'context']);
 
+function stringRest(stream: StringStream, state: { inString: boolean }): string {
+  while (!stream.eol()) {
+    const ch = stream.next();
+    if (ch === '\\') stream.next();
+    else if (ch === '"') {
+      state.inString = false;
+      break;
+    }
+  }
+  return 'string';
+}
+
 /** A small stream tokenizer: Cedar's grammar is simple enough that this highlights it faithfully. */
 const cedar = StreamLanguage.define<{ inString: boolean }>({
   name: 'cedar',
   startState: () => ({ inString: false }),
   token(stream, state) {
-    if (state.inString) {
-      while (!stream.eol()) {
-        const ch = stream.next();
-        if (ch === '\\') stream.next();
-        else if (ch === '"') {
-          state.inString = false;
-          break;
-        }
-      }
-      return 'string';
-    }
+    if (state.inString) return stringRest(stream, state);
     if (stream.eatSpace()) return null;
     if (stream.match('//')) {
       stream.skipToEnd();
@@ -46,7 +48,7 @@ const cedar = StreamLanguage.define<{ inString: boolean }>({
     }
     if (stream.eat('"')) {
       state.inString = true;
-      return this.token!(stream, state);
+      return stringRest(stream, state);
     }
     if (stream.match(/^@[A-Za-z_][\w]*/)) return 'meta';
     if (stream.match(/^-?\d+/)) return 'number';
@@ -101,7 +103,16 @@ function toDiagnostics(doc: EditorState['doc'], problems: EditorProblem[]): Diag
   });
 }
 
-export default function CedarEditor(props: { value: string; onChange?: (text: string) => void; readOnly?: boolean; problems?: EditorProblem[]; label: string; testId?: string }) {
+export default function CedarEditor(props: {
+  value: string;
+  onChange?: (text: string) => void;
+  readOnly?: boolean;
+  problems?: EditorProblem[];
+  label: string;
+  testId?: string;
+  /** Moves the cursor there and scrolls it into view (a new object each time the user asks). */
+  jumpTo?: { line: number; column: number };
+}) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const onChange = useRef(props.onChange);
@@ -117,6 +128,7 @@ export default function CedarEditor(props: { value: string; onChange?: (text: st
           history(),
           drawSelection(),
           highlightActiveLine(),
+          highlightActiveLineGutter(),
           bracketMatching(),
           cedar,
           syntaxHighlighting(style),
@@ -148,5 +160,14 @@ export default function CedarEditor(props: { value: string; onChange?: (text: st
     if (v) v.dispatch(setDiagnostics(v.state, toDiagnostics(v.state.doc, props.problems ?? [])));
   }, [props.problems, props.value]);
 
-  return <div ref={host} className="cedar-editor" data-testid={props.testId ?? 'cedar-editor'} />;
+  useEffect(() => {
+    const v = view.current;
+    if (!v || !props.jumpTo) return;
+    const l = v.state.doc.line(Math.min(Math.max(props.jumpTo.line, 1), v.state.doc.lines));
+    const pos = Math.min(l.from + Math.max(props.jumpTo.column - 1, 0), l.to);
+    v.dispatch({ selection: { anchor: pos }, effects: EditorView.scrollIntoView(pos, { y: 'center' }) });
+    v.focus();
+  }, [props.jumpTo]);
+
+  return <div ref={host} className="cedar-editor" translate="no" data-testid={props.testId ?? 'cedar-editor'} />;
 }

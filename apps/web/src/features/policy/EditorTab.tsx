@@ -42,6 +42,7 @@ export function EditorTab({ jurisdiction, canEdit, versions, base, baseText, tex
     queryFn: () => unwrap(api.POST('/api/v1/policies/{jurisdiction}/validate', { params: { path: { jurisdiction } }, body: { text: checked } })),
   });
   const [reason, setReason] = useState('');
+  const [jumpTo, setJumpTo] = useState<{ line: number; column: number } | undefined>();
   const save = useMutation({
     mutationFn: () => unwrap(api.POST('/api/v1/policies/{jurisdiction}/drafts', { params: { path: { jurisdiction } }, body: { text, reason: reason.trim() || undefined } })),
     onSuccess: async (v) => {
@@ -77,7 +78,7 @@ export function EditorTab({ jurisdiction, canEdit, versions, base, baseText, tex
         <Spinner />
       ) : (
         <Suspense fallback={<Spinner />}>
-          <CedarEditor value={text} onChange={setText} readOnly={!canEdit} problems={current ? report?.problems : undefined} label={t('editor.label', { jurisdiction })} />
+          <CedarEditor value={text} onChange={setText} readOnly={!canEdit} problems={current ? report?.problems : undefined} label={t('editor.label', { jurisdiction })} jumpTo={jumpTo} />
         </Suspense>
       )}
       {canEdit && (
@@ -93,7 +94,13 @@ export function EditorTab({ jurisdiction, canEdit, versions, base, baseText, tex
             <ul className="problems" data-testid="problems">
               {report.problems.map((p, i) => (
                 <li key={i} data-line={p.line} data-column={p.column} className={p.severity}>
-                  <strong>{p.line ? t('editor.at', { line: p.line, column: p.column ?? 1 }) : t(`severity.${p.severity}`)}</strong> {p.message}
+                  {p.line ? (
+                    <button type="button" className="link" onClick={() => setJumpTo({ line: p.line!, column: p.column ?? 1 })}>
+                      {t('editor.at', { line: p.line, column: p.column ?? 1 })}
+                    </button>
+                  ) : (
+                    <strong>{t(`severity.${p.severity}`)}</strong>
+                  )} <span translate="no">{p.message}</span>
                   {p.policyId ? <span className="muted"> ({p.policyId})</span> : null}
                 </li>
               ))}

@@ -62,7 +62,7 @@ export function HistoryTab({ jurisdiction, canEdit, versions, cameras, cameraId,
                 {v.sourceVersion ? <div className="small">{t('history.repeats', { version: v.sourceVersion })}</div> : null}
               </td>
               <td className="small">
-                {v.createdBy}
+                <span translate="no">{v.createdBy}</span>
                 <br />
                 {f.dateTime(v.createdAt)}
               </td>
@@ -70,7 +70,7 @@ export function HistoryTab({ jurisdiction, canEdit, versions, cameras, cameraId,
               <td className="small">
                 {v.activatedAt ? (
                   <>
-                    {v.activatedBy}, {f.dateTime(v.activatedAt)}
+                    <span translate="no">{v.activatedBy}</span>, {f.dateTime(v.activatedAt)}
                     <br />
                     {v.activationReason}
                   </>
@@ -79,7 +79,7 @@ export function HistoryTab({ jurisdiction, canEdit, versions, cameras, cameraId,
               <td className="small">
                 {v.cosignatures.map((c) => (
                   <div key={c.organisationId}>
-                    {orgName(c.organisationId)}: {c.by}
+                    {orgName(c.organisationId)}: <span translate="no">{c.by}</span>
                   </div>
                 ))}
               </td>
@@ -163,9 +163,12 @@ function TextDiff({ jurisdiction, from, to }: { jurisdiction: string; from: numb
   if (!parts) return <Spinner />;
   const changed = parts.some((p) => p.added || p.removed);
   if (!changed) return <p data-testid="text-diff">{t('history.same')}</p>;
+  const label = t('history.diffLabel', { from, to });
   // Long unchanged stretches fold to their first and last lines.
   return (
-    <pre className="text-diff" data-testid="text-diff" aria-label={t('history.diffLabel', { from, to })}>
+    <figure className="text-diff-box">
+      <figcaption className="visually-hidden">{label}</figcaption>
+    <pre className="text-diff" data-testid="text-diff">
       {parts.map((p, i) => {
         const lines = p.value.replace(/\n$/, '').split('\n');
         if (p.added || p.removed) {
@@ -179,6 +182,7 @@ function TextDiff({ jurisdiction, from, to }: { jurisdiction: string; from: numb
         return <span key={i}>{shown.map((l) => `  ${l}\n`).join('')}</span>;
       })}
     </pre>
+    </figure>
   );
 }
 
@@ -213,7 +217,9 @@ function Cosignatures({ jurisdiction, version, orgName }: { jurisdiction: string
           {status.data.missing.length > 0 && <p data-testid="cosign-missing">{t('cosign.missing', { list: status.data.missing.map(orgName).join(', ') })}</p>}
           <ul>
             {status.data.cosignatures.map((c) => (
-              <li key={c.organisationId}>{t('cosign.signed', { organisation: orgName(c.organisationId), by: c.by, reason: c.reason })}</li>
+              <li key={c.organisationId}>
+                {t('cosign.signed', { organisation: orgName(c.organisationId) })} <span translate="no">{c.by}</span>: {c.reason}
+              </li>
             ))}
           </ul>
         </>

@@ -128,7 +128,7 @@ export function SimulatorTab({ jurisdiction, cameras, cameraId, setCameraId, dra
                       </code>
                     )))}
                   </td>
-                  <td className="small">{shown.reasons.join('; ')}</td>
+                  <td className="small" translate="no">{shown.reasons.join('; ')}</td>
                 </tr>
               );
             })}

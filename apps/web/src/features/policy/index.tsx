@@ -88,7 +88,13 @@ function Console({ jurisdiction, canEdit }: { jurisdiction: string; canEdit: boo
   return (
     <>
       <p className="muted" data-testid="active-version">
-        {active ? t('activeIs', { version: active.version, by: active.activatedBy ?? active.createdBy }) : t('noActive')}
+        {active ? (
+          <>
+            {t('activeIs', { version: active.version })} <span translate="no">({active.activatedBy ?? active.createdBy})</span>
+          </>
+        ) : (
+          t('noActive')
+        )}
       </p>
       <div role="tablist" aria-label={t('tabs.label')} className="tabs">
         {tabs.map((k) => (
