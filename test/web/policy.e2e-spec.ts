@@ -134,7 +134,7 @@ if (insideWebNetns(__filename)) {
             await other.page.click(`[data-testid=cosignatures-${draftVersion}]`);
             await other.page.fill('[data-testid=cosign-reason]', reason);
             await other.page.click('[data-testid=cosign]');
-            await other.page.waitForSelector('[data-testid=cosign-panel] [role=status]');
+            await see(other.page, '[data-testid=cosign-panel] [role=status]', other.errors, 60_000);
             expect(other.errors).toEqual([]);
           } finally {
             await other.context.close();

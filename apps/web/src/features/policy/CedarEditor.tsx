@@ -144,6 +144,8 @@ export default function CedarEditor(props: {
         ],
       }),
     });
+    // The scroller holds the text: reachable by keyboard (axe scrollable-region-focusable).
+    v.scrollDOM.tabIndex = 0;
     view.current = v;
     return () => v.destroy();
     // The editor is created once per mount; new text from outside arrives through the effect below.
