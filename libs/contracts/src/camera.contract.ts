@@ -128,3 +128,23 @@ export interface RecordingStill {
   jpeg: string;
   masked: boolean;
 }
+
+/** Gateway -> media: try a camera's RTSP URL once, without pulling it (Patterns.media.cameraProbe). */
+export interface CameraProbeRequest {
+  /** rtsp/rtsps URL, with credentials when the camera has them. */
+  url: string;
+  rtspTransport?: 'tcp' | 'udp';
+}
+
+/** What the camera sends (codec, picture size, frame rate), or why it cannot be used: a fixed text, never the raw network error. */
+export interface CameraProbeResult {
+  ok: boolean;
+  codec?: string;
+  profile?: string;
+  width?: number;
+  height?: number;
+  fps?: number;
+  reason?: string;
+  /** How long the probe took. */
+  ms: number;
+}

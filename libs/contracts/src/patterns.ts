@@ -24,6 +24,8 @@ export const Patterns = {
     clipDelete: 'media.clip-delete',
     /** One anonymized still of a camera's recordings at a time (RecordingStillRequest -> RecordingStill). */
     recordingStill: 'media.recording-still',
+    /** Try a camera's RTSP URL once: codec and picture size, or why it fails (CameraProbeRequest -> CameraProbeResult). */
+    cameraProbe: 'media.camera-probe',
   },
   gateway: {
     health: 'gateway.health',
@@ -74,6 +76,7 @@ export const PatternCallers: { readonly [P in Pattern]: readonly ServiceName[] }
   [Patterns.media.clipRead]: [gateway],
   [Patterns.media.clipDelete]: [gateway],
   [Patterns.media.recordingStill]: [gateway],
+  [Patterns.media.cameraProbe]: [gateway],
   [Patterns.gateway.health]: [],
   [Patterns.gateway.cameraIngest]: [media],
   [Patterns.gateway.camerasToRecord]: [media],

@@ -89,7 +89,7 @@ export async function keyLikeText(page: Page): Promise<string[]> {
   const text = await page.evaluate(`(() => {
     let t = document.body.innerText;
     // Line by line: a block's innerText alone and inside the page's may differ in white space.
-    for (const el of document.querySelectorAll('[translate="no"]')) {
+    for (const el of document.querySelectorAll('[translate="no"], code, pre')) {
       for (const line of el.innerText.split('\\n').map((l) => l.trim()).filter(Boolean)) t = t.split(line).join(' ');
     }
     return t;

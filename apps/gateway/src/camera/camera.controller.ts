@@ -2,7 +2,9 @@ import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put } from '@nest
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@borderlens/auth';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
-import { CameraCreatedDto, CameraDto, CreateCameraDto, PushKeyDto, SetSharingDto, UpdateCameraDto } from './camera.dto';
+import { longestMonthsInDays, RETENTION_CAPS } from '@borderlens/policy';
+import { CameraCreatedDto, CameraDto, CameraProbeDto, CreateCameraDto, PushKeyDto, RetentionCapDto, SetSharingDto, UpdateCameraDto } from './camera.dto';
+import { CameraProbeService } from './camera-probe.service';
 import { CameraService } from './camera.service';
 import { IdParam } from '../common/validation';
 
@@ -10,12 +12,22 @@ import { IdParam } from '../common/validation';
 @ApiBearerAuth()
 @Controller('api/v1/cameras')
 export class CameraController {
-  constructor(private readonly service: CameraService) {}
+  constructor(
+    private readonly service: CameraService,
+    private readonly probes: CameraProbeService,
+  ) {}
 
   @Get()
   @ApiOkResponse({ type: CameraDto, isArray: true, description: 'The cameras on which some action could be permitted to the caller (now or during an incident)' })
   async list(@CurrentPrincipal() p: Principal): Promise<CameraDto[]> {
     return (await this.service.findVisible(p)).map(CameraDto.from);
+  }
+
+  /** Declared before ':id' so that it is not read as a camera id. */
+  @Get('retention-caps')
+  @ApiOkResponse({ type: RetentionCapDto, isArray: true, description: 'Statutory caps on how long recordings may be kept, per jurisdiction and owner kind' })
+  retentionCaps(): RetentionCapDto[] {
+    return RETENTION_CAPS.map((c) => ({ jurisdiction: c.jurisdiction, ownerKinds: [...c.ownerKinds], maxMonths: c.maxMonths, maxDays: longestMonthsInDays(c.maxMonths), source: c.source }));
   }
 
   @Get(':id')
@@ -30,7 +42,7 @@ export class CameraController {
   @ApiCreatedResponse({ type: CameraCreatedDto })
   async create(@CurrentPrincipal() p: Principal, @Body() dto: CreateCameraDto): Promise<CameraCreatedDto> {
     const { camera, pushKey } = await this.service.create(p, dto);
-    return { ...CameraDto.from(camera), ...(pushKey ? { pushKey } : {}) };
+    return { ...CameraDto.from(camera), ...(pushKey ? { pushKey, ...this.service.pushUrls(pushKey) } : {}) };
   }
 
   @Patch(':id')
@@ -63,6 +75,16 @@ export class CameraController {
   @Roles('admin')
   @ApiCreatedResponse({ type: PushKeyDto })
   async rotatePushKey(@CurrentPrincipal() p: Principal, @IdParam('camera') id: string): Promise<PushKeyDto> {
-    return { pushKey: await this.service.rotatePushKey(p, id) };
+    const pushKey = await this.service.rotatePushKey(p, id);
+    return { pushKey, ...this.service.pushUrls(pushKey) };
+  }
+
+  /** "Test connection": a media node tries the camera's RTSP URL once (admins who may manage it). */
+  @Post(':id/probe')
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiOkResponse({ type: CameraProbeDto, description: 'ok with codec and picture size, or ok: false with the reason. 400 camera_not_rtsp; 503 media_unavailable' })
+  probe(@CurrentPrincipal() p: Principal, @IdParam('camera') id: string): Promise<CameraProbeDto> {
+    return this.probes.probe(p, id);
   }
 }

@@ -156,9 +156,36 @@ export class CameraDto {
 export class PushKeyDto {
   @ApiProperty({ description: 'Shown once; the drone or mobile unit publishes with it. Rotate to revoke.' })
   pushKey: string;
+  @ApiProperty({ nullable: true, type: String, example: 'rtmp://media.example.org:1935/live/KEY', description: "RTMP URL to publish to with this key (the media node's RTMP listener); null when the node has none" })
+  rtmpUrl: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'srt://media.example.org:9000?streamid=KEY', description: "SRT URL to publish to with this key; null when the node has no SRT listener" })
+  srtUrl: string | null;
 }
 
 export class CameraCreatedDto extends CameraDto {
   @ApiPropertyOptional({ description: 'Push key for push cameras, shown only now' })
   pushKey?: string;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'With pushKey: the RTMP URL to publish to' })
+  rtmpUrl?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'With pushKey: the SRT URL to publish to' })
+  srtUrl?: string | null;
+}
+
+export class CameraProbeDto {
+  @ApiProperty({ description: 'Whether the media node could read the stream and can serve it' }) ok: boolean;
+  @ApiPropertyOptional({ example: 'h264' }) codec?: string;
+  @ApiPropertyOptional({ example: 'Main' }) profile?: string;
+  @ApiPropertyOptional({ example: 1280 }) width?: number;
+  @ApiPropertyOptional({ example: 720 }) height?: number;
+  @ApiPropertyOptional({ example: 25, description: 'Frames per second (0 when the stream does not say)' }) fps?: number;
+  @ApiPropertyOptional({ example: 'camera not reachable', description: 'Why not: a fixed text (not allowed address, not reachable, credentials refused, stream not found) or the unsupported codec' }) reason?: string;
+  @ApiProperty({ description: 'How long the probe took (ms)' }) ms: number;
+}
+
+export class RetentionCapDto {
+  @ApiProperty({ example: 'PL' }) jurisdiction: string;
+  @ApiProperty({ type: [String], example: ['municipality', 'municipal-police'], description: 'Owner organisation kinds the cap applies to' }) ownerKinds: string[];
+  @ApiProperty({ example: 3, description: 'Calendar months each recording may be kept' }) maxMonths: number;
+  @ApiProperty({ example: 92, description: 'The longest that is in days (what retentionDays may be at most)' }) maxDays: number;
+  @ApiProperty({ description: 'The statute' }) source: string;
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { OrganisationModule } from '../organisation/organisation.module';
 import { PolicyModule } from '../policy/policy.module';
 import { CameraController } from './camera.controller';
+import { CameraProbeService } from './camera-probe.service';
 import { CameraMessages } from './camera.messages';
 import { CameraRepository } from './camera.repository';
 import { CameraService } from './camera.service';
@@ -10,7 +11,7 @@ import { HostResolver } from './host-resolver';
 @Module({
   imports: [OrganisationModule, PolicyModule],
   controllers: [CameraController, CameraMessages],
-  providers: [CameraRepository, CameraService, HostResolver],
+  providers: [CameraRepository, CameraService, CameraProbeService, HostResolver],
   exports: [CameraService, CameraRepository],
 })
 export class CameraModule {}

@@ -207,6 +207,26 @@ export class CameraService {
     return key;
   }
 
+  /** The ingest settings (with credentials) of a camera the caller may manage, for "test connection". */
+  async ingestForManager(p: Principal, id: string): Promise<CameraIngestInfo> {
+    const camera = await this.findOne(id);
+    await this.assertCanManage(p, camera);
+    return this.toIngestInfo(camera);
+  }
+
+  /**
+   * Where a drone publishes with `key`: the media node's push listeners (media.rtmpPort, media.srtPort)
+   * on the host of media.publicUrl. Null for a protocol the node does not listen on (port 0).
+   */
+  pushUrls(key: string): { rtmpUrl: string | null; srtUrl: string | null } {
+    const host = new URL(this.cfg.media.publicUrl).host.replace(/:\d+$/, '');
+    const m = this.cfg.media;
+    return {
+      rtmpUrl: m.rtmpPort ? `rtmp://${host}:${m.rtmpPort}/live/${key}` : null,
+      srtUrl: m.srtPort ? `srt://${host}:${m.srtPort}?streamid=${key}` : null,
+    };
+  }
+
   // ---- for media nodes (transport) ----
 
   async ingestInfo(id: string): Promise<CameraIngestInfo> {

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { CONFIG, cameraNetworkPolicy, type BorderlensConfig, type CameraNetworkPolicy } from '@borderlens/config';
-import type { CameraIngestInfo } from '@borderlens/contracts';
-import { ProcessRepository } from '@borderlens/media';
+import type { CameraIngestInfo, CameraProbeRequest, CameraProbeResult } from '@borderlens/contracts';
+import { ProcessRepository, probe, UnsupportedStreamError } from '@borderlens/media';
+import { CameraAddressRefused, CameraReason, checkedCameraUrl, publicReason } from './camera-address';
 import { GatewayPort } from '../transport/ports';
 import { PushSource } from './push-source';
 import { RtspSource } from './rtsp-source';
@@ -79,6 +80,32 @@ export class IngestService implements OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     await Promise.all([...this.entries.values()].map((e) => e.source.stop()));
     this.entries.clear();
+  }
+
+  /**
+   * "Test connection": one ffprobe of the URL, checked against the allowed networks first as every
+   * connection is. Failures are told with the same fixed texts as a camera's state (no raw network errors).
+   */
+  async probeCamera(req: CameraProbeRequest): Promise<CameraProbeResult> {
+    const started = Date.now();
+    const done = (r: Omit<CameraProbeResult, 'ms'>): CameraProbeResult => ({ ...r, ms: Date.now() - started });
+    let url: string;
+    try {
+      if (!/^rtsps?:\/\//i.test(String(req?.url))) return done({ ok: false, reason: 'not an rtsp or rtsps URL' });
+      url = await checkedCameraUrl(req.url, this.network);
+    } catch (e) {
+      if (!(e instanceof CameraAddressRefused)) throw e;
+      this.log.warn(`probe refused: ${e.message}`);
+      return done({ ok: false, reason: CameraReason.addressRefused });
+    }
+    try {
+      const info = await probe(this.processes, url, { rtsp: { transport: req.rtspTransport ?? 'tcp', timeoutSec: this.cfg.media.rtspTimeoutSec } });
+      return done({ ok: true, codec: info.codec, profile: info.profile, width: info.width, height: info.height, fps: info.fps });
+    } catch (e) {
+      if (e instanceof UnsupportedStreamError) return done({ ok: false, reason: e.message });
+      this.log.warn(`probe failed: ${(e as Error).message}`);
+      return done({ ok: false, reason: publicReason((e as Error).message) });
+    }
   }
 
   private create(info: CameraIngestInfo): Entry {

@@ -1,6 +1,6 @@
 import { Controller, UseGuards } from '@nestjs/common';
 import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
-import { BROADCAST, Patterns, ServiceAuthGuard, type ClipChunk, type ClipExportRequest, type ClipExportStatus, type GrantChange, type RecordingStill, type RecordingStillRequest } from '@borderlens/contracts';
+import { BROADCAST, Patterns, ServiceAuthGuard, type CameraProbeRequest, type CameraProbeResult, type ClipChunk, type ClipExportRequest, type ClipExportStatus, type GrantChange, type RecordingStill, type RecordingStillRequest } from '@borderlens/contracts';
 import { ClipError, ClipNotFound, ClipService } from '../clip/clip.service';
 import { StillService } from '../clip/still.service';
 import { IngestService } from '../ingest/ingest.service';
@@ -61,6 +61,11 @@ export class MediaMessages {
   @MessagePattern(Patterns.media.clipDelete)
   clipDelete(@Payload('data') data: { clipId: string }): { deleted: boolean } {
     return rpc(() => ({ deleted: this.clips.delete(data?.clipId) }));
+  }
+
+  @MessagePattern(Patterns.media.cameraProbe)
+  probeCamera(@Payload('data') data: CameraProbeRequest): Promise<CameraProbeResult> {
+    return this.ingest.probeCamera(data);
   }
 
   @MessagePattern(Patterns.media.recordingStill)

@@ -17,6 +17,8 @@ export const screens: Screen[] = [
   screen('clips', () => import('../features/clips')),
   screen('clip-queue', () => import('../features/clip-queue'), { roles: ['legal-officer'] }),
   screen('audit', () => import('../features/audit'), { roles: ['auditor', 'legal-officer'] }),
+  screen('policy', () => import('../features/policy'), { roles: ['legal-officer'] }),
+  screen('admin', () => import('../features/admin'), { roles: ['admin'] }),
   screen('about', () => import('../features/about'), { menu: false }),
 ];
 
