@@ -32,6 +32,13 @@ function keysOf(lang: string, ns: string): Map<string, string> {
   return flatten(JSON.parse(readFileSync(join(I18N, lang, `${ns}.json`), 'utf8')) as Tree);
 }
 
+const PLURAL = /_(zero|one|two|few|many|other)$/;
+
+/** Keys without i18next's plural suffixes (`count_one`, `count_few` are the key `count`). */
+function baseKeys(lang: string, ns: string): string[] {
+  return [...new Set([...keysOf(lang, ns).keys()].map((k) => k.replace(PLURAL, '')))].sort();
+}
+
 function sources(dir: string): string[] {
   const out: string[] = [];
   for (const f of readdirSync(dir)) {
@@ -89,11 +96,22 @@ describe('web app translations', () => {
 
   it.each(LANGS.filter((l) => l !== 'en'))('%s has exactly the keys of en, none empty', (lang) => {
     for (const ns of reference) {
-      const en = [...keysOf('en', ns).keys()].sort();
       const other = keysOf(lang, ns);
-      expect({ ns, keys: [...other.keys()].sort() }).toEqual({ ns, keys: en });
+      expect({ ns, keys: baseKeys(lang, ns) }).toEqual({ ns, keys: baseKeys('en', ns) });
       const empty = [...other].filter(([, v]) => !v.trim()).map(([k]) => k);
       expect({ ns, empty }).toEqual({ ns, empty: [] });
+    }
+  });
+
+  it.each(LANGS)('%s has every plural form its grammar needs for each plural key', (lang) => {
+    const forms = new Intl.PluralRules(lang).resolvedOptions().pluralCategories;
+    for (const ns of reference) {
+      const keys = [...keysOf(lang, ns).keys()];
+      const plural = new Set(keys.filter((k) => PLURAL.test(k)).map((k) => k.replace(PLURAL, '')));
+      for (const base of plural) {
+        const missing = forms.filter((f) => !keys.includes(`${base}_${f}`));
+        expect({ key: `${lang}/${ns}:${base}`, missing }).toEqual({ key: `${lang}/${ns}:${base}`, missing: [] });
+      }
     }
   });
 
@@ -109,7 +127,7 @@ describe('web app translations', () => {
         missing.push(...[...keys].map((k) => `${ns}:${k} (no namespace ${ns}, ${where.get(`${ns}:${k}`)})`));
         continue;
       }
-      const defined = keysOf('en', ns);
+      const defined = new Set(baseKeys('en', ns));
       for (const k of keys) if (!defined.has(k)) missing.push(`${ns}:${k} (${where.get(`${ns}:${k}`)})`);
     }
     expect(missing).toEqual([]);
@@ -119,7 +137,7 @@ describe('web app translations', () => {
     const { exact, prefixes } = usage();
     const unused: string[] = [];
     for (const ns of reference) {
-      for (const k of keysOf('en', ns).keys()) {
+      for (const k of baseKeys('en', ns)) {
         if (k === 'title') continue;
         if (exact.get(ns)?.has(k)) continue;
         if ([...(prefixes.get(ns) ?? [])].some((p) => k.startsWith(`${p}.`))) continue;

@@ -43,6 +43,7 @@ export class SessionDto {
   @ApiProperty({ type: [String], description: 'Why it was permitted' }) reasons: string[];
   @ApiProperty({ type: [String], description: 'Rules that decided, as CZ@3:rule-id' }) policies: string[];
   @ApiProperty({ description: 'True when this renewal lowered raw to anonymized' }) downgraded: boolean;
+  @ApiProperty({ type: [String], description: 'Incidents in force behind this grant (raw video during an incident)' }) incidentIds: string[];
 }
 
 export class JwksDto {

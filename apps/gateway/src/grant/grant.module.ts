@@ -11,6 +11,8 @@ import { GrantRepository } from './grant.repository';
 import { GrantReviewService } from './grant-review.service';
 import { GrantService } from './grant.service';
 import { SessionController } from './session.controller';
+import { LiveController } from './live.controller';
+import { LiveAccessService } from './live-access.service';
 
 /**
  * Grants and live sessions. The signing key (Ed25519) is generated once into dataDir; gateways that
@@ -18,13 +20,14 @@ import { SessionController } from './session.controller';
  */
 @Module({
   imports: [PolicyModule, CameraModule, IncidentModule],
-  controllers: [SessionController, GrantController],
+  controllers: [SessionController, GrantController, LiveController],
   providers: [
     { provide: GrantSigner, inject: [CONFIG], useFactory: (cfg: BorderlensConfig) => GrantSigner.fromFile(join(cfg.dataDir, 'grant-signing-key.json')) },
     GrantRepository,
     GrantNotifier,
     GrantService,
     GrantReviewService,
+    LiveAccessService,
   ],
   exports: [GrantService],
 })

@@ -25,6 +25,11 @@ export class GrantRepository {
     return this.repo.findBy({ state: 'active' });
   }
 
+  /** A user's sessions running now or changed since `since` (their live wall follows them). */
+  findForUser(userId: string, since: Date): Promise<GrantEntity[]> {
+    return this.repo.createQueryBuilder('g').where("g.user_id = :userId AND (g.state = 'active' OR g.updated_at >= :since)", { userId, since }).getMany();
+  }
+
   /** Sessions whose change the media node has not confirmed yet. */
   findPending(): Promise<GrantEntity[]> {
     return this.repo.findBy({ pendingChange: Not(IsNull()) });

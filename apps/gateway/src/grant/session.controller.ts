@@ -52,6 +52,7 @@ export class SessionController {
       reasons: s.decision.reasons,
       policies: policyIds(s.decision),
       downgraded: s.downgraded,
+      incidentIds: g.incidentIds ?? [],
     };
   }
 }

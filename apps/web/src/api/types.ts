@@ -7,3 +7,7 @@ export type Me = Schemas['MeDto'];
 export type Role = Me['roles'][number];
 export type Camera = Schemas['CameraDto'];
 export type Session = Schemas['SessionDto'];
+export type CameraAccess = Schemas['CameraAccessDto'];
+export type SessionEvent = Schemas['SessionEventDto'];
+export type Incident = Schemas['IncidentDto'];
+export type Organisation = Schemas['OrganisationDto'];

@@ -1,0 +1,109 @@
+import { useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Camera, CameraAccess, Organisation } from '../../api/types';
+import { CountryBadge } from '../../shared/camera-labels';
+import { wall } from '../../shared/wall';
+import { Player, type Form } from './Player';
+
+interface Props {
+  index: number;
+  cameraId: string | null;
+  form: Form;
+  cameras: Camera[];
+  access?: Map<string, CameraAccess>;
+  orgs?: Map<string, Organisation>;
+  selected: boolean;
+  onSelect: () => void;
+}
+
+/** A tile of the wall: the camera, its owner and country, the player, full-screen; or a picker when empty. */
+export function Tile({ index, cameraId, form, cameras, access, orgs, selected, onSelect }: Props) {
+  const { t } = useTranslation('live');
+  const el = useRef<HTMLElement>(null);
+  const camera = cameras.find((c) => c.id === cameraId);
+  const a = cameraId ? access?.get(cameraId) : undefined;
+  const label = camera ? camera.name : t('emptyTile', { n: index + 1 });
+  return (
+    <section
+      ref={el}
+      className={`tile${selected ? ' selected' : ''}`}
+      tabIndex={0}
+      aria-label={label}
+      data-tile={index}
+      data-camera-id={cameraId ?? ''}
+      onFocus={onSelect}
+      onClick={onSelect}
+    >
+      {cameraId && camera ? (
+        <>
+          <header className="tile-head">
+            <span className="tile-title" title={camera.name}>
+              {camera.name}
+            </span>
+            <span className="tile-owner">{orgs?.get(camera.organisationId)?.name ?? camera.organisationId}</span>
+            <CountryBadge country={camera.jurisdiction} />
+            <span className="tile-actions">
+              {form === 'anonymized' && a?.access === 'raw' && (
+                <button type="button" className="small danger" onClick={() => wall.setForm(index, 'raw')} data-testid="ask-raw">
+                  {t('askRaw')}
+                </button>
+              )}
+              {form === 'raw' && (
+                <button type="button" className="small secondary" onClick={() => wall.setForm(index, 'anonymized')}>
+                  {t('watchAnonymized')}
+                </button>
+              )}
+              <button type="button" className="small secondary" onClick={() => void fullscreen(el.current)} aria-label={t('fullscreen')} title={`${t('fullscreen')} (F)`}>
+                ⛶
+              </button>
+              <button type="button" className="small secondary" onClick={() => wall.setTile(index, null)} aria-label={t('remove')} title={`${t('remove')} (Del)`}>
+                ✕
+              </button>
+            </span>
+          </header>
+          <Player key={`${cameraId}:${form}`} cameraId={cameraId} form={form} onForm={(f) => wall.setForm(index, f)} />
+        </>
+      ) : (
+        <Picker index={index} cameras={cameras} access={access} />
+      )}
+    </section>
+  );
+}
+
+export async function fullscreen(el: Element | null): Promise<void> {
+  if (!el) return;
+  if (document.fullscreenElement) await document.exitFullscreen();
+  else await el.requestFullscreen().catch(() => undefined);
+}
+
+function Picker({ index, cameras, access }: { index: number; cameras: Camera[]; access?: Map<string, CameraAccess> }) {
+  const { t } = useTranslation('live');
+  const watchable = cameras.filter((c) => ['raw', 'anonymized'].includes(access?.get(c.id)?.access ?? ''));
+  const [choice, setChoice] = useState('');
+  return (
+    <form
+      className="picker"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (choice) wall.setTile(index, choice);
+      }}
+    >
+      <label>
+        {t('emptyTile', { n: index + 1 })}
+        <select value={choice} onChange={(e) => setChoice(e.target.value)} data-testid="picker">
+          <option value="">{t('chooseCamera')}</option>
+          {watchable.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name} ({c.jurisdiction}
+              {c.state !== 'online' ? `, ${t(`common:cameraState.${c.state}`)}` : ''})
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="submit" className="small" disabled={!choice}>
+        {t('watch')}
+      </button>
+      {watchable.length === 0 && <p className="muted">{t('nothingToWatch')}</p>}
+    </form>
+  );
+}
