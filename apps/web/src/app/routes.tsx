@@ -14,6 +14,9 @@ export const screens: Screen[] = [
   screen('map', () => import('../features/map')),
   screen('live', () => import('../features/live')),
   screen('incidents', () => import('../features/incidents')),
+  screen('analytics', () => import('../features/analytics'), { params: ':id?' }),
+  screen('alerts', () => import('../features/alerts')),
+  screen('zones', () => import('../features/zones'), { roles: ['admin'], params: ':id?' }),
   screen('about', () => import('../features/about'), { menu: false }),
 ];
 
