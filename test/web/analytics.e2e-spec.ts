@@ -136,7 +136,8 @@ if (insideWebNetns(__filename)) {
         await page.waitForSelector(`[data-testid=camera-counts][data-camera="${cameraId}"]`, { timeout: 60_000 });
         await link.click();
         await page.waitForSelector('[data-testid=live-counts]', { timeout: 60_000 });
-        expect(await page.textContent('[data-testid=live-counts]')).toMatch(/Left half/);
+        // Persons on the left half of the picture, named as the administrator drew it.
+        await waitUntil(page, `/Left half\\s*Persons/.test(document.querySelector('[data-testid=live-counts]').innerText)`, 60_000);
         // The first finished minute makes a chart (series refreshed by reloading).
         const deadline = Date.now() + 150_000;
         while (!(await page.$('[data-testid=chart] canvas')) && Date.now() < deadline) {
