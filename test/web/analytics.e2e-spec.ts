@@ -32,7 +32,8 @@ if (insideWebNetns(__filename)) {
     beforeAll(async () => {
       sys = await startSystem({
         suite: SUITE,
-        env: { ANALYTICS_CAMERAS_REFRESH_SEC: '0.5', ANALYTICS_REPORT_SEC: '0.5', MEDIA_SEGMENT_SEC: '4', MEDIA_DISK_MIN_FREE_MB: '16' },
+        // The simulated camera streams from loopback, outside the default camera networks.
+        env: { CAMERAS_ALLOWED_NETWORKS: '127.0.0.0/8', ANALYTICS_CAMERAS_REFRESH_SEC: '0.5', ANALYTICS_REPORT_SEC: '0.5', MEDIA_SEGMENT_SEC: '4', MEDIA_DISK_MIN_FREE_MB: '16' },
       });
       dir = mkdtempSync(join(tmpdir(), 'bl-web-analytics-'));
       const video = await buildTestVideo(dir, { minutes: 3 });
@@ -41,7 +42,7 @@ if (insideWebNetns(__filename)) {
       const created = await sys.api<{ id: string }>('jesenik.admin', 'POST', '/api/v1/cameras', {
         name: NAME, kind: 'fixed', latitude: 50.229, longitude: 17.204, ingest: { type: 'rtsp', url }, recordingEnabled: true, sharing: 'analytics',
       });
-      expect(created.status).toBe(201);
+      expect(created).toMatchObject({ status: 201 });
       cameraId = created.body.id;
       tb = await launchBrowser();
     }, 300_000);
