@@ -5,7 +5,7 @@ import { Link } from 'react-router-dom';
 import { useFormat } from '../../i18n/format';
 import { ErrorBox } from '../../shared/ErrorBox';
 import { Spinner } from '../../shared/Spinner';
-import { useAcknowledge, useAlerts, useCameras } from '../analytics/api';
+import { useAcknowledge, useAlerts, useAnyCounting, useCameras } from '../analytics/api';
 import { useLive } from '../analytics/live';
 
 /**
@@ -19,7 +19,7 @@ export function AlertList({ state, cameraId }: { state: 'open' | 'all'; cameraId
   const alerts = useAlerts(state);
   const ack = useAcknowledge();
   const cameras = useCameras();
-  const liveAlerts = useLive().alerts;
+  const liveAlerts = useLive(useAnyCounting()).alerts;
   useEffect(() => {
     if (liveAlerts.length) void qc.invalidateQueries({ queryKey: ['analytics', 'alerts'] });
   }, [liveAlerts, qc]);

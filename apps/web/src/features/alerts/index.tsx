@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useAnyCounting } from '../analytics/api';
 import { useLive } from '../analytics/live';
 import { AlertList } from './AlertList';
 
@@ -7,7 +8,8 @@ import { AlertList } from './AlertList';
 export default function AlertsPage() {
   const { t } = useTranslation('alerts');
   const [state, setState] = useState<'open' | 'all'>('open');
-  const connected = useLive().connected;
+  const counting = useAnyCounting();
+  const connected = useLive(counting).connected;
   return (
     <div className="page">
       <h1>{t('title')}</h1>
@@ -21,9 +23,11 @@ export default function AlertsPage() {
             </label>
           ))}
         </fieldset>
-        <span className={connected ? 'live-dot on' : 'live-dot'} data-testid="live-state">
-          {connected ? t('liveOn') : t('liveOff')}
-        </span>
+        {counting && (
+          <span className={connected ? 'live-dot on' : 'live-dot'} data-testid="live-state">
+            {connected ? t('liveOn') : t('liveOff')}
+          </span>
+        )}
       </div>
       <AlertList state={state} />
     </div>

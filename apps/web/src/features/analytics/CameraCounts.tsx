@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { useAnyCounting } from './api';
 import { personsAndVehicles } from './counts';
 import { useLive } from './live';
 
@@ -9,7 +10,7 @@ import { useLive } from './live';
  */
 export function CameraCounts({ cameraId }: { cameraId: string }) {
   const { t } = useTranslation('analytics');
-  const live = useLive().counts.get(cameraId);
+  const live = useLive(useAnyCounting(cameraId)).counts.get(cameraId);
   if (!live) return null;
   const { persons, vehicles } = personsAndVehicles(live.zones, live.minCount);
   return (

@@ -11,6 +11,11 @@ export function useAnalyticsCameras() {
   return useQuery({ queryKey: ['analytics', 'cameras'], queryFn: () => unwrap(api.GET('/api/v1/analytics/cameras')), staleTime: 60_000 });
 }
 
+/** Whether any camera whose counts the user may see is counting (else there is nothing to stream). */
+export function useAnyCounting(cameraId?: string): boolean {
+  return !!useAnalyticsCameras().data?.some((c) => c.view && c.enabled && (!cameraId || c.cameraId === cameraId));
+}
+
 export { useCameras } from '../../api/data';
 
 /** A range ending now: the last `minutes`, in buckets of `bucket`. */

@@ -5,7 +5,7 @@ import { useFormat } from '../../i18n/format';
 import { ErrorBox } from '../../shared/ErrorBox';
 import { Spinner } from '../../shared/Spinner';
 import { AlertList } from '../alerts/AlertList';
-import { downloadCsv, useAnalyticsCameras, useCameras, useConfig, useSeries } from './api';
+import { downloadCsv, useAnalyticsCameras, useAnyCounting, useCameras, useConfig, useSeries } from './api';
 import { AreaCounts } from './AreaCounts';
 import { CameraCounts } from './CameraCounts';
 import type { ChartLine } from './Chart';
@@ -101,7 +101,7 @@ function CameraAnalytics({ cameraId, name, manage }: { cameraId: string; name: s
   const [csvError, setCsvError] = useState<unknown>(null);
   const config = useConfig(cameraId);
   const series = useSeries(cameraId, minutes, bucket);
-  const live = useLive().counts.get(cameraId);
+  const live = useLive(useAnyCounting(cameraId)).counts.get(cameraId);
   const zones = new Map((config.data?.zones ?? []).map((z) => [z.id, z]));
   const lines = new Map((config.data?.lines ?? []).map((l) => [l.id, l]));
   const targetName = (id: string) => zones.get(id)?.name ?? lines.get(id)?.name ?? id;

@@ -61,6 +61,12 @@ function subscribe(listener: () => void): () => void {
   };
 }
 
-export function useLive(): LiveState {
-  return useSyncExternalStore(subscribe, () => state);
+const idle = () => () => undefined;
+
+/**
+ * The live counts and alerts. `active` false (no camera of the user counts) opens no stream: an
+ * open stream costs a connection and keeps the page from ever being idle.
+ */
+export function useLive(active = true): LiveState {
+  return useSyncExternalStore(active ? subscribe : idle, () => state);
 }
