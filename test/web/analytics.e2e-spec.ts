@@ -72,10 +72,11 @@ if (insideWebNetns(__filename)) {
         await page.waitForSelector('[data-testid=zone-editor]');
         // The still: an anonymized picture of the latest recording (segments of 4 s), once one exists.
         const deadline = Date.now() + 60_000;
+        await page.waitForSelector('[data-testid=still], [data-testid=no-still]');
         while (!(await page.$('[data-testid=still]')) && Date.now() < deadline) {
           await page.waitForTimeout(3000);
           await page.reload();
-          await page.waitForSelector('[data-testid=zone-editor]');
+          await page.waitForSelector('[data-testid=still], [data-testid=no-still]', { timeout: 30_000 });
         }
         expect(await page.$('[data-testid=still]')).not.toBeNull();
 

@@ -109,7 +109,7 @@ function Editor({ cameraId, name }: { cameraId: string; name: string }) {
       <div className="editor-layout">
         <div>
           <div className="picture">
-            {still.data ? <img src={still.data} alt={t('stillAlt', { camera: name })} data-testid="still" /> : <div className="no-still">{still.isPending ? t('stillLoading') : t('noStill')}</div>}
+            {still.data ? <img src={still.data} alt={t('stillAlt', { camera: name })} data-testid="still" /> : <div className="no-still" data-testid={still.isPending ? undefined : 'no-still'}>{still.isPending ? t('stillLoading') : t('noStill')}</div>}
             <svg viewBox="0 0 1 1" preserveAspectRatio="none" onClick={click} data-testid="canvas" role="img" aria-label={t('canvasLabel')}>
               {draft.zones.map((z) => (
                 <polygon key={z.id} points={z.polygon.map((p) => p.join(',')).join(' ')} className="zone" />
