@@ -115,6 +115,7 @@ if (insideWebNetns(__filename)) {
         for (const lang of LANGUAGES) {
           await chooseLanguage(page, lang);
           await settle(page);
+          await page.evaluate('window.scrollTo(0, 0)');
           const check = await checkScreen(page, SUITE, 'zones-editor', lang);
           expect({ missing: check.missing, keyLike: check.keyLike, violations: check.violations }).toEqual({ missing: [], keyLike: [], violations: [] });
         }

@@ -218,7 +218,7 @@ function CameraAnalytics({ cameraId, name, manage }: { cameraId: string; name: s
           return (
             <figure key={`${first.kind}|${first.targetId}`} className="chart-figure" data-testid="chart" data-target={first.targetId}>
               <Suspense fallback={<Spinner />}>
-                <Chart lines={chartLines} minCount={series.data!.minCount} title={title} locale={f.locale} />
+                <Chart lines={chartLines} minCount={series.data!.minCount} title={title} locale={f.locale} from={series.data!.from} to={series.data!.to} />
               </Suspense>
               <figcaption>
                 <table className="table small">

@@ -74,6 +74,8 @@ function Editor({ cameraId, name }: { cameraId: string; name: string }) {
   const [shapeName, setShapeName] = useState('');
   const [forwardName, setForwardName] = useState('');
   const [backwardName, setBackwardName] = useState('');
+  // The picture's own proportions (zones are fractions of it); 16:9 until the still has loaded.
+  const [aspect, setAspect] = useState<number | null>(null);
   useEffect(() => {
     if (config.data && !draft) setDraft({ enabled: config.data.enabled, zones: config.data.zones, lines: config.data.lines, alerts: config.data.alerts });
   }, [config.data, draft]);
@@ -108,8 +110,8 @@ function Editor({ cameraId, name }: { cameraId: string; name: string }) {
       <h2 id="editor-title">{name}</h2>
       <div className="editor-layout">
         <div>
-          <div className="picture">
-            {still.data ? <img src={still.data} alt={t('stillAlt', { camera: name })} data-testid="still" /> : <div className="no-still" data-testid={still.isPending ? undefined : 'no-still'}>{still.isPending ? t('stillLoading') : t('noStill')}</div>}
+          <div className="picture" style={aspect ? { aspectRatio: String(aspect) } : undefined}>
+            {still.data ? <img src={still.data} alt={t('stillAlt', { camera: name })} data-testid="still" onLoad={(e) => setAspect(e.currentTarget.naturalWidth / e.currentTarget.naturalHeight || null)} /> : <div className="no-still" data-testid={still.isPending ? undefined : 'no-still'}>{still.isPending ? t('stillLoading') : t('noStill')}</div>}
             <svg viewBox="0 0 1 1" preserveAspectRatio="none" onClick={click} data-testid="canvas" role="img" aria-label={t('canvasLabel')}>
               {draft.zones.map((z) => (
                 <polygon key={z.id} points={z.polygon.map((p) => p.join(',')).join(' ')} className="zone" />
