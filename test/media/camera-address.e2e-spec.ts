@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { RecordingService } from '../../apps/media/src/recording/recording.service';
 import { freePort } from '../support/ports';
 import { CameraSim } from './support/camera-sim';
@@ -31,6 +33,61 @@ function commandLines(): string[] {
     }
   }
   return out;
+}
+
+/** A TCP forwarder to a real camera that counts who connects through it (the redirect's target). */
+async function countingForwarder(to: number): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
+  let n = 0;
+  const sockets = new Set<Socket>();
+  const server = createServer((c) => {
+    n++;
+    const up = connect(to, '127.0.0.1');
+    for (const s of [c, up]) (sockets.add(s), s.on('error', () => (c.destroy(), up.destroy())), s.on('close', () => (c.destroy(), up.destroy())));
+    c.pipe(up).pipe(c);
+  });
+  const port = await freePort();
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  return { port, connections: () => n, close: () => (sockets.forEach((s) => s.destroy()), new Promise((r) => server.close(() => r()))) };
+}
+
+/**
+ * A tiny RTSP server that answers OPTIONS, then DESCRIBE with a redirect (302, or 301) to `location`;
+ * with `serverRedirect` it answers DESCRIBE with 200 and sends a REDIRECT request of its own instead.
+ */
+async function redirectingCamera(location: string, status = 302): Promise<{ port: number; requests: string[]; close: () => Promise<void> }> {
+  const requests: string[] = [];
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((sock) => {
+    sockets.add(sock);
+    sock.on('error', () => undefined);
+    let buf = '';
+    sock.on('data', (c) => {
+      buf += c.toString('latin1');
+      let end: number;
+      while ((end = buf.indexOf('\r\n\r\n')) >= 0) {
+        const head = buf.slice(0, end);
+        buf = buf.slice(end + 4);
+        const method = head.split(' ')[0];
+        requests.push(method);
+        const cseq = /CSeq:\s*(\d+)/i.exec(head)?.[1] ?? '0';
+        if (method === 'OPTIONS') sock.write(`RTSP/1.0 200 OK\r\nCSeq: ${cseq}\r\nPublic: OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN\r\n\r\n`);
+        else if (method === 'DESCRIBE') sock.write(`RTSP/1.0 ${status} ${status === 301 ? 'Moved Permanently' : 'Found'}\r\nCSeq: ${cseq}\r\nLocation: ${location}\r\n\r\n`);
+        else sock.write(`RTSP/1.0 455 Method Not Valid in This State\r\nCSeq: ${cseq}\r\n\r\n`);
+      }
+    });
+  });
+  const port = await freePort();
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  return { port, requests, close: () => (sockets.forEach((s) => s.destroy()), new Promise((r) => server.close(() => r()))) };
+}
+
+/** ffprobe run directly (not through the media node) on a URL; resolves when it exits. */
+function ffprobeDirect(url: string): Promise<number | null> {
+  return new Promise((r) => {
+    const p = spawn('ffprobe', ['-v', 'error', '-rtsp_transport', 'tcp', '-timeout', '3000000', '-show_streams', url], { stdio: 'ignore' });
+    const t = setTimeout(() => p.kill('SIGKILL'), 10000);
+    p.on('exit', (code) => (clearTimeout(t), r(code)));
+  });
 }
 
 /**
@@ -110,4 +167,34 @@ describe('media node: camera addresses and credentials', () => {
     await stop('cam-metadata');
     expect(h.processes.started.slice(before).filter(({ args }) => args.includes('concat'))).toEqual([]);
   }, 30000);
+
+  describe('RTSP redirects', () => {
+    it.each([302, 301])('never plays the camera a %i redirect points at, also inside the allowed networks', async (status) => {
+      // the real camera behind a forwarder that counts every connection to it
+      const target = await countingForwarder(Number(new URL(camera.url).port));
+      const location = `rtsp://127.0.0.1:${target.port}${new URL(camera.url).pathname}`;
+      const redirector = await redirectingCamera(location, status);
+      try {
+        // the attack is real: ffmpeg on its own follows the redirect to the other camera
+        await ffprobeDirect(`rtsp://127.0.0.1:${redirector.port}/cam`);
+        expect(target.connections()).toBeGreaterThan(0);
+        const followedAlone = target.connections();
+
+        const id = `cam-redirect-${status}`;
+        await pull(id, `rtsp://127.0.0.1:${redirector.port}/cam`);
+        await eventually(() => h.gateway.lastState(id)?.state, (s) => s === 'error', 20000, 'redirect refused');
+        expect(h.gateway.lastState(id)!.reason).toBe('camera sent an RTSP redirect (not followed)');
+        // let it retry at least once (back-off 300 ms): still refused, never online
+        await eventually(() => redirector.requests.filter((m) => m === 'DESCRIBE').length, (n) => n >= 2, 20000, 'a second attempt');
+        await stop(id);
+        expect(h.gateway.states.filter((s) => s.cameraId === id).map((s) => s.state)).not.toContain('online');
+        // nothing of the media node reached the redirect's target
+        expect(target.connections()).toBe(followedAlone);
+        expect(written.join('\n')).toMatch(new RegExp(`camera ${id} refused: camera answered RTSP/1.0 ${status}.* to rtsp://127.0.0.1:${target.port}/cam`));
+      } finally {
+        await redirector.close();
+        await target.close();
+      }
+    }, 60000);
+  });
 });

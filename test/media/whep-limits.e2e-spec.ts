@@ -1,22 +1,7 @@
-import nodeDataChannel from 'node-datachannel';
 import { Patterns, type GrantChange } from '@borderlens/contracts';
 import { WhepService } from '../../apps/media/src/egress/whep.service';
 import { startMediaHarness, type MediaHarness } from './support/harness';
-
-/** A real WebRTC offer with one receive-only H.264 video track, made without a browser. */
-async function makeOffer(): Promise<{ sdp: string; close: () => void }> {
-  const pc = new nodeDataChannel.PeerConnection('whep-limits', { iceServers: [], bindAddress: '127.0.0.1' });
-  const video = new nodeDataChannel.Video('0', 'RecvOnly');
-  video.addH264Codec(96, 'level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f');
-  pc.addTrack(video);
-  pc.setLocalDescription();
-  await new Promise<void>((resolve) => {
-    if (pc.gatheringState() === 'complete') return resolve();
-    const t = setTimeout(resolve, 3000);
-    pc.onGatheringStateChange((s) => s === 'complete' && (clearTimeout(t), resolve()));
-  });
-  return { sdp: pc.localDescription()!.sdp, close: () => pc.close() };
-}
+import { makeOffer } from './support/whep-offer';
 
 /**
  * WHEP refusals that need no browser: who may end a session, how many sessions a grant and a viewer
@@ -31,7 +16,7 @@ describe('media node: WHEP session limits and revocation', () => {
     // A camera nobody answers on: sessions open (the viewer waits for video); no camera process needed.
     h.gateway.cameras.set('cam-1', { id: 'cam-1', name: 'Nysa bridge', kind: 'fixed', ingest: { type: 'rtsp', url: 'rtsp://127.0.0.1:9/none', rtspTransport: 'tcp' }, recordingEnabled: false, retentionDays: 30, redaction: {} });
     h.gateway.cameras.set('cam-2', { id: 'cam-2', name: 'Jeseník square', kind: 'fixed', ingest: { type: 'rtsp', url: 'rtsp://127.0.0.1:9/none', rtspTransport: 'tcp' }, recordingEnabled: false, retentionDays: 30, redaction: {} });
-    offer = await makeOffer();
+    offer = await makeOffer('whep-limits');
   }, 60000);
 
   afterAll(async () => {

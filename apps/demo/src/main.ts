@@ -79,7 +79,7 @@ async function main(): Promise<void> {
   streams.push(new Supervised('rtsp', async () => {
     await sim.stop();
     const url = await sim.start();
-    const feeder = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', video.file, '-c', 'copy', '-bsf:v', 'h264_mp4toannexb', '-f', 'h264', '-'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const feeder = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', video.file, '-c', 'copy', '-f', 'h264', '-'], { stdio: ['ignore', 'pipe', 'inherit'] });
     feeder.stdout!.pipe(sim.stdin);
     // The camera is pointed here once video flows: a first probe of a silent stream fails.
     await sleep(2000);

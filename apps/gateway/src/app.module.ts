@@ -18,6 +18,7 @@ import { OrganisationModule } from './organisation/organisation.module';
 import { PolicySimulatorModule } from './policy/policy-simulator.module';
 import { PolicyModule } from './policy/policy.module';
 import { RecordingModule } from './recording/recording.module';
+import { RetentionReviewModule } from './retention-review/retention-review.module';
 import { SeedService } from './seed/seed.service';
 import { TransportModule } from './transport/transport.module';
 import { WebModule } from './web/web.module';
@@ -56,6 +57,7 @@ export class AppModule implements NestModule {
         AuditHttpModule,
         AnalyticsModule,
         WebModule,
+        RetentionReviewModule,
       ],
       controllers: [MeController],
       providers: [SeedService],

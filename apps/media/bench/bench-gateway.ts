@@ -37,6 +37,10 @@ export class BenchGateway extends GatewayPort {
     // nothing expires during a benchmark
   }
 
+  async whepEvents(): Promise<void> {
+    // the benchmark has no audit trail
+  }
+
   async analyticsCameras(): Promise<AnalyticsCamera[]> {
     return [];
   }

@@ -10,7 +10,7 @@
 import 'reflect-metadata';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -22,6 +22,7 @@ import { RawFrameSplitter } from '../src/ffmpeg/raw-frames';
 import { LiveService } from '../src/live/live.service';
 import { ClipService } from '../src/clip/clip.service';
 import { iou } from '@borderlens/redaction';
+import { freeLoopbackPort as freePort } from '@borderlens/common';
 import { loadDetector, verifyModels } from '../../anonymizer/src/detection/detector.factory';
 import { RecordingService } from '../src/recording/recording.service';
 import { CameraSim } from '../test-tools/camera-sim';
@@ -36,17 +37,6 @@ import { WhepReceiver } from './whep-receiver';
 const ROOT = resolve(__dirname.replace(/\/dist\/apps\/media\/bench$/, '').replace(/\/apps\/media\/bench$/, ''));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (...a: unknown[]) => console.log('[bench:media]', ...a);
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
-  });
-}
 
 function quantile(xs: number[], q: number): number {
   if (!xs.length) return NaN;

@@ -7,6 +7,7 @@ import { StillService } from './clip/still.service';
 import { GrantService, GRANT_KEYS } from './egress/grant.service';
 import { WhepController } from './egress/whep.controller';
 import { WhepService } from './egress/whep.service';
+import { WhepAuditReporter } from './egress/whep-audit';
 import { ProcessRepository } from './ffmpeg/process.repository';
 import { HealthController } from './health.controller';
 import { IngestService } from './ingest/ingest.service';
@@ -50,6 +51,7 @@ export class MediaModule {
       ClipService,
       StillService,
       GrantService,
+      WhepAuditReporter,
       WhepService,
     ];
     return {

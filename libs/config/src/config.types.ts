@@ -29,7 +29,7 @@ export interface BorderlensConfig {
     clockToleranceSec: number;
     webClientId: string;
   };
-  cameras: { allowedNetworks: string[]; allowSpecialNetworks: string[]; defaultRetentionDays: number };
+  cameras: { allowedNetworks: string[]; allowSpecialNetworks: string[]; defaultRetentionDays: number; ledReviewDays: number };
   incidents: { maxDurationHours: number; maxRadiusKm: number; bordersFile: string; checkIntervalSec: number };
   audit: { checkpointEvery: number; checkpointIntervalSec: number };
   clips: { downloadDays: number; deadlineUrgentHours: number; deadlineDays: number; checkIntervalSec: number; maxExportAttempts: number };
@@ -78,6 +78,7 @@ export interface BorderlensConfig {
     maxSessionsPerGrant: number;
     maxSessionsPerUser: number;
     sessionAttemptsPerMinute: number;
+    refusalAuditWindowSec: number;
     idleStopSec: number;
     detectBudgetMs: number;
     detectWidth: number;

@@ -35,3 +35,64 @@ export interface GrantClaims {
    */
   sid?: string;
 }
+
+/** Who a WHEP event is about: from a verified grant, else only the address the request came from. */
+export interface WhepViewer {
+  /** Keycloak subject, from a grant whose signature was checked (also an expired one). */
+  sub?: string;
+  name?: string;
+  org?: string;
+  country?: string;
+  /** The client address, when no grant told who it was. */
+  source?: string;
+}
+
+/** A WHEP session started or ended on a media node (audited by the gateway as a consultation or disclosure). */
+export interface WhepSessionEvent {
+  kind: 'start' | 'end';
+  /** The media node's session id. */
+  session: string;
+  /** The gateway's live session the grant was issued for. */
+  gatewaySession?: string;
+  /** The grant (jti) it was opened with, and for an end every grant it ran on. */
+  grant: string;
+  grants?: string[];
+  cameraId: string;
+  viewer: WhepViewer;
+  form: ViewForm;
+  purpose?: string;
+  /** ISO time of the event. */
+  at: string;
+  /** end: seconds watched, and why it ended. */
+  durationSec?: number;
+  reason?: string;
+}
+
+/**
+ * Refused WHEP attempts of one cause by one viewer (or address) in one window: one event with a
+ * count, so a burst of refusals is one audit entry, not thousands.
+ */
+export interface WhepRefusalEvent {
+  kind: 'refused';
+  /** The error code answered: grant_required, grant_invalid, grant_expired, grant_revoked, grant_other_camera, grant_not_raw, grant_other_session, session_attempts_exceeded, grant_sessions_exceeded, user_sessions_exceeded. */
+  cause: string;
+  status: number;
+  /** What was asked: open a session, renew its grant, end it. */
+  request: 'offer' | 'renew' | 'delete';
+  /** Camera(s) asked for in the window (at most a few listed). */
+  cameraIds: string[];
+  viewer: WhepViewer;
+  gatewaySession?: string;
+  grant?: string;
+  count: number;
+  /** ISO times of the first and last refusal in the window. */
+  from: string;
+  to: string;
+}
+
+export type WhepAuditEvent = WhepSessionEvent | WhepRefusalEvent;
+
+/** gateway.whep-events: what a media node reports for the audit trail. */
+export interface WhepAuditReport {
+  events: WhepAuditEvent[];
+}

@@ -41,6 +41,8 @@ export const Patterns = {
     expiredSegments: 'gateway.expired-segments',
     /** The media node deleted these segment files; the gateway removes them from the index and audits the erasure (SegmentsErased). */
     segmentsErased: 'gateway.segments-erased',
+    /** WHEP sessions started and ended, and refused WHEP attempts, on a media node, for the audit trail (WhepAuditReport). */
+    whepEvents: 'gateway.whep-events',
     /** Cameras whose analytics run continuously, with their zones and lines (-> AnalyticsCamera[]). */
     analyticsCameras: 'gateway.analytics-cameras',
     /** Finished per-minute counts and the latest live counts from an anonymizer (AnalyticsMinutesReport). */
@@ -81,6 +83,7 @@ export const PatternCallers: { readonly [P in Pattern]: readonly ServiceName[] }
   [Patterns.gateway.expiredSegments]: [media],
   [Patterns.gateway.segmentsErased]: [media],
   [Patterns.gateway.analyticsCameras]: [media],
+  [Patterns.gateway.whepEvents]: [media],
   [Patterns.gateway.analyticsMinutes]: [anonymizer],
 };
 

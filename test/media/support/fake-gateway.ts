@@ -12,6 +12,8 @@ import {
   type ExpiredSegment,
   type RecordingSegmentReport,
   type SegmentsErased,
+  type WhepAuditEvent,
+  type WhepAuditReport,
 } from '@borderlens/contracts';
 
 /** What the fake gateway knows and what it was told (tests read and change it). */
@@ -23,6 +25,8 @@ export class FakeGatewayState {
   /** What expiredSegments answers (tests fill it); erased ids are removed and recorded. */
   expired: ExpiredSegment[] = [];
   erased: string[] = [];
+  /** WHEP session and refusal events reported for the audit trail. */
+  whepEvents: WhepAuditEvent[] = [];
 
   lastState(cameraId: string): CameraStateReport | undefined {
     return [...this.states].reverse().find((s) => s.cameraId === cameraId);
@@ -77,6 +81,12 @@ class FakeGatewayMessages {
     this.st.erased.push(...d.ids);
     this.st.expired = this.st.expired.filter((s) => !d.ids.includes(s.id));
     return { erased: d.ids.length };
+  }
+
+  @MessagePattern(Patterns.gateway.whepEvents)
+  whepEvents(@Payload('data') d: WhepAuditReport): { recorded: number } {
+    this.st.whepEvents.push(...(d?.events ?? []));
+    return { recorded: d?.events?.length ?? 0 };
   }
 
   @MessagePattern(Patterns.gateway.recordingSegment)

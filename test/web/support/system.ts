@@ -71,7 +71,10 @@ export async function startSystem(opts: SystemOptions): Promise<TestSystem> {
     MEDIA_PUBLIC_URL: mediaUrl,
     KEYCLOAK_ISSUER: keycloakIssuer(),
     BORDERLENS_DEMO_CAMERAS: opts.demo ? 'true' : 'false',
+    // The namespace holds only loopback: WebRTC host candidates on it.
+    MEDIA_ICE_BIND_ADDRESS: '127.0.0.1',
     // The cameras the tests register stream from loopback.
+    CAMERAS_ALLOWED_NETWORKS: '10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,fc00::/7,127.0.0.0/8',
     CAMERAS_ALLOW_SPECIAL_NETWORKS: '127.0.0.0/8',
     ...opts.env,
   };
@@ -126,7 +129,7 @@ export async function startSystem(opts: SystemOptions): Promise<TestSystem> {
       video ??= await demoVideo(join(dataDir, 'demo'));
       const sim = new CameraSim(port, ['--stdin'], path);
       const rtsp = await sim.start();
-      const feeder = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', video.file, '-c', 'copy', '-bsf:v', 'h264_mp4toannexb', '-f', 'h264', '-'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      const feeder = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', video.file, '-c', 'copy', '-f', 'h264', '-'], { stdio: ['ignore', 'pipe', 'ignore'] });
       feeder.stdout!.pipe(sim.stdin);
       sims.push({ sim, feeder });
       // A first probe of a silent stream fails: let video flow before the camera is pointed here.

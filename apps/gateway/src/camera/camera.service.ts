@@ -16,6 +16,7 @@ import { CreateCameraDto, IngestDto, SetSharingDto, UpdateCameraDto } from './ca
 import { CameraRepository } from './camera.repository';
 import { CredentialsCipher } from './credentials-cipher';
 import { HostResolver } from './host-resolver';
+import { isUuid } from '../common/validation';
 
 /**
  * Actions tried to decide whether a user sees a camera, most often permitted first (the check stops
@@ -321,8 +322,4 @@ export class CameraService {
 
 function newPushKey(): string {
   return randomBytes(24).toString('base64url');
-}
-
-function isUuid(s: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 }

@@ -9,7 +9,8 @@ import { AppError } from '../common/app-error';
 import { MEDIA_CLIENT } from '../transport/transport.module';
 import { ClipSigner, LinkExpiredError, type SignedManifest } from './clip-manifest';
 import { ClipRepository } from './clip.repository';
-import { ClipService, isUuid } from './clip.service';
+import { isUuid } from '../common/validation';
+import { ClipService } from './clip.service';
 
 /**
  * Downloads: the link's token must be authentic (403 otherwise), name this clip and the signed-in

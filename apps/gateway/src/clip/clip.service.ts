@@ -13,6 +13,7 @@ import { RecordingService } from '../recording/recording.service';
 import type { ClipRequestDto, CreateClipRequestDto } from './clip.dto';
 import { ClipSigner } from './clip-manifest';
 import { ClipRepository } from './clip.repository';
+import { isUuid } from '../common/validation';
 
 const DAY_MS = 86_400_000;
 const LIST_LIMIT = 500;
@@ -23,10 +24,6 @@ const QUEUE_STATES: Record<string, ClipState[]> = {
   open: ['submitted'],
   all: ['submitted', 'approved', 'exporting', 'ready', 'failed', 'rejected', 'cancelled', 'expired'],
 };
-
-export function isUuid(s: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
-}
 
 /** The strictest of two permits' obligations. */
 export function strictest(a: Obligations, b?: Obligations): Obligations {

@@ -22,3 +22,8 @@ export function validationPipe(): ValidationPipe {
     },
   });
 }
+
+/** A UUID as the database stores ids: checked before a query, so a malformed id is a 404 and not a database error. */
+export function isUuid(s: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
+}

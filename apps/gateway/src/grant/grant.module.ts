@@ -13,6 +13,8 @@ import { GrantService } from './grant.service';
 import { SessionController } from './session.controller';
 import { LiveController } from './live.controller';
 import { LiveAccessService } from './live-access.service';
+import { WhepAuditMessages } from './whep-audit.messages';
+import { WhepAuditService } from './whep-audit.service';
 
 /**
  * Grants and live sessions. The signing key (Ed25519) is generated once into dataDir; gateways that
@@ -20,7 +22,7 @@ import { LiveAccessService } from './live-access.service';
  */
 @Module({
   imports: [PolicyModule, CameraModule, IncidentModule],
-  controllers: [SessionController, GrantController, LiveController],
+  controllers: [SessionController, GrantController, LiveController, WhepAuditMessages],
   providers: [
     { provide: GrantSigner, inject: [CONFIG], useFactory: (cfg: BorderlensConfig) => GrantSigner.fromFile(join(cfg.dataDir, 'grant-signing-key.json')) },
     GrantRepository,
@@ -28,6 +30,7 @@ import { LiveAccessService } from './live-access.service';
     GrantService,
     GrantReviewService,
     LiveAccessService,
+    WhepAuditService,
   ],
   exports: [GrantService],
 })

@@ -14,6 +14,7 @@ import { AuthorizationService, denied, policyIds } from '../policy/authorization
 import { OpenSessionDto } from './grant.dto';
 import { GrantNotifier } from './grant-notifier.service';
 import { GrantRepository } from './grant.repository';
+import { isUuid } from '../common/validation';
 
 /** Grants are short-lived: a viewer renews while watching, and every renewal is decided again. */
 export const GRANT_TTL_SEC = 60;
@@ -250,8 +251,4 @@ function last<T>(a: T[]): T {
 /** 403 with the reasons; a missing purpose has its own code so a client can ask for one. */
 export function deniedAccess(d: Decision): AppError {
   return denied(d, d.denial === 'purpose-required' ? 'purpose_required' : 'access_denied');
-}
-
-function isUuid(s: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 }

@@ -12,6 +12,7 @@ import { DeclareIncidentDto, ExtendIncidentDto } from './incident.dto';
 import { CountryBorders } from './country-borders';
 import { areaContains, areaProblem } from './incident-area';
 import { IncidentRepository } from './incident.repository';
+import { isUuid } from '../common/validation';
 
 const HOUR_MS = 3600_000;
 const MAX_RINGS = 10;
@@ -304,8 +305,4 @@ export function resourceOf(i: IncidentEntity): IncidentResourceInput {
 
 function hhmm(d: Date): string {
   return `${d.toISOString().slice(11, 16)} UTC`;
-}
-
-function isUuid(s: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 }

@@ -4,8 +4,8 @@ import { AuditService, SYSTEM_ACTOR } from '@borderlens/audit';
 import type { ExpiredSegment, ExpiredSegmentsQuery, RecordingSegmentReport, SegmentsErased } from '@borderlens/contracts';
 import { AppError } from '../common/app-error';
 import { RecordingRepository } from './recording.repository';
+import { isUuid } from '../common/validation';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DEFAULT_NODE = 'media';
 /** Segments closer than this are one continuous recording (segment boundaries are not gaps). */
 export const GAP_TOLERANCE_MS = 2000;
@@ -51,7 +51,7 @@ export class RecordingService {
   async index(r: RecordingSegmentReport): Promise<string> {
     const startedAt = new Date(r?.startedAt);
     const endedAt = new Date(r?.endedAt);
-    if (!r || typeof r.cameraId !== 'string' || !UUID.test(r.cameraId)) throw AppError.badRequest('segment_invalid', 'cameraId must be a camera id');
+    if (!r || typeof r.cameraId !== 'string' || !isUuid(r.cameraId)) throw AppError.badRequest('segment_invalid', 'cameraId must be a camera id');
     if (typeof r.path !== 'string' || !r.path || r.path.length > 500 || r.path.startsWith('/') || r.path.split('/').includes('..')) {
       throw AppError.badRequest('segment_invalid', 'path must be relative to the recording directory');
     }
@@ -83,7 +83,7 @@ export class RecordingService {
 
   /** Files are gone: drop them from the index and record one erasure per camera. */
   async erased(e: SegmentsErased): Promise<number> {
-    const ids = Array.isArray(e?.ids) ? e.ids.filter((id) => typeof id === 'string' && UUID.test(id)) : [];
+    const ids = Array.isArray(e?.ids) ? e.ids.filter((id) => typeof id === 'string' && isUuid(id)) : [];
     if (ids.length === 0) return 0;
     return this.dataSource.transaction(async (m) => {
       const rows = await this.segments.findByIds(ids, m);

@@ -20,6 +20,24 @@ export function grantChangesFile(cfg: BorderlensConfig): string {
 
 type StoredChange = { action: GrantChange['action']; until: number };
 
+/** What the audit of a refused WHEP attempt knows beyond the HTTP answer: whose grant, and a finer cause. */
+export interface RefusalContext {
+  claims?: Partial<GrantClaims>;
+  cause?: string;
+}
+
+const REFUSAL = Symbol('whep-refusal');
+
+/** Attaches whose grant was refused (and why, when finer than the answered code) to an exception. */
+export function withRefusal<E extends Error>(e: E, ctx: RefusalContext): E {
+  (e as E & { [REFUSAL]?: RefusalContext })[REFUSAL] = ctx;
+  return e;
+}
+
+export function refusalOf(e: unknown): RefusalContext {
+  return (e as { [REFUSAL]?: RefusalContext } | undefined)?.[REFUSAL] ?? {};
+}
+
 export interface Authorized {
   claims: GrantClaims;
   /** The form this viewer gets. */
@@ -53,18 +71,21 @@ export class GrantService {
     if (!m) throw new UnauthorizedException({ code: 'grant_required', message: 'a grant is required: Authorization: Bearer <grant>' });
     try {
       return await verifyGrant(m[1], this.keys);
-    } catch {
-      throw new UnauthorizedException({ code: 'grant_invalid', message: 'the grant is invalid or expired' });
+    } catch (e) {
+      const refused = new UnauthorizedException({ code: 'grant_invalid', message: 'the grant is invalid or expired' });
+      // jose checks the signature before the expiry: an expired grant's claims are the gateway's.
+      const expired = (e as { code?: string }).code === 'ERR_JWT_EXPIRED' ? (e as { payload?: Partial<GrantClaims> }).payload : undefined;
+      throw withRefusal(refused, expired?.sub ? { claims: expired, cause: 'grant_expired' } : {});
     }
   }
 
   async authorize(authorization: string | undefined, cameraId: string, requested?: ViewForm): Promise<Authorized> {
     const claims = await this.verify(authorization);
     const change = this.change(claims.jti);
-    if (change === 'end') throw new UnauthorizedException({ code: 'grant_revoked', message: 'the grant was revoked' });
-    if (claims.cam !== cameraId) throw new ForbiddenException({ code: 'grant_other_camera', message: 'the grant is for another camera' });
+    if (change === 'end') throw withRefusal(new UnauthorizedException({ code: 'grant_revoked', message: 'the grant was revoked' }), { claims });
+    if (claims.cam !== cameraId) throw withRefusal(new ForbiddenException({ code: 'grant_other_camera', message: 'the grant is for another camera' }), { claims });
     const rawAllowed = claims.form === 'raw' && !claims.obligations?.anonymize && change !== 'downgrade';
-    if (requested === 'raw' && !rawAllowed) throw new ForbiddenException({ code: 'grant_not_raw', message: 'the grant does not allow raw video' });
+    if (requested === 'raw' && !rawAllowed) throw withRefusal(new ForbiddenException({ code: 'grant_not_raw', message: 'the grant does not allow raw video' }), { claims });
     return { claims, form: requested ?? (rawAllowed ? 'raw' : 'anonymized') };
   }
 

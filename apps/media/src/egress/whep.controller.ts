@@ -9,6 +9,11 @@ function checkCameraId(id: string): void {
   if (!CAMERA_ID.test(id)) throw new BadRequestException({ code: 'camera_id_invalid', message: 'camera id must be 1-128 letters, digits, dot, dash or underscore' });
 }
 
+/** The client's address, for the audit of refused attempts without a valid grant. */
+function clientAddress(req: Request): string | undefined {
+  return req.ip ?? req.socket?.remoteAddress;
+}
+
 /**
  * WHEP (RFC 9725) endpoint: POST an SDP offer to /whep/{cameraId} with the grant as bearer token;
  * 201 with the SDP answer and the session URL in Location; DELETE that URL, with the same grant, to end it.
@@ -35,7 +40,7 @@ export class WhepController {
     }
     if (!req.is('application/sdp')) throw new UnsupportedMediaTypeException({ code: 'sdp_required', message: 'the offer must be sent as application/sdp' });
     if (typeof body !== 'string' || !body.trim()) throw new BadRequestException({ code: 'sdp_invalid', message: 'the SDP offer is empty' });
-    const { id, answer } = await this.whep.create(cameraId, body, authorization, form as ViewForm | undefined);
+    const { id, answer } = await this.whep.create(cameraId, body, authorization, form as ViewForm | undefined, clientAddress(req));
     res.status(HttpStatus.CREATED);
     res.setHeader('Content-Type', 'application/sdp');
     res.setHeader('Location', `/whep/${encodeURIComponent(cameraId)}/sessions/${id}`);
@@ -45,17 +50,17 @@ export class WhepController {
   /** The renewed grant of a running session, as bearer token; 200 with the session's form and end. */
   @Put(':cameraId/sessions/:sessionId/grant')
   @HttpCode(200)
-  renew(@Param('cameraId') cameraId: string, @Param('sessionId') sessionId: string, @Headers('authorization') authorization: string | undefined): Promise<RenewedSession> {
+  renew(@Param('cameraId') cameraId: string, @Param('sessionId') sessionId: string, @Headers('authorization') authorization: string | undefined, @Req() req: Request): Promise<RenewedSession> {
     checkCameraId(cameraId);
-    return this.whep.renew(cameraId, sessionId, authorization);
+    return this.whep.renew(cameraId, sessionId, authorization, clientAddress(req));
   }
 
   /** Ends a session; needs the grant that opened (or renewed) it as bearer token. */
   @Delete(':cameraId/sessions/:sessionId')
   @HttpCode(200)
-  async end(@Param('cameraId') cameraId: string, @Param('sessionId') sessionId: string, @Headers('authorization') authorization: string | undefined): Promise<{ ended: true }> {
+  async end(@Param('cameraId') cameraId: string, @Param('sessionId') sessionId: string, @Headers('authorization') authorization: string | undefined, @Req() req: Request): Promise<{ ended: true }> {
     checkCameraId(cameraId);
-    if (!(await this.whep.deleteWithGrant(cameraId, sessionId, authorization))) throw new NotFoundException({ code: 'session_not_found', message: 'no such WHEP session' });
+    if (!(await this.whep.deleteWithGrant(cameraId, sessionId, authorization, clientAddress(req)))) throw new NotFoundException({ code: 'session_not_found', message: 'no such WHEP session' });
     return { ended: true };
   }
 

@@ -4,7 +4,8 @@ import { CONFIG, type BorderlensConfig } from '@borderlens/config';
 import type { GrantChange, GrantClaims, ViewForm } from '@borderlens/contracts';
 import { LiveService } from '../live/live.service';
 import { H264Sender } from './h264-sender';
-import { GrantService } from './grant.service';
+import { GrantService, refusalOf } from './grant.service';
+import { WhepAuditReporter, type WhepRequest } from './whep-audit';
 import { Peer } from './peer';
 import { parseOffer, SdpError } from './sdp';
 
@@ -58,11 +59,37 @@ export class WhepService implements OnModuleDestroy {
     @Inject(CONFIG) private readonly cfg: BorderlensConfig,
     private readonly grants: GrantService,
     private readonly live: LiveService,
+    private readonly audit: WhepAuditReporter,
   ) {}
 
-  async create(cameraId: string, offer: string, authorization: string | undefined, requested?: ViewForm): Promise<{ id: string; answer: string }> {
-    const { claims, form } = await this.grants.authorize(authorization, cameraId, requested);
-    this.checkLimits(claims);
+  /**
+   * Runs a viewer's request; a refusal (401, 403, 429) is reported for the audit trail with its cause
+   * and whose grant it was (`note` records the grant once verified), then rethrown.
+   */
+  private async audited<T>(request: WhepRequest, cameraId: string, source: string | undefined, fn: (note: (c: GrantClaims) => void) => Promise<T>): Promise<T> {
+    let claims: GrantClaims | undefined;
+    try {
+      return await fn((c) => (claims = c));
+    } catch (e) {
+      if (e instanceof HttpException && [401, 403, 429].includes(e.getStatus())) {
+        const r = refusalOf(e);
+        const code = (e.getResponse() as { code?: string }).code;
+        this.audit.refused(r.cause ?? code ?? `http_${e.getStatus()}`, e.getStatus(), request, cameraId, r.claims ?? claims, source);
+      }
+      throw e;
+    }
+  }
+
+  create(cameraId: string, offer: string, authorization: string | undefined, requested?: ViewForm, source?: string): Promise<{ id: string; answer: string }> {
+    return this.audited('offer', cameraId, source, async (note) => {
+      const { claims, form } = await this.grants.authorize(authorization, cameraId, requested);
+      note(claims);
+      this.checkLimits(claims);
+      return this.open(cameraId, offer, claims, form);
+    });
+  }
+
+  private async open(cameraId: string, offer: string, claims: GrantClaims, form: ViewForm): Promise<{ id: string; answer: string }> {
     let video;
     try {
       video = parseOffer(offer);
@@ -98,6 +125,7 @@ export class WhepService implements OnModuleDestroy {
       throw new ServiceUnavailableException({ code: 'camera_unavailable', message: `camera ${cameraId} cannot be served now: ${msg}` });
     }
     this.scheduleEnd(session);
+    this.audit.started(session);
     this.log.log(`session ${id}: ${claims.sub} watches ${cameraId} (${form}${claims.obligations?.watermark ? ', watermarked' : ''})`);
     return { id, answer };
   }
@@ -106,12 +134,15 @@ export class WhepService implements OnModuleDestroy {
    * A viewer ends a session with the grant it was opened (or renewed) with: a session id alone, seen
    * in a log or a Location header, ends nobody's video. False when there is no such session.
    */
-  async deleteWithGrant(cameraId: string, id: string, authorization: string | undefined): Promise<boolean> {
-    const claims = await this.grants.verify(authorization);
-    const s = this.sessions.get(id);
-    if (!s || s.cameraId !== cameraId) return false;
-    if (!s.jtis.has(claims.jti)) throw new ForbiddenException({ code: 'grant_other_session', message: 'the grant did not open this session' });
-    return this.delete(cameraId, id);
+  deleteWithGrant(cameraId: string, id: string, authorization: string | undefined, source?: string): Promise<boolean> {
+    return this.audited('delete', cameraId, source, async (note) => {
+      const claims = await this.grants.verify(authorization);
+      note(claims);
+      const s = this.sessions.get(id);
+      if (!s || s.cameraId !== cameraId) return false;
+      if (!s.jtis.has(claims.jti)) throw new ForbiddenException({ code: 'grant_other_session', message: 'the grant did not open this session' });
+      return this.delete(cameraId, id);
+    });
   }
 
   /** Ends a session (the viewer, a test, shutdown); false when there is no such session for that camera. */
@@ -150,10 +181,15 @@ export class WhepService implements OnModuleDestroy {
    * upgrades the session (an anonymized session stays anonymized), but it can downgrade it and add a
    * watermark, the strictest obligation winning.
    */
-  async renew(cameraId: string, id: string, authorization: string | undefined): Promise<RenewedSession> {
+  renew(cameraId: string, id: string, authorization: string | undefined, source?: string): Promise<RenewedSession> {
+    return this.audited('renew', cameraId, source, (note) => this.renewSession(cameraId, id, authorization, note));
+  }
+
+  private async renewSession(cameraId: string, id: string, authorization: string | undefined, note: (c: GrantClaims) => void): Promise<RenewedSession> {
     const s = this.sessions.get(id);
     if (!s || s.cameraId !== cameraId) throw new NotFoundException({ code: 'session_not_found', message: 'no such WHEP session' });
     const { claims, form } = await this.grants.authorize(authorization, cameraId);
+    note(claims);
     if (claims.sub !== s.claims.sub || claims.sid !== s.claims.sid) {
       throw new ForbiddenException({ code: 'grant_other_session', message: 'the grant was issued for another viewer or session' });
     }
@@ -234,6 +270,7 @@ export class WhepService implements OnModuleDestroy {
     clearTimeout(s.endTimer);
     this.live.leave(s.cameraId, id);
     s.peer.close();
+    this.audit.ended(s, reason);
     this.log.log(`session ${id} ended: ${reason}`);
   }
 }

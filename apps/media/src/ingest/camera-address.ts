@@ -18,6 +18,9 @@ export const CameraReason = {
   credentials: 'camera refused the credentials',
   notFound: 'stream not found on the camera',
   connectionLost: 'connection lost',
+  /** The camera answered with an RTSP redirect (3xx or REDIRECT): never followed, whatever the target. */
+  redirectRefused: 'camera sent an RTSP redirect (not followed)',
+  unreadable: 'camera sent an unreadable RTSP answer',
 } as const;
 
 export class CameraAddressRefused extends Error {}

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { randomUUID } from 'node:crypto';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { CONFIG, type BorderlensConfig } from '@borderlens/config';
+import { freeLoopbackPort } from '@borderlens/common';
 import { FlvDemuxer } from '../ffmpeg/flv';
 import { ingestArgs, type PushListenInput } from '../ffmpeg/ffmpeg-args';
 import { checkCodec } from '../ffmpeg/probe';
@@ -27,17 +28,6 @@ const MAX_PENDING_BYTES = 8 * 1024 * 1024;
 const PENDING_PER_SLOT = 4;
 
 /** A free loopback port for one ffmpeg RTMP listener behind our own TCP server. */
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 /**
  * RTMP and SRT push for drones and mobile units. When a publisher connects, its key is read from
  * ffmpeg's log and resolved by the gateway before a single frame is used. Unknown or revoked keys,

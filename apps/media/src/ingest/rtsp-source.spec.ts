@@ -2,7 +2,8 @@ import type { CameraState } from '@borderlens/contracts';
 import { FakeProcesses, probeJson, waitFor, type FakeChild } from '../testing/fake-processes';
 import { flvStream } from '../testing/h264-fixtures';
 import { CameraNetworkPolicy } from '@borderlens/config';
-import { RtspSource, exitReason } from './rtsp-source';
+import { RtspRelay, type RelayTarget } from './rtsp-relay';
+import { RtspSource, exitReason, relayTarget } from './rtsp-source';
 
 function setup(script: (child: FakeChild, n: number) => void, opts: Partial<{ timeoutSec: number; stableMs: number }> = {}) {
   const states: [CameraState, string | undefined][] = [];
@@ -112,6 +113,7 @@ describe('RtspSource', () => {
   it('checks the camera address before every connection and connects to the address it checked', async () => {
     const answers = [['10.1.2.3'], ['127.0.0.1']];
     const looked: string[] = [];
+    const relays: { target: RelayTarget; port: number }[] = [];
     const states: [CameraState, string | undefined][] = [];
     const processes = new FakeProcesses((c) => {
       if (c.bin === 'ffprobe') {
@@ -126,13 +128,21 @@ describe('RtspSource', () => {
       url: 'rtsp://admin:pw@camera.example:8554/1', transport: 'tcp', timeoutSec: 10, reconnectMinMs: 20, reconnectMaxMs: 40,
       network: new CameraNetworkPolicy(['10.0.0.0/8'], []),
       lookup: async (host) => (looked.push(host), answers.shift() ?? ['127.0.0.1']),
+      openRelay: async (t) => {
+        const r = await RtspRelay.open(t);
+        relays.push({ target: t, port: r.port });
+        return r;
+      },
     });
     source.start();
     await waitFor(() => states.some(([st]) => st === 'error'), 3000, 'refusal on reconnect');
     await source.stop();
-    // first connection: to the checked address, not the name (which could resolve elsewhere next time)
+    // first connection: ffmpeg gets the loopback relay, which dials the checked address (not the
+    // name, which could resolve elsewhere next time)
     const first = Buffer.concat(processes.of('ffmpeg')[0].stdinData).toString();
-    expect(first).toContain("file 'rtsp://admin:pw@10.1.2.3:8554/1'");
+    expect(relays).toHaveLength(1);
+    expect(relays[0].target).toEqual({ address: '10.1.2.3', port: 8554 });
+    expect(first).toContain(`file 'rtsp://admin:pw@127.0.0.1:${relays[0].port}/1'`);
     // the name now resolves to loopback (DNS rebinding): refused before any process starts
     expect(looked.length).toBeGreaterThanOrEqual(2);
     expect(processes.of('ffmpeg')).toHaveLength(1);
@@ -156,5 +166,10 @@ describe('RtspSource', () => {
   it('explains exits with the last meaningful stderr line', () => {
     expect(exitReason(['Input #0, rtsp', '  Stream #0:0: Video: h264', '[rtsp @ 0xabc] method DESCRIBE failed: 404 Not Found', 'Press [q]'], 'x')).toBe('method DESCRIBE failed: 404 Not Found');
     expect(exitReason([], 'ffmpeg exited with 1')).toBe('ffmpeg exited with 1');
+  });
+
+  it('relays rtsps with TLS to the checked address, keeping the host name for SNI', () => {
+    expect(relayTarget('rtsps://u:p@10.0.0.9/x', 'rtsps://u:p@cam.example/x')).toEqual({ address: '10.0.0.9', port: 322, tls: { servername: 'cam.example' } });
+    expect(relayTarget('rtsp://[fd00::5]:8554/x', 'rtsp://cam6.example:8554/x')).toEqual({ address: 'fd00::5', port: 8554 });
   });
 });

@@ -1,10 +1,11 @@
 import { FlvDemuxer } from '../ffmpeg/flv';
 import type { CameraNetworkPolicy } from '@borderlens/config';
-import { ingestArgs, rtspSourceList, type RtspTransport } from '../ffmpeg/ffmpeg-args';
+import { ingestArgs, redactCredentials, rtspSourceList, type RtspTransport } from '../ffmpeg/ffmpeg-args';
 import { checkCodec, probe, UnsupportedStreamError } from '../ffmpeg/probe';
 import type { MediaProcess, ProcessRepository } from '../ffmpeg/process.repository';
 import { Backoff } from './backoff';
 import { CameraAddressRefused, CameraReason, checkedCameraUrl, publicReason, systemLookup, type HostLookup } from './camera-address';
+import { RtspRelay, type RelayTarget } from './rtsp-relay';
 import { VideoSource, type StateSink } from './video-source';
 
 export interface RtspSourceOptions {
@@ -18,6 +19,19 @@ export interface RtspSourceOptions {
   /** The allowed camera networks, checked before every connection (absent: no check, unit tests only). */
   network?: CameraNetworkPolicy;
   lookup?: HostLookup;
+  /** Opens the loopback relay to the checked address (tests record the targets). */
+  openRelay?: (target: RelayTarget) => Promise<RtspRelay>;
+}
+
+/** The relay's target for a checked camera URL (its host already the checked IP). */
+export function relayTarget(checkedUrl: string, originalUrl: string): RelayTarget {
+  const u = new URL(checkedUrl);
+  const tls = u.protocol === 'rtsps:';
+  return {
+    address: u.hostname.replace(/^\[|\]$/g, ''),
+    port: Number(u.port || (tls ? 322 : 554)),
+    ...(tls ? { tls: { servername: new URL(originalUrl).hostname } } : {}),
+  };
 }
 
 /** ffmpeg's description of the input stream, e.g. "Stream #0:0: Video: h264 (Main), yuv420p, 1280x720". */
@@ -75,7 +89,6 @@ export class RtspSource extends VideoSource {
 
   private async connect(): Promise<void> {
     if (this.stopping) return;
-    const rtsp = { transport: this.opts.transport, timeoutSec: this.opts.timeoutSec };
     let url: string;
     try {
       url = await this.target();
@@ -86,12 +99,43 @@ export class RtspSource extends VideoSource {
       this.setState('error', CameraReason.addressRefused);
       return this.retry();
     }
+    // ffmpeg gets the relay, which dials only the checked address and refuses redirects (rtsp-relay.ts).
+    let relay: RtspRelay | undefined;
+    try {
+      relay = this.opts.network ? await (this.opts.openRelay ?? RtspRelay.open)(relayTarget(url, this.opts.url)) : undefined;
+    } catch (e) {
+      if (this.stopping) return;
+      this.log.warn(`relay not opened: ${(e as Error).message}`);
+      this.setState('offline', CameraReason.unreachable);
+      return this.retry();
+    }
+    try {
+      await this.pull(relay ? relay.urlFor(url) : url, relay);
+    } finally {
+      await relay?.close();
+    }
+  }
+
+  /** True (and the camera in error, the event logged) when the relay cut the camera for a redirect. */
+  private redirected(relay: RtspRelay | undefined): boolean {
+    const r = relay?.refusal;
+    if (!r) return false;
+    const where = r.location ? ` to ${redactCredentials(r.location)}` : '';
+    this.log.warn(`camera ${this.cameraId} refused: ${r.detail}${where} (RTSP redirects are not followed)`);
+    this.needsProbe = true;
+    this.setState('error', r.reason === 'redirect' ? CameraReason.redirectRefused : CameraReason.unreadable);
+    return true;
+  }
+
+  private async pull(url: string, relay: RtspRelay | undefined): Promise<void> {
+    const rtsp = { transport: this.opts.transport, timeoutSec: this.opts.timeoutSec };
     if (this.needsProbe) {
       try {
         await probe(this.processes, url, { rtsp });
         this.needsProbe = false;
       } catch (e) {
         if (this.stopping) return;
+        if (this.redirected(relay)) return this.retry();
         // Our own verdicts on the stream are shown as they are; network failures only as fixed texts.
         if (e instanceof UnsupportedStreamError) this.setState('error', e.message);
         else {
@@ -150,6 +194,10 @@ export class RtspSource extends VideoSource {
     clearInterval(watchdog);
     this.proc = undefined;
     if (this.stopping) return;
+    if (this.redirected(relay)) {
+      this.emitEnd(CameraReason.redirectRefused);
+      return this.retry();
+    }
     const raw = exitReason(proc.lastLines(), `ffmpeg exited with ${exit.code ?? exit.signal}`);
     const reason = fatal ?? stalled ?? publicReason(raw);
     if (!fatal && !stalled) this.log.warn(`camera connection ended: ${raw}`);

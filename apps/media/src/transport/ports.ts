@@ -1,4 +1,4 @@
-import type { AnalyticsCamera, AnalyzeReply, AnalyzeRequest, CameraIngestInfo, CameraStateReport, DetectReply, DetectRequest, ExpiredSegment, ExpiredSegmentsQuery, RecordingSegmentReport, SegmentsErased } from '@borderlens/contracts';
+import type { WhepAuditReport, AnalyticsCamera, AnalyzeReply, AnalyzeRequest, CameraIngestInfo, CameraStateReport, DetectReply, DetectRequest, ExpiredSegment, ExpiredSegmentsQuery, RecordingSegmentReport, SegmentsErased } from '@borderlens/contracts';
 
 /**
  * What the media node asks of the gateway. An abstract class so it doubles as the injection token;
@@ -16,6 +16,8 @@ export abstract class GatewayPort {
   abstract segmentsErased(erased: SegmentsErased): Promise<void>;
   /** Cameras with analytics on, and their zones and lines. */
   abstract analyticsCameras(): Promise<AnalyticsCamera[]>;
+  /** WHEP session starts and ends and refused attempts, for the audit trail. */
+  abstract whepEvents(report: WhepAuditReport): Promise<void>;
 }
 
 /** Face and plate detection on a frame (the anonymizer service). */

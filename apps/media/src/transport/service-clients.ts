@@ -19,6 +19,7 @@ import {
   type SegmentsErased,
   type PushKeyLookup,
   type RecordingSegmentReport,
+  type WhepAuditReport,
 } from '@borderlens/contracts';
 import { AnalyzerPort, DetectorPort, GatewayPort } from './ports';
 
@@ -63,6 +64,10 @@ export class GatewayClient extends GatewayPort implements OnModuleDestroy {
 
   analyticsCameras(): Promise<AnalyticsCamera[]> {
     return this.client.send(Patterns.gateway.analyticsCameras, {});
+  }
+
+  async whepEvents(report: WhepAuditReport): Promise<void> {
+    await this.client.send(Patterns.gateway.whepEvents, report);
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -8,7 +8,7 @@ export function ErrorBox({ error }: { error: unknown }) {
   return (
     <div className="error-box" role="alert">
       <strong>{e ? t(`common:errorStatus.${e.status === 403 ? 'denied' : e.status === 404 ? 'notFound' : e.status >= 500 ? 'server' : 'request'}`) : t('common:error.title')}</strong>
-      <p>{e?.message ?? (error as Error)?.message ?? String(error)}</p>
+      {!e?.reasons.length && <p>{e?.message ?? (error as Error)?.message ?? String(error)}</p>}
       {e?.reasons.length ? (
         <ul className="reasons" data-testid="reasons">
           {e.reasons.map((r) => (

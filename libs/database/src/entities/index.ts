@@ -8,6 +8,7 @@ import { IncidentEntity } from './incident.entity';
 import { OrganisationEntity } from './organisation.entity';
 import { PolicyEntity, PolicyVersionEntity } from './policy.entity';
 import { RecordingSegmentEntity } from './recording-segment.entity';
+import { RetentionReviewEntity } from './retention-review.entity';
 
 export * from './analytics.entity';
 export * from './audit-checkpoint.entity';
@@ -19,6 +20,7 @@ export * from './incident.entity';
 export * from './organisation.entity';
 export * from './policy.entity';
 export * from './recording-segment.entity';
+export * from './retention-review.entity';
 
 export const ENTITIES = [
   OrganisationEntity,
@@ -34,4 +36,5 @@ export const ENTITIES = [
   AnalyticsConfigEntity,
   AnalyticsMinuteEntity,
   AnalyticsAlertEntity,
+  RetentionReviewEntity,
 ];

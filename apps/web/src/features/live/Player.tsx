@@ -133,11 +133,13 @@ export function Player({ cameraId, form, onForm }: Props) {
       current.current = s;
       setSession(s);
       setP('connecting');
+      performance.mark('bl:session', { detail: cameraId });
       try {
         const w = await whepConnect(s.whepUrl, s.grant, s.form, (stream) => {
           if (v.srcObject !== stream) v.srcObject = stream;
         });
         if (cancelled) return w.close(s.grant);
+        performance.mark('bl:whep', { detail: cameraId });
         whep.current = w;
         hiddenUntil.current = 0;
         w.pc.addEventListener('connectionstatechange', () => {
@@ -168,7 +170,10 @@ export function Player({ cameraId, form, onForm }: Props) {
     const step = (now: number) => {
       const n = Number(v.dataset.frames ?? 0) + 1;
       v.dataset.frames = String(n);
-      if (!v.dataset.firstFrameAt) v.dataset.firstFrameAt = String(Math.round(performance.now()));
+      if (!v.dataset.firstFrameAt) {
+        v.dataset.firstFrameAt = String(Math.round(performance.now()));
+        performance.mark('bl:first-frame', { detail: v.closest('[data-camera-id]')?.getAttribute('data-camera-id') });
+      }
       if (now >= hiddenUntil.current && (phaseRef.current === 'connecting' || phaseRef.current === 'switching')) {
         setP('playing');
         v.dataset.shownAt = String(Math.round(performance.now()));
@@ -181,8 +186,10 @@ export function Player({ cameraId, form, onForm }: Props) {
 
   const hidden = phase !== 'playing';
   return (
-    <div className="player" data-phase={phase} data-form={session?.form ?? form}>
-      <video ref={video} muted autoPlay playsInline className={hidden ? 'hidden-video' : ''} aria-label={t('videoLabel')} />
+    <div className="player" data-phase={phase} data-form={session?.form ?? form} data-session-id={session?.sessionId ?? ''} data-expires-at={session?.expiresAt ?? ''}>
+      <video ref={video} muted autoPlay playsInline aria-label={t('videoLabel')} />
+      {/* An opaque cover rather than a hidden <video>: Chromium presents no frames to an invisible video element. */}
+      {hidden && <div className="cover" data-testid="cover" />}
       {session && (phase === 'playing' || phase === 'switching' || phase === 'connecting') && <FormBadge session={session} />}
       {(phase === 'opening' || phase === 'connecting') && <p className="player-msg">{t('connecting')}</p>}
       {phase === 'switching' && <p className="player-msg">{notice}</p>}
@@ -209,7 +216,8 @@ export function Player({ cameraId, form, onForm }: Props) {
       {(phase === 'denied' || phase === 'ended' || phase === 'error') && error && (
         <div className="player-msg denial" role="alert" data-testid="denial">
           <strong>{t(`phase.${phase}`)}</strong>
-          <p>{error.message}</p>
+          {/* A denial's message is its reasons joined: show them once, as a list. */}
+          {error.reasons.length === 0 && <p>{error.message}</p>}
           {error.reasons.length > 0 && (
             <ul className="reasons" data-testid="reasons">
               {error.reasons.map((r) => (

@@ -54,7 +54,9 @@ export function Tile({ index, cameraId, form, cameras, access, orgs, selected, o
                 </button>
               )}
               <button type="button" className="small secondary" onClick={() => void fullscreen(el.current)} aria-label={t('fullscreen')} title={`${t('fullscreen')} (F)`}>
-                ⛶
+                <svg viewBox="0 0 16 16" width="12" height="12" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2">
+                  <path d="M1 6V1h5M10 1h5v5M15 10v5h-5M6 15H1v-5" />
+                </svg>
               </button>
               <button type="button" className="small secondary" onClick={() => wall.setTile(index, null)} aria-label={t('remove')} title={`${t('remove')} (Del)`}>
                 ✕

@@ -29,6 +29,10 @@ export default function MapPage() {
     wall.add(c.id, form);
     navigate('/live');
   };
+  // A pin clicked on the map: its entry in the list comes into view, with its Watch button.
+  useEffect(() => {
+    if (selected) document.querySelector(`[data-testid=camera-list] li[data-camera-id="${selected}"]`)?.scrollIntoView({ block: 'nearest' });
+  }, [selected]);
   const list = useMemo(() => [...(cameras.data ?? [])].sort((a, b) => a.jurisdiction.localeCompare(b.jurisdiction) || a.name.localeCompare(b.name)), [cameras.data]);
   return (
     <div className="split map-page">
