@@ -187,6 +187,28 @@ if (insideWebNetns(__filename)) {
       }
     }, 240_000);
 
+    it("sums the counts of an incident's area in the incident view", async () => {
+      const inc = await sys.api<{ id: string }>('policie.operator', 'POST', '/api/v1/incidents', {
+        type: 'flood', severity: 3, title: 'Flood at Jeseník', area: { type: 'Circle', center: [17.204, 50.229], radiusMeters: 1000 }, endsAt: new Date(Date.now() + 3600_000).toISOString(),
+      });
+      expect(inc).toMatchObject({ status: 201 });
+      const { context, page, errors } = await signIn(tb.browser, sys.url, 'nysa.operator', 'en', '/incidents');
+      try {
+        const item = page.locator(`[data-incident-id="${inc.body.id}"]`);
+        await item.waitFor();
+        await item.locator('[data-testid=incident-counts] summary').click();
+        await item.locator('[data-testid=area-counts] table').waitFor({ timeout: 30_000 });
+        const text = await item.locator('[data-testid=area-counts]').innerText();
+        expect(text).toMatch(/cameras inside the area: 1 /);
+        expect(text).toMatch(/most at once\s+Persons/);
+        const check = await checkScreen(page, SUITE, 'incident-area', 'en');
+        expect({ missing: check.missing, keyLike: check.keyLike, violations: check.violations }).toEqual({ missing: [], keyLike: [], violations: [] });
+        expect(errors).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    }, 90_000);
+
     it('raises an alert live on the alert list of the operator, who acknowledges it', async () => {
       const { context, page, errors } = await signIn(tb.browser, sys.url, 'nysa.operator', 'en', '/alerts');
       try {
