@@ -1,11 +1,14 @@
-import { Body, Controller, Get, Header, HttpCode, Post, Put, Query, Sse, type MessageEvent } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Post, Put, Query, Res, Sse, type MessageEvent } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { map, type Observable } from 'rxjs';
 import type { Principal } from '@borderlens/auth';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
-import { AlertDto, AlertListQueryDto, AnalyticsConfigDto, AnalyticsConfigViewDto, AreaQueryDto, SeriesQueryDto, SeriesResponseDto } from './analytics.dto';
+import { AlertDto, AlertListQueryDto, AnalyticsCameraDto, AnalyticsConfigDto, AnalyticsConfigViewDto, AreaQueryDto, SeriesQueryDto, SeriesResponseDto } from './analytics.dto';
 import { AnalyticsService } from './analytics.service';
 import { IdParam } from '../common/validation';
+import { AnalyticsStillService } from './analytics-still.service';
+import { StillWidthQueryDto } from './analytics.dto';
 
 /**
  * Counts of persons and vehicles without a frame. Reading needs a Cedar permit for `analytics.view`
@@ -15,7 +18,22 @@ import { IdParam } from '../common/validation';
 @ApiBearerAuth()
 @Controller('api/v1/analytics')
 export class AnalyticsController {
-  constructor(private readonly service: AnalyticsService) {}
+  constructor(
+    private readonly service: AnalyticsService,
+    private readonly stills: AnalyticsStillService,
+  ) {}
+
+  @Get('cameras')
+  @ApiOkResponse({ type: AnalyticsCameraDto, isArray: true, description: 'Cameras whose counts the caller may see or whose analytics they may configure' })
+  cameras(@CurrentPrincipal() p: Principal): Promise<AnalyticsCameraDto[]> {
+    return this.service.cameraList(p);
+  }
+
+  @Sse('live')
+  @ApiOkResponse({ description: 'Server-sent events of every camera with analytics on whose counts the caller may see: `counts` (the latest of each at once, then every report) and `alert`' })
+  async liveAll(@CurrentPrincipal() p: Principal): Promise<Observable<MessageEvent>> {
+    return (await this.service.liveAll(p)).pipe(map((e) => ({ type: e.type, data: e.data as object })));
+  }
 
   @Get('cameras/:id/config')
   @ApiOkResponse({ type: AnalyticsConfigViewDto, description: 'Zones, lines and alert rules of the camera (points are fractions of the picture)' })
@@ -28,6 +46,22 @@ export class AnalyticsController {
   @ApiOkResponse({ type: AnalyticsConfigViewDto, description: 'Bad geometry: 400 geometry_self_intersecting, geometry_outside_picture, geometry_too_many_points, ... with every problem in details' })
   putConfig(@CurrentPrincipal() p: Principal, @IdParam('camera') id: string, @Body() dto: AnalyticsConfigDto): Promise<AnalyticsConfigViewDto> {
     return this.service.putConfig(p, id, dto);
+  }
+
+  @Get('cameras/:id/still')
+  @Roles('admin')
+  @ApiProduces('image/jpeg')
+  @ApiOkResponse({ description: "An anonymized JPEG of the camera's latest recording, to draw zones and lines on: the owner's administrators only (camera.manage); 204 (no content) when nothing was recorded in the last hour" })
+  async still(@CurrentPrincipal() p: Principal, @IdParam('camera') id: string, @Query() q: StillWidthQueryDto, @Res() res: Response): Promise<void> {
+    const still = await this.stills.still(p, id, q.width ?? 640);
+    if (!still) {
+      res.status(204).end();
+      return;
+    }
+    res.setHeader('content-type', 'image/jpeg');
+    res.setHeader('cache-control', 'private, no-store');
+    res.setHeader('x-masked', String(still.masked));
+    res.end(Buffer.from(still.jpeg, 'base64'));
   }
 
   @Get('cameras/:id/series')

@@ -8,6 +8,8 @@ const ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
 const ID_MESSAGE = 'ids are 1-40 lowercase letters, digits and dashes';
 /** Bounds only the request size: the geometry check refuses more than 32 points with its own code. */
 const MAX_POINTS_ACCEPTED = 1000;
+/** An [x, y] point in the OpenAPI document (the geometry check validates the values). */
+const POINT_SCHEMA = { type: 'array' as const, items: { type: 'number' as const }, minItems: 2, maxItems: 2 };
 
 export class ZoneDto implements AnalyticsZone {
   @ApiProperty({ example: 'bridge' }) @Matches(ID, { message: ID_MESSAGE })
@@ -16,7 +18,7 @@ export class ZoneDto implements AnalyticsZone {
   @ApiProperty({ example: 'Głuchołazy bridge' }) @IsString() @MaxLength(200)
   name: string;
 
-  @ApiProperty({ example: [[0.1, 0.5], [0.6, 0.5], [0.6, 0.9], [0.1, 0.9]], description: 'Corners as [x, y] fractions of the picture (0..1, y down); 3 to 32, not crossing itself' })
+  @ApiProperty({ type: 'array', items: POINT_SCHEMA, example: [[0.1, 0.5], [0.6, 0.5], [0.6, 0.9], [0.1, 0.9]], description: 'Corners as [x, y] fractions of the picture (0..1, y down); 3 to 32, not crossing itself' })
   @IsArray() @ArrayMaxSize(MAX_POINTS_ACCEPTED) @IsArray({ each: true })
   polygon: Point[];
 }
@@ -28,10 +30,10 @@ export class LineDto implements AnalyticsLine {
   @ApiProperty({ example: 'Mikulovice crossing' }) @IsString() @MaxLength(200)
   name: string;
 
-  @ApiProperty({ example: [0.5, 0.9], description: 'Start, [x, y] fractions of the picture' }) @IsArray()
+  @ApiProperty({ ...POINT_SCHEMA, example: [0.5, 0.9], description: 'Start, [x, y] fractions of the picture' }) @IsArray()
   a: Point;
 
-  @ApiProperty({ example: [0.5, 0.1], description: 'End. Crossing from the left of a->b to its right is "forward"' }) @IsArray()
+  @ApiProperty({ ...POINT_SCHEMA, example: [0.5, 0.1], description: 'End. Crossing from the left of a->b to its right is "forward"' }) @IsArray()
   b: Point;
 
   @ApiPropertyOptional({ example: 'towards PL' }) @IsOptional() @IsString() @MaxLength(100)
@@ -124,6 +126,11 @@ export interface SeriesPoint {
   value: ShownCount;
 }
 
+export class SeriesPointDto implements SeriesPoint {
+  @ApiProperty({ description: 'Start of the bucket' }) t: string;
+  @ApiProperty({ oneOf: [{ type: 'number' }, { type: 'string', example: '<3' }], description: 'The count, or "<N" when it is below the floor' }) value: ShownCount;
+}
+
 export class SeriesDto {
   @ApiProperty({ enum: ['zone', 'line'] }) kind: 'zone' | 'line';
   @ApiProperty() targetId: string;
@@ -131,7 +138,7 @@ export class SeriesDto {
   @ApiProperty({ enum: ANALYTICS_CLASSES }) cls: AnalyticsClass;
   @ApiPropertyOptional({ enum: ['forward', 'backward'] }) direction?: CrossingDirection;
   @ApiProperty({ description: 'zone: occupancy (most at once in the bucket); line: crossings in the bucket' }) measure: 'occupancy' | 'crossings';
-  @ApiProperty({ description: '[{t, value}] with value a number or "<N"' }) points: SeriesPoint[];
+  @ApiProperty({ type: () => SeriesPointDto, isArray: true, description: '[{t, value}] with value a number or "<N"' }) points: SeriesPoint[];
 }
 
 export class SeriesResponseDto {
@@ -143,6 +150,18 @@ export class SeriesResponseDto {
   @ApiProperty({ enum: Object.keys(BUCKETS) }) bucket: Bucket;
   @ApiProperty({ description: 'Counts from 1 to minCount - 1 are shown as "<minCount"' }) minCount: number;
   @ApiProperty({ type: SeriesDto, isArray: true }) series: SeriesDto[];
+}
+
+export class StillWidthQueryDto {
+  @ApiPropertyOptional({ minimum: 64, maximum: 1280, default: 640 }) @IsOptional() @Type(() => Number) @IsInt() @Min(64) @Max(1280)
+  width?: number;
+}
+
+export class AnalyticsCameraDto {
+  @ApiProperty() cameraId: string;
+  @ApiProperty({ description: 'Counting is on' }) enabled: boolean;
+  @ApiProperty({ description: 'The caller may read its counts (analytics.view)' }) view: boolean;
+  @ApiProperty({ description: 'The caller may configure its zones, lines and alerts (camera.manage)' }) manage: boolean;
 }
 
 export class AlertDto {

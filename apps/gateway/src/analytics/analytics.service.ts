@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Observable, Subject, filter, map, merge, of } from 'rxjs';
+import { Observable, Subject, filter, from as fromValues, map, merge, of } from 'rxjs';
 import { AuditService, SYSTEM_ACTOR, actorOf } from '@borderlens/audit';
 import type { Principal } from '@borderlens/auth';
 import { CONFIG, type BorderlensConfig } from '@borderlens/config';
@@ -13,7 +13,7 @@ import { areaContains } from '../incident/incident-area';
 import { IncidentService } from '../incident/incident.service';
 import { AuthorizationService, denied, policyIds } from '../policy/authorization.service';
 import { AlertEvaluator, type RaisedAlert } from './alert-evaluator';
-import { BUCKETS, type AlertDto, type AnalyticsConfigDto, type AnalyticsConfigViewDto, type AreaQueryDto, type Bucket, type SeriesDto, type SeriesQueryDto, type SeriesResponseDto } from './analytics.dto';
+import { BUCKETS, type AlertDto, type AnalyticsCameraDto, type AnalyticsConfigDto, type AnalyticsConfigViewDto, type AreaQueryDto, type Bucket, type SeriesDto, type SeriesQueryDto, type SeriesResponseDto } from './analytics.dto';
 import { AnalyticsRepository, type BucketRow } from './analytics.repository';
 import { showCount } from './small-counts';
 import { isUuid } from '../common/validation';
@@ -228,15 +228,64 @@ export class AnalyticsService implements OnModuleInit, OnModuleDestroy {
     );
   }
 
+  /**
+   * Which cameras the caller may read counts of (`view`) or configure (`manage`), and whether counting
+   * is on: the web app asks before it opens a chart or the editor, so it never asks for what it may not
+   * see. Names no count, so it is not audited.
+   */
+  async cameraList(p: Principal): Promise<AnalyticsCameraDto[]> {
+    const enabled = await this.enabledConfigs(true);
+    return (await this.decideAll(p, ['analytics.view', 'camera.manage']))
+      .filter((x) => x.permits.size)
+      .map((x) => ({ cameraId: x.camera.id, enabled: enabled.has(x.camera.id), view: x.permits.has('analytics.view'), manage: x.permits.has('camera.manage') }));
+  }
+
+  /**
+   * Live counts and alerts of every camera with analytics on whose counts the caller may see, in one
+   * stream (a map or an alert list needs all of them; browsers allow few connections per server):
+   * the latest counts of each at once, then every report. Audited once, when the stream opens.
+   */
+  async liveAll(p: Principal): Promise<Observable<LiveEvent>> {
+    const enabled = await this.enabledConfigs(true);
+    const permitted = (await this.decideAll(p, ['analytics.view'])).filter((x) => x.permits.size && enabled.has(x.camera.id));
+    const ids = new Set(permitted.map((x) => x.camera.id));
+    await this.audit.record({
+      actor: actorOf(p),
+      operation: permitted.some((x) => x.camera.jurisdiction !== (p.country || '')) ? 'disclosure' : 'consultation',
+      object: 'analytics:live',
+      justification: '',
+      decision: 'permit',
+      policyIds: [...new Set(permitted.flatMap((x) => policyIds(x.permits.get('analytics.view')!)))],
+      details: { action: 'analytics.view', query: 'live-all', cameras: [...ids] },
+    });
+    const latest = [...ids].map((id) => this.live.get(id)).filter((l): l is AnalyticsLive => !!l);
+    return merge(
+      fromValues(latest.map((l): LiveEvent => ({ type: 'counts', data: this.liveView(l) }))),
+      this.events.pipe(filter((e) => ids.has(e.cameraId)), map((e) => e.event)),
+    );
+  }
+
   async listAlerts(p: Principal, state: 'open' | 'all' = 'open'): Promise<AlertDto[]> {
+    const ids = (await this.decideAll(p, ['analytics.view'])).filter((x) => x.permits.size).map((x) => x.camera.id);
+    return (await this.repo.findAlerts(ids, state === 'open')).map(alertView);
+  }
+
+  /** The permits of the caller for these actions on every camera (decided, not audited). */
+  private async decideAll(p: Principal, actions: ('analytics.view' | 'camera.manage')[]): Promise<{ camera: CameraEntity; permits: Map<string, Decision> }[]> {
     const principal = await this.authz.principal(p);
     const active = await this.incidents.activeNow();
-    const ids: string[] = [];
+    const out: { camera: CameraEntity; permits: Map<string, Decision> }[] = [];
     for (const c of await this.cameras.findAll()) {
-      const d = this.authz.decide(principal, 'analytics.view', await this.authz.camera(c), { incidents: this.incidents.covering(c, active), now: new Date() });
-      if (d.decision === 'permit') ids.push(c.id);
+      const input = await this.authz.camera(c);
+      const context = { incidents: this.incidents.covering(c, active), now: new Date() };
+      const permits = new Map<string, Decision>();
+      for (const a of actions) {
+        const d = this.authz.decide(principal, a, input, context);
+        if (d.decision === 'permit') permits.set(a, d);
+      }
+      out.push({ camera: c, permits });
     }
-    return (await this.repo.findAlerts(ids, state === 'open')).map(alertView);
+    return out;
   }
 
   async acknowledge(p: Principal, alertId: string): Promise<AlertDto> {

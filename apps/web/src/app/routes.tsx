@@ -19,6 +19,9 @@ export const screens: Screen[] = [
   screen('audit', () => import('../features/audit'), { roles: ['auditor', 'legal-officer'] }),
   screen('policy', () => import('../features/policy'), { roles: ['legal-officer'] }),
   screen('admin', () => import('../features/admin'), { roles: ['admin'] }),
+  screen('analytics', () => import('../features/analytics'), { params: ':id?' }),
+  screen('alerts', () => import('../features/alerts')),
+  screen('zones', () => import('../features/zones'), { roles: ['admin'], params: ':id?' }),
   screen('about', () => import('../features/about'), { menu: false }),
 ];
 

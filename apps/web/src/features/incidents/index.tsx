@@ -13,6 +13,7 @@ import { BaseMap } from '../../shared/map/BaseMap';
 import { DrawTool, type DrawMode, type DrawnArea } from '../../shared/map/DrawTool';
 import { areaLayer, IncidentLayer } from '../../shared/map/IncidentLayer';
 import './incidents.css';
+import { IncidentCounts } from '../analytics/IncidentCounts';
 
 const TYPES = ['flood', 'fire', 'accident', 'missing-person', 'evacuation', 'other'];
 
@@ -230,6 +231,7 @@ function IncidentItem({ incident: i, cameras, onFocus }: { incident: Incident; c
           </ul>
         </details>
       )}
+      {!ended && <IncidentCounts incidentId={i.id} />}
       {!ended && (
         <div className="row actions">
           <button type="button" className="small secondary" onClick={() => setAction(action === 'extend' ? null : 'extend')} aria-expanded={action === 'extend'}>

@@ -9,6 +9,7 @@ import { ErrorBox } from '../../shared/ErrorBox';
 import { BaseMap } from '../../shared/map/BaseMap';
 import { IncidentLayer } from '../../shared/map/IncidentLayer';
 import { wall } from '../../shared/wall';
+import { CameraCounts } from '../analytics/CameraCounts';
 
 /**
  * The map: the cameras of the user's own and partner organisations, coloured by country, with their
@@ -62,6 +63,7 @@ export default function MapPage() {
                   <StateBadge state={c.state} />
                   <AccessBadge access={a?.access} />
                   {a?.rawDuringIncident && a.access !== 'raw' && <span className="badge neutral">{t('rawDuringIncident')}</span>}
+                  <CameraCounts cameraId={c.id} />
                 </div>
                 <div className="row muted">{orgs.data?.get(c.organisationId)?.name ?? c.organisationId}</div>
                 {selected === c.id && <Details camera={c} access={a} incidents={incidents.data ?? []} />}
