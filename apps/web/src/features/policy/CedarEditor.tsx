@@ -149,7 +149,6 @@ export default function CedarEditor(props: {
     view.current = v;
     return () => v.destroy();
     // The editor is created once per mount; new text from outside arrives through the effect below.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [props.readOnly]);
 
   useEffect(() => {
