@@ -169,7 +169,7 @@ export class AlertDto {
   @ApiProperty() cameraId: string;
   @ApiProperty() ruleId: string;
   @ApiProperty() message: string;
-  @ApiProperty() value: number;
+  @ApiProperty({ oneOf: [{ type: 'number' }, { type: 'string', example: '<3' }], description: 'The value that raised the alert, or "<N" when it is below the floor' }) value: ShownCount;
   @ApiProperty() raisedAt: string;
   @ApiPropertyOptional() acknowledgedAt?: string;
   @ApiPropertyOptional() acknowledgedBy?: string;

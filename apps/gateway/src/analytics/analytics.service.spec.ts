@@ -108,6 +108,19 @@ describe(AnalyticsService.name, () => {
       expect(alert).toMatchObject({ type: 'alert', data: { id: ALERT, ruleId: 'r1', value: 12, message: "Crowd: 12 in zone 'z1' (threshold 10, for 0 s)" } });
       expect(audit.record).toHaveBeenCalledWith(expect.objectContaining({ operation: 'collection', object: `analytics-alert:${ALERT}`, decision: 'raise' }), expect.anything());
     });
+
+    it('keeps the small-count floor in an alert: a lone person at a crossing reads "<3" in its text and value', async () => {
+      const { sut, repo } = setup();
+      const lone = { ...rule, name: 'Anyone', threshold: 0 };
+      repo.findEnabled.mockResolvedValue([{ ...config, alerts: [lone] } as unknown as AnalyticsConfigEntity]);
+      repo.saveAlert.mockImplementation(async (a) => ({ ...a, id: ALERT }) as AnalyticsAlertEntity);
+      const stream = await sut.liveStream(nysaUser, CAM);
+      const events = firstValueFrom(stream.pipe(take(2), toArray()));
+      await sut.ingest({ live: [live('2026-12-02T10:00:04Z', 1)] } as never);
+      const [, alert] = await events;
+      expect(alert).toMatchObject({ type: 'alert', data: { value: '<3', message: "Anyone: <3 in zone 'z1' (threshold 0, for 0 s)" } });
+      expect(JSON.stringify(alert)).not.toMatch(/\b1 in zone/);
+    });
   });
 
   describe('queries', () => {

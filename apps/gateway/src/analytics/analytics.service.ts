@@ -141,7 +141,9 @@ export class AnalyticsService implements OnModuleInit, OnModuleDestroy {
   }
 
   private async raise(a: RaisedAlert): Promise<void> {
-    const message = `${a.rule.name}: ${a.rule.kind === 'occupancy' ? `${a.value} in zone '${a.rule.targetId}'` : `${a.value} crossings per minute of line '${a.rule.targetId}'`} (threshold ${a.rule.threshold}, for ${a.rule.durationSec} s)`;
+    // The text is shown to every reader of the camera's analytics: a small count keeps its floor there too.
+    const shown = showCount(a.value, this.cfg.analytics.minCount);
+    const message = `${a.rule.name}: ${a.rule.kind === 'occupancy' ? `${shown} in zone '${a.rule.targetId}'` : `${shown} crossings per minute of line '${a.rule.targetId}'`} (threshold ${a.rule.threshold}, for ${a.rule.durationSec} s)`;
     const alert = await this.dataSource.transaction(async (m) => {
       const saved = await this.repo.saveAlert({ cameraId: a.cameraId, ruleId: a.rule.id, message, value: a.value, raisedAt: a.at, acknowledgedAt: null, acknowledgedBy: null }, m);
       await this.audit.record({
@@ -156,7 +158,7 @@ export class AnalyticsService implements OnModuleInit, OnModuleDestroy {
       return saved;
     });
     this.log.warn(`alert on camera ${a.cameraId}: ${message}`);
-    this.events.next({ cameraId: a.cameraId, event: { type: 'alert', data: alertView(alert) } });
+    this.events.next({ cameraId: a.cameraId, event: { type: 'alert', data: alertView(alert, this.cfg.analytics.minCount) } });
   }
 
   // ----- queries -----
@@ -267,7 +269,7 @@ export class AnalyticsService implements OnModuleInit, OnModuleDestroy {
 
   async listAlerts(p: Principal, state: 'open' | 'all' = 'open'): Promise<AlertDto[]> {
     const ids = (await this.decideAll(p, ['analytics.view'])).filter((x) => x.permits.size).map((x) => x.camera.id);
-    return (await this.repo.findAlerts(ids, state === 'open')).map(alertView);
+    return (await this.repo.findAlerts(ids, state === 'open')).map((a) => alertView(a, this.cfg.analytics.minCount));
   }
 
   /** The permits of the caller for these actions on every camera (decided, not audited). */
@@ -300,7 +302,7 @@ export class AnalyticsService implements OnModuleInit, OnModuleDestroy {
       if (!(await this.repo.acknowledge(alert.id, p.username || p.userId, m))) throw AppError.conflict('alert_already_acknowledged', `alert '${alert.id}' was already acknowledged`);
       await this.authz.recordDecision(p, 'analytics.view', decision, { operation: 'alteration', object: `analytics-alert:${alert.id}`, details: { change: 'acknowledged', camera: camera.id } }, m);
     });
-    return alertView((await this.repo.findAlert(alert.id))!);
+    return alertView((await this.repo.findAlert(alert.id))!, this.cfg.analytics.minCount);
   }
 
   // ----- helpers -----
@@ -394,13 +396,13 @@ function view(cameraId: string, c: AnalyticsConfigEntity | null): AnalyticsConfi
   };
 }
 
-function alertView(a: AnalyticsAlertEntity): AlertDto {
+function alertView(a: AnalyticsAlertEntity, minCount: number): AlertDto {
   return {
     id: a.id,
     cameraId: a.cameraId,
     ruleId: a.ruleId,
     message: a.message,
-    value: a.value,
+    value: showCount(a.value, minCount),
     raisedAt: a.raisedAt.toISOString(),
     ...(a.acknowledgedAt ? { acknowledgedAt: a.acknowledgedAt.toISOString(), acknowledgedBy: a.acknowledgedBy ?? '' } : {}),
   };
