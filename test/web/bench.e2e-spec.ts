@@ -117,7 +117,8 @@ async function firstScreenJs(newPage: () => Promise<Page>, base: string): Promis
   const page = await newPage();
   const bodies: { url: string; body: Buffer }[] = [];
   page.on('response', async (res) => {
-    if (res.request().resourceType() === 'script' && res.url().startsWith(base)) bodies.push({ url: res.url(), body: await res.body().catch(() => Buffer.alloc(0)) });
+    // Once per file: keycloak-js's return from the realm loads the app a second time (cached).
+    if (res.request().resourceType() === 'script' && res.url().startsWith(base) && !bodies.some((b) => b.url === res.url())) bodies.push({ url: res.url(), body: await res.body().catch(() => Buffer.alloc(0)) });
   });
   await page.goto(`${base}/`);
   await page.waitForSelector('[data-testid=camera-list] li');
