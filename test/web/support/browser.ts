@@ -83,13 +83,15 @@ export async function missingTranslations(page: Page): Promise<string[]> {
 
 /**
  * Text on the page that looks like an untranslated key (`ns:key` or `some.key.path`). Text inside
- * `translate="no"` (user names such as jesenik.legal, identifiers, hashes) is data, not a key.
+ * `translate="no"` (user names such as jesenik.legal, identifiers, hashes), code and pre (Cedar text) is
+ * data, not a key.
  */
 export async function keyLikeText(page: Page): Promise<string[]> {
   const text = await page.evaluate(`(() => {
     let t = document.body.innerText;
     // Line by line: a block's innerText alone and inside the page's may differ in white space.
     for (const el of document.querySelectorAll('[translate="no"], code, pre')) {
+      if (el.innerText) t = t.split(el.innerText).join(' ');
       for (const line of el.innerText.split('\\n').map((l) => l.trim()).filter(Boolean)) t = t.split(line).join(' ');
     }
     return t;
