@@ -58,8 +58,11 @@ export function contentSecurityPolicy(cfg: BorderlensConfig): string {
 /**
  * Serves the built web application (gateway.webDir) at `/`: hashed assets cached for a year,
  * index.html for every other GET that is not under /api (client-side routes), never cached so a
- * new build reaches browsers at once. The API keeps its JSON 404 under /api.
+ * new build reaches browsers at once. The API keeps its JSON 404 under /api; /metrics stays Prometheus'.
  */
+/** Paths the gateway itself answers (the API, Prometheus' scrape): never the web application. */
+const SERVER_PATHS = ['/api', '/metrics'];
+
 export function serveWebApp(app: INestApplication, cfg: BorderlensConfig): void {
   const dir = cfg.gateway.webDir;
   if (!dir) return;
@@ -74,7 +77,7 @@ export function serveWebApp(app: INestApplication, cfg: BorderlensConfig): void 
     },
   });
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || req.path === '/api' || req.path.startsWith('/api/')) return next();
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || SERVER_PATHS.some((p) => req.path === p || req.path.startsWith(`${p}/`))) return next();
     statics(req, res, () => {
       // A missing asset is a 404, not the app: only paths without a file extension are client routes.
       if (/\.[a-z0-9]+$/i.test(req.path)) return next();
