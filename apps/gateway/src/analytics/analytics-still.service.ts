@@ -1,11 +1,11 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { AuditService, actorOf } from '@borderlens/audit';
 import type { Principal } from '@borderlens/auth';
-import { Patterns, type RecordingStill, type RecordingStillRequest, type ServiceClient } from '@borderlens/contracts';
+import type { RecordingStill, ServiceClient } from '@borderlens/contracts';
 import { CameraService } from '../camera/camera.service';
-import { AppError } from '../common/app-error';
 import { AuthorizationService, policyIds } from '../policy/authorization.service';
 import { RecordingService } from '../recording/recording.service';
+import { stillFromMedia } from '../recording/recording-still';
 import { MEDIA_CLIENT } from '../transport/transport.module';
 
 /** How far back a still for the zone editor is looked for. */
@@ -35,12 +35,7 @@ export class AnalyticsStillService {
     if (!last || last.to.getTime() - last.from.getTime() < 1000) return null;
     // A second before the end: the newest segment may still be written.
     const at = new Date(Math.max(last.from.getTime(), last.to.getTime() - 1000));
-    let still: RecordingStill;
-    try {
-      still = await this.media.send<RecordingStill, RecordingStillRequest>(Patterns.media.recordingStill, { cameraId: camera.id, at: at.toISOString(), width }, 20_000);
-    } catch (e) {
-      throw new AppError(HttpStatus.SERVICE_UNAVAILABLE, 'media_unavailable', `no still: ${(e as Error).message}`);
-    }
+    const still = await stillFromMedia(this.media, camera.id, at, width);
     await this.audit.record({
       actor: actorOf(p),
       operation: 'consultation',

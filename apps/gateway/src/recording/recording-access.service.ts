@@ -1,7 +1,7 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { AuditService, actorOf } from '@borderlens/audit';
 import type { Principal } from '@borderlens/auth';
-import { Patterns, type RecordingStill, type RecordingStillRequest, type ServiceClient } from '@borderlens/contracts';
+import type { RecordingStill, ServiceClient } from '@borderlens/contracts';
 import { maxRetentionMonths, retainedFrom, type Action, type Decision } from '@borderlens/policy';
 import { AppError } from '../common/app-error';
 import { CameraService } from '../camera/camera.service';
@@ -10,6 +10,7 @@ import { AuthorizationService, policyIds } from '../policy/authorization.service
 import { MEDIA_CLIENT } from '../transport/transport.module';
 import type { RecordingRangesDto } from '../clip/clip.dto';
 import { RecordingService } from './recording.service';
+import { stillFromMedia } from './recording-still';
 
 const DAY_MS = 86_400_000;
 /** Actions that let a user see what a camera recorded (to choose a clip range). */
@@ -63,12 +64,7 @@ export class RecordingAccessService {
   async still(p: Principal, cameraId: string, at: Date, width: number): Promise<RecordingStill> {
     const { camera, decision, crossBorder, country } = await this.permitted(p, cameraId);
     if (!(await this.recordings.covers(camera.id, at, new Date(at.getTime() + 1000)))) throw AppError.badRequest('clip_range_not_recorded', `nothing is recorded at ${at.toISOString()}`);
-    let still: RecordingStill;
-    try {
-      still = await this.media.send<RecordingStill, RecordingStillRequest>(Patterns.media.recordingStill, { cameraId: camera.id, at: at.toISOString(), width }, 20_000);
-    } catch (e) {
-      throw new AppError(HttpStatus.SERVICE_UNAVAILABLE, 'media_unavailable', `no still: ${(e as Error).message}`);
-    }
+    const still = await stillFromMedia(this.media, camera.id, at, width);
     await this.audit.record({
       actor: actorOf(p),
       operation: crossBorder ? 'disclosure' : 'consultation',

@@ -1,0 +1,15 @@
+import { HttpStatus } from '@nestjs/common';
+import { Patterns, type RecordingStill, type RecordingStillRequest, type ServiceClient } from '@borderlens/contracts';
+import { AppError } from '../common/app-error';
+
+/**
+ * An anonymized still of a camera's recording at `at`, cut by the media node that holds it (for clip
+ * previews and for the analytics zone editor); 503 media_unavailable when no node answers in time.
+ */
+export async function stillFromMedia(media: ServiceClient, cameraId: string, at: Date, width: number): Promise<RecordingStill> {
+  try {
+    return await media.send<RecordingStill, RecordingStillRequest>(Patterns.media.recordingStill, { cameraId, at: at.toISOString(), width }, 20_000);
+  } catch (e) {
+    throw new AppError(HttpStatus.SERVICE_UNAVAILABLE, 'media_unavailable', `no still: ${(e as Error).message}`);
+  }
+}
