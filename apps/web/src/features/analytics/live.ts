@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import { openEventStream } from './sse';
+import { openEventStream } from '../../api/event-stream';
 import type { AnalyticsAlert, ShownCount } from './counts';
 
 /** The latest counts of one camera as GET /api/v1/analytics/live sends them (small counts as "<N"). */

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, authorizedFetch, unwrap } from '../../api/client';
+import { api, unwrap } from '../../api/client';
+import { openEventStream } from '../../api/event-stream';
 import type { Schemas } from '../../api/types';
 
 export type ClipRequest = Schemas['ClipRequestDto'];
@@ -30,34 +31,13 @@ export function useClipEvents(r: ClipRequest) {
   const live = !FINAL.has(r.state);
   useEffect(() => {
     if (!live) return;
-    const abort = new AbortController();
-    const put = (next: ClipRequest) => {
+    const stream = openEventStream(`/api/v1/clip-requests/${r.id}/events`, (e) => {
+      const next = e.data as ClipRequest;
       for (const key of [['clip-requests', 'mine'], ['clip-requests', 'queue']]) {
         qc.setQueriesData<ClipRequest[]>({ queryKey: key }, (list) => list?.map((x) => (x.id === next.id ? next : x)));
       }
-    };
-    void (async () => {
-      try {
-        const res = await authorizedFetch(`/api/v1/clip-requests/${r.id}/events`, { headers: { accept: 'text/event-stream' }, signal: abort.signal });
-        if (!res.ok || !res.body) return;
-        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-        let buf = '';
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          buf += value;
-          let i: number;
-          while ((i = buf.indexOf('\n\n')) >= 0) {
-            const data = buf.slice(0, i).split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('');
-            buf = buf.slice(i + 2);
-            if (data) put(JSON.parse(data) as ClipRequest);
-          }
-        }
-      } catch {
-        // Aborted (unmounted) or the connection dropped: the list's own refresh catches up.
-      }
-    })();
-    return () => abort.abort();
+    });
+    return () => stream.close();
   }, [r.id, live, qc]);
 }
 

@@ -1,4 +1,4 @@
-import { authorizedFetch } from '../../api/client';
+import { authorizedFetch } from './client';
 
 export interface SseEvent {
   type: string;
@@ -7,9 +7,10 @@ export interface SseEvent {
 
 /**
  * Reads a server-sent event stream with the access token (EventSource cannot send one), and
- * reconnects a few seconds after it ends or fails, until `close()` is called.
+ * reconnects `retryMs` after it ends or fails, until `close()` is called. Every stream of the app
+ * (live sessions, clip requests, analytics) goes through here.
  */
-export function openEventStream(path: string, onEvent: (e: SseEvent) => void, onState?: (connected: boolean) => void): { close(): void } {
+export function openEventStream(path: string, onEvent: (e: SseEvent) => void, onState?: (connected: boolean) => void, retryMs = 3000): { close(): void } {
   let closed = false;
   let ctrl: AbortController | undefined;
   let retry: ReturnType<typeof setTimeout> | undefined;
@@ -38,7 +39,7 @@ export function openEventStream(path: string, onEvent: (e: SseEvent) => void, on
       // Ended, refused or aborted: try again below unless closed.
     }
     onState?.(false);
-    if (!closed) retry = setTimeout(() => void connect(), 3000);
+    if (!closed) retry = setTimeout(() => void connect(), retryMs);
   };
   void connect();
   return {
