@@ -7,12 +7,12 @@ import { DataSource } from 'typeorm';
 import { serverTransport } from '@borderlens/contracts';
 import { AnalyticsService as MediaAnalytics } from '../../apps/media/src/analytics/analytics.service';
 import { createMediaApp } from '../../apps/media/src/media.app';
-import { CameraSim } from '../media/support/camera-sim';
-import { AnonymizerProcess, eventually } from '../media/support/harness';
-import { buildTestVideo, type TestVideo } from '../media/support/test-video';
+import { CameraSim } from '../../apps/media/test-tools/camera-sim';
+import { AnonymizerProcess, eventually } from '../support/media/harness';
+import { buildTestVideo, type TestVideo } from '../../apps/media/test-tools/test-video';
 import { api, startGateway, type TestGateway } from '../support/gateway';
 import { ensureKeycloak, passwordToken } from '../support/keycloak';
-import { freePort } from '../support/ports';
+import { freeLoopbackPort } from '@borderlens/common';
 
 /**
  * The whole analytics path with real processes and nobody watching: a simulated RTSP camera (the
@@ -34,7 +34,7 @@ describe('analytics end to end: camera -> media -> anonymizer -> gateway -> API 
     await ensureKeycloak();
     dir = mkdtempSync(join(tmpdir(), 'bl-analytics-'));
     video = await buildTestVideo(dir, { minutes: 3 });
-    camera = new CameraSim(await freePort(), ['--file', video.file]);
+    camera = new CameraSim(await freeLoopbackPort(), ['--file', video.file]);
     const url = await camera.start();
     const env = {
       SERVICE_KEY_DIR: testKeyDir(dir),
@@ -79,7 +79,7 @@ describe('analytics end to end: camera -> media -> anonymizer -> gateway -> API 
     };
     anonymizer = new AnonymizerProcess(penv);
     await anonymizer.start();
-    const mcfg = { ...gw.cfg, media: { ...gw.cfg.media, port: await freePort(), recordingDir: join(dir, 'rec'), clipDir: join(dir, 'clips'), rtmpPort: 0, srtPort: 0, diskMinFreeMb: 16 } };
+    const mcfg = { ...gw.cfg, media: { ...gw.cfg.media, port: await freeLoopbackPort(), recordingDir: join(dir, 'rec'), clipDir: join(dir, 'clips'), rtmpPort: 0, srtPort: 0, diskMinFreeMb: 16 } };
     media = await createMediaApp(mcfg, { grantKeys: async () => { throw new Error('no viewers in this test'); } });
     media.connectMicroservice(serverTransport(mcfg, 'media'), { inheritAppConfig: true });
     await media.startAllMicroservices();

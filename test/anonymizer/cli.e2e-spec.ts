@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { EVAL_DIR, runNode } from './anonymizer-process';
+import { EVAL_DIR, runNode } from '../support/anonymizer-process';
 
 const DETECT = 'dist/apps/anonymizer/src/cli/detect.js';
 const REDACT = 'dist/apps/anonymizer/src/cli/redact.js';

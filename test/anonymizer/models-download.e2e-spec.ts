@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ModelRepository } from '../../apps/anonymizer/src/repositories/model.repository';
-import { MODEL_DIR, ROOT } from './anonymizer-process';
+import { MODEL_DIR, ROOT } from '../support/anonymizer-process';
 
 const FILES = [
   'face/yunet_n_640_640.onnx', 'face/yunet_n_dynamic.onnx', 'face/yunet_s_640_640.onnx', 'face/yunet_s_dynamic.onnx',

@@ -5,8 +5,8 @@ import sharp from 'sharp';
 import { ClientProxyFactory, Transport } from '@nestjs/microservices';
 import { firstValueFrom, timeout } from 'rxjs';
 import { Patterns, ServiceClient, ServiceName, ServiceTokens, type AnonymizerHealth, type DetectReply, type RedactReply } from '@borderlens/contracts';
-import { freePort } from '../support/ports';
-import { EVAL_DIR, MODEL_DIR, instanceEnv, runNode, startAnonymizer, type RunningAnonymizer } from './anonymizer-process';
+import { freeLoopbackPort } from '@borderlens/common';
+import { EVAL_DIR, MODEL_DIR, instanceEnv, runNode, startAnonymizer, type RunningAnonymizer } from '../support/anonymizer-process';
 
 const FACES = join(EVAL_DIR, 'faces/images/2_Demonstration_Demonstrators_2_456.jpg');
 const PLATE = join(EVAL_DIR, 'plates/images/eu_eu3.jpg');
@@ -68,7 +68,7 @@ describe('anonymizer over TCP on loopback', () => {
   let client: ServiceClient;
 
   beforeAll(async () => {
-    svc = await startAnonymizer(instanceEnv({ port: await freePort() }));
+    svc = await startAnonymizer(instanceEnv({ port: await freeLoopbackPort() }));
     client = ServiceClient.create(svc.cfg, ServiceName.media, ServiceName.anonymizer);
   }, 120_000);
 

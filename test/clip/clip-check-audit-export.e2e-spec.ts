@@ -1,6 +1,6 @@
 import { api, startGateway, type TestGateway } from '../support/gateway';
 import { ensureKeycloak } from '../support/keycloak';
-import { tokens } from '../policy/support';
+import { tokens } from '../support/policy';
 
 /**
  * The real gateway (embedded database, real Keycloak users): the dry run of a clip request answers what

@@ -11,14 +11,14 @@ import { Patterns, ServiceClient, ServiceName } from '@borderlens/contracts';
 import { createGateway } from '../../apps/gateway/src/bootstrap';
 import { verifyClip } from '../../apps/gateway/src/clip/clip-manifest';
 import type { Detector } from '../../apps/anonymizer/src/detection/detector';
-import { activatePolicy } from '../policy/support';
+import { activatePolicy } from '../support/policy';
 import { api } from '../support/gateway';
 import { ensureKeycloak, keycloakIssuer, passwordToken } from '../support/keycloak';
-import { freePort } from '../support/ports';
+import { freeLoopbackPort } from '@borderlens/common';
 import { createTempDatabase, type TempDatabase } from '../support/postgres';
-import { checkFrame, liveVisible, loadTestDetector } from '../media/support/detect';
-import { AnonymizerProcess, eventually, portOpen } from '../media/support/harness';
-import { buildTestVideo, whichScene, type Scene, type TestVideo } from '../media/support/test-video';
+import { checkFrame, liveVisible, loadTestDetector } from '../support/media/detect';
+import { AnonymizerProcess, eventually, portOpen } from '../support/media/harness';
+import { buildTestVideo, whichScene, type Scene, type TestVideo } from '../../apps/media/test-tools/test-video';
 
 const ROOT = resolve(__dirname, '../..');
 const SEGMENT_SEC = 4;
@@ -30,7 +30,7 @@ class MediaProcess {
   constructor(private readonly env: Record<string, string>) {}
 
   async start(): Promise<void> {
-    const child = spawn(process.execPath, [join(ROOT, 'test/media/support/ts-child.js'), 'apps/media/src/main.ts'], { cwd: ROOT, env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'test/support/media/ts-child.js'), 'apps/media/src/main.ts'], { cwd: ROOT, env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     child.stdout!.on('data', (c) => (this.output = (this.output + c).slice(-4000)));
     child.stderr!.on('data', (c) => (this.output = (this.output + c).slice(-4000)));
@@ -142,12 +142,12 @@ describe('clip requests (gateway + media + anonymizer)', () => {
       KEYCLOAK_ISSUER: keycloakIssuer(),
       GATEWAY_PORT: '0',
       TRANSPORT_HOST: '127.0.0.1',
-      TRANSPORT_GATEWAY_PORT: String(await freePort()),
-      TRANSPORT_MEDIA_PORT: String(await freePort()),
-      TRANSPORT_ANONYMIZER_PORT: String(await freePort()),
+      TRANSPORT_GATEWAY_PORT: String(await freeLoopbackPort()),
+      TRANSPORT_MEDIA_PORT: String(await freeLoopbackPort()),
+      TRANSPORT_ANONYMIZER_PORT: String(await freeLoopbackPort()),
       TRANSPORT_TIMEOUT_MS: '5000',
       MEDIA_HOST: '127.0.0.1',
-      MEDIA_PORT: String(await freePort()),
+      MEDIA_PORT: String(await freeLoopbackPort()),
       MEDIA_RTMP_PORT: '0',
       MEDIA_SRT_PORT: '0',
       MEDIA_DISK_MIN_FREE_MB: '16',
@@ -204,7 +204,7 @@ describe('clip requests (gateway + media + anonymizer)', () => {
       seq: string; operation: string; actor: string; organisation: string; decision: string; recipient: string; justification: string; policyIds: string[]; details: Record<string, unknown>;
     }[];
   const download = (link: string, user: string) => token(user).then((t) => fetch(link, { headers: { authorization: `Bearer ${t}` } }));
-  const verifyCli = (clip: string, manifest: string) => spawnSync(process.execPath, [join(ROOT, 'test/media/support/ts-child.js'), 'apps/gateway/src/cli/clip-verify.ts', clip, manifest], { cwd: ROOT, encoding: 'utf8' });
+  const verifyCli = (clip: string, manifest: string) => spawnSync(process.execPath, [join(ROOT, 'test/support/media/ts-child.js'), 'apps/gateway/src/cli/clip-verify.ts', clip, manifest], { cwd: ROOT, encoding: 'utf8' });
 
   it('lists what a camera recorded (merged ranges and gaps) for users allowed to request clips, and shows only anonymized stills', async () => {
     const r = await api(url, `/api/v1/cameras/${jesenikCamera}/recordings?from=${at(-60)}&to=${at(120)}`, { token: await token('nysa.municipal') });

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { loadConfig } from '@borderlens/config';
 import { openDatabase, type Database } from '@borderlens/database';
-import { freePort } from '../support/ports';
+import { freeLoopbackPort } from '@borderlens/common';
 import { POSTGRES_ADMIN_URL, createTempDatabase, type TempDatabase } from '../support/postgres';
 
 /** Migrations as the owner, the apps as a role that may only read and append to the audit trail. */
@@ -68,7 +68,7 @@ describe('the embedded PGlite', () => {
   let port: number;
 
   beforeAll(async () => {
-    port = await freePort();
+    port = await freeLoopbackPort();
     cfg = loadConfig({ BORDERLENS_DATA_DIR: mkdtempSync(join(tmpdir(), 'bl-pglite-')), LOG_LEVEL: 'error', DATABASE_EMBEDDED_PORT: String(port) }, undefined);
     db = await openDatabase(cfg);
   }, 120_000);

@@ -7,7 +7,7 @@ import type { BorderlensConfig } from '@borderlens/config';
 import { AuditEntryEntity, openDatabase, type Database } from '@borderlens/database';
 import { auditKeyFile } from '../../apps/gateway/src/audit/audit-checkpoint.service';
 import { testConfig } from '../support/gateway';
-import { freePort } from '../support/ports';
+import { freeLoopbackPort } from '@borderlens/common';
 import { createTempDatabase, type TempDatabase } from '../support/postgres';
 
 const ROOT = resolve(__dirname, '../..');
@@ -24,7 +24,7 @@ describe.each(['PGlite', 'PostgreSQL'])('audit checkpoints on %s', (kind) => {
 
   beforeAll(async () => {
     if (kind === 'PostgreSQL') temp = await createTempDatabase();
-    cfg = await testConfig({ databaseUrl: temp?.url, env: { DATABASE_EMBEDDED_PORT: String(await freePort()) } });
+    cfg = await testConfig({ databaseUrl: temp?.url, env: { DATABASE_EMBEDDED_PORT: String(await freeLoopbackPort()) } });
     db = await openDatabase(cfg);
     audit = new AuditService(new AuditRepository(db.dataSource, db.dataSource.getRepository(AuditEntryEntity)));
     checkpoints = new CheckpointRepository(db.dataSource);

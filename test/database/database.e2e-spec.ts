@@ -5,7 +5,7 @@ import { AuditRepository, AuditService, SYSTEM_ACTOR } from '@borderlens/audit';
 import type { BorderlensConfig } from '@borderlens/config';
 import { AuditEntryEntity, CameraEntity, OrganisationEntity, RecordingSegmentEntity, openDatabase, type Database } from '@borderlens/database';
 import { testConfig } from '../support/gateway';
-import { freePort } from '../support/ports';
+import { freeLoopbackPort } from '@borderlens/common';
 import { createTempDatabase, type TempDatabase } from '../support/postgres';
 
 const ROOT = resolve(__dirname, '../..');
@@ -19,7 +19,7 @@ describe.each(['PGlite', 'PostgreSQL'])('database on %s', (kind) => {
 
   beforeAll(async () => {
     if (kind === 'PostgreSQL') temp = await createTempDatabase();
-    cfg = await testConfig({ databaseUrl: temp?.url, env: { DATABASE_EMBEDDED_PORT: String(await freePort()) } });
+    cfg = await testConfig({ databaseUrl: temp?.url, env: { DATABASE_EMBEDDED_PORT: String(await freeLoopbackPort()) } });
     db = await openDatabase(cfg);
     audit = new AuditService(new AuditRepository(db.dataSource, db.dataSource.getRepository(AuditEntryEntity)));
   }, 120_000);

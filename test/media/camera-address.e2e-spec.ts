@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { RecordingService } from '../../apps/media/src/recording/recording.service';
-import { freePort } from '../support/ports';
-import { CameraSim } from './support/camera-sim';
-import { eventually, startMediaHarness, type MediaHarness } from './support/harness';
+import { freeLoopbackPort } from '@borderlens/common';
+import { CameraSim } from '../../apps/media/test-tools/camera-sim';
+import { eventually, startMediaHarness, type MediaHarness } from '../support/media/harness';
 
 /**
  * The command lines of this test's own processes (the media node's ffmpeg children among them), as any
@@ -49,7 +49,7 @@ async function countingForwarder(to: number): Promise<{ port: number; connection
     }
     c.pipe(up).pipe(c);
   });
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
   return { port, connections: () => n, close: () => (sockets.forEach((s) => s.destroy()), new Promise((r) => server.close(() => r()))) };
 }
@@ -80,7 +80,7 @@ async function redirectingCamera(location: string, status = 302): Promise<{ port
       }
     });
   });
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
   return { port, requests, close: () => (sockets.forEach((s) => s.destroy()), new Promise((r) => server.close(() => r()))) };
 }
@@ -109,7 +109,7 @@ describe('media node: camera addresses and credentials', () => {
   const encoded = (s: string) => encodeURIComponent(s).replace(/'/g, "'");
 
   beforeAll(async () => {
-    camera = new CameraSim(await freePort(), ['--testsrc', '320x240']);
+    camera = new CameraSim(await freeLoopbackPort(), ['--testsrc', '320x240']);
     await camera.start();
     h = await startMediaHarness({ env: { LOG_LEVEL: 'debug' } });
     const capture = (...args: unknown[]) => void written.push(args.map(String).join(' '));
@@ -143,7 +143,7 @@ describe('media node: camera addresses and credentials', () => {
     }
     await stop('cam-pw');
     // a failing camera with the same password: its errors are logged, the password is not
-    await pull('cam-pw-closed', `rtsp://${encoded(user)}:${encoded(password)}@127.0.0.1:${await freePort()}/cam`);
+    await pull('cam-pw-closed', `rtsp://${encoded(user)}:${encoded(password)}@127.0.0.1:${await freeLoopbackPort()}/cam`);
     await eventually(() => h.gateway.lastState('cam-pw-closed')?.state, (s) => s === 'offline', 20000, 'closed port offline');
     await stop('cam-pw-closed');
     const log = written.join('');
@@ -152,7 +152,7 @@ describe('media node: camera addresses and credentials', () => {
   }, 60000);
 
   it('shows users fixed texts, not the network error (no port scanning through stateReason)', async () => {
-    await pull('cam-closed', `rtsp://127.0.0.1:${await freePort()}/cam`);
+    await pull('cam-closed', `rtsp://127.0.0.1:${await freeLoopbackPort()}/cam`);
     await eventually(() => h.gateway.lastState('cam-closed')?.state, (s) => s === 'offline', 20000, 'offline');
     expect(h.gateway.lastState('cam-closed')!.reason).toBe('camera not reachable');
     await stop('cam-closed');

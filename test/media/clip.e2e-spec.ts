@@ -7,11 +7,11 @@ import { Patterns, type ClipExportStatus } from '@borderlens/contracts';
 import { ClipService, clipRoot } from '../../apps/media/src/clip/clip.service';
 import { RecordingService } from '../../apps/media/src/recording/recording.service';
 import type { Detector } from '../../apps/anonymizer/src/detection/detector';
-import { freePort } from '../support/ports';
-import { CameraSim } from './support/camera-sim';
-import { checkFrame, liveVisible, loadTestDetector } from './support/detect';
-import { AnonymizerProcess, eventually, startMediaHarness, type MediaHarness } from './support/harness';
-import { buildTestVideo, whichScene, type Scene, type TestVideo } from './support/test-video';
+import { freeLoopbackPort } from '@borderlens/common';
+import { CameraSim } from '../../apps/media/test-tools/camera-sim';
+import { checkFrame, liveVisible, loadTestDetector } from '../support/media/detect';
+import { AnonymizerProcess, eventually, startMediaHarness, type MediaHarness } from '../support/media/harness';
+import { buildTestVideo, whichScene, type Scene, type TestVideo } from '../../apps/media/test-tools/test-video';
 
 /** Frames of an MP4 as RGBA, `fps` per second (ffmpeg). */
 function framesOf(file: string, width: number, height: number, fps = 2): Buffer[] {
@@ -37,7 +37,7 @@ describe('media node: clip export', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'bl-clip-'));
     video = await buildTestVideo(dir, { minutes: 2 });
-    camera = new CameraSim(await freePort(), ['--file', video.file]);
+    camera = new CameraSim(await freeLoopbackPort(), ['--file', video.file]);
     const url = await camera.start();
     h = await startMediaHarness({ env: { MEDIA_SEGMENT_SEC: '3' } });
     anonymizer = new AnonymizerProcess(h.env);

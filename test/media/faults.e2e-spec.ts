@@ -1,11 +1,11 @@
 import { whepPlay, framesDecoded, recordedSince, recordFrames, stopRecording } from '../../apps/media/test-tools/browser';
 import { LiveService } from '../../apps/media/src/live/live.service';
 import { WhepService } from '../../apps/media/src/egress/whep.service';
-import { freePort } from '../support/ports';
-import { insideLoopbackNetns } from './support/netns';
-import { CameraSim } from './support/camera-sim';
-import { eventually } from './support/harness';
-import { judgeFrame, setupLiveEnv, type LiveEnv } from './support/live-env';
+import { freeLoopbackPort } from '@borderlens/common';
+import { insideLoopbackNetns } from '../support/media/netns';
+import { CameraSim } from '../../apps/media/test-tools/camera-sim';
+import { eventually } from '../support/media/harness';
+import { judgeFrame, setupLiveEnv, type LiveEnv } from '../support/media/live-env';
 
 /** Faults on a live pipeline: the camera restarts, the anonymizer dies, a camera sends a codec we refuse. */
 if (insideLoopbackNetns(__filename)) {
@@ -84,7 +84,7 @@ if (insideLoopbackNetns(__filename)) {
     });
 
     it('reports a camera that sends a codec the node cannot serve as error, with the reason', async () => {
-      const port = await freePort();
+      const port = await freeLoopbackPort();
       const hevc = new CameraSim(port, ['--testsrc', '640x360', '--codec', 'h265']);
       const url = await hevc.start();
       try {

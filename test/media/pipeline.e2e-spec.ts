@@ -8,7 +8,7 @@ import { streamConfig, type StreamConfig } from '../../apps/media/src/ingest/vid
 import type { DecodedFrame } from '../../apps/media/src/live/decoded-frame';
 import { FrameDecoder } from '../../apps/media/src/live/frame-decoder';
 import { FrameEncoder } from '../../apps/media/src/live/frame-encoder';
-import { eventually } from './support/harness';
+import { eventually } from '../support/media/harness';
 
 /**
  * The live pipeline's ffmpeg stages with real ffmpeg: each picture must leave a stage as soon as it is

@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { IngestService } from '../../apps/media/src/ingest/ingest.service';
 import { PushService } from '../../apps/media/src/ingest/push.service';
-import { freePort } from '../support/ports';
-import { eventually, startMediaHarness, type MediaHarness } from './support/harness';
+import { freeLoopbackPort } from '@borderlens/common';
+import { eventually, startMediaHarness, type MediaHarness } from '../support/media/harness';
 
 /** An ffmpeg publisher: a test pattern, H.264, pushed for `seconds`. */
 function publish(url: string, format: 'flv' | 'mpegts', seconds = 120): { child: ChildProcess; exited: Promise<number | null>; stderr: () => string } {
@@ -20,8 +20,8 @@ describe('media node: RTMP and SRT push', () => {
   const pubs: ChildProcess[] = [];
 
   beforeAll(async () => {
-    const rtmpPort = await freePort();
-    const srtPort = await freePort();
+    const rtmpPort = await freeLoopbackPort();
+    const srtPort = await freeLoopbackPort();
     h = await startMediaHarness({ env: { MEDIA_RTMP_PORT: String(rtmpPort), MEDIA_SRT_PORT: String(srtPort), MEDIA_PUSH_SLOTS: '2', MEDIA_PUSH_KEY_TIMEOUT_SEC: '2' } });
     for (const [id, protocol] of [['drone-1', 'rtmp'], ['drone-2', 'srt'], ['drone-3', 'rtmp']] as const) {
       h.gateway.cameras.set(id, { id, name: id, kind: 'drone', ingest: { type: 'push', protocol }, recordingEnabled: false, retentionDays: 7, redaction: {} });
@@ -134,7 +134,7 @@ describe('media node: SRT push with a passphrase', () => {
   const passphrase = 'drone-secret-passphrase';
 
   beforeAll(async () => {
-    h = await startMediaHarness({ env: { MEDIA_SRT_PORT: String(await freePort()), MEDIA_PUSH_SLOTS: '1', MEDIA_SRT_PASSPHRASE: passphrase } });
+    h = await startMediaHarness({ env: { MEDIA_SRT_PORT: String(await freeLoopbackPort()), MEDIA_PUSH_SLOTS: '1', MEDIA_SRT_PASSPHRASE: passphrase } });
     h.gateway.cameras.set('drone-s', { id: 'drone-s', name: 'drone-s', kind: 'drone', ingest: { type: 'push', protocol: 'srt' }, recordingEnabled: false, retentionDays: 7, redaction: {} });
     h.gateway.pushKeys.set('k-drone-s-0123456789abcdef', 'drone-s');
     await eventually(() => h.app.get(PushService).waitingSlots, (s) => s.includes('srt:0'), 5000, 'srt listener');

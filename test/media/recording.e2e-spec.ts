@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { probe, ProcessRepository } from '@borderlens/media';
 import { RecordingService } from '../../apps/media/src/recording/recording.service';
 import { recordingRoot } from '../../apps/media/src/recording/segment.store';
-import { freePort } from '../support/ports';
-import { CameraSim } from './support/camera-sim';
+import { freeLoopbackPort } from '@borderlens/common';
+import { CameraSim } from '../../apps/media/test-tools/camera-sim';
 import { loadConfig } from '@borderlens/config';
-import { eventually, startMediaHarness, testEnv, type MediaHarness } from './support/harness';
-import { startFakeGateway, type FakeGatewayState } from './support/fake-gateway';
+import { eventually, startMediaHarness, testEnv, type MediaHarness } from '../support/media/harness';
+import { startFakeGateway, type FakeGatewayState } from '../support/media/fake-gateway';
 
 /** Continuous recording from a GStreamer RTSP camera: segments, index reports, retention, disk guard, crash recovery. */
 describe('media node: recording', () => {
@@ -18,7 +18,7 @@ describe('media node: recording', () => {
   let root: string;
 
   beforeAll(async () => {
-    camera = new CameraSim(await freePort(), ['--testsrc', '640x360']);
+    camera = new CameraSim(await freeLoopbackPort(), ['--testsrc', '640x360']);
     const url = await camera.start();
     h = await startMediaHarness({ env: { MEDIA_SEGMENT_SEC: '2', MEDIA_DISK_CHECK_SEC: '1' } });
     h.gateway.cameras.set('cam-rec', { id: 'cam-rec', name: 'Glucholazy square', kind: 'fixed', ingest: { type: 'rtsp', url, rtspTransport: 'tcp' }, recordingEnabled: true, retentionDays: 1, redaction: {} });
@@ -115,7 +115,7 @@ describe('media node: recording across a crash', () => {
     env = await testEnv(dir, { MEDIA_SEGMENT_SEC: '2', LOG_LEVEL: 'error' });
     const cfg = loadConfig(env, undefined);
     gw = await startFakeGateway(cfg);
-    camera = new CameraSim(await freePort(), ['--testsrc', '640x360']);
+    camera = new CameraSim(await freeLoopbackPort(), ['--testsrc', '640x360']);
     const url = await camera.start();
     gw.state.cameras.set('cam-x', { id: 'cam-x', name: 'x', kind: 'fixed', ingest: { type: 'rtsp', url, rtspTransport: 'tcp' }, recordingEnabled: true, retentionDays: 1, redaction: {} });
   }, 60000);

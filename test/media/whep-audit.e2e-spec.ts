@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Patterns, ServiceClient, serverTransport } from '@borderlens/contracts';
 import { createMediaApp } from '../../apps/media/src/media.app';
-import { auditOf, tokens } from '../policy/support';
+import { auditOf, tokens } from '../support/policy';
 import { api, startGateway, type TestGateway } from '../support/gateway';
 import { ensureKeycloak } from '../support/keycloak';
-import { freePort } from '../support/ports';
+import { freeLoopbackPort } from '@borderlens/common';
 import { createTempDatabase, type TempDatabase } from '../support/postgres';
 import { testKeyDir } from '../support/service-keys';
-import { eventually } from './support/harness';
-import { makeOffer } from './support/whep-offer';
+import { eventually } from '../support/media/harness';
+import { makeOffer } from '../support/media/whep-offer';
 
 /**
  * WHEP in the audit trail, end to end: the real gateway (Keycloak users, PostgreSQL) issues a grant,
@@ -35,7 +35,7 @@ describe('WHEP sessions and refusals in the audit trail (gateway + media node)',
     dir = mkdtempSync(join(tmpdir(), 'bl-whep-audit-'));
     temp = await createTempDatabase();
     gw = await startGateway({ databaseUrl: temp.url, env: { SERVICE_KEY_DIR: testKeyDir(dir), CAMERAS_ALLOW_SPECIAL_NETWORKS: '127.0.0.0/8' } });
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     const mcfg = {
       ...gw.cfg,
       media: {

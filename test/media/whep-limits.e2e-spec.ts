@@ -1,7 +1,7 @@
 import { Patterns, type GrantChange } from '@borderlens/contracts';
 import { WhepService } from '../../apps/media/src/egress/whep.service';
-import { startMediaHarness, type MediaHarness } from './support/harness';
-import { makeOffer } from './support/whep-offer';
+import { startMediaHarness, type MediaHarness } from '../support/media/harness';
+import { makeOffer } from '../support/media/whep-offer';
 
 /**
  * WHEP refusals that need no browser: who may end a session, how many sessions a grant and a viewer

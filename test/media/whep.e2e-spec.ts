@@ -8,12 +8,12 @@ import { launchBrowser, whepPlay, grabFrame, framesDecoded, inboundStats, type T
 import { WhepService } from '../../apps/media/src/egress/whep.service';
 import { LiveService } from '../../apps/media/src/live/live.service';
 import type { Detector } from '../../apps/anonymizer/src/detection/detector';
-import { freePort } from '../support/ports';
-import { insideLoopbackNetns } from './support/netns';
-import { AnonymizerProcess, eventually, startMediaHarness, type MediaHarness } from './support/harness';
-import { CameraSim } from './support/camera-sim';
-import { buildTestVideo, isMasked, whichScene, type TestVideo } from './support/test-video';
-import { checkFrame, liveVisible, loadTestDetector } from './support/detect';
+import { freeLoopbackPort } from '@borderlens/common';
+import { insideLoopbackNetns } from '../support/media/netns';
+import { AnonymizerProcess, eventually, startMediaHarness, type MediaHarness } from '../support/media/harness';
+import { CameraSim } from '../../apps/media/test-tools/camera-sim';
+import { buildTestVideo, isMasked, whichScene, type TestVideo } from '../../apps/media/test-tools/test-video';
+import { checkFrame, liveVisible, loadTestDetector } from '../support/media/detect';
 
 /**
  * End to end over loopback: a GStreamer RTSP camera plays real faces and plates, the media node
@@ -35,7 +35,7 @@ if (insideLoopbackNetns(__filename)) {
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'bl-whep-'));
       video = await buildTestVideo(dir);
-      camera = new CameraSim(await freePort(), ['--file', video.file]);
+      camera = new CameraSim(await freeLoopbackPort(), ['--file', video.file]);
       const url = await camera.start();
       h = await startMediaHarness({ env: { ANONYMIZER_DETECT_EVERY: '2' } });
       anonymizer = new AnonymizerProcess(h.env);

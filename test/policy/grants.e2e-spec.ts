@@ -7,7 +7,7 @@ import { loadPolicyDirectory } from '@borderlens/policy';
 import { api, startGateway, type TestGateway } from '../support/gateway';
 import { ensureKeycloak } from '../support/keycloak';
 import { createTempDatabase, type TempDatabase } from '../support/postgres';
-import { activatePolicy, auditOf, editRule, eventually, FakeMedia, tokens } from './support';
+import { activatePolicy, auditOf, editRule, eventually, FakeMedia, tokens } from '../support/policy';
 
 const HOUR = 3600_000;
 const circle = (lon: number, lat: number, radiusMeters: number) => ({ type: 'Circle', center: [lon, lat], radiusMeters });

@@ -2,7 +2,7 @@ import { verifyGrant, grantKeys } from '@borderlens/auth';
 import { api, startGateway, type TestGateway } from '../support/gateway';
 import { ensureKeycloak } from '../support/keycloak';
 import { createTempDatabase, type TempDatabase } from '../support/postgres';
-import { auditOf, eventually, FakeMedia, tokens } from './support';
+import { auditOf, eventually, FakeMedia, tokens } from '../support/policy';
 
 const HOUR = 3600_000;
 // The Bělá / Biała valley from Jeseník to Głuchołazy: across the CZ-PL border.

@@ -1,7 +1,7 @@
 import { ACTIONS, loadPolicyDirectory } from '@borderlens/policy';
 import { api, startGateway, type TestGateway } from '../support/gateway';
 import { ensureKeycloak } from '../support/keycloak';
-import { auditOf, editRule, tokens } from './support';
+import { auditOf, editRule, tokens } from '../support/policy';
 
 /**
  * A legal officer writes, tests, activates and rolls back the rules of their jurisdiction through the

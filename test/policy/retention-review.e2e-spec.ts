@@ -7,7 +7,7 @@ import { api, startGateway, type TestGateway } from '../support/gateway';
 import { ensureKeycloak } from '../support/keycloak';
 import { createTempDatabase, type TempDatabase } from '../support/postgres';
 import { testKeyDir } from '../support/service-keys';
-import { auditOf, tokens } from './support';
+import { auditOf, tokens } from '../support/policy';
 
 const DAY = 86_400_000;
 

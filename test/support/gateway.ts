@@ -5,7 +5,7 @@ import type { INestApplication } from '@nestjs/common';
 import { loadConfig, type BorderlensConfig } from '@borderlens/config';
 import { createGateway } from '../../apps/gateway/src/bootstrap';
 import { keycloakIssuer } from './keycloak';
-import { freePort } from './ports';
+import { freeLoopbackPort } from '@borderlens/common';
 
 export const NATS_TEST_URL = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 
@@ -33,9 +33,9 @@ export async function testConfig(opts: TestGatewayOptions = {}): Promise<Borderl
       LOG_LEVEL: 'warn',
       GATEWAY_PORT: '0',
       DATABASE_EMBEDDED_PORT: '0',
-      TRANSPORT_GATEWAY_PORT: String(await freePort()),
-      TRANSPORT_MEDIA_PORT: String(await freePort()),
-      TRANSPORT_ANONYMIZER_PORT: String(await freePort()),
+      TRANSPORT_GATEWAY_PORT: String(await freeLoopbackPort()),
+      TRANSPORT_MEDIA_PORT: String(await freeLoopbackPort()),
+      TRANSPORT_ANONYMIZER_PORT: String(await freeLoopbackPort()),
       KEYCLOAK_ISSUER: keycloakIssuer(),
       // The private ranges (the default) and the documentation ranges the tests register cameras in.
       CAMERAS_ALLOWED_NETWORKS: '10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,fc00::/7,192.0.2.0/24,198.51.100.0/24,203.0.113.0/24,127.0.0.0/8',

@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { natsServerConfig, ServiceName } from '@borderlens/contracts';
-import { freePort } from './ports';
+import { freeLoopbackPort } from '@borderlens/common';
 import { testKeyDir } from './service-keys';
 
 const NATS_SERVER = ['/usr/sbin/nats-server', '/usr/bin/nats-server'].find(existsSync) ?? 'nats-server';
@@ -34,7 +34,7 @@ function makeCertificates(dir: string): { caFile: string; certFile: string; keyF
 export async function startTlsNats(dir: string): Promise<TlsNats> {
   const keyDir = testKeyDir(dir);
   const { caFile, certFile, keyFile } = makeCertificates(dir);
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const passwords = Object.fromEntries(Object.values(ServiceName).map((a) => [a, readFileSync(join(keyDir, `${a}.nats-password`), 'utf8').trim()])) as Record<ServiceName, string>;
   const conf = join(dir, 'nats-server.conf');
   writeFileSync(conf, natsServerConfig({ host: '127.0.0.1', port, certFile, keyFile, passwords }));
@@ -63,7 +63,7 @@ export async function startTlsNats(dir: string): Promise<TlsNats> {
 
 /** A plain nats-server of this test only (no TLS, no users): the bus as a rogue already on it sees it. */
 export async function startPlainNats(): Promise<{ url: string; stop(): Promise<void> }> {
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const proc = spawn(NATS_SERVER, ['-a', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   proc.stderr!.on('data', (d) => (log += d));

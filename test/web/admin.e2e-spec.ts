@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { insideWebNetns } from './support/netns';
-import { startSystem, type TestSystem } from './support/system';
-import { checkScreen, LANGUAGES, launchBrowser, screenshot, signIn, waitUntil, type TestBrowser } from './support/browser';
+import { insideWebNetns } from '../support/web/netns';
+import { startSystem, type TestSystem } from '../support/web/system';
+import { checkScreen, LANGUAGES, launchBrowser, screenshot, signIn, waitUntil, type TestBrowser } from '../support/web/browser';
 
 const SUITE = 'admin';
 

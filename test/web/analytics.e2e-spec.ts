@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { CameraSim } from '../../apps/media/test-tools/camera-sim';
 import { buildTestVideo } from '../../apps/media/test-tools/test-video';
-import { freePort } from '../support/ports';
-import { insideWebNetns } from './support/netns';
-import { startSystem, type TestSystem } from './support/system';
-import { checkScreen, chooseLanguage, LANGUAGES, launchBrowser, signIn, waitUntil, type TestBrowser } from './support/browser';
+import { freeLoopbackPort } from '@borderlens/common';
+import { insideWebNetns } from '../support/web/netns';
+import { startSystem, type TestSystem } from '../support/web/system';
+import { checkScreen, chooseLanguage, LANGUAGES, launchBrowser, signIn, waitUntil, type TestBrowser } from '../support/web/browser';
 
 const SUITE = 'analytics';
 
@@ -37,7 +37,7 @@ if (insideWebNetns(__filename)) {
       });
       dir = mkdtempSync(join(tmpdir(), 'bl-web-analytics-'));
       const video = await buildTestVideo(dir, { minutes: 3 });
-      sim = new CameraSim(await freePort(), ['--file', video.file]);
+      sim = new CameraSim(await freeLoopbackPort(), ['--file', video.file]);
       const url = await sim.start();
       const created = await sys.api<{ id: string }>('jesenik.admin', 'POST', '/api/v1/cameras', {
         name: NAME, kind: 'fixed', latitude: 50.229, longitude: 17.204, ingest: { type: 'rtsp', url }, recordingEnabled: true, sharing: 'analytics',

@@ -1,8 +1,8 @@
 import type { Page } from 'playwright-core';
-import { insideWebNetns } from './support/netns';
-import { startSystem, type TestSystem } from './support/system';
-import { checkScreen, chooseLanguage, LANGUAGES, launchBrowser, signIn, waitUntil, type TestBrowser } from './support/browser';
-import { webScreens } from './support/screens';
+import { insideWebNetns } from '../support/web/netns';
+import { startSystem, type TestSystem } from '../support/web/system';
+import { checkScreen, chooseLanguage, LANGUAGES, launchBrowser, signIn, waitUntil, type TestBrowser } from '../support/web/browser';
+import { webScreens } from '../support/web/screens';
 
 const SUITE = 'app';
 

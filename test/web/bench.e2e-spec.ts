@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
-import { insideWebNetns } from './support/netns';
-import { startSystem, type TestSystem } from './support/system';
-import { launchBrowser, signIn, type TestBrowser } from './support/browser';
-import { setWall, tileState } from './support/wall';
+import { insideWebNetns } from '../support/web/netns';
+import { startSystem, type TestSystem } from '../support/web/system';
+import { launchBrowser, signIn, type TestBrowser } from '../support/web/browser';
+import { setWall, tileState } from '../support/web/wall';
 
 /**
  * npm run bench:web (BENCH_WEB=1; skipped in the normal test run): the time from opening the live

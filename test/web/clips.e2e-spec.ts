@@ -3,10 +3,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { insideWebNetns } from './support/netns';
-import { startSystem, type TestSystem } from './support/system';
-import { checkScreen, chooseLanguage, LANGUAGES, launchBrowser, signIn, waitUntil, type Language, type SignedIn, type TestBrowser } from './support/browser';
-import { artifactsDir } from './support/artifacts';
+import { insideWebNetns } from '../support/web/netns';
+import { startSystem, type TestSystem } from '../support/web/system';
+import { checkScreen, chooseLanguage, LANGUAGES, launchBrowser, signIn, waitUntil, type Language, type SignedIn, type TestBrowser } from '../support/web/browser';
+import { artifactsDir } from '../support/web/artifacts';
 import { CameraSim } from '../../apps/media/test-tools/camera-sim';
 
 const SUITE = 'clips';

@@ -1,8 +1,8 @@
 import type { Page } from 'playwright-core';
-import { insideWebNetns } from './support/netns';
-import { startSystem, type TestSystem } from './support/system';
-import { checkScreen, launchBrowser, signIn, type TestBrowser } from './support/browser';
-import { expectPlaying, tileState, waitForTile } from './support/wall';
+import { insideWebNetns } from '../support/web/netns';
+import { startSystem, type TestSystem } from '../support/web/system';
+import { checkScreen, launchBrowser, signIn, type TestBrowser } from '../support/web/browser';
+import { expectPlaying, tileState, waitForTile } from '../support/web/wall';
 
 const SUITE = 'incident';
 const JESENIK = 'Jeseník – Masarykovo náměstí';

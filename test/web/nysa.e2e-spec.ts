@@ -1,7 +1,7 @@
-import { insideWebNetns } from './support/netns';
-import { startSystem, type TestSystem } from './support/system';
-import { checkScreen, launchBrowser, signIn, type TestBrowser } from './support/browser';
-import { expectPlaying, setWall, tileState, waitForTile } from './support/wall';
+import { insideWebNetns } from '../support/web/netns';
+import { startSystem, type TestSystem } from '../support/web/system';
+import { checkScreen, launchBrowser, signIn, type TestBrowser } from '../support/web/browser';
+import { expectPlaying, setWall, tileState, waitForTile } from '../support/web/wall';
 
 const SUITE = 'nysa';
 const NYSA = 'Nysa – Rynek';

@@ -1,9 +1,9 @@
 import type { Page } from 'playwright-core';
 import { loadPolicyDirectory } from '@borderlens/policy';
-import { editRule } from '../policy/support';
-import { insideWebNetns } from './support/netns';
-import { startSystem, type TestSystem } from './support/system';
-import { checkScreen, LANGUAGES, launchBrowser, screenshot, signIn, waitUntil, type TestBrowser } from './support/browser';
+import { editRule } from '../support/policy';
+import { insideWebNetns } from '../support/web/netns';
+import { startSystem, type TestSystem } from '../support/web/system';
+import { checkScreen, LANGUAGES, launchBrowser, screenshot, signIn, waitUntil, type TestBrowser } from '../support/web/browser';
 
 const SUITE = 'policy';
 

@@ -5,7 +5,7 @@ import type { Detector } from '../../../apps/anonymizer/src/detection/detector';
 import sharp from 'sharp';
 import { scaleBoxes } from '@borderlens/redaction';
 import { modeOverrides } from '../../../apps/anonymizer/src/detection/detector.factory';
-import type { Scene, LabelBox } from './test-video';
+import type { Scene, LabelBox } from '../../../apps/media/test-tools/test-video';
 
 /** The anonymizer's own detector (same models), to check what a browser frame still shows. */
 export async function loadTestDetector(cfg: BorderlensConfig): Promise<Detector> {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { testKeyDir } from '../../support/service-keys';
+import { testKeyDir } from '../service-keys';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import { ServiceClient, serverTransport, type GrantClaims } from '@borderlens/co
 import { createMediaApp } from '../../../apps/media/src/media.app';
 import { MediaProcess, ProcessRepository, type SpawnOptions } from '@borderlens/media';
 import type { MediaOverrides } from '../../../apps/media/src/media.module';
-import { freePort } from '../../support/ports';
+import { freeLoopbackPort } from '@borderlens/common';
 import { startFakeGateway, type FakeGatewayState } from './fake-gateway';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -63,12 +63,12 @@ export async function testEnv(dir: string, extra: Record<string, string> = {}): 
     LOG_LEVEL: 'warn',
     SERVICE_KEY_DIR: testKeyDir(dir),
     TRANSPORT_HOST: '127.0.0.1',
-    TRANSPORT_GATEWAY_PORT: String(await freePort()),
-    TRANSPORT_MEDIA_PORT: String(await freePort()),
-    TRANSPORT_ANONYMIZER_PORT: String(await freePort()),
+    TRANSPORT_GATEWAY_PORT: String(await freeLoopbackPort()),
+    TRANSPORT_MEDIA_PORT: String(await freeLoopbackPort()),
+    TRANSPORT_ANONYMIZER_PORT: String(await freeLoopbackPort()),
     TRANSPORT_TIMEOUT_MS: '3000',
     MEDIA_HOST: '127.0.0.1',
-    MEDIA_PORT: String(await freePort()),
+    MEDIA_PORT: String(await freeLoopbackPort()),
     MEDIA_ICE_BIND_ADDRESS: '127.0.0.1',
     MEDIA_IDLE_STOP_SEC: '1',
     MEDIA_PUSH_HOST: '127.0.0.1',
@@ -145,7 +145,7 @@ export class AnonymizerProcess {
   constructor(private readonly env: Record<string, string>) {}
 
   async start(timeoutMs = 60000): Promise<void> {
-    const child = spawn(process.execPath, [join(ROOT, 'test/media/support/ts-child.js'), 'apps/anonymizer/src/main.ts'], {
+    const child = spawn(process.execPath, [join(ROOT, 'test/support/media/ts-child.js'), 'apps/anonymizer/src/main.ts'], {
       cwd: ROOT,
       env: { ...process.env, ...this.env, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],

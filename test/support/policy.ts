@@ -4,8 +4,8 @@ import { MessagePattern, Payload, type MicroserviceOptions } from '@nestjs/micro
 import { type BorderlensConfig } from '@borderlens/config';
 import { Patterns, ServiceAuthGuard, ServiceName, ServiceTokens, serverTransport, type GrantChange } from '@borderlens/contracts';
 import { loadPolicyDirectory } from '@borderlens/policy';
-import { api } from '../support/gateway';
-import { passwordToken } from '../support/keycloak';
+import { api } from './gateway';
+import { passwordToken } from './keycloak';
 
 /** Tokens of demo users, fetched once per test file. */
 export function tokens(): (user: string) => Promise<string> {

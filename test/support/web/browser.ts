@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, type TestBrowser } from '../../../apps/media/test-tools/browser';
-import { DEMO_PASSWORD } from '../../support/keycloak';
+import { DEMO_PASSWORD } from '../keycloak';
 import { artifactsDir } from './artifacts';
 
 export { launchBrowser, type TestBrowser };

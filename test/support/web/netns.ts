@@ -4,7 +4,7 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { canUnshare, inLoopbackOnlyNetns } from '../../../apps/media/test-tools/netns';
-import { keycloakIssuer } from '../../support/keycloak';
+import { keycloakIssuer } from '../keycloak';
 
 const ROOT = resolve(__dirname, '../../..');
 /** Where the outer test process offers Keycloak to the namespace (a UNIX socket crosses namespaces). */

@@ -5,11 +5,11 @@ import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { launchBrowser, type TestBrowser } from '../../../apps/media/test-tools/browser';
 import type { Detector } from '../../../apps/anonymizer/src/detection/detector';
-import { freePort } from '../../support/ports';
+import { freeLoopbackPort } from '@borderlens/common';
 import { AnonymizerProcess, startMediaHarness, type MediaHarness } from './harness';
-import { CameraSim } from './camera-sim';
+import { CameraSim } from '../../../apps/media/test-tools/camera-sim';
 import { checkFrame, liveVisible, loadTestDetector } from './detect';
-import { buildTestVideo, isMasked, whichScene, type LabelBox, type Scene, type TestVideo } from './test-video';
+import { buildTestVideo, isMasked, whichScene, type LabelBox, type Scene, type TestVideo } from '../../../apps/media/test-tools/test-video';
 
 /** Everything a live browser test needs: camera simulator, media node, real anonymizer, Chromium. */
 export interface LiveEnv {
@@ -29,7 +29,7 @@ export interface LiveEnv {
 export async function setupLiveEnv(env: Record<string, string> = {}): Promise<LiveEnv> {
   const dir = mkdtempSync(join(tmpdir(), 'bl-live-'));
   const video = await buildTestVideo(dir);
-  const cameraPort = await freePort();
+  const cameraPort = await freeLoopbackPort();
   const camera = new CameraSim(cameraPort, ['--file', video.file]);
   const url = await camera.start();
   const h = await startMediaHarness({ env: { ANONYMIZER_DETECT_EVERY: '2', ...env } });

@@ -1,6 +1,6 @@
 // Runs a TypeScript entry point of the repository in a child process (tests only): compiles each
 // file with @swc/core on load and maps the @borderlens/* aliases, like jest does.
-// Usage: node test/media/support/ts-child.js apps/anonymizer/src/main.ts
+// Usage: node test/support/media/ts-child.js apps/anonymizer/src/main.ts
 const Module = require('module');
 const path = require('path');
 const fs = require('fs');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CameraSim } from '../../../apps/media/test-tools/camera-sim';
 import { demoVideo, type DemoVideo } from '../../../apps/demo/src/demo-video';
-import { keycloakIssuer, passwordToken } from '../../support/keycloak';
+import { keycloakIssuer, passwordToken } from '../keycloak';
 import { bridgeKeycloak } from './netns';
 import { artifactsDir } from './artifacts';
 

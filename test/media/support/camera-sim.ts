@@ -1,1 +1,0 @@
-export * from '../../../apps/media/test-tools/camera-sim';
