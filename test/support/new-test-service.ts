@@ -15,7 +15,8 @@ import type { Principal } from '@borderlens/auth';
 import { loadConfig, CONFIG, type BorderlensConfig } from '@borderlens/config';
 import { ServiceClient } from '@borderlens/contracts';
 import type { Decision, Obligations } from '@borderlens/policy';
-import { DataSource, EntityManager } from 'typeorm';
+import { getRepositoryToken } from '@nestjs/typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
 import { ANONYMIZER_CLIENT, MEDIA_CLIENT } from '../../apps/gateway/src/transport/transport.module';
 
 /** A class, whatever its constructor (abstract, private, any arity): what a dependency is named by. */
@@ -36,6 +37,8 @@ export interface ServiceMocks {
   manager: MockManager;
   media: jest.Mocked<ServiceClient>;
   anonymizer: jest.Mocked<ServiceClient>;
+  /** The mock TypeORM repository injected with `@InjectRepository(entity)`. */
+  repository<E extends object>(entity: Ctor<E>): jest.Mocked<Repository<E>>;
 }
 
 export interface TestServiceOptions {
@@ -95,13 +98,16 @@ function mockDataSource(manager: MockManager): jest.Mocked<DataSource> {
 
 /**
  * The service's constructor dependencies in order: `@Inject(token)` where given (Nest's `self:paramtypes`),
- * else the parameter's emitted type (`design:paramtypes`).
+ * else the parameter's emitted type (`design:paramtypes`), with the emitted type beside each.
  */
-function dependencies(Service: Ctor): Token[] {
-  const types: Token[] = [...(Reflect.getMetadata('design:paramtypes', Service) ?? [])];
-  for (const { index, param } of (Reflect.getMetadata('self:paramtypes', Service) ?? []) as { index: number; param: Token }[]) types[index] = param;
-  return types;
+function dependencies(Service: Ctor): { token: Token; type: unknown }[] {
+  const types: unknown[] = Reflect.getMetadata('design:paramtypes', Service) ?? [];
+  const deps = types.map((type) => ({ token: type as Token, type }));
+  for (const { index, param } of (Reflect.getMetadata('self:paramtypes', Service) ?? []) as { index: number; param: Token }[]) deps[index] = { token: param, type: types[index] };
+  return deps;
 }
+
+const mockable = (t: unknown): t is Ctor => typeof t === 'function' && t !== Object;
 
 export function newTestService<T>(Service: new (...args: never[]) => T, options: TestServiceOptions = {}): { sut: T; mocks: ServiceMocks } {
   const config = testConfig(options.config);
@@ -113,10 +119,12 @@ export function newTestService<T>(Service: new (...args: never[]) => T, options:
     [ANONYMIZER_CLIENT, automock(ServiceClient)],
     ...(options.provide ?? []),
   ]);
-  const args = dependencies(Service as Ctor).map((token, i) => {
+  const args = dependencies(Service as Ctor).map(({ token, type }, i) => {
     if (!byToken.has(token)) {
-      if (typeof token !== 'function' || token === Object) throw new Error(`${Service.name}: cannot mock constructor argument ${i} (${String(token)}); pass it in options.provide`);
-      byToken.set(token, automock(token as Ctor));
+      // A token with a class type (`@InjectRepository(Entity) repo: Repository<Entity>`) is mocked as that class.
+      const mocked = mockable(token) ? token : mockable(type) ? type : undefined;
+      if (!mocked) throw new Error(`${Service.name}: cannot mock constructor argument ${i} (${String(token)}); pass it in options.provide`);
+      byToken.set(token, automock(mocked));
     }
     return byToken.get(token);
   });
@@ -131,6 +139,11 @@ export function newTestService<T>(Service: new (...args: never[]) => T, options:
     manager,
     media: byToken.get(MEDIA_CLIENT) as jest.Mocked<ServiceClient>,
     anonymizer: byToken.get(ANONYMIZER_CLIENT) as jest.Mocked<ServiceClient>,
+    repository: <E extends object>(entity: Ctor<E>) => {
+      const token = getRepositoryToken(entity as never);
+      if (!byToken.has(token)) throw new Error(`${Service.name} does not inject the repository of ${entity.name}`);
+      return byToken.get(token) as jest.Mocked<Repository<E>>;
+    },
   };
   return { sut, mocks };
 }
