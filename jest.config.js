@@ -1,5 +1,6 @@
-// Two projects: `unit` (no servers, *.spec.ts beside the code) and `integration`
-// (real PostgreSQL/PGlite, NATS, Keycloak, ffmpeg; test/**/*.e2e-spec.ts).
+// Three projects (docs/testing.md): `unit` (no servers, *.spec.ts beside the code), `medium` (gateway
+// services on a real PostgreSQL and PGlite, nothing else; test/medium/*.medium-spec.ts) and
+// `integration` (real PostgreSQL/PGlite, NATS, Keycloak, ffmpeg; test/**/*.e2e-spec.ts).
 const swc = ['@swc/jest', {
   jsc: {
     parser: { syntax: 'typescript', decorators: true },
@@ -23,6 +24,15 @@ module.exports = {
       displayName: 'unit',
       rootDir: __dirname,
       testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/deploy/**/*.spec.ts', '<rootDir>/test/web/*.spec.ts'],
+      transform: { '^.+\\.ts$': swc, '^.+/node_modules/jose/.+\\.js$': swc },
+      transformIgnorePatterns: esmOnly,
+      moduleNameMapper,
+      testEnvironment,
+    },
+    {
+      displayName: 'medium',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/test/medium/**/*.medium-spec.ts'],
       transform: { '^.+\\.ts$': swc, '^.+/node_modules/jose/.+\\.js$': swc },
       transformIgnorePatterns: esmOnly,
       moduleNameMapper,

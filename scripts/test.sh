@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs all tests on a fresh Debian 12 machine or a developer's: installs what is missing,
 # starts PostgreSQL, NATS and the local Keycloak when they do not answer, builds, then runs
-# the unit tests and the integration tests (real servers, loopback only).
+# the unit tests, the medium tests (gateway services on PostgreSQL and PGlite) and the integration
+# tests (real servers, loopback only).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=lib.sh
@@ -18,7 +19,7 @@ wait_port() {
 
 bash scripts/setup.sh --tests
 
-# PostgreSQL for the repository tests (TEST_DATABASE_URL overrides).
+# PostgreSQL for the medium and repository tests (TEST_DATABASE_URL overrides).
 export TEST_DATABASE_URL=${TEST_DATABASE_URL:-postgres://postgres:postgres@127.0.0.1:5432/postgres}
 if [[ $TEST_DATABASE_URL == *127.0.0.1:5432* ]] && ! answers 5432; then
   cluster=$(ls /etc/postgresql | sort -V | tail -n1)
@@ -50,9 +51,11 @@ status=0
 # --forceExit: integration tests leave client sockets and timers of real servers behind; a bounded
 # run matters more in CI than waiting for each to wind down.
 timeout 15m npx jest --selectProjects unit --forceExit --json --outputFile "$results/unit.json" || status=1
+# Medium tier: needs only PostgreSQL (TEST_DATABASE_URL, above) and runs PGlite in-process.
+timeout 5m npx jest --selectProjects medium --runInBand --forceExit --json --outputFile "$results/medium.json" || status=1
 timeout 45m npx jest --selectProjects integration --runInBand --forceExit --json --outputFile "$results/integration.json" || status=1
 
-# One closing line for both runs.
+# One closing line for all runs.
 node -e '
   const fs = require("fs");
   let passed = 0, failed = 0, skipped = 0;
@@ -62,6 +65,6 @@ node -e '
     passed += r.numPassedTests; failed += r.numFailedTests + r.numRuntimeErrorTestSuites; skipped += r.numPendingTests;
   }
   console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
-' "$results/unit.json" "$results/integration.json"
+' "$results/unit.json" "$results/medium.json" "$results/integration.json"
 rm -rf "$results"
 exit $status
