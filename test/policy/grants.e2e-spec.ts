@@ -57,7 +57,7 @@ describe('incidents, sessions and grants (Keycloak, PostgreSQL, TCP)', () => {
   const declare = (user: string, body: Record<string, unknown> = {}) =>
     post(user, '/api/v1/incidents', { type: 'flood', severity: 4, title: 'Povodeň – Bělá', area: circle(17.2047, 50.2293, 1500), endsAt: new Date(Date.now() + 2 * HOUR), ...body });
   const keys = () => grantKeys(`${gw.url}/api/v1/grants/jwks`);
-  const grantRow = async (id: string) => (await db.query('SELECT form, state, pending_change FROM grants WHERE id = $1', [id]))[0];
+  const grantRow = async (id: string) => (await db.query('SELECT form, state, pending_change FROM live_sessions WHERE id = $1', [id]))[0];
 
   describe('grant keys', () => {
     it('publishes the public key that verifies grants, without sign-in', async () => {

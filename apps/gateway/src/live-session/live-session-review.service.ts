@@ -3,15 +3,15 @@ import { DataSource } from 'typeorm';
 import { merge, type Subscription } from 'rxjs';
 import { SYSTEM_ACTOR } from '@borderlens/audit';
 import { CONFIG, type BorderlensConfig } from '@borderlens/config';
-import type { GrantEntity, IncidentEntity, PendingGrantChange } from '@borderlens/database';
+import type { LiveSessionEntity, IncidentEntity, PendingGrantChange } from '@borderlens/database';
 import { CameraRepository } from '../camera/camera.repository';
 import { CameraService } from '../camera/camera.service';
 import { IncidentService } from '../incident/incident.service';
 import { ActivePolicyService } from '../policy/active-policy.service';
 import { AuthorizationService } from '../policy/authorization.service';
-import { GrantNotifier } from './grant-notifier.service';
-import { GrantRepository } from './grant.repository';
-import { GrantService, LAPSE_GRACE_SEC } from './grant.service';
+import { LiveSessionNotifier } from './live-session-notifier.service';
+import { LiveSessionRepository } from './live-session.repository';
+import { LiveSessionService, LAPSE_GRACE_SEC } from './live-session.service';
 
 const PURGE_AFTER_MS = 24 * 3600_000;
 
@@ -24,8 +24,8 @@ const PURGE_AFTER_MS = 24 * 3600_000;
  * another gateway is seen within a round); row locks keep each change single.
  */
 @Injectable()
-export class GrantReviewService implements OnModuleInit, OnApplicationShutdown {
-  private readonly log = new Logger(GrantReviewService.name);
+export class LiveSessionReviewService implements OnModuleInit, OnApplicationShutdown {
+  private readonly log = new Logger(LiveSessionReviewService.name);
   private timer?: NodeJS.Timeout;
   private subscription?: Subscription;
   private running?: Promise<void>;
@@ -34,15 +34,15 @@ export class GrantReviewService implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     @Inject(CONFIG) private readonly cfg: BorderlensConfig,
-    private readonly repo: GrantRepository,
-    private readonly grants: GrantService,
+    private readonly repo: LiveSessionRepository,
+    private readonly sessions: LiveSessionService,
     private readonly cameras: CameraRepository,
     private readonly cameraService: CameraService,
     private readonly incidents: IncidentService,
     private readonly policies: ActivePolicyService,
     private readonly authz: AuthorizationService,
     private readonly dataSource: DataSource,
-    private readonly notifier: GrantNotifier,
+    private readonly notifier: LiveSessionNotifier,
   ) {}
 
   onModuleInit(): void {
@@ -71,7 +71,7 @@ export class GrantReviewService implements OnModuleInit, OnApplicationShutdown {
         try {
           await this.round();
         } catch (e) {
-          this.log.warn(`grant review failed, retrying next round: ${(e as Error).message}`);
+          this.log.warn(`live session review failed, retrying next round: ${(e as Error).message}`);
         }
       } while (this.again && !this.stopped);
     })().finally(() => (this.running = undefined));
@@ -89,16 +89,16 @@ export class GrantReviewService implements OnModuleInit, OnApplicationShutdown {
     await this.repo.purgeEnded(new Date(Date.now() - PURGE_AFTER_MS));
   }
 
-  private async recheck(g: GrantEntity, active: IncidentEntity[]): Promise<void> {
+  private async recheck(g: LiveSessionEntity, active: IncidentEntity[]): Promise<void> {
     const camera = await this.cameras.findById(g.cameraId);
     const organisation = await this.authz.organisation(g.organisationId);
     if (!camera || !organisation) return;
     const principal = { id: g.userId, organisation, country: g.country, roles: g.roles };
     const cameraInput = await this.authz.camera(camera);
     const form = g.form;
-    const first = this.grants.decideLive(principal, form, camera, cameraInput, g, active);
+    const first = this.sessions.decideLive(principal, form, camera, cameraInput, g, active);
     if (first.decision.decision === 'permit') return;
-    const anonymized = form === 'raw' ? this.grants.decideLive(principal, 'anonymized', camera, cameraInput, g, active) : first;
+    const anonymized = form === 'raw' ? this.sessions.decideLive(principal, 'anonymized', camera, cameraInput, g, active) : first;
     const downgrade = form === 'raw' && anonymized.decision.decision === 'permit';
     const change: PendingGrantChange = { action: downgrade ? 'downgrade' : 'end', reason: `${form === 'raw' ? 'raw' : 'anonymized'} video is no longer permitted: ${first.decision.reasons.join('; ')}` };
     const changed = await this.dataSource.transaction(async (m) => {
@@ -109,9 +109,9 @@ export class GrantReviewService implements OnModuleInit, OnApplicationShutdown {
       else Object.assign(locked, { state: 'ended', endReason: change.reason, pendingChange: change });
       await this.repo.save(locked, m);
       const outcome = downgrade ? 'downgrade' : 'end';
-      await this.grants.recordAccess(SYSTEM_ACTOR, locked.organisationId, locked.country, camera, first.decision, { form, purpose: locked.purpose, incidents: first.incidents, outcome, session: locked.id, viewer: locked.username }, m);
+      await this.sessions.recordAccess(SYSTEM_ACTOR, locked.organisationId, locked.country, camera, first.decision, { form, purpose: locked.purpose, incidents: first.incidents, outcome, session: locked.id, viewer: locked.username }, m);
       if (downgrade) {
-        await this.grants.recordAccess(SYSTEM_ACTOR, locked.organisationId, locked.country, camera, anonymized.decision, { form: 'anonymized', purpose: locked.purpose, incidents: anonymized.incidents, outcome: 'permit', session: locked.id, viewer: locked.username }, m);
+        await this.sessions.recordAccess(SYSTEM_ACTOR, locked.organisationId, locked.country, camera, anonymized.decision, { form: 'anonymized', purpose: locked.purpose, incidents: anonymized.incidents, outcome: 'permit', session: locked.id, viewer: locked.username }, m);
       }
       return locked;
     });
