@@ -3,8 +3,8 @@ import { SYSTEM_ACTOR } from '@borderlens/audit';
 import type { CameraEntity, LiveSessionEntity } from '@borderlens/database';
 import type { CameraInput, Decision, OrganisationInput } from '@borderlens/policy';
 import { deny, newTestService, permit } from '../../../../test/support/new-test-service';
-import { CameraRepository } from '../camera/camera.repository';
 import { CameraService } from '../camera/camera.service';
+import { AppError } from '../common/app-error';
 import { IncidentService } from '../incident/incident.service';
 import { ActivePolicyService } from '../policy/active-policy.service';
 import { AuthorizationService } from '../policy/authorization.service';
@@ -28,7 +28,7 @@ describe(LiveSessionReviewService.name, () => {
     repo.purgeEnded.mockResolvedValue(undefined);
     repo.save.mockImplementation(async (g) => g);
     repo.lock.mockImplementation(async (id) => ({ ...live.find((g) => g.id === id)! }));
-    mocks.of(CameraRepository).findById.mockResolvedValue(camera);
+    mocks.of(CameraService).findOne.mockResolvedValue(camera);
     const authz = mocks.of(AuthorizationService);
     authz.organisation.mockResolvedValue({ id: 'nysa', country: 'PL' } as OrganisationInput);
     authz.camera.mockResolvedValue({ type: 'Camera', id: 'cam-1' } as CameraInput);
@@ -95,7 +95,7 @@ describe(LiveSessionReviewService.name, () => {
 
   it('skips a session whose camera or organisation is gone', async () => {
     const { sut, mocks, sessions } = setup(() => deny());
-    mocks.of(CameraRepository).findById.mockResolvedValue(null);
+    mocks.of(CameraService).findOne.mockRejectedValue(AppError.notFound('camera', 'cam-1'));
     await sut.review();
     expect(sessions.decideLive).not.toHaveBeenCalled();
   });

@@ -3,8 +3,8 @@ import { DataSource } from 'typeorm';
 import { merge, type Subscription } from 'rxjs';
 import { SYSTEM_ACTOR } from '@borderlens/audit';
 import { CONFIG, type BorderlensConfig } from '@borderlens/config';
-import type { LiveSessionEntity, IncidentEntity, PendingGrantChange } from '@borderlens/database';
-import { CameraRepository } from '../camera/camera.repository';
+import type { CameraEntity, LiveSessionEntity, IncidentEntity, PendingGrantChange } from '@borderlens/database';
+import { AppError } from '../common/app-error';
 import { CameraService } from '../camera/camera.service';
 import { IncidentService } from '../incident/incident.service';
 import { ActivePolicyService } from '../policy/active-policy.service';
@@ -22,6 +22,9 @@ const PURGE_AFTER_MS = 24 * 3600_000;
  * anonymized one no longer permitted is ended; audited, and the media node is told. The media node
  * being down is logged and retried next round. Every gateway runs this (so a change made through
  * another gateway is seen within a round); row locks keep each change single.
+ *
+ * Calls go one way: the review uses LiveSessionService (the live decision and its audit entry), the
+ * repository, the notifier and the camera module's CameraService; none of them calls back into it.
  */
 @Injectable()
 export class LiveSessionReviewService implements OnModuleInit, OnApplicationShutdown {
@@ -36,7 +39,6 @@ export class LiveSessionReviewService implements OnModuleInit, OnApplicationShut
     @Inject(CONFIG) private readonly cfg: BorderlensConfig,
     private readonly repo: LiveSessionRepository,
     private readonly sessions: LiveSessionService,
-    private readonly cameras: CameraRepository,
     private readonly cameraService: CameraService,
     private readonly incidents: IncidentService,
     private readonly policies: ActivePolicyService,
@@ -90,7 +92,7 @@ export class LiveSessionReviewService implements OnModuleInit, OnApplicationShut
   }
 
   private async recheck(g: LiveSessionEntity, active: IncidentEntity[]): Promise<void> {
-    const camera = await this.cameras.findById(g.cameraId);
+    const camera = await this.cameraOf(g.cameraId);
     const organisation = await this.authz.organisation(g.organisationId);
     if (!camera || !organisation) return;
     const principal = { id: g.userId, organisation, country: g.country, roles: g.roles };
@@ -118,5 +120,15 @@ export class LiveSessionReviewService implements OnModuleInit, OnApplicationShut
     if (!changed) return;
     this.log.log(`session ${g.id} of ${g.username} on camera ${g.cameraId}: ${change.action} (${change.reason})`);
     await this.notifier.deliver(changed);
+  }
+
+  /** The session's camera through the camera module's service; null when it was deleted meanwhile (its sessions go with it). */
+  private async cameraOf(id: string): Promise<CameraEntity | null> {
+    try {
+      return await this.cameraService.findOne(id);
+    } catch (e) {
+      if (e instanceof AppError && e.getStatus() === 404) return null;
+      throw e;
+    }
   }
 }
