@@ -34,7 +34,7 @@ export class LiveSessionNotifier {
         await this.media.send<unknown, GrantChange>(Patterns.media.grantChanged, { jti: t.jti, action: change.action, reason: change.reason }, MEDIA_TIMEOUT_MS);
       }
     } catch (e) {
-      this.log.warn(`media node not told about session ${g.id} (${change.action}); retrying next round: ${(e as Error).message}`);
+      this.log.warn(`media node not told about live session ${g.id} (${change.action}); retrying next round: ${(e as Error).message}`);
       return false;
     }
     await this.repo.clearPending(g.id, change);

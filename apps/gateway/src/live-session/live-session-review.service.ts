@@ -118,7 +118,7 @@ export class LiveSessionReviewService implements OnModuleInit, OnApplicationShut
       return locked;
     });
     if (!changed) return;
-    this.log.log(`session ${g.id} of ${g.username} on camera ${g.cameraId}: ${change.action} (${change.reason})`);
+    this.log.log(`live session ${g.id} of ${g.username} on camera ${g.cameraId}: ${change.action} (${change.reason})`);
     await this.notifier.deliver(changed);
   }
 

@@ -128,7 +128,7 @@ export class WhepConnectionService implements OnModuleDestroy {
     }
     this.scheduleEnd(session);
     this.audit.started(session);
-    this.log.log(`session ${id}: ${claims.sub} watches ${cameraId} (${form}${claims.obligations?.watermark ? ', watermarked' : ''})`);
+    this.log.log(`WHEP connection ${id}: ${claims.sub} watches ${cameraId} (${form}${claims.obligations?.watermark ? ', watermarked' : ''})`);
     return { id, answer };
   }
 
@@ -142,7 +142,7 @@ export class WhepConnectionService implements OnModuleDestroy {
       note(claims);
       const s = this.connections.get(id);
       if (!s || s.cameraId !== cameraId) return false;
-      if (!s.jtis.has(claims.jti)) throw new ForbiddenException({ code: 'grant_other_session', message: 'the grant did not open this session' });
+      if (!s.jtis.has(claims.jti)) throw new ForbiddenException({ code: 'grant_other_session', message: 'the grant did not open this WHEP connection' });
       return this.delete(cameraId, id);
     });
   }
@@ -189,14 +189,14 @@ export class WhepConnectionService implements OnModuleDestroy {
 
   private async renewSession(cameraId: string, id: string, authorization: string | undefined, note: (c: GrantClaims) => void): Promise<RenewedWhepConnection> {
     const s = this.connections.get(id);
-    if (!s || s.cameraId !== cameraId) throw new NotFoundException({ code: 'session_not_found', message: 'no such WHEP session' });
+    if (!s || s.cameraId !== cameraId) throw new NotFoundException({ code: 'session_not_found', message: 'no such WHEP connection' });
     const { claims, form } = await this.grants.authorize(authorization, cameraId);
     note(claims);
     if (claims.sub !== s.claims.sub || claims.sid !== s.claims.sid) {
       throw new ForbiddenException({ code: 'grant_other_session', message: 'the grant was issued for another viewer or session' });
     }
     // The session may have ended while the grant was being checked.
-    if (this.connections.get(id) !== s) throw new NotFoundException({ code: 'session_not_found', message: 'no such WHEP session' });
+    if (this.connections.get(id) !== s) throw new NotFoundException({ code: 'session_not_found', message: 'no such WHEP connection' });
     const before = s.claims.obligations ?? {};
     const watermark = !!(before.watermark || claims.obligations?.watermark);
     const maxDurationSec = Math.min(before.maxDurationSec ?? Infinity, claims.obligations?.maxDurationSec ?? Infinity);
@@ -207,7 +207,7 @@ export class WhepConnectionService implements OnModuleDestroy {
     if (changed) {
       s.form = next;
       this.live.update(cameraId, id, { form: next, watermark: watermark ? this.identity(claims) : undefined });
-      this.log.log(`session ${id} renewed as ${next}${watermark ? ', watermarked' : ''}`);
+      this.log.log(`WHEP connection ${id} renewed as ${next}${watermark ? ', watermarked' : ''}`);
     }
     clearTimeout(s.endTimer);
     const endsAt = this.scheduleEnd(s);
@@ -226,7 +226,7 @@ export class WhepConnectionService implements OnModuleDestroy {
       else if (s.form === 'raw') {
         s.form = 'anonymized';
         this.live.update(s.cameraId, s.id, { form: 'anonymized' });
-        this.log.log(`session ${s.id} downgraded to anonymized: ${change.reason}`);
+        this.log.log(`WHEP connection ${s.id} downgraded to anonymized: ${change.reason}`);
       }
     }
     this.grants.record(change, exp);
@@ -273,6 +273,6 @@ export class WhepConnectionService implements OnModuleDestroy {
     this.live.leave(s.cameraId, id);
     s.peer.close();
     this.audit.ended(s, reason);
-    this.log.log(`session ${id} ended: ${reason}`);
+    this.log.log(`WHEP connection ${id} ended: ${reason}`);
   }
 }

@@ -60,7 +60,7 @@ export class WhepController {
   @HttpCode(200)
   async end(@Param('cameraId') cameraId: string, @Param('sessionId') sessionId: string, @Headers('authorization') authorization: string | undefined, @Req() req: Request): Promise<{ ended: true }> {
     checkCameraId(cameraId);
-    if (!(await this.whep.deleteWithGrant(cameraId, sessionId, authorization, clientAddress(req)))) throw new NotFoundException({ code: 'session_not_found', message: 'no such WHEP session' });
+    if (!(await this.whep.deleteWithGrant(cameraId, sessionId, authorization, clientAddress(req)))) throw new NotFoundException({ code: 'session_not_found', message: 'no such WHEP connection' });
     return { ended: true };
   }
 
