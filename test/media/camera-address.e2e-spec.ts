@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { RecordingService } from '../../apps/media/src/recording/recording.service';
+import { RecorderService } from '../../apps/media/src/recording/recorder.service';
 import { freeLoopbackPort } from '@borderlens/common';
 import { CameraSim } from '../../apps/media/test-tools/camera-sim';
 import { eventually, startMediaHarness, type MediaHarness } from '../support/media/harness';
@@ -123,11 +123,11 @@ describe('media node: camera addresses and credentials', () => {
 
   const pull = async (id: string, url: string) => {
     h.gateway.cameras.set(id, { id, name: id, kind: 'fixed', ingest: { type: 'rtsp', url, rtspTransport: 'tcp' }, recordingEnabled: true, retentionDays: 1, redaction: {} });
-    await h.app.get(RecordingService).sync();
+    await h.app.get(RecorderService).sync();
   };
   const stop = async (id: string) => {
     h.gateway.cameras.delete(id);
-    await h.app.get(RecordingService).sync();
+    await h.app.get(RecorderService).sync();
   };
 
   it("keeps a password holding ' @ : % off every command line and out of the logs", async () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Patterns, type ClipExportStatus } from '@borderlens/contracts';
 import { ClipService, clipRoot } from '../../apps/media/src/clip/clip.service';
-import { RecordingService } from '../../apps/media/src/recording/recording.service';
+import { RecorderService } from '../../apps/media/src/recording/recorder.service';
 import type { Detector } from '../../apps/anonymizer/src/detection/detector';
 import { freeLoopbackPort } from '@borderlens/common';
 import { CameraSim } from '../../apps/media/test-tools/camera-sim';
@@ -43,7 +43,7 @@ describe('media node: clip export', () => {
     anonymizer = new AnonymizerProcess(h.env);
     await anonymizer.start();
     h.gateway.cameras.set('cam-c', { id: 'cam-c', name: 'Jesenik road', kind: 'fixed', ingest: { type: 'rtsp', url, rtspTransport: 'tcp' }, recordingEnabled: true, retentionDays: 30, redaction: {} });
-    await h.app.get(RecordingService).sync();
+    await h.app.get(RecorderService).sync();
     // record about 12 s
     await eventually(() => h.gateway.segments.length, (n) => n >= 4, 40000, 'recorded segments');
     const segs = h.gateway.segments;

@@ -1,6 +1,6 @@
 import { whepPlay, framesDecoded, recordedSince, recordFrames, stopRecording } from '../../apps/media/test-tools/browser';
 import { LiveService } from '../../apps/media/src/live/live.service';
-import { WhepService } from '../../apps/media/src/egress/whep.service';
+import { WhepConnectionService } from '../../apps/media/src/egress/whep-connection.service';
 import { freeLoopbackPort } from '@borderlens/common';
 import { insideLoopbackNetns } from '../support/media/netns';
 import { CameraSim } from '../../apps/media/test-tools/camera-sim';
@@ -21,7 +21,7 @@ if (insideLoopbackNetns(__filename)) {
     });
 
     afterEach(async () => {
-      const svc = e.h.app.get(WhepService);
+      const svc = e.h.app.get(WhepConnectionService);
       for (const s of svc.list()) svc.delete(s.cameraId, s.id);
       await e.page.evaluate('(window.__whep || []).forEach((w) => w.pc.close())');
     });
@@ -44,7 +44,7 @@ if (insideLoopbackNetns(__filename)) {
       const [r0, a0] = [await framesDecoded(e.page, r.index!), await framesDecoded(e.page, a.index!)];
       await eventually(async () => [await framesDecoded(e.page, r.index!) - r0, await framesDecoded(e.page, a.index!) - a0], ([dr, da]) => dr > 25 && da > 25, 20000, 'both viewers decode again');
       // same sessions, no reconnect by the browser
-      expect(e.h.app.get(WhepService).list().map((s) => s.form).sort()).toEqual(['anonymized', 'raw']);
+      expect(e.h.app.get(WhepConnectionService).list().map((s) => s.form).sort()).toEqual(['anonymized', 'raw']);
     });
 
     it('never delivers a clear frame when the anonymizer is killed mid-stream (checked frame by frame), and resumes anonymized video when it is back', async () => {

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { probe, ProcessRepository } from '@borderlens/media';
-import { RecordingService } from '../../apps/media/src/recording/recording.service';
+import { RecorderService } from '../../apps/media/src/recording/recorder.service';
 import { recordingRoot } from '../../apps/media/src/recording/segment.store';
 import { freeLoopbackPort } from '@borderlens/common';
 import { CameraSim } from '../../apps/media/test-tools/camera-sim';
@@ -22,7 +22,7 @@ describe('media node: recording', () => {
     const url = await camera.start();
     h = await startMediaHarness({ env: { MEDIA_SEGMENT_SEC: '2', MEDIA_DISK_CHECK_SEC: '1' } });
     h.gateway.cameras.set('cam-rec', { id: 'cam-rec', name: 'Glucholazy square', kind: 'fixed', ingest: { type: 'rtsp', url, rtspTransport: 'tcp' }, recordingEnabled: true, retentionDays: 1, redaction: {} });
-    await h.app.get(RecordingService).sync();
+    await h.app.get(RecorderService).sync();
     root = recordingRoot(h.cfg);
   }, 60000);
 
@@ -54,7 +54,7 @@ describe('media node: recording', () => {
   it('deletes the segments the gateway lists as expired, reports them erased, and refuses paths outside the recordings', async () => {
     const [a, b] = h.gateway.segments;
     h.gateway.expired = [{ id: 'e1', cameraId: 'cam-rec', path: a.path }, { id: 'e2', cameraId: 'cam-rec', path: b.path }, { id: 'e3', cameraId: 'cam-rec', path: '../../etc/passwd' }];
-    const n = await h.app.get(RecordingService).retention();
+    const n = await h.app.get(RecorderService).retention();
     expect(n).toBe(2);
     expect(h.gateway.erased).toEqual(['e1', 'e2']);
     expect(existsSync(join(root, a.path))).toBe(false);
@@ -64,7 +64,7 @@ describe('media node: recording', () => {
   });
 
   it('stops recording with an alarm when the disk is nearly full, and resumes when space is back', async () => {
-    const svc = h.app.get(RecordingService);
+    const svc = h.app.get(RecorderService);
     expect(svc.recording()).toEqual(['cam-rec']);
     const original = h.cfg.media.diskMinFreeMb;
     h.cfg.media.diskMinFreeMb = 1e9;

@@ -1,5 +1,5 @@
 import { Patterns, type GrantChange } from '@borderlens/contracts';
-import { WhepService } from '../../apps/media/src/egress/whep.service';
+import { WhepConnectionService } from '../../apps/media/src/egress/whep-connection.service';
 import { startMediaHarness, type MediaHarness } from '../support/media/harness';
 import { makeOffer } from '../support/media/whep-offer';
 
@@ -25,7 +25,7 @@ describe('media node: WHEP session limits and revocation', () => {
   });
 
   afterEach(() => {
-    const svc = h.app.get(WhepService);
+    const svc = h.app.get(WhepConnectionService);
     for (const s of svc.list()) svc.delete(s.cameraId, s.id);
   });
 
@@ -44,10 +44,10 @@ describe('media node: WHEP session limits and revocation', () => {
     expect(await code(await del(location))).toEqual([401, 'grant_required']);
     expect(await code(await del(location, 'not-a-jwt'))).toEqual([401, 'grant_invalid']);
     expect(await code(await del(location, theirs))).toEqual([403, 'grant_other_session']);
-    expect(h.app.get(WhepService).list()).toHaveLength(1);
+    expect(h.app.get(WhepConnectionService).list()).toHaveLength(1);
     expect(await code(await del(location.replace(/[^/]+$/, 'nope'), mine))).toEqual([404, 'session_not_found']);
     expect((await del(location, mine)).status).toBe(200);
-    expect(h.app.get(WhepService).list()).toHaveLength(0);
+    expect(h.app.get(WhepConnectionService).list()).toHaveLength(0);
   });
 
   it('holds at most maxSessionsPerGrant sessions per grant and maxSessionsPerUser per viewer (429)', async () => {
@@ -61,7 +61,7 @@ describe('media node: WHEP session limits and revocation', () => {
     expect(await code(await post(g2, 'cam-2'))).toEqual([429, 'user_sessions_exceeded']);
     // another viewer is not affected
     expect((await post((await h.grant({ cam: 'cam-1', sub: 'viewer-4' })).token)).status).toBe(201);
-    expect(h.app.get(WhepService).list().filter((s) => s.viewer === 'viewer-3')).toHaveLength(3);
+    expect(h.app.get(WhepConnectionService).list().filter((s) => s.viewer === 'viewer-3')).toHaveLength(3);
   });
 
   it('limits session attempts per viewer per minute (429), other viewers unaffected', async () => {

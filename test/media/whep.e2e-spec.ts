@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { GrantSigner } from '@borderlens/auth';
 import { Patterns } from '@borderlens/contracts';
 import { launchBrowser, whepPlay, grabFrame, framesDecoded, inboundStats, type TestBrowser } from '../../apps/media/test-tools/browser';
-import { WhepService } from '../../apps/media/src/egress/whep.service';
+import { WhepConnectionService } from '../../apps/media/src/egress/whep-connection.service';
 import { LiveService } from '../../apps/media/src/live/live.service';
 import type { Detector } from '../../apps/anonymizer/src/detection/detector';
 import { freeLoopbackPort } from '@borderlens/common';
@@ -62,13 +62,13 @@ if (insideLoopbackNetns(__filename)) {
 
     afterEach(async () => {
       // a failed test must not leave viewers behind for the next one
-      const svc = h.app.get(WhepService);
+      const svc = h.app.get(WhepConnectionService);
       for (const s of svc.list()) svc.delete(s.cameraId, s.id);
       await page.evaluate('(window.__whep || []).forEach((w) => w.pc.close())');
     });
 
     const whep = (cam = 'cam-1', form?: string) => `${h.baseUrl}/whep/${cam}${form ? `?form=${form}` : ''}`;
-    const sessions = () => h.app.get(WhepService).list();
+    const sessions = () => h.app.get(WhepConnectionService).list();
 
     /** Ends a session with the grant that opened it. */
     const end = (location: string, grant: string) => fetch(`${h.baseUrl}${location}`, { method: 'DELETE', headers: { Authorization: `Bearer ${grant}` } });
@@ -238,7 +238,7 @@ if (insideLoopbackNetns(__filename)) {
       expect(fa.dark).toBeGreaterThan(5000);
       expect(fa.light).toBeGreaterThan(500);
       expect(fb.dark).toBeLessThan(fa.dark / 4);
-      expect(h.app.get(WhepService).list().filter((s) => s.watermark)).toHaveLength(1);
+      expect(h.app.get(WhepConnectionService).list().filter((s) => s.watermark)).toHaveLength(1);
       await end(a.location!, marked);
       await end(b.location!, plain);
     });

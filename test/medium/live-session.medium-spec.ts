@@ -1,9 +1,9 @@
 import type { Principal } from '@borderlens/auth';
 import { Patterns } from '@borderlens/contracts';
-import { AuditEntryEntity, CameraEntity, GrantEntity, IncidentEntity } from '@borderlens/database';
-import { GrantModule } from '../../apps/gateway/src/grant/grant.module';
-import { GrantReviewService } from '../../apps/gateway/src/grant/grant-review.service';
-import { GrantService } from '../../apps/gateway/src/grant/grant.service';
+import { AuditEntryEntity, CameraEntity, LiveSessionEntity, IncidentEntity } from '@borderlens/database';
+import { LiveSessionModule } from '../../apps/gateway/src/live-session/live-session.module';
+import { LiveSessionReviewService } from '../../apps/gateway/src/live-session/live-session-review.service';
+import { LiveSessionService } from '../../apps/gateway/src/live-session/live-session.service';
 import { CameraService } from '../../apps/gateway/src/camera/camera.service';
 import { IncidentService } from '../../apps/gateway/src/incident/incident.service';
 import { MEDIUM_DATABASES, startMedium, type MediumApp } from '../support/medium';
@@ -18,19 +18,19 @@ const jesenikAdmin = user('jesenik.admin', 'mesto-jesenik', 'CZ', 'admin');
 
 /**
  * Live sessions on a real database, without Keycloak or a media node: opening, renewal, and the
- * review round's downgrade and end (GrantService, GrantReviewService, GrantNotifier, GrantRepository).
+ * review round's downgrade and end (LiveSessionService, LiveSessionReviewService, LiveSessionNotifier, LiveSessionRepository).
  */
 describe.each(MEDIUM_DATABASES)('live sessions on %s', (kind) => {
   let app: MediumApp;
-  let grants: GrantService;
-  let review: GrantReviewService;
+  let grants: LiveSessionService;
+  let review: LiveSessionReviewService;
   let incidents: IncidentService;
   const cams: Record<string, string> = {};
 
   beforeAll(async () => {
-    app = await startMedium(kind, [GrantModule]);
-    grants = app.get(GrantService);
-    review = app.get(GrantReviewService);
+    app = await startMedium(kind, [LiveSessionModule]);
+    grants = app.get(LiveSessionService);
+    review = app.get(LiveSessionReviewService);
     incidents = app.get(IncidentService);
     for (const c of await app.dataSource.getRepository(CameraEntity).find()) cams[c.name] = c.id;
     // The owner shares its camera live, anonymized (a municipal camera is shared on request by default).
@@ -44,7 +44,7 @@ describe.each(MEDIUM_DATABASES)('live sessions on %s', (kind) => {
     app.media.send.mockResolvedValue({} as never);
   });
 
-  const row = (id: string) => app.dataSource.getRepository(GrantEntity).findOneByOrFail({ id });
+  const row = (id: string) => app.dataSource.getRepository(LiveSessionEntity).findOneByOrFail({ id });
   const lastAudit = async (session: string) =>
     (await app.dataSource.getRepository(AuditEntryEntity).find({ order: { seq: 'ASC' } })).filter((e) => (e.details as { session?: string })?.session === session);
   const declare = () =>
@@ -60,9 +60,9 @@ describe.each(MEDIUM_DATABASES)('live sessions on %s', (kind) => {
   });
 
   it('refuses raw video outside an incident, audited, and saves no session', async () => {
-    const before = await app.dataSource.getRepository(GrantEntity).count();
+    const before = await app.dataSource.getRepository(LiveSessionEntity).count();
     await expect(grants.open(operator, cams[JESENIK], { form: 'raw', purpose: 'checking the square' })).rejects.toMatchObject({ code: 'access_denied' });
-    expect(await app.dataSource.getRepository(GrantEntity).count()).toBe(before);
+    expect(await app.dataSource.getRepository(LiveSessionEntity).count()).toBe(before);
   });
 
   it('renews raw during an incident, then the review round downgrades it when the incident ends and tells the media node', async () => {
@@ -126,7 +126,7 @@ describe.each(MEDIUM_DATABASES)('live sessions on %s', (kind) => {
     const a = await grants.open(operator, cams[JESENIK], { form: 'anonymized', purpose: 'river level' });
     const b = await grants.open(operator, cams[JESENIK], { form: 'anonymized', purpose: 'river level' });
     const expired = new Date(Date.now() - 5 * 60_000);
-    await app.dataSource.getRepository(GrantEntity).update({ id: a.grant.id }, { expiresAt: expired });
+    await app.dataSource.getRepository(LiveSessionEntity).update({ id: a.grant.id }, { expiresAt: expired });
     await expect(grants.renew(operator, cams[JESENIK], a.grant.id)).rejects.toMatchObject({ code: 'session_expired' });
     await review.review();
     expect(await row(a.grant.id)).toMatchObject({ state: 'ended', endReason: 'lapsed: not renewed' });

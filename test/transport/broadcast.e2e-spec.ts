@@ -10,10 +10,10 @@ import { loadConfig, type BorderlensConfig } from '@borderlens/config';
 import { Patterns, ServiceAuthGuard, ServiceClient, ServiceName, ServiceTokens, serverTransport, type GrantChange } from '@borderlens/contracts';
 import { ClipService } from '../../apps/media/src/clip/clip.service';
 import { StillService } from '../../apps/media/src/clip/still.service';
-import { WhepService } from '../../apps/media/src/egress/whep.service';
+import { WhepConnectionService } from '../../apps/media/src/egress/whep-connection.service';
 import { IngestService } from '../../apps/media/src/ingest/ingest.service';
 import { LiveService } from '../../apps/media/src/live/live.service';
-import { RecordingService } from '../../apps/media/src/recording/recording.service';
+import { RecorderService } from '../../apps/media/src/recording/recorder.service';
 import { MediaMessages } from '../../apps/media/src/transport/media.messages';
 import { NATS_TEST_URL } from '../support/gateway';
 
@@ -46,10 +46,10 @@ async function startMediaNode(cfg: BorderlensConfig, log: NodeLog): Promise<INes
     providers: [
       ServiceAuthGuard,
       { provide: ServiceTokens, useValue: ServiceTokens.forApp(cfg, ServiceName.media) },
-      { provide: WhepService, useValue: whep },
+      { provide: WhepConnectionService, useValue: whep },
       { provide: LiveService, useValue: { status: () => ({}) } },
       { provide: IngestService, useValue: { list: () => [] } },
-      { provide: RecordingService, useValue: recording },
+      { provide: RecorderService, useValue: recording },
       { provide: ClipService, useValue: {} },
       { provide: StillService, useValue: {} },
     ],

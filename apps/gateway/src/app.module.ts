@@ -9,7 +9,7 @@ import { AuditHttpModule } from './audit/audit-http.module';
 import { CameraModule } from './camera/camera.module';
 import { ClipModule } from './clip/clip.module';
 import { requestId } from './common/request-id';
-import { GrantModule } from './grant/grant.module';
+import { LiveSessionModule } from './live-session/live-session.module';
 import { HealthModule } from './health/health.module';
 import { IncidentModule } from './incident/incident.module';
 import { MeController } from './me/me.controller';
@@ -50,7 +50,7 @@ export class AppModule implements NestModule {
         PolicyModule,
         CameraModule,
         IncidentModule,
-        GrantModule,
+        LiveSessionModule,
         PolicySimulatorModule,
         RecordingModule,
         ClipModule,

@@ -24,7 +24,7 @@ import { ClipService } from '../src/clip/clip.service';
 import { iou } from '@borderlens/redaction';
 import { freeLoopbackPort as freePort } from '@borderlens/common';
 import { loadDetector, verifyModels } from '../../anonymizer/src/detection/detector.factory';
-import { RecordingService } from '../src/recording/recording.service';
+import { RecorderService } from '../src/recording/recorder.service';
 import { CameraSim } from '../test-tools/camera-sim';
 import { buildTestVideo, type TestVideo } from '../test-tools/test-video';
 import sharp from 'sharp';
@@ -354,7 +354,7 @@ async function cameras(e: Env, video: TestVideo): Promise<Record<string, unknown
 async function clips(e: Env, video: TestVideo): Promise<Record<string, unknown>> {
   const sim = new CameraSim(await freePort(), ['--file', video.file]);
   addCamera(e, 'cam-rec', await sim.start(), true);
-  const rec = e.app.get(RecordingService);
+  const rec = e.app.get(RecorderService);
   await rec.sync();
   const t0 = Date.now();
   while (e.gateway.segments.filter((s) => s.cameraId === 'cam-rec').length < 3 && Date.now() - t0 < 90000) await sleep(500);

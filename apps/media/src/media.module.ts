@@ -4,17 +4,17 @@ import { ConfigModule, type BorderlensConfig } from '@borderlens/config';
 import { ServiceAuthGuard, ServiceTokens } from '@borderlens/contracts';
 import { ClipService } from './clip/clip.service';
 import { StillService } from './clip/still.service';
-import { GrantService, GRANT_KEYS } from './egress/grant.service';
+import { GrantVerifier, GRANT_KEYS } from './egress/grant-verifier.service';
 import { WhepController } from './egress/whep.controller';
-import { WhepService } from './egress/whep.service';
+import { WhepConnectionService } from './egress/whep-connection.service';
 import { WhepAuditReporter } from './egress/whep-audit';
 import { ProcessRepository } from '@borderlens/media';
-import { HealthController } from './health.controller';
+import { MediaHealthController } from './media-health.controller';
 import { IngestService } from './ingest/ingest.service';
 import { StateReporter } from './ingest/state-reporter';
 import { PushService } from './ingest/push.service';
 import { LiveService } from './live/live.service';
-import { RecordingService } from './recording/recording.service';
+import { RecorderService } from './recording/recorder.service';
 import { SegmentStore } from './recording/segment.store';
 import { MediaMessages } from './transport/media.messages';
 import { AnalyzerPort, DetectorPort, GatewayPort } from './transport/ports';
@@ -46,18 +46,18 @@ export class MediaModule {
       PushService,
       LiveService,
       SegmentStore,
-      RecordingService,
+      RecorderService,
       AnalyticsService,
       ClipService,
       StillService,
-      GrantService,
+      GrantVerifier,
       WhepAuditReporter,
-      WhepService,
+      WhepConnectionService,
     ];
     return {
       module: MediaModule,
       imports: [ConfigModule.forRoot(cfg)],
-      controllers: [WhepController, HealthController, MediaMessages],
+      controllers: [WhepController, MediaHealthController, MediaMessages],
       providers,
     };
   }

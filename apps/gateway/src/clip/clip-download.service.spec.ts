@@ -6,8 +6,8 @@ import type { Response } from 'express';
 import { newTestService, testPrincipal } from '../../../../test/support/new-test-service';
 import { ClipDownloadService } from './clip-download.service';
 import { ClipSigner, LinkExpiredError } from './clip-manifest';
-import { ClipRepository } from './clip.repository';
-import { ClipService } from './clip.service';
+import { ClipRequestRepository } from './clip-request.repository';
+import { ClipRequestService } from './clip-request.service';
 
 const ID = '6f1c2a8e-3b7d-4c59-9a1e-2d4f6b8c0e12';
 const FILE = Buffer.from('not really an mp4, but bytes all the same');
@@ -37,7 +37,7 @@ function fakeResponse() {
 describe(ClipDownloadService.name, () => {
   const setup = (r: ClipRequestEntity | null = clip()) => {
     const { sut, mocks } = newTestService(ClipDownloadService);
-    mocks.of(ClipRepository).findById.mockResolvedValue(r);
+    mocks.of(ClipRequestRepository).findById.mockResolvedValue(r);
     const audit = mocks.of(AuditService);
     audit.record.mockResolvedValue(undefined as never);
     const signer = mocks.of(ClipSigner);
@@ -55,7 +55,7 @@ describe(ClipDownloadService.name, () => {
     it('answers clip_not_found for an id that is not a UUID (without a lookup) and for an unknown clip', async () => {
       const { sut, mocks } = setup(null);
       await expect(sut.authorise(user, '../x', 'tok')).rejects.toMatchObject({ code: 'clip_not_found', status: 404 });
-      expect(mocks.of(ClipRepository).findById).not.toHaveBeenCalled();
+      expect(mocks.of(ClipRequestRepository).findById).not.toHaveBeenCalled();
       await expect(sut.authorise(user, ID, 'tok')).rejects.toMatchObject({ code: 'clip_not_found', status: 404 });
     });
 
@@ -94,7 +94,7 @@ describe(ClipDownloadService.name, () => {
   describe('stream', () => {
     const streamSetup = (r: ClipRequestEntity, jurisdiction: string) => {
       const s = setup(r);
-      s.mocks.of(ClipService).clipInput.mockResolvedValue({ camera: { jurisdiction } } as never);
+      s.mocks.of(ClipRequestService).clipInput.mockResolvedValue({ camera: { jurisdiction } } as never);
       // The file comes in two pieces.
       s.mocks.media.send.mockImplementation(async (_pattern, data) => {
         const { offset } = data as { offset: number };

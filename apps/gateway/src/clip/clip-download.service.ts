@@ -8,9 +8,9 @@ import type { ClipRequestEntity } from '@borderlens/database';
 import { AppError } from '../common/app-error';
 import { MEDIA_CLIENT } from '../transport/transport.module';
 import { ClipSigner, LinkExpiredError, type SignedManifest } from './clip-manifest';
-import { ClipRepository } from './clip.repository';
+import { ClipRequestRepository } from './clip-request.repository';
 import { isUuid } from '../common/validation';
-import { ClipService } from './clip.service';
+import { ClipRequestService } from './clip-request.service';
 
 /**
  * Downloads: the link's token must be authentic (403 otherwise), name this clip and the signed-in
@@ -24,8 +24,8 @@ export class ClipDownloadService {
   private readonly log = new Logger(ClipDownloadService.name);
 
   constructor(
-    private readonly repo: ClipRepository,
-    private readonly clips: ClipService,
+    private readonly repo: ClipRequestRepository,
+    private readonly clips: ClipRequestService,
     private readonly signer: ClipSigner,
     private readonly audit: AuditService,
     @Inject(MEDIA_CLIENT) private readonly media: ServiceClient,

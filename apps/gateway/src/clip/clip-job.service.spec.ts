@@ -6,8 +6,8 @@ import { CameraService } from '../camera/camera.service';
 import { OrganisationService } from '../organisation/organisation.service';
 import { ClipJobService, clipWatermark } from './clip-job.service';
 import { ClipSigner, type ClipManifest } from './clip-manifest';
-import { ClipRepository } from './clip.repository';
-import { ClipService } from './clip.service';
+import { ClipRequestRepository } from './clip-request.repository';
+import { ClipRequestService } from './clip-request.service';
 
 const ID = '9c1c2a8e-3b7d-4c59-9a1e-2d4f6b8c0e12';
 const DAY = 86_400_000;
@@ -24,7 +24,7 @@ describe(ClipJobService.name, () => {
   const setup = (row: ClipRequestEntity) => {
     const { sut, mocks } = newTestService(ClipJobService, { config: { clips: { maxExportAttempts: 3, downloadDays: 7 }, gateway: { publicUrl: 'https://gw.example' } } });
     const table = { row };
-    const repo = mocks.of(ClipRepository);
+    const repo = mocks.of(ClipRequestRepository);
     repo.findIds.mockImplementation(async (states) => (states.includes(table.row.state) ? [{ id: table.row.id }] : []));
     repo.findById.mockImplementation(async () => ({ ...table.row }));
     repo.lockNextJob.mockImplementation(async (_m, where) => (where.includes(`'${table.row.state}'`) ? { ...table.row } : null));
@@ -171,12 +171,12 @@ describe(ClipJobService.name, () => {
     await settle();
     expect(table.row.state).toBe('exporting');
     table.row = clip({ form: 'raw' });
-    mocks.of(ClipService).onApproved();
+    mocks.of(ClipRequestService).onApproved();
     await settle();
     expect(table.row.state).toBe('exporting');
     await sut.onModuleDestroy();
     table.row = clip({ form: 'raw' });
-    mocks.of(ClipService).onApproved();
+    mocks.of(ClipRequestService).onApproved();
     await settle();
     expect(table.row.state).toBe('approved');
   });

@@ -8,8 +8,8 @@ import { CameraService } from '../camera/camera.service';
 import { OrganisationService } from '../organisation/organisation.service';
 import { ANONYMIZER_CLIENT, MEDIA_CLIENT } from '../transport/transport.module';
 import { ClipSigner, policyVersions, type ClipManifest } from './clip-manifest';
-import { ClipRepository } from './clip.repository';
-import { ClipService } from './clip.service';
+import { ClipRequestRepository } from './clip-request.repository';
+import { ClipRequestService } from './clip-request.service';
 
 const DAY_MS = 86_400_000;
 /** A media node silent this long while it should be exporting: the request fails rather than stay "exporting". */
@@ -37,8 +37,8 @@ export class ClipJobService implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     @Inject(CONFIG) private readonly cfg: BorderlensConfig,
-    private readonly repo: ClipRepository,
-    private readonly clips: ClipService,
+    private readonly repo: ClipRequestRepository,
+    private readonly clips: ClipRequestService,
     private readonly cameras: CameraService,
     private readonly organisations: OrganisationService,
     private readonly audit: AuditService,

@@ -4,12 +4,12 @@ import type { Response } from 'express';
 import { Observable } from 'rxjs';
 import type { Principal } from '@borderlens/auth';
 import { CurrentPrincipal, Public } from '../auth/auth.decorators';
-import { JwksDto } from '../grant/grant.dto';
+import { JwksDto } from '../live-session/live-session.dto';
 import { ClipDownloadService } from './clip-download.service';
 import { ClipSigner } from './clip-manifest';
-import { ClipCheckDto, ClipRequestDto, CreateClipRequestDto, DownloadQueryDto, QueueQueryDto, ReasonDto } from './clip.dto';
-import { ClipService } from './clip.service';
-import { ClipRepository } from './clip.repository';
+import { ClipRequestCheckDto, ClipRequestDto, CreateClipRequestDto, DownloadQueryDto, QueueQueryDto, ReasonDto } from './clip.dto';
+import { ClipRequestService } from './clip-request.service';
+import { ClipRequestRepository } from './clip-request.repository';
 import { IdParam } from '../common/validation';
 
 const TERMINAL = new Set(['rejected', 'cancelled', 'ready', 'failed', 'expired']);
@@ -25,8 +25,8 @@ const EVENT_POLL_MS = 1000;
 @Controller('api/v1/clip-requests')
 export class ClipRequestController {
   constructor(
-    private readonly clips: ClipService,
-    private readonly repo: ClipRepository,
+    private readonly clips: ClipRequestService,
+    private readonly repo: ClipRequestRepository,
   ) {}
 
   @Post()
@@ -37,8 +37,8 @@ export class ClipRequestController {
 
   @Post('check')
   @HttpCode(200)
-  @ApiOkResponse({ type: ClipCheckDto, description: "A dry run of POST: the policies' answer (denied with reasons, allowed, or approval needed and by whom) and the range's problems; nothing is stored" })
-  check(@CurrentPrincipal() p: Principal, @Body() dto: CreateClipRequestDto): Promise<ClipCheckDto> {
+  @ApiOkResponse({ type: ClipRequestCheckDto, description: "A dry run of POST: the policies' answer (denied with reasons, allowed, or approval needed and by whom) and the range's problems; nothing is stored" })
+  check(@CurrentPrincipal() p: Principal, @Body() dto: CreateClipRequestDto): Promise<ClipRequestCheckDto> {
     return this.clips.check(p, dto);
   }
 
@@ -138,7 +138,7 @@ export class ClipRequestController {
 @Controller('api/v1/clips')
 export class ClipController {
   constructor(
-    private readonly clips: ClipService,
+    private readonly clips: ClipRequestService,
     private readonly downloads: ClipDownloadService,
     private readonly signer: ClipSigner,
   ) {}

@@ -101,25 +101,25 @@ export class ClipRequestDto {
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
-export class ClipCheckProblemDto {
+export class ClipRequestCheckProblemDto {
   @ApiProperty({ example: 'clip_range_not_recorded' }) code: string;
   @ApiProperty() message: string;
 }
 
-export class ClipCheckOwnerDto {
+export class ClipRequestCheckOwnerDto {
   @ApiProperty({ example: 'mesto-jesenik', description: "The camera's owner organisation, whose legal officer decides" }) organisation: string;
   @ApiProperty({ example: 'CZ' }) country: string;
   @ApiProperty({ example: 'legal-officer' }) role: string;
 }
 
-export class ClipCheckDto {
+export class ClipRequestCheckDto {
   @ApiProperty({ enum: ['denied', 'allowed', 'approval'], description: "denied: the rules refuse it (reasons); allowed: the export starts at once; approval: the owner's legal officer decides first" }) outcome: 'denied' | 'allowed' | 'approval';
   @ApiPropertyOptional({ example: 'clip_request_denied', description: 'For denied: the code a POST would answer' }) code?: string;
   @ApiProperty({ type: [String] }) reasons: string[];
   @ApiProperty({ type: [String] }) policies: string[];
   @ApiProperty({ type: Object, example: { ownerApproval: true, watermark: true, maxDurationSec: 3600 } }) obligations: Record<string, unknown>;
-  @ApiProperty({ type: [ClipCheckProblemDto], description: 'What about the range a POST would refuse (400): not recorded, beyond retention, too long, invalid' }) problems: ClipCheckProblemDto[];
-  @ApiProperty({ type: ClipCheckOwnerDto }) owner: ClipCheckOwnerDto;
+  @ApiProperty({ type: [ClipRequestCheckProblemDto], description: 'What about the range a POST would refuse (400): not recorded, beyond retention, too long, invalid' }) problems: ClipRequestCheckProblemDto[];
+  @ApiProperty({ type: ClipRequestCheckOwnerDto }) owner: ClipRequestCheckOwnerDto;
   @ApiProperty({ description: "The camera lies under another country's law than the requester's" }) crossBorder: boolean;
   @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time', description: 'Answer deadline a request would get' }) deadlineAt?: string | null;
 }

@@ -10,8 +10,8 @@ import { ClipDownloadService } from './clip-download.service';
 import { ClipJobService } from './clip-job.service';
 import { ClipSigner } from './clip-manifest';
 import { ClipController, ClipRequestController } from './clip.controller';
-import { ClipRepository } from './clip.repository';
-import { ClipService } from './clip.service';
+import { ClipRequestRepository } from './clip-request.repository';
+import { ClipRequestService } from './clip-request.service';
 
 /**
  * Clip requests and finished clips. Manifests and download links are signed with their own Ed25519
@@ -22,11 +22,11 @@ import { ClipService } from './clip.service';
   controllers: [ClipRequestController, ClipController],
   providers: [
     { provide: ClipSigner, inject: [CONFIG], useFactory: (cfg: BorderlensConfig) => ClipSigner.fromFile(join(cfg.dataDir, 'clip-signing-key.json')) },
-    ClipRepository,
-    ClipService,
+    ClipRequestRepository,
+    ClipRequestService,
     ClipJobService,
     ClipDownloadService,
   ],
-  exports: [ClipService],
+  exports: [ClipRequestService],
 })
 export class ClipModule {}

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Headers, HttpCode, HttpException, HttpStatus, NotFoundException, Param, Patch, Post, Put, Query, Req, Res, UnsupportedMediaTypeException, BadRequestException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { ViewForm } from '@borderlens/contracts';
-import { WhepService, type RenewedSession } from './whep.service';
+import { WhepConnectionService, type RenewedWhepConnection } from './whep-connection.service';
 
 const CAMERA_ID = /^[\w.-]{1,128}$/;
 
@@ -23,7 +23,7 @@ function clientAddress(req: Request): string | undefined {
  */
 @Controller('whep')
 export class WhepController {
-  constructor(private readonly whep: WhepService) {}
+  constructor(private readonly whep: WhepConnectionService) {}
 
   @Post(':cameraId')
   async offer(
@@ -50,7 +50,7 @@ export class WhepController {
   /** The renewed grant of a running session, as bearer token; 200 with the session's form and end. */
   @Put(':cameraId/sessions/:sessionId/grant')
   @HttpCode(200)
-  renew(@Param('cameraId') cameraId: string, @Param('sessionId') sessionId: string, @Headers('authorization') authorization: string | undefined, @Req() req: Request): Promise<RenewedSession> {
+  renew(@Param('cameraId') cameraId: string, @Param('sessionId') sessionId: string, @Headers('authorization') authorization: string | undefined, @Req() req: Request): Promise<RenewedWhepConnection> {
     checkCameraId(cameraId);
     return this.whep.renew(cameraId, sessionId, authorization, clientAddress(req));
   }
@@ -60,7 +60,7 @@ export class WhepController {
   @HttpCode(200)
   async end(@Param('cameraId') cameraId: string, @Param('sessionId') sessionId: string, @Headers('authorization') authorization: string | undefined, @Req() req: Request): Promise<{ ended: true }> {
     checkCameraId(cameraId);
-    if (!(await this.whep.deleteWithGrant(cameraId, sessionId, authorization, clientAddress(req)))) throw new NotFoundException({ code: 'session_not_found', message: 'no such WHEP session' });
+    if (!(await this.whep.deleteWithGrant(cameraId, sessionId, authorization, clientAddress(req)))) throw new NotFoundException({ code: 'session_not_found', message: 'no such WHEP connection' });
     return { ended: true };
   }
 

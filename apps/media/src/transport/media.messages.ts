@@ -5,18 +5,18 @@ import { ClipError, ClipNotFound, ClipService } from '../clip/clip.service';
 import { StillService } from '../clip/still.service';
 import { IngestService } from '../ingest/ingest.service';
 import { LiveService } from '../live/live.service';
-import { WhepService } from '../egress/whep.service';
-import { RecordingService } from '../recording/recording.service';
+import { WhepConnectionService } from '../egress/whep-connection.service';
+import { RecorderService } from '../recording/recorder.service';
 
 /** Calls from the gateway over the transport (service-token authenticated). */
 @Controller()
 @UseGuards(ServiceAuthGuard)
 export class MediaMessages {
   constructor(
-    private readonly whep: WhepService,
+    private readonly whep: WhepConnectionService,
     private readonly live: LiveService,
     private readonly ingest: IngestService,
-    private readonly recording: RecordingService,
+    private readonly recording: RecorderService,
     private readonly clips: ClipService,
     private readonly stills: StillService,
   ) {}

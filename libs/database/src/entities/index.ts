@@ -3,7 +3,7 @@ import { AuditCheckpointEntity } from './audit-checkpoint.entity';
 import { AuditEntryEntity } from './audit-entry.entity';
 import { CameraEntity } from './camera.entity';
 import { ClipRequestEntity } from './clip-request.entity';
-import { GrantEntity } from './grant.entity';
+import { LiveSessionEntity } from './live-session.entity';
 import { IncidentEntity } from './incident.entity';
 import { OrganisationEntity } from './organisation.entity';
 import { PolicyEntity, PolicyVersionEntity } from './policy.entity';
@@ -15,7 +15,7 @@ export * from './audit-checkpoint.entity';
 export * from './audit-entry.entity';
 export * from './camera.entity';
 export * from './clip-request.entity';
-export * from './grant.entity';
+export * from './live-session.entity';
 export * from './incident.entity';
 export * from './organisation.entity';
 export * from './policy.entity';
@@ -28,7 +28,7 @@ export const ENTITIES = [
   PolicyEntity,
   PolicyVersionEntity,
   IncidentEntity,
-  GrantEntity,
+  LiveSessionEntity,
   ClipRequestEntity,
   RecordingSegmentEntity,
   AuditEntryEntity,

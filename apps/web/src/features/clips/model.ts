@@ -5,7 +5,7 @@ import { openEventStream } from '../../api/event-stream';
 import type { Schemas } from '../../api/types';
 
 export type ClipRequest = Schemas['ClipRequestDto'];
-export type ClipCheck = Schemas['ClipCheckDto'];
+export type ClipCheck = Schemas['ClipRequestCheckDto'];
 export type CreateClipRequest = Schemas['CreateClipRequestDto'];
 export type RecordingRanges = Schemas['RecordingRangesDto'];
 export type CameraInfo = Schemas['CameraDto'];

@@ -2,10 +2,10 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, unwrap } from '../../api/client';
 import { useIncidents } from '../../api/data';
-import type { Session, SessionEvent } from '../../api/types';
+import type { LiveSession, LiveSessionEvent } from '../../api/types';
 import { formatDuration } from '../../i18n/format';
-import { useSessionEvents } from './session-events';
-import { whepConnect, whepRenew, WhepError, type WhepSession } from './whep';
+import { useLiveSessionEvents } from './live-session-events';
+import { whepConnect, whepRenew, WhepError, type WhepConnection } from './whep';
 
 export type Form = 'anonymized' | 'raw';
 type Phase = 'opening' | 'connecting' | 'playing' | 'switching' | 'denied' | 'purpose' | 'ended' | 'error';
@@ -31,13 +31,13 @@ export function Player({ cameraId, form, onForm }: Props) {
   const { t } = useTranslation('live');
   const video = useRef<HTMLVideoElement>(null);
   const [phase, setPhase] = useState<Phase>('opening');
-  const [session, setSession] = useState<Session | null>(null);
+  const [session, setSession] = useState<LiveSession | null>(null);
   const [error, setError] = useState<{ message: string; reasons: string[] } | null>(null);
   const [purpose, setPurpose] = useState('');
   const [attempt, setAttempt] = useState(0);
   const [notice, setNotice] = useState<string | null>(null);
-  const whep = useRef<WhepSession | null>(null);
-  const current = useRef<Session | null>(null);
+  const whep = useRef<WhepConnection | null>(null);
+  const current = useRef<LiveSession | null>(null);
   /** Frames presented before this time (performance.now()) are not shown. */
   const hiddenUntil = useRef<number>(Infinity);
   const renewTimer = useRef<number | undefined>(undefined);
@@ -89,7 +89,7 @@ export function Player({ cameraId, form, onForm }: Props) {
 
   // Downgrades and ends decided by the gateway (incident over, policy changed), within seconds.
   const onEvent = useCallback(
-    (ev: SessionEvent) => {
+    (ev: LiveSessionEvent) => {
       const s = current.current;
       if (!s || ev.sessionId !== s.sessionId) return;
       if (ev.state === 'ended') {
@@ -106,7 +106,7 @@ export function Player({ cameraId, form, onForm }: Props) {
     },
     [renew, stop, t],
   );
-  useSessionEvents(session?.sessionId ?? null, onEvent);
+  useLiveSessionEvents(session?.sessionId ?? null, onEvent);
 
   useEffect(() => {
     let cancelled = false;
@@ -116,7 +116,7 @@ export function Player({ cameraId, form, onForm }: Props) {
     setNotice(null);
     setP('opening');
     (async () => {
-      let s: Session;
+      let s: LiveSession;
       try {
         s = await unwrap(api.POST('/api/v1/cameras/{id}/sessions', { params: { path: { id: cameraId } }, body: { form, ...(purpose ? { purpose } : {}) } }));
       } catch (e) {
@@ -240,7 +240,7 @@ export function Player({ cameraId, form, onForm }: Props) {
 }
 
 /** ANONYMIZED, or a red RAW with the time left and the incident behind it. */
-function FormBadge({ session }: { session: Session }) {
+function FormBadge({ session }: { session: LiveSession }) {
   const { t } = useTranslation('live');
   const incidents = useIncidents('open');
   const [, tick] = useState(0);

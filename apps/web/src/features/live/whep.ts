@@ -3,7 +3,7 @@
  * candidate (the media node does not take trickle ICE), the answer, and the session URL for grant
  * renewal (PUT {session}/grant) and the end (DELETE).
  */
-export interface WhepSession {
+export interface WhepConnection {
   pc: RTCPeerConnection;
   /** Absolute URL of the session resource on the media node. */
   location: string;
@@ -27,7 +27,7 @@ async function errorOf(res: Response): Promise<WhepError> {
   return new WhepError(res.status, e?.code ?? 'whep_failed', e?.message ?? `HTTP ${res.status}`);
 }
 
-export async function whepConnect(url: string, grant: string, form: 'anonymized' | 'raw', onTrack: (s: MediaStream) => void): Promise<WhepSession> {
+export async function whepConnect(url: string, grant: string, form: 'anonymized' | 'raw', onTrack: (s: MediaStream) => void): Promise<WhepConnection> {
   const pc = new RTCPeerConnection();
   pc.addTransceiver('video', { direction: 'recvonly' });
   const stream = new MediaStream();

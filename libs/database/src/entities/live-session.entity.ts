@@ -3,8 +3,8 @@ import { CameraEntity } from './camera.entity';
 
 export const GRANT_FORMS = ['raw', 'anonymized'] as const;
 export type GrantForm = (typeof GRANT_FORMS)[number];
-export const GRANT_STATES = ['active', 'ended'] as const;
-export type GrantState = (typeof GRANT_STATES)[number];
+export const LIVE_SESSION_STATES = ['active', 'ended'] as const;
+export type LiveSessionState = (typeof LIVE_SESSION_STATES)[number];
 
 /** A signed grant token issued for this session: the media node knows a session by the jti it was opened with. */
 export interface IssuedToken {
@@ -23,9 +23,9 @@ export interface PendingGrantChange {
  * A live viewing session: one permit decision turned into short-lived grant tokens, renewed while the
  * viewer watches and re-decided when incidents end or policies change.
  */
-@Entity('grants')
+@Entity('live_sessions')
 @Index(['state', 'form'])
-export class GrantEntity {
+export class LiveSessionEntity {
   /** The session id (renewal, end). */
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -34,7 +34,7 @@ export class GrantEntity {
   @Column({ name: 'camera_id', type: 'uuid' })
   cameraId: string;
 
-  /** Grants die with their camera; the audit trail keeps the record. */
+  /** Live sessions die with their camera; the audit trail keeps the record. */
   @ManyToOne(() => CameraEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'camera_id' })
   camera?: CameraEntity;
@@ -96,7 +96,7 @@ export class GrantEntity {
   endsAt: Date | null;
 
   @Column({ type: 'varchar', length: 16, default: 'active' })
-  state: GrantState;
+  state: LiveSessionState;
 
   @Column({ name: 'end_reason', type: 'text', nullable: true })
   endReason: string | null;

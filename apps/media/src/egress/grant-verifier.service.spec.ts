@@ -4,19 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GrantSigner, grantKeys } from '@borderlens/auth';
 import type { BorderlensConfig } from '@borderlens/config';
-import { GrantService, grantChangesFile, grantJwksUrl } from './grant.service';
+import { GrantVerifier, grantChangesFile, grantJwksUrl } from './grant-verifier.service';
 
 const cfg = { dataDir: mkdtempSync(join(tmpdir(), 'bl-media-grant-data-')), gateway: { publicUrl: 'https://gw.example.org/' }, media: { grantJwksUrl: '' } } as BorderlensConfig;
 const base = { sub: 'u1', name: 'Jana', org: 'hzs-olk', country: 'CZ', cam: 'cam-1', obligations: {} };
 
-describe('GrantService', () => {
+describe('GrantVerifier', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bl-media-grant-'));
   let signer: GrantSigner;
-  let svc: GrantService;
+  let svc: GrantVerifier;
 
   beforeAll(async () => {
     signer = await GrantSigner.fromFile(join(dir, 'key.json'));
-    svc = new GrantService(cfg, grantKeys(signer.jwks()));
+    svc = new GrantVerifier(cfg, grantKeys(signer.jwks()));
   });
 
   afterAll(() => {
@@ -79,13 +79,13 @@ describe('GrantService', () => {
     svc.record({ jti: downgraded.claims.jti, action: 'downgrade', reason: 'policy changed' }, downgraded.claims.exp);
     svc.record({ jti: 'long-gone', action: 'end', reason: 'old' }, Math.floor(Date.now() / 1000) - 10);
     expect(statSync(grantChangesFile(cfg)).mode & 0o777).toBe(0o600);
-    const restarted = new GrantService(cfg, grantKeys(signer.jwks()));
+    const restarted = new GrantVerifier(cfg, grantKeys(signer.jwks()));
     expect(await code(restarted.authorize(`Bearer ${ended.token}`, 'cam-1'))).toBe('401 grant_revoked');
     expect(await code(restarted.authorize(`Bearer ${downgraded.token}`, 'cam-1', 'raw'))).toBe('403 grant_not_raw');
     expect(restarted.change('long-gone')).toBeUndefined();
     // a file it cannot read stops the node rather than forgetting revocations
     writeFileSync(grantChangesFile(cfg), '{not json');
-    expect(() => new GrantService(cfg, grantKeys(signer.jwks()))).toThrow('cannot read the grant changes');
+    expect(() => new GrantVerifier(cfg, grantKeys(signer.jwks()))).toThrow('cannot read the grant changes');
     rmSync(grantChangesFile(cfg));
   });
 });

@@ -17,7 +17,7 @@ const circle = (lon: number, lat: number, radiusMeters: number) => ({ type: 'Cir
  * node on the TCP transport that records the grant changes it is told about, and a second gateway on
  * the same database.
  */
-describe('incidents, sessions and grants (Keycloak, PostgreSQL, TCP)', () => {
+describe('incidents, live sessions and grants (Keycloak, PostgreSQL, TCP)', () => {
   let temp: TempDatabase;
   let gw: TestGateway;
   let gw2: TestGateway;
@@ -57,7 +57,7 @@ describe('incidents, sessions and grants (Keycloak, PostgreSQL, TCP)', () => {
   const declare = (user: string, body: Record<string, unknown> = {}) =>
     post(user, '/api/v1/incidents', { type: 'flood', severity: 4, title: 'Povodeň – Bělá', area: circle(17.2047, 50.2293, 1500), endsAt: new Date(Date.now() + 2 * HOUR), ...body });
   const keys = () => grantKeys(`${gw.url}/api/v1/grants/jwks`);
-  const grantRow = async (id: string) => (await db.query('SELECT form, state, pending_change FROM grants WHERE id = $1', [id]))[0];
+  const sessionRow = async (id: string) => (await db.query('SELECT form, state, pending_change FROM live_sessions WHERE id = $1', [id]))[0];
 
   describe('grant keys', () => {
     it('publishes the public key that verifies grants, without sign-in', async () => {
@@ -244,7 +244,7 @@ describe('incidents, sessions and grants (Keycloak, PostgreSQL, TCP)', () => {
       expect(told).toBe(true);
       console.log(`raw session downgraded and media node told ${Date.now() - t0} ms after the incident ended`);
       expect(media.changes.find((c) => c.jti === jtis[0])!.reason).toMatch(/no longer permitted/);
-      expect(await grantRow(session)).toMatchObject({ form: 'anonymized', state: 'active', pending_change: null });
+      expect(await sessionRow(session)).toMatchObject({ form: 'anonymized', state: 'active', pending_change: null });
       const audit = await auditOf(gw.url, await token('jesenik.legal'), `camera:${cams[JESENIK].id}`);
       const downgrade = audit.find((e) => e.decision === 'downgrade' && e.details.session === session);
       expect(downgrade).toMatchObject({ actorUser: 'system', policyIds: ['CZ@1:cz-forbid-live-raw-without-incident'], justification: 'people on the bridge', details: expect.objectContaining({ viewer: 'hzs.operator' }) });
@@ -268,12 +268,12 @@ describe('incidents, sessions and grants (Keycloak, PostgreSQL, TCP)', () => {
     const jti = (await verifyGrant(r.body.grant, keys())).jti;
     await media.stop();
     await post('policie.operator', `/api/v1/incidents/${incident}/end`, { reason: 'cleared' });
-    expect(await eventually(async () => (await grantRow(r.body.sessionId)).form === 'anonymized')).toBe(true);
-    expect((await grantRow(r.body.sessionId)).pending_change).toMatchObject({ action: 'downgrade' });
+    expect(await eventually(async () => (await sessionRow(r.body.sessionId)).form === 'anonymized')).toBe(true);
+    expect((await sessionRow(r.body.sessionId)).pending_change).toMatchObject({ action: 'downgrade' });
     expect(media.changes.some((c) => c.jti === jti)).toBe(false);
     await media.start();
     expect(await eventually(async () => media.changes.some((c) => c.jti === jti && c.action === 'downgrade'), 15_000)).toBe(true);
-    expect(await eventually(async () => (await grantRow(r.body.sessionId)).pending_change === null)).toBe(true);
+    expect(await eventually(async () => (await sessionRow(r.body.sessionId)).pending_change === null)).toBe(true);
   });
 
   it('expires an incident at its planned end and re-decides its raw sessions', async () => {
@@ -344,7 +344,7 @@ describe('incidents, sessions and grants (Keycloak, PostgreSQL, TCP)', () => {
     expect(await eventually(async () => media.changes.some((c) => c.jti === jti && c.action === 'end'))).toBe(true);
     console.log(`anonymized session ended ${Date.now() - t0} ms after the owner stopped sharing live`);
     expect(media.changes.find((c) => c.jti === jti)!.reason).toMatch(/no longer permitted: The camera's owner shares it as "analytics"/);
-    expect(await grantRow(r.body.sessionId)).toMatchObject({ state: 'ended' });
+    expect(await sessionRow(r.body.sessionId)).toMatchObject({ state: 'ended' });
     const audit = await auditOf(gw.url, await token('glucholazy.legal'), `camera:${cams[GLUCHOLAZY].id}`);
     expect(audit.find((e) => e.decision === 'end' && e.details.session === r.body.sessionId)).toMatchObject({ actorUser: 'system', details: expect.objectContaining({ action: 'live.anonymized', denial: 'not-shared', viewer: 'hzs.operator' }) });
     expect((await renew('hzs.operator', GLUCHOLAZY, r.body.sessionId)).status).toBe(409);

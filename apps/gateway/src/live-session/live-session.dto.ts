@@ -3,7 +3,7 @@ import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-va
 import { GRANT_FORMS, type GrantForm } from '@borderlens/database';
 import type { GrantObligations } from '@borderlens/contracts';
 
-export class OpenSessionDto {
+export class OpenLiveSessionDto {
   @ApiProperty({ enum: GRANT_FORMS, description: 'anonymized (faces and plates redacted) or raw (only where the policies allow it, e.g. during a declared incident)' })
   @IsIn(GRANT_FORMS)
   form: GrantForm;
@@ -30,7 +30,7 @@ export class GrantObligationsDto {
   @ApiPropertyOptional({ description: 'Video stays anonymized whatever the form' }) anonymize?: boolean;
 }
 
-export class SessionDto {
+export class LiveSessionDto {
   @ApiProperty({ description: 'Renew or end the session with it' }) sessionId: string;
   @ApiProperty() cameraId: string;
   @ApiProperty({ enum: GRANT_FORMS, description: 'The form granted (may be less than asked: a raw session is downgraded when raw is no longer permitted)' }) form: GrantForm;

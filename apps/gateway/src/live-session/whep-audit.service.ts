@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService, type AuditActor } from '@borderlens/audit';
 import type { WhepAuditEvent, WhepRefusalEvent, WhepSessionEvent, WhepViewer } from '@borderlens/contracts';
-import type { CameraEntity, GrantEntity } from '@borderlens/database';
+import type { CameraEntity, LiveSessionEntity } from '@borderlens/database';
 import { AppError } from '../common/app-error';
 import { CameraService } from '../camera/camera.service';
-import { GrantRepository } from './grant.repository';
+import { LiveSessionRepository } from './live-session.repository';
 import { isUuid } from '../common/validation';
 
 const MAX_EVENTS = 1000;
@@ -21,7 +21,7 @@ const str = (v: unknown, max = 300): string => (typeof v === 'string' ? v.slice(
 export class WhepAuditService {
   constructor(
     private readonly audit: AuditService,
-    private readonly grants: GrantRepository,
+    private readonly sessions: LiveSessionRepository,
     private readonly cameras: CameraService,
   ) {}
 
@@ -90,8 +90,8 @@ export class WhepAuditService {
     });
   }
 
-  private async grant(id: string | undefined): Promise<GrantEntity | null> {
-    return id && isUuid(id) ? this.grants.findById(id) : null;
+  private async grant(id: string | undefined): Promise<LiveSessionEntity | null> {
+    return id && isUuid(id) ? this.sessions.findById(id) : null;
   }
 
   private async camera(id: string): Promise<CameraEntity | null> {
@@ -104,7 +104,7 @@ export class WhepAuditService {
 }
 
 /** The viewer as the gateway recorded the session, else as the media node saw the grant, else unknown. */
-function actorOf(g: GrantEntity | null, v: WhepViewer): AuditActor {
+function actorOf(g: LiveSessionEntity | null, v: WhepViewer): AuditActor {
   if (g) return { user: g.username, organisation: g.organisationId, country: g.country };
   if (v.sub) return { user: str(v.name, 200) || str(v.sub, 200), organisation: str(v.org, 64) || 'unknown', country: str(v.country, 2) || '--' };
   return { user: `unknown (${str(v.source, 64) || 'no address'})`, organisation: 'unknown', country: '--' };

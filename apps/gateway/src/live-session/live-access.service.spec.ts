@@ -1,10 +1,10 @@
-import type { CameraEntity, GrantEntity } from '@borderlens/database';
+import type { CameraEntity, LiveSessionEntity } from '@borderlens/database';
 import type { CameraInput, Decision, IncidentInContext, PrincipalInput } from '@borderlens/policy';
 import { deny, newTestService, permit, testPrincipal } from '../../../../test/support/new-test-service';
 import { CameraService } from '../camera/camera.service';
 import { IncidentService } from '../incident/incident.service';
 import { AuthorizationService } from '../policy/authorization.service';
-import { GrantRepository } from './grant.repository';
+import { LiveSessionRepository } from './live-session.repository';
 import { LiveAccessService } from './live-access.service';
 
 describe(LiveAccessService.name, () => {
@@ -23,7 +23,7 @@ describe(LiveAccessService.name, () => {
     authz.principal.mockResolvedValue({ id: 'u', country: 'CZ' } as PrincipalInput);
     authz.camera.mockResolvedValue({ type: 'Camera', id: 'cam-1' } as CameraInput);
     authz.decide.mockImplementation((_p, action, _c, ctx) => decide(action, ctx?.purpose ?? '', (ctx?.incidents ?? []).map((i) => i.id)));
-    return { sut, authz, grants: mocks.of(GrantRepository) };
+    return { sut, authz, grants: mocks.of(LiveSessionRepository) };
   };
 
   it('shows raw when raw is permitted now without anonymization, with the covering incidents', async () => {
@@ -70,7 +70,7 @@ describe(LiveAccessService.name, () => {
     const { sut, grants } = setup(() => deny());
     const since = new Date('2026-12-03T09:00:00Z');
     grants.findForUser.mockResolvedValue([
-      { id: 's1', cameraId: 'cam-1', form: 'anonymized', state: 'ended', endReason: 'lapsed: not renewed', expiresAt: new Date('2026-12-03T09:01:00Z'), incidentIds: null } as unknown as GrantEntity,
+      { id: 's1', cameraId: 'cam-1', form: 'anonymized', state: 'ended', endReason: 'lapsed: not renewed', expiresAt: new Date('2026-12-03T09:01:00Z'), incidentIds: null } as unknown as LiveSessionEntity,
     ]);
     await expect(sut.sessions(testPrincipal({ userId: 'u-7' }), since)).resolves.toEqual([
       { sessionId: 's1', cameraId: 'cam-1', form: 'anonymized', state: 'ended', endReason: 'lapsed: not renewed', expiresAt: '2026-12-03T09:01:00.000Z', incidentIds: [] },

@@ -3,10 +3,10 @@ import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swag
 import { Observable } from 'rxjs';
 import type { Principal } from '@borderlens/auth';
 import { CurrentPrincipal } from '../auth/auth.decorators';
-import { CameraAccessDto, SessionEventDto } from './live.dto';
+import { CameraAccessDto, LiveSessionEventDto } from './live.dto';
 import { LiveAccessService } from './live-access.service';
 
-/** How often the event stream looks at the user's sessions (the grant review updates them within incidents.checkIntervalSec). */
+/** How often the event stream looks at the user's sessions (the live session review updates them within incidents.checkIntervalSec). */
 const POLL_MS = 1000;
 /** A stream lasts this long; the client reconnects with a fresh token, so a revoked user stops receiving. */
 const STREAM_MS = 5 * 60_000;
@@ -30,7 +30,7 @@ export class LiveController {
    */
   @Sse('events')
   @ApiProduces('text/event-stream')
-  @ApiOkResponse({ type: SessionEventDto, description: 'text/event-stream; each `data:` is one SessionEventDto' })
+  @ApiOkResponse({ type: LiveSessionEventDto, description: 'text/event-stream; each `data:` is one LiveSessionEventDto' })
   events(@CurrentPrincipal() p: Principal): Observable<MessageEvent> {
     return new Observable<MessageEvent>((sub) => {
       const seen = new Map<string, string>();

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Patterns, type GrantChange, type ServiceClient } from '@borderlens/contracts';
-import type { GrantEntity } from '@borderlens/database';
+import type { LiveSessionEntity } from '@borderlens/database';
 import { MEDIA_CLIENT } from '../transport/transport.module';
-import { GrantRepository } from './grant.repository';
+import { LiveSessionRepository } from './live-session.repository';
 
 /** A media node that does not answer this fast is tried again next round. */
 const MEDIA_TIMEOUT_MS = 2000;
@@ -15,16 +15,16 @@ const MEDIA_TIMEOUT_MS = 2000;
  * this needs; no reply at all (no media node listening) leaves the change pending for the next round.
  */
 @Injectable()
-export class GrantNotifier {
-  private readonly log = new Logger(GrantNotifier.name);
+export class LiveSessionNotifier {
+  private readonly log = new Logger(LiveSessionNotifier.name);
 
   constructor(
-    private readonly repo: GrantRepository,
+    private readonly repo: LiveSessionRepository,
     @Inject(MEDIA_CLIENT) private readonly media: ServiceClient,
   ) {}
 
   /** Delivers the session's pending change; false when the media node could not be reached (it stays pending). */
-  async deliver(g: GrantEntity): Promise<boolean> {
+  async deliver(g: LiveSessionEntity): Promise<boolean> {
     const change = g.pendingChange;
     if (!change) return true;
     const now = Math.floor(Date.now() / 1000);
@@ -34,7 +34,7 @@ export class GrantNotifier {
         await this.media.send<unknown, GrantChange>(Patterns.media.grantChanged, { jti: t.jti, action: change.action, reason: change.reason }, MEDIA_TIMEOUT_MS);
       }
     } catch (e) {
-      this.log.warn(`media node not told about session ${g.id} (${change.action}); retrying next round: ${(e as Error).message}`);
+      this.log.warn(`media node not told about live session ${g.id} (${change.action}); retrying next round: ${(e as Error).message}`);
       return false;
     }
     await this.repo.clearPending(g.id, change);

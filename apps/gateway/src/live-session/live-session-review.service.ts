@@ -3,15 +3,15 @@ import { DataSource } from 'typeorm';
 import { merge, type Subscription } from 'rxjs';
 import { SYSTEM_ACTOR } from '@borderlens/audit';
 import { CONFIG, type BorderlensConfig } from '@borderlens/config';
-import type { GrantEntity, IncidentEntity, PendingGrantChange } from '@borderlens/database';
-import { CameraRepository } from '../camera/camera.repository';
+import type { CameraEntity, LiveSessionEntity, IncidentEntity, PendingGrantChange } from '@borderlens/database';
+import { AppError } from '../common/app-error';
 import { CameraService } from '../camera/camera.service';
 import { IncidentService } from '../incident/incident.service';
 import { ActivePolicyService } from '../policy/active-policy.service';
 import { AuthorizationService } from '../policy/authorization.service';
-import { GrantNotifier } from './grant-notifier.service';
-import { GrantRepository } from './grant.repository';
-import { GrantService, LAPSE_GRACE_SEC } from './grant.service';
+import { LiveSessionNotifier } from './live-session-notifier.service';
+import { LiveSessionRepository } from './live-session.repository';
+import { LiveSessionService, LAPSE_GRACE_SEC } from './live-session.service';
 
 const PURGE_AFTER_MS = 24 * 3600_000;
 
@@ -22,10 +22,13 @@ const PURGE_AFTER_MS = 24 * 3600_000;
  * anonymized one no longer permitted is ended; audited, and the media node is told. The media node
  * being down is logged and retried next round. Every gateway runs this (so a change made through
  * another gateway is seen within a round); row locks keep each change single.
+ *
+ * Calls go one way: the review uses LiveSessionService (the live decision and its audit entry), the
+ * repository, the notifier and the camera module's CameraService; none of them calls back into it.
  */
 @Injectable()
-export class GrantReviewService implements OnModuleInit, OnApplicationShutdown {
-  private readonly log = new Logger(GrantReviewService.name);
+export class LiveSessionReviewService implements OnModuleInit, OnApplicationShutdown {
+  private readonly log = new Logger(LiveSessionReviewService.name);
   private timer?: NodeJS.Timeout;
   private subscription?: Subscription;
   private running?: Promise<void>;
@@ -34,15 +37,14 @@ export class GrantReviewService implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     @Inject(CONFIG) private readonly cfg: BorderlensConfig,
-    private readonly repo: GrantRepository,
-    private readonly grants: GrantService,
-    private readonly cameras: CameraRepository,
+    private readonly repo: LiveSessionRepository,
+    private readonly sessions: LiveSessionService,
     private readonly cameraService: CameraService,
     private readonly incidents: IncidentService,
     private readonly policies: ActivePolicyService,
     private readonly authz: AuthorizationService,
     private readonly dataSource: DataSource,
-    private readonly notifier: GrantNotifier,
+    private readonly notifier: LiveSessionNotifier,
   ) {}
 
   onModuleInit(): void {
@@ -71,7 +73,7 @@ export class GrantReviewService implements OnModuleInit, OnApplicationShutdown {
         try {
           await this.round();
         } catch (e) {
-          this.log.warn(`grant review failed, retrying next round: ${(e as Error).message}`);
+          this.log.warn(`live session review failed, retrying next round: ${(e as Error).message}`);
         }
       } while (this.again && !this.stopped);
     })().finally(() => (this.running = undefined));
@@ -89,16 +91,16 @@ export class GrantReviewService implements OnModuleInit, OnApplicationShutdown {
     await this.repo.purgeEnded(new Date(Date.now() - PURGE_AFTER_MS));
   }
 
-  private async recheck(g: GrantEntity, active: IncidentEntity[]): Promise<void> {
-    const camera = await this.cameras.findById(g.cameraId);
+  private async recheck(g: LiveSessionEntity, active: IncidentEntity[]): Promise<void> {
+    const camera = await this.cameraOf(g.cameraId);
     const organisation = await this.authz.organisation(g.organisationId);
     if (!camera || !organisation) return;
     const principal = { id: g.userId, organisation, country: g.country, roles: g.roles };
     const cameraInput = await this.authz.camera(camera);
     const form = g.form;
-    const first = this.grants.decideLive(principal, form, camera, cameraInput, g, active);
+    const first = this.sessions.decideLive(principal, form, camera, cameraInput, g, active);
     if (first.decision.decision === 'permit') return;
-    const anonymized = form === 'raw' ? this.grants.decideLive(principal, 'anonymized', camera, cameraInput, g, active) : first;
+    const anonymized = form === 'raw' ? this.sessions.decideLive(principal, 'anonymized', camera, cameraInput, g, active) : first;
     const downgrade = form === 'raw' && anonymized.decision.decision === 'permit';
     const change: PendingGrantChange = { action: downgrade ? 'downgrade' : 'end', reason: `${form === 'raw' ? 'raw' : 'anonymized'} video is no longer permitted: ${first.decision.reasons.join('; ')}` };
     const changed = await this.dataSource.transaction(async (m) => {
@@ -109,14 +111,24 @@ export class GrantReviewService implements OnModuleInit, OnApplicationShutdown {
       else Object.assign(locked, { state: 'ended', endReason: change.reason, pendingChange: change });
       await this.repo.save(locked, m);
       const outcome = downgrade ? 'downgrade' : 'end';
-      await this.grants.recordAccess(SYSTEM_ACTOR, locked.organisationId, locked.country, camera, first.decision, { form, purpose: locked.purpose, incidents: first.incidents, outcome, session: locked.id, viewer: locked.username }, m);
+      await this.sessions.recordAccess(SYSTEM_ACTOR, locked.organisationId, locked.country, camera, first.decision, { form, purpose: locked.purpose, incidents: first.incidents, outcome, session: locked.id, viewer: locked.username }, m);
       if (downgrade) {
-        await this.grants.recordAccess(SYSTEM_ACTOR, locked.organisationId, locked.country, camera, anonymized.decision, { form: 'anonymized', purpose: locked.purpose, incidents: anonymized.incidents, outcome: 'permit', session: locked.id, viewer: locked.username }, m);
+        await this.sessions.recordAccess(SYSTEM_ACTOR, locked.organisationId, locked.country, camera, anonymized.decision, { form: 'anonymized', purpose: locked.purpose, incidents: anonymized.incidents, outcome: 'permit', session: locked.id, viewer: locked.username }, m);
       }
       return locked;
     });
     if (!changed) return;
-    this.log.log(`session ${g.id} of ${g.username} on camera ${g.cameraId}: ${change.action} (${change.reason})`);
+    this.log.log(`live session ${g.id} of ${g.username} on camera ${g.cameraId}: ${change.action} (${change.reason})`);
     await this.notifier.deliver(changed);
+  }
+
+  /** The session's camera through the camera module's service; null when it was deleted meanwhile (its sessions go with it). */
+  private async cameraOf(id: string): Promise<CameraEntity | null> {
+    try {
+      return await this.cameraService.findOne(id);
+    } catch (e) {
+      if (e instanceof AppError && e.getStatus() === 404) return null;
+      throw e;
+    }
   }
 }

@@ -6,32 +6,32 @@ import { CameraModule } from '../camera/camera.module';
 import { IncidentModule } from '../incident/incident.module';
 import { PolicyModule } from '../policy/policy.module';
 import { GrantController } from './grant.controller';
-import { GrantNotifier } from './grant-notifier.service';
-import { GrantRepository } from './grant.repository';
-import { GrantReviewService } from './grant-review.service';
-import { GrantService } from './grant.service';
-import { SessionController } from './session.controller';
+import { LiveSessionNotifier } from './live-session-notifier.service';
+import { LiveSessionRepository } from './live-session.repository';
+import { LiveSessionReviewService } from './live-session-review.service';
+import { LiveSessionService } from './live-session.service';
+import { LiveSessionController } from './live-session.controller';
 import { LiveController } from './live.controller';
 import { LiveAccessService } from './live-access.service';
 import { WhepAuditMessages } from './whep-audit.messages';
 import { WhepAuditService } from './whep-audit.service';
 
 /**
- * Grants and live sessions. The signing key (Ed25519) is generated once into dataDir; gateways that
+ * Live sessions and the grants they run on. The signing key (Ed25519) is generated once into dataDir; gateways that
  * share the work must share that file, or media nodes would trust only one of them.
  */
 @Module({
   imports: [PolicyModule, CameraModule, IncidentModule],
-  controllers: [SessionController, GrantController, LiveController, WhepAuditMessages],
+  controllers: [LiveSessionController, GrantController, LiveController, WhepAuditMessages],
   providers: [
     { provide: GrantSigner, inject: [CONFIG], useFactory: (cfg: BorderlensConfig) => GrantSigner.fromFile(join(cfg.dataDir, 'grant-signing-key.json')) },
-    GrantRepository,
-    GrantNotifier,
-    GrantService,
-    GrantReviewService,
+    LiveSessionRepository,
+    LiveSessionNotifier,
+    LiveSessionService,
+    LiveSessionReviewService,
     LiveAccessService,
     WhepAuditService,
   ],
-  exports: [GrantService],
+  exports: [LiveSessionService],
 })
-export class GrantModule {}
+export class LiveSessionModule {}

@@ -14,7 +14,7 @@ export class CameraAccessDto {
   @ApiProperty({ type: [String], description: "The policies' reasons for the live decision (raw when permitted, else anonymized)" }) reasons: string[];
 }
 
-export class SessionEventDto {
+export class LiveSessionEventDto {
   @ApiProperty() sessionId: string;
   @ApiProperty() cameraId: string;
   @ApiProperty({ enum: GRANT_FORMS }) form: GrantForm;

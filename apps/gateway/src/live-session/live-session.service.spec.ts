@@ -1,14 +1,14 @@
 import { AuditService } from '@borderlens/audit';
 import { GrantSigner } from '@borderlens/auth';
-import type { CameraEntity, GrantEntity } from '@borderlens/database';
+import type { CameraEntity, LiveSessionEntity } from '@borderlens/database';
 import type { CameraInput, Decision, IncidentInContext, PrincipalInput } from '@borderlens/policy';
 import { deny, newTestService, permit, testPrincipal } from '../../../../test/support/new-test-service';
 import { CameraService } from '../camera/camera.service';
 import { IncidentService } from '../incident/incident.service';
 import { AuthorizationService } from '../policy/authorization.service';
-import { GrantNotifier } from './grant-notifier.service';
-import { GrantRepository } from './grant.repository';
-import { GRANT_TTL_SEC, GrantService, LAPSE_GRACE_SEC } from './grant.service';
+import { LiveSessionNotifier } from './live-session-notifier.service';
+import { LiveSessionRepository } from './live-session.repository';
+import { GRANT_TTL_SEC, LiveSessionService, LAPSE_GRACE_SEC } from './live-session.service';
 
 const CAM = '6f1c2a8e-3b7d-4c59-9a1e-2d4f6b8c0e12';
 const SID = '7a1c2a8e-3b7d-4c59-9a1e-2d4f6b8c0e12';
@@ -16,11 +16,11 @@ const camera = { id: CAM, organisationId: 'jesenik', jurisdiction: 'CZ', latitud
 const flood: IncidentInContext = { id: 'i-flood', type: 'flood', severity: 4, country: 'CZ', declaringCountry: 'CZ', organisation: 'hzs-olk', countries: ['CZ'], acceptedIn: ['CZ'] };
 const viewer = testPrincipal({ userId: 'u-pl', username: 'nysa.operator', organisation: 'nysa', country: 'PL' });
 
-describe(GrantService.name, () => {
+describe(LiveSessionService.name, () => {
   let jti = 0;
   /** `decide(action)`: the decision for live.raw or live.anonymized. */
   const setup = (decide: (action: string) => Decision) => {
-    const { sut, mocks } = newTestService(GrantService, { config: { media: { publicUrl: 'https://media.example/' } } });
+    const { sut, mocks } = newTestService(LiveSessionService, { config: { media: { publicUrl: 'https://media.example/' } } });
     const authz = mocks.of(AuthorizationService);
     mocks.of(CameraService).findOne.mockResolvedValue(camera);
     authz.principal.mockResolvedValue({ id: viewer.userId, country: 'PL' } as PrincipalInput);
@@ -34,11 +34,11 @@ describe(GrantService.name, () => {
       jti++;
       return { token: `token-${jti}`, claims: { jti: `jti-${jti}`, exp: Math.floor(Date.now() / 1000) + (ttl ?? 60) } } as never;
     });
-    const repo = mocks.of(GrantRepository);
+    const repo = mocks.of(LiveSessionRepository);
     repo.save.mockImplementation(async (g) => g);
     const audit = mocks.of(AuditService);
     audit.record.mockResolvedValue(undefined as never);
-    const notifier = mocks.of(GrantNotifier);
+    const notifier = mocks.of(LiveSessionNotifier);
     notifier.deliver.mockResolvedValue(true);
     return { sut, mocks, authz, repo, audit, notifier, signer: mocks.of(GrantSigner) };
   };
@@ -84,8 +84,8 @@ describe(GrantService.name, () => {
   });
 
   describe('renew', () => {
-    const session = (over: Partial<GrantEntity> = {}) =>
-      ({ id: SID, cameraId: CAM, userId: viewer.userId, username: viewer.username, organisationId: 'nysa', country: 'PL', form: 'raw', requestedForm: 'raw', purpose: 'flood', durationSec: null, state: 'active', endReason: null, endsAt: null, pendingChange: null, expiresAt: new Date(Date.now() + 30_000), tokens: [{ jti: 'old', exp: Math.floor(Date.now() / 1000) + 30 }], ...over }) as GrantEntity;
+    const session = (over: Partial<LiveSessionEntity> = {}) =>
+      ({ id: SID, cameraId: CAM, userId: viewer.userId, username: viewer.username, organisationId: 'nysa', country: 'PL', form: 'raw', requestedForm: 'raw', purpose: 'flood', durationSec: null, state: 'active', endReason: null, endsAt: null, pendingChange: null, expiresAt: new Date(Date.now() + 30_000), tokens: [{ jti: 'old', exp: Math.floor(Date.now() / 1000) + 30 }], ...over }) as LiveSessionEntity;
     const withSession = (decide: (action: string) => Decision, g = session()) => {
       const s = setup(decide);
       s.repo.findById.mockResolvedValue(g);
@@ -117,7 +117,7 @@ describe(GrantService.name, () => {
     });
 
     it.each([
-      ['an ended session', { state: 'ended', endReason: 'x' } as Partial<GrantEntity>, 'session_ended'],
+      ['an ended session', { state: 'ended', endReason: 'x' } as Partial<LiveSessionEntity>, 'session_ended'],
       ['a session past its maximum duration', { endsAt: new Date(Date.now() - 1000) }, 'session_ended'],
       ['a grant lapsed beyond the grace period', { expiresAt: new Date(Date.now() - (LAPSE_GRACE_SEC + 5) * 1000) }, 'session_expired'],
     ])('refuses to renew %s (409)', async (_what, over, code) => {
@@ -139,7 +139,7 @@ describe(GrantService.name, () => {
   describe('end', () => {
     it('ends an active session once and tells the media node', async () => {
       const { sut, repo, notifier } = setup(() => permit());
-      const g = { id: SID, cameraId: CAM, userId: viewer.userId, state: 'active' } as GrantEntity;
+      const g = { id: SID, cameraId: CAM, userId: viewer.userId, state: 'active' } as LiveSessionEntity;
       repo.findById.mockResolvedValue(g);
       repo.lock.mockResolvedValueOnce(g);
       await sut.end(viewer, CAM, SID);

@@ -30,8 +30,8 @@ const SYNC_MS = 30_000;
  *    space is back.
  */
 @Injectable()
-export class RecordingService implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly log = new Logger(RecordingService.name);
+export class RecorderService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly log = new Logger(RecorderService.name);
   private readonly active = new Map<string, Active>();
   private readonly pending: PendingReport[] = [];
   private timers: NodeJS.Timeout[] = [];

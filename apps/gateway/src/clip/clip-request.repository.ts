@@ -5,7 +5,7 @@ import { ClipRequestEntity, type ClipState } from '@borderlens/database';
 
 /** Clip requests (the workflow's state, the export job's state, the signed manifest). */
 @Injectable()
-export class ClipRepository {
+export class ClipRequestRepository {
   constructor(@InjectRepository(ClipRequestEntity) private readonly repo: Repository<ClipRequestEntity>) {}
 
   findById(id: string): Promise<ClipRequestEntity | null> {

@@ -1,44 +1,44 @@
 import { Subject } from 'rxjs';
 import { SYSTEM_ACTOR } from '@borderlens/audit';
-import type { CameraEntity, GrantEntity } from '@borderlens/database';
+import type { CameraEntity, LiveSessionEntity } from '@borderlens/database';
 import type { CameraInput, Decision, OrganisationInput } from '@borderlens/policy';
 import { deny, newTestService, permit } from '../../../../test/support/new-test-service';
-import { CameraRepository } from '../camera/camera.repository';
 import { CameraService } from '../camera/camera.service';
+import { AppError } from '../common/app-error';
 import { IncidentService } from '../incident/incident.service';
 import { ActivePolicyService } from '../policy/active-policy.service';
 import { AuthorizationService } from '../policy/authorization.service';
-import { GrantNotifier } from './grant-notifier.service';
-import { GrantReviewService } from './grant-review.service';
-import { GrantRepository } from './grant.repository';
-import { GrantService } from './grant.service';
+import { LiveSessionNotifier } from './live-session-notifier.service';
+import { LiveSessionReviewService } from './live-session-review.service';
+import { LiveSessionRepository } from './live-session.repository';
+import { LiveSessionService } from './live-session.service';
 
 const camera = { id: 'cam-1', jurisdiction: 'CZ' } as CameraEntity;
-const session = (over: Partial<GrantEntity> = {}) =>
-  ({ id: 'g1', cameraId: 'cam-1', userId: 'u1', username: 'nysa.operator', organisationId: 'nysa', country: 'PL', roles: ['operator'], form: 'raw', state: 'active', purpose: 'flood', ...over }) as GrantEntity;
+const session = (over: Partial<LiveSessionEntity> = {}) =>
+  ({ id: 'g1', cameraId: 'cam-1', userId: 'u1', username: 'nysa.operator', organisationId: 'nysa', country: 'PL', roles: ['operator'], form: 'raw', state: 'active', purpose: 'flood', ...over }) as LiveSessionEntity;
 
-describe(GrantReviewService.name, () => {
+describe(LiveSessionReviewService.name, () => {
   /** `decide(form)`: the decision on live video in that form now. */
-  const setup = (decide: (form: string) => Decision, live: GrantEntity[] = [session()]) => {
-    const { sut, mocks } = newTestService(GrantReviewService, { config: { incidents: { checkIntervalSec: 3600 } } });
-    const repo = mocks.of(GrantRepository);
+  const setup = (decide: (form: string) => Decision, live: LiveSessionEntity[] = [session()]) => {
+    const { sut, mocks } = newTestService(LiveSessionReviewService, { config: { incidents: { checkIntervalSec: 3600 } } });
+    const repo = mocks.of(LiveSessionRepository);
     repo.endLapsed.mockResolvedValue(0);
     repo.findLive.mockResolvedValue(live);
     repo.findPending.mockResolvedValue([]);
     repo.purgeEnded.mockResolvedValue(undefined);
     repo.save.mockImplementation(async (g) => g);
     repo.lock.mockImplementation(async (id) => ({ ...live.find((g) => g.id === id)! }));
-    mocks.of(CameraRepository).findById.mockResolvedValue(camera);
+    mocks.of(CameraService).findOne.mockResolvedValue(camera);
     const authz = mocks.of(AuthorizationService);
     authz.organisation.mockResolvedValue({ id: 'nysa', country: 'PL' } as OrganisationInput);
     authz.camera.mockResolvedValue({ type: 'Camera', id: 'cam-1' } as CameraInput);
     mocks.of(IncidentService).activeNow.mockResolvedValue([]);
-    const grants = mocks.of(GrantService);
-    grants.decideLive.mockImplementation((_p, form) => ({ decision: decide(form), incidents: [] }));
-    grants.recordAccess.mockResolvedValue(undefined as never);
-    const notifier = mocks.of(GrantNotifier);
+    const sessions = mocks.of(LiveSessionService);
+    sessions.decideLive.mockImplementation((_p, form) => ({ decision: decide(form), incidents: [] }));
+    sessions.recordAccess.mockResolvedValue(undefined as never);
+    const notifier = mocks.of(LiveSessionNotifier);
     notifier.deliver.mockResolvedValue(true);
-    return { sut, mocks, repo, grants, notifier };
+    return { sut, mocks, repo, sessions, notifier };
   };
 
   it('ends lapsed sessions, retries pending notices and purges old ended sessions every round', async () => {
@@ -57,18 +57,18 @@ describe(GrantReviewService.name, () => {
   });
 
   it('leaves a session that is still permitted alone', async () => {
-    const { sut, repo, grants } = setup(() => permit());
+    const { sut, repo, sessions } = setup(() => permit());
     await sut.review();
-    expect(grants.decideLive).toHaveBeenCalledTimes(1);
+    expect(sessions.decideLive).toHaveBeenCalledTimes(1);
     expect(repo.save).not.toHaveBeenCalled();
   });
 
   it('downgrades a raw session to anonymized, audits both decisions by the system and tells the media node', async () => {
-    const { sut, repo, grants, notifier } = setup((form) => (form === 'raw' ? deny('incident ended') : permit()));
+    const { sut, repo, sessions, notifier } = setup((form) => (form === 'raw' ? deny('incident ended') : permit()));
     await sut.review();
     const change = { action: 'downgrade', reason: 'raw video is no longer permitted: incident ended' };
     expect(repo.save).toHaveBeenCalledWith(expect.objectContaining({ id: 'g1', form: 'anonymized', state: 'active', pendingChange: change }), expect.anything());
-    expect(grants.recordAccess.mock.calls.map((c) => [c[0], c[4].decision, c[5].form, c[5].outcome, c[5].viewer])).toEqual([
+    expect(sessions.recordAccess.mock.calls.map((c) => [c[0], c[4].decision, c[5].form, c[5].outcome, c[5].viewer])).toEqual([
       [SYSTEM_ACTOR, 'deny', 'raw', 'downgrade', 'nysa.operator'],
       [SYSTEM_ACTOR, 'permit', 'anonymized', 'permit', 'nysa.operator'],
     ]);
@@ -94,10 +94,10 @@ describe(GrantReviewService.name, () => {
   });
 
   it('skips a session whose camera or organisation is gone', async () => {
-    const { sut, mocks, grants } = setup(() => deny());
-    mocks.of(CameraRepository).findById.mockResolvedValue(null);
+    const { sut, mocks, sessions } = setup(() => deny());
+    mocks.of(CameraService).findOne.mockRejectedValue(AppError.notFound('camera', 'cam-1'));
     await sut.review();
-    expect(grants.decideLive).not.toHaveBeenCalled();
+    expect(sessions.decideLive).not.toHaveBeenCalled();
   });
 
   it('survives a failed round, and runs once more when asked during a round', async () => {

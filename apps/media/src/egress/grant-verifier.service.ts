@@ -49,8 +49,8 @@ export interface Authorized {
  * this camera, and allowing the form asked for. Without a form, the grant's own form is served.
  */
 @Injectable()
-export class GrantService {
-  private readonly log = new Logger(GrantService.name);
+export class GrantVerifier {
+  private readonly log = new Logger(GrantVerifier.name);
   private readonly keys: JWTVerifyGetKey;
   /**
    * Grants ended or downgraded by the gateway, kept until they expire anyway. Also kept on disk

@@ -1,8 +1,8 @@
 import { useEffect } from 'react';
 import { openEventStream } from '../../api/event-stream';
-import type { SessionEvent } from '../../api/types';
+import type { LiveSessionEvent } from '../../api/types';
 
-type Listener = (e: SessionEvent) => void;
+type Listener = (e: LiveSessionEvent) => void;
 const listeners = new Map<string, Set<Listener>>();
 let stream: { close(): void } | undefined;
 
@@ -12,12 +12,12 @@ let stream: { close(): void } | undefined;
  * network drops.
  */
 function dispatch(e: { data: unknown }): void {
-  const ev = e.data as SessionEvent;
+  const ev = e.data as LiveSessionEvent;
   for (const l of listeners.get(ev.sessionId) ?? []) l(ev);
 }
 
 /** Calls `onEvent` for every change of the session while the component is mounted. */
-export function useSessionEvents(sessionId: string | null, onEvent: Listener): void {
+export function useLiveSessionEvents(sessionId: string | null, onEvent: Listener): void {
   useEffect(() => {
     if (!sessionId) return;
     const set = listeners.get(sessionId) ?? new Set();

@@ -5,15 +5,15 @@ import { AuditService, actorOf, type AuditActor } from '@borderlens/audit';
 import { GrantSigner, type Principal } from '@borderlens/auth';
 import { CONFIG, type BorderlensConfig } from '@borderlens/config';
 import type { GrantObligations } from '@borderlens/contracts';
-import { GrantEntity, type CameraEntity, type GrantForm, type IncidentEntity, type IssuedToken } from '@borderlens/database';
+import { LiveSessionEntity, type CameraEntity, type GrantForm, type IncidentEntity, type IssuedToken } from '@borderlens/database';
 import type { CameraInput, Decision, IncidentInContext, PrincipalInput } from '@borderlens/policy';
 import { AppError } from '../common/app-error';
 import { CameraService } from '../camera/camera.service';
 import { IncidentService } from '../incident/incident.service';
 import { AuthorizationService, denied, policyIds } from '../policy/authorization.service';
-import { OpenSessionDto } from './grant.dto';
-import { GrantNotifier } from './grant-notifier.service';
-import { GrantRepository } from './grant.repository';
+import { OpenLiveSessionDto } from './live-session.dto';
+import { LiveSessionNotifier } from './live-session-notifier.service';
+import { LiveSessionRepository } from './live-session.repository';
 import { isUuid } from '../common/validation';
 
 /** Grants are short-lived: a viewer renews while watching, and every renewal is decided again. */
@@ -22,7 +22,7 @@ export const GRANT_TTL_SEC = 60;
 export const LAPSE_GRACE_SEC = 30;
 
 export interface IssuedSession {
-  grant: GrantEntity;
+  grant: LiveSessionEntity;
   token: string;
   decision: Decision;
   downgraded: boolean;
@@ -40,17 +40,17 @@ export interface LiveDecision {
  * viewer is under another country's law than the camera.
  */
 @Injectable()
-export class GrantService {
+export class LiveSessionService {
   constructor(
     @Inject(CONFIG) private readonly cfg: BorderlensConfig,
-    private readonly repo: GrantRepository,
+    private readonly repo: LiveSessionRepository,
     private readonly signer: GrantSigner,
     private readonly cameras: CameraService,
     private readonly incidents: IncidentService,
     private readonly authz: AuthorizationService,
     private readonly audit: AuditService,
     private readonly dataSource: DataSource,
-    private readonly notifier: GrantNotifier,
+    private readonly notifier: LiveSessionNotifier,
   ) {}
 
   whepUrl(cameraId: string): string {
@@ -75,7 +75,7 @@ export class GrantService {
     return { decision, incidents };
   }
 
-  async open(p: Principal, cameraId: string, dto: OpenSessionDto): Promise<IssuedSession> {
+  async open(p: Principal, cameraId: string, dto: OpenLiveSessionDto): Promise<IssuedSession> {
     const camera = await this.cameras.findOne(cameraId);
     const principal = await this.authz.principal(p);
     const cameraInput = await this.authz.camera(camera);
@@ -87,7 +87,7 @@ export class GrantService {
     }
     const now = Date.now();
     const limit = Math.min(dto.durationSec ?? Infinity, decision.obligations.maxDurationSec ?? Infinity);
-    const grant = new GrantEntity();
+    const grant = new LiveSessionEntity();
     Object.assign(grant, {
       id: randomUUID(),
       cameraId: camera.id,
@@ -205,7 +205,7 @@ export class GrantService {
   }
 
   /** Signs a grant for the session in `form` and records it on the entity (not saved). */
-  private async issue(g: GrantEntity, form: GrantForm, d: Decision, incidents: IncidentInContext[]): Promise<string> {
+  private async issue(g: LiveSessionEntity, form: GrantForm, d: Decision, incidents: IncidentInContext[]): Promise<string> {
     const nowSec = Math.floor(Date.now() / 1000);
     const ttl = g.endsAt ? Math.max(1, Math.min(GRANT_TTL_SEC, Math.floor(g.endsAt.getTime() / 1000) - nowSec)) : GRANT_TTL_SEC;
     // A raw permit that still demands anonymization is served anonymized.
@@ -230,14 +230,14 @@ export class GrantService {
     return token;
   }
 
-  private async findOwn(p: Principal, cameraId: string, sessionId: string): Promise<GrantEntity> {
+  private async findOwn(p: Principal, cameraId: string, sessionId: string): Promise<LiveSessionEntity> {
     const g = isUuid(sessionId) ? await this.repo.findById(sessionId) : null;
     // Someone else's session is reported as unknown.
     if (!g || g.cameraId !== cameraId || g.userId !== p.userId) throw AppError.notFound('session', sessionId);
     return g;
   }
 
-  private assertRenewable(g: GrantEntity): void {
+  private assertRenewable(g: LiveSessionEntity): void {
     if (g.state === 'ended') throw AppError.conflict('session_ended', `the session has ended: ${g.endReason ?? 'ended'}; open a new one`);
     if (g.endsAt && g.endsAt.getTime() <= Date.now()) throw AppError.conflict('session_ended', 'the session reached its maximum duration; open a new one');
     if (g.expiresAt.getTime() + LAPSE_GRACE_SEC * 1000 < Date.now()) throw AppError.conflict('session_expired', 'the grant expired without renewal; open a new session');

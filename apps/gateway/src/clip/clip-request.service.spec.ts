@@ -8,8 +8,8 @@ import { AuthorizationService } from '../policy/authorization.service';
 import { RecordingService, mergeRanges } from '../recording/recording.service';
 import type { CreateClipRequestDto } from './clip.dto';
 import { ClipSigner } from './clip-manifest';
-import { ClipRepository } from './clip.repository';
-import { ClipService, answerDeadline, strictest } from './clip.service';
+import { ClipRequestRepository } from './clip-request.repository';
+import { ClipRequestService, answerDeadline, strictest } from './clip-request.service';
 
 const cfg = { deadlineUrgentHours: 8, deadlineDays: 3, downloadDays: 7, checkIntervalSec: 2, maxExportAttempts: 3 };
 const now = new Date('2026-12-02T10:00:00Z');
@@ -53,10 +53,10 @@ const owner: OrganisationInput = { id: 'jesenik', kind: 'municipality', country:
 const requester = testPrincipal({ userId: 'u-nysa', username: 'nysa.municipal', organisation: 'nysa', country: 'PL', roles: ['municipal'] });
 const officer = testPrincipal({ userId: 'u-jes', username: 'jesenik.legal', organisation: 'jesenik', country: 'CZ', roles: ['legal-officer'] });
 
-describe(ClipService.name, () => {
+describe(ClipRequestService.name, () => {
   /** `decide(action)`: what the rules answer for clip.request, recording.raw and clip.approve. */
   const setup = (decide: (action: string) => Decision = () => permit()) => {
-    const { sut, mocks } = newTestService(ClipService, { config: { gateway: { publicUrl: 'https://gw.example/' } } });
+    const { sut, mocks } = newTestService(ClipRequestService, { config: { gateway: { publicUrl: 'https://gw.example/' } } });
     mocks.of(CameraService).findOne.mockResolvedValue(jesenikCamera);
     const authz = mocks.of(AuthorizationService);
     authz.principal.mockImplementation(async (p) => ({ id: p.userId, country: p.country, organisation: { id: p.organisation, kind: 'municipality', country: p.country, regime: 'gdpr' } }) as PrincipalInput);
@@ -69,7 +69,7 @@ describe(ClipService.name, () => {
     incidents.covering.mockReturnValue([]);
     const recordings = mocks.of(RecordingService);
     recordings.covers.mockResolvedValue(true);
-    const repo = mocks.of(ClipRepository);
+    const repo = mocks.of(ClipRequestRepository);
     repo.save.mockImplementation(async (r) => Object.assign(r, { id: r.id ?? CLIP }));
     const audit = mocks.of(AuditService);
     audit.record.mockResolvedValue(undefined as never);

@@ -4,12 +4,12 @@ import { CONFIG, type BorderlensConfig } from '@borderlens/config';
 import type { GrantChange, GrantClaims, ViewForm } from '@borderlens/contracts';
 import { LiveService } from '../live/live.service';
 import { H264Sender } from './h264-sender';
-import { GrantService, refusalOf } from './grant.service';
+import { GrantVerifier, refusalOf } from './grant-verifier.service';
 import { WhepAuditReporter, type WhepRequest } from './whep-audit';
 import { Peer } from './peer';
 import { parseOffer, SdpError } from './sdp';
 
-interface Session {
+interface WhepConnection {
   id: string;
   cameraId: string;
   /** The latest grant the session runs on (renewals replace it). */
@@ -24,7 +24,7 @@ interface Session {
   endTimer?: NodeJS.Timeout;
 }
 
-export interface SessionInfo {
+export interface WhepConnectionInfo {
   id: string;
   cameraId: string;
   viewer: string;
@@ -37,27 +37,29 @@ export interface SessionInfo {
 }
 
 /** What a renewal changed. */
-export interface RenewedSession {
+export interface RenewedWhepConnection {
   form: ViewForm;
   watermark: boolean;
   endsAt: string;
 }
 
 /**
- * WHEP sessions (RFC 9725): an offer and a grant in, an answer and a session out; each session is a
- * viewer of the camera's live pipeline in the form its grant allows, ended when its grant expires,
- * its maximum duration is reached, the gateway revokes it, or the browser goes away.
+ * WHEP connections (the media node's side of a live session; a "WHEP session" in RFC 9725): an offer
+ * and a grant in, an answer and a connection out; each connection is a viewer of the camera's live
+ * pipeline in the form its grant allows, ended when its grant expires, its maximum duration is
+ * reached, the gateway revokes it, or the browser goes away. The gateway's live session id reaches
+ * it as the grant's `sid`.
  */
 @Injectable()
-export class WhepService implements OnModuleDestroy {
-  private readonly log = new Logger(WhepService.name);
-  private readonly sessions = new Map<string, Session>();
+export class WhepConnectionService implements OnModuleDestroy {
+  private readonly log = new Logger(WhepConnectionService.name);
+  private readonly connections = new Map<string, WhepConnection>();
   /** Recent session attempts per viewer (ms times, the last minute), for the rate limit. */
   private readonly attempts = new Map<string, number[]>();
 
   constructor(
     @Inject(CONFIG) private readonly cfg: BorderlensConfig,
-    private readonly grants: GrantService,
+    private readonly grants: GrantVerifier,
     private readonly live: LiveService,
     private readonly audit: WhepAuditReporter,
   ) {}
@@ -112,13 +114,13 @@ export class WhepService implements OnModuleDestroy {
       throw new BadRequestException({ code: 'sdp_invalid', message: `the offer could not be answered: ${(e as Error).message}` });
     }
     const sender = new H264Sender(peer);
-    const session: Session = { id, cameraId, claims, jtis: new Set([claims.jti]), form, peer, sender, startedAt: Date.now(), endsAt: claims.exp * 1000 };
-    this.sessions.set(id, session);
+    const session: WhepConnection = { id, cameraId, claims, jtis: new Set([claims.jti]), form, peer, sender, startedAt: Date.now(), endsAt: claims.exp * 1000 };
+    this.connections.set(id, session);
     peer.onClosed(() => this.end(id, 'connection closed'));
     try {
       await this.live.join(cameraId, { id, sink: sender, form, watermark: claims.obligations?.watermark ? this.identity(claims) : undefined });
     } catch (e) {
-      this.sessions.delete(id);
+      this.connections.delete(id);
       peer.close();
       const msg = (e as Error).message;
       if (/not.?found|unknown/i.test(msg)) throw new NotFoundException({ code: 'camera_not_found', message: `camera ${cameraId} is not known` });
@@ -126,7 +128,7 @@ export class WhepService implements OnModuleDestroy {
     }
     this.scheduleEnd(session);
     this.audit.started(session);
-    this.log.log(`session ${id}: ${claims.sub} watches ${cameraId} (${form}${claims.obligations?.watermark ? ', watermarked' : ''})`);
+    this.log.log(`WHEP connection ${id}: ${claims.sub} watches ${cameraId} (${form}${claims.obligations?.watermark ? ', watermarked' : ''})`);
     return { id, answer };
   }
 
@@ -138,16 +140,16 @@ export class WhepService implements OnModuleDestroy {
     return this.audited('delete', cameraId, source, async (note) => {
       const claims = await this.grants.verify(authorization);
       note(claims);
-      const s = this.sessions.get(id);
+      const s = this.connections.get(id);
       if (!s || s.cameraId !== cameraId) return false;
-      if (!s.jtis.has(claims.jti)) throw new ForbiddenException({ code: 'grant_other_session', message: 'the grant did not open this session' });
+      if (!s.jtis.has(claims.jti)) throw new ForbiddenException({ code: 'grant_other_session', message: 'the grant did not open this WHEP connection' });
       return this.delete(cameraId, id);
     });
   }
 
   /** Ends a session (the viewer, a test, shutdown); false when there is no such session for that camera. */
   delete(cameraId: string, id: string): boolean {
-    const s = this.sessions.get(id);
+    const s = this.connections.get(id);
     if (!s || s.cameraId !== cameraId) return false;
     this.end(id, 'ended by the viewer');
     return true;
@@ -168,7 +170,7 @@ export class WhepService implements OnModuleDestroy {
     if (recent.length > m.sessionAttemptsPerMinute) {
       throw tooMany('session_attempts_exceeded', `at most ${m.sessionAttemptsPerMinute} session attempts per minute; try again shortly`);
     }
-    const open = [...this.sessions.values()];
+    const open = [...this.connections.values()];
     const sameGrant = open.filter((s) => s.jtis.has(claims.jti) || (claims.sid !== undefined && s.claims.sid === claims.sid)).length;
     if (sameGrant >= m.maxSessionsPerGrant) throw tooMany('grant_sessions_exceeded', `this grant already has ${sameGrant} open session(s); end one first`);
     const sameUser = open.filter((s) => s.claims.sub === claims.sub).length;
@@ -181,20 +183,20 @@ export class WhepService implements OnModuleDestroy {
    * upgrades the session (an anonymized session stays anonymized), but it can downgrade it and add a
    * watermark, the strictest obligation winning.
    */
-  renew(cameraId: string, id: string, authorization: string | undefined, source?: string): Promise<RenewedSession> {
+  renew(cameraId: string, id: string, authorization: string | undefined, source?: string): Promise<RenewedWhepConnection> {
     return this.audited('renew', cameraId, source, (note) => this.renewSession(cameraId, id, authorization, note));
   }
 
-  private async renewSession(cameraId: string, id: string, authorization: string | undefined, note: (c: GrantClaims) => void): Promise<RenewedSession> {
-    const s = this.sessions.get(id);
-    if (!s || s.cameraId !== cameraId) throw new NotFoundException({ code: 'session_not_found', message: 'no such WHEP session' });
+  private async renewSession(cameraId: string, id: string, authorization: string | undefined, note: (c: GrantClaims) => void): Promise<RenewedWhepConnection> {
+    const s = this.connections.get(id);
+    if (!s || s.cameraId !== cameraId) throw new NotFoundException({ code: 'session_not_found', message: 'no such WHEP connection' });
     const { claims, form } = await this.grants.authorize(authorization, cameraId);
     note(claims);
     if (claims.sub !== s.claims.sub || claims.sid !== s.claims.sid) {
       throw new ForbiddenException({ code: 'grant_other_session', message: 'the grant was issued for another viewer or session' });
     }
     // The session may have ended while the grant was being checked.
-    if (this.sessions.get(id) !== s) throw new NotFoundException({ code: 'session_not_found', message: 'no such WHEP session' });
+    if (this.connections.get(id) !== s) throw new NotFoundException({ code: 'session_not_found', message: 'no such WHEP connection' });
     const before = s.claims.obligations ?? {};
     const watermark = !!(before.watermark || claims.obligations?.watermark);
     const maxDurationSec = Math.min(before.maxDurationSec ?? Infinity, claims.obligations?.maxDurationSec ?? Infinity);
@@ -205,7 +207,7 @@ export class WhepService implements OnModuleDestroy {
     if (changed) {
       s.form = next;
       this.live.update(cameraId, id, { form: next, watermark: watermark ? this.identity(claims) : undefined });
-      this.log.log(`session ${id} renewed as ${next}${watermark ? ', watermarked' : ''}`);
+      this.log.log(`WHEP connection ${id} renewed as ${next}${watermark ? ', watermarked' : ''}`);
     }
     clearTimeout(s.endTimer);
     const endsAt = this.scheduleEnd(s);
@@ -216,7 +218,7 @@ export class WhepService implements OnModuleDestroy {
   grantChanged(change: GrantChange): { sessions: number } {
     let n = 0;
     let exp: number | undefined;
-    for (const s of [...this.sessions.values()]) {
+    for (const s of [...this.connections.values()]) {
       if (!s.jtis.has(change.jti)) continue;
       n++;
       exp = s.claims.exp;
@@ -224,15 +226,15 @@ export class WhepService implements OnModuleDestroy {
       else if (s.form === 'raw') {
         s.form = 'anonymized';
         this.live.update(s.cameraId, s.id, { form: 'anonymized' });
-        this.log.log(`session ${s.id} downgraded to anonymized: ${change.reason}`);
+        this.log.log(`WHEP connection ${s.id} downgraded to anonymized: ${change.reason}`);
       }
     }
     this.grants.record(change, exp);
     return { sessions: n };
   }
 
-  list(): SessionInfo[] {
-    return [...this.sessions.values()].map((s) => ({
+  list(): WhepConnectionInfo[] {
+    return [...this.connections.values()].map((s) => ({
       id: s.id,
       cameraId: s.cameraId,
       viewer: s.claims.sub,
@@ -245,7 +247,7 @@ export class WhepService implements OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
-    for (const id of [...this.sessions.keys()]) this.end(id, 'media node stopping');
+    for (const id of [...this.connections.keys()]) this.end(id, 'media node stopping');
   }
 
   private identity(c: GrantClaims): string {
@@ -253,7 +255,7 @@ export class WhepService implements OnModuleDestroy {
   }
 
   /** Ends the session at its grant's expiry or its maximum duration, whichever comes first; returns when. */
-  private scheduleEnd(s: Session): number {
+  private scheduleEnd(s: WhepConnection): number {
     const expMs = s.claims.exp * 1000;
     const maxMs = s.claims.obligations?.maxDurationSec ? s.startedAt + s.claims.obligations.maxDurationSec * 1000 : Infinity;
     const at = Math.min(expMs, maxMs);
@@ -264,13 +266,13 @@ export class WhepService implements OnModuleDestroy {
   }
 
   private end(id: string, reason: string): void {
-    const s = this.sessions.get(id);
+    const s = this.connections.get(id);
     if (!s) return;
-    this.sessions.delete(id);
+    this.connections.delete(id);
     clearTimeout(s.endTimer);
     this.live.leave(s.cameraId, id);
     s.peer.close();
     this.audit.ended(s, reason);
-    this.log.log(`session ${id} ended: ${reason}`);
+    this.log.log(`WHEP connection ${id} ended: ${reason}`);
   }
 }

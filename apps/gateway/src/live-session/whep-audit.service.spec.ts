@@ -1,18 +1,18 @@
 import { AuditService } from '@borderlens/audit';
 import type { WhepRefusalEvent, WhepSessionEvent } from '@borderlens/contracts';
-import type { CameraEntity, GrantEntity } from '@borderlens/database';
+import type { CameraEntity, LiveSessionEntity } from '@borderlens/database';
 import { newTestService } from '../../../../test/support/new-test-service';
 import { CameraService } from '../camera/camera.service';
 import { AppError } from '../common/app-error';
-import { GrantRepository } from './grant.repository';
+import { LiveSessionRepository } from './live-session.repository';
 import { WhepAuditService } from './whep-audit.service';
 
 describe(WhepAuditService.name, () => {
   const SESSION_ID = '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b';
   const CAMERA_ID = '0b1c2d3e-4f50-4a6b-8c7d-8e9f0a1b2c3d';
   const camera = { id: CAMERA_ID, jurisdiction: 'CZ' } as CameraEntity;
-  const grant = (over: Partial<GrantEntity> = {}) =>
-    ({ id: SESSION_ID, username: 'hzs.operator', organisationId: 'hzs-olk', country: 'CZ', purpose: 'flood watch', policyIds: ['cz-rule'], incidentIds: ['i1'], ...over }) as GrantEntity;
+  const grant = (over: Partial<LiveSessionEntity> = {}) =>
+    ({ id: SESSION_ID, username: 'hzs.operator', organisationId: 'hzs-olk', country: 'CZ', purpose: 'flood watch', policyIds: ['cz-rule'], incidentIds: ['i1'], ...over }) as LiveSessionEntity;
   const start = (over: Partial<WhepSessionEvent> = {}): WhepSessionEvent => ({
     kind: 'start', session: 'whep-1', gatewaySession: SESSION_ID, grant: 'jti-1', cameraId: CAMERA_ID,
     viewer: { sub: 'kc-sub', name: 'Media Name', org: 'media-org', country: 'PL' }, form: 'anonymized', purpose: 'from media', at: '2026-12-03T10:00:00Z', ...over,
@@ -26,7 +26,7 @@ describe(WhepAuditService.name, () => {
     const { sut, mocks } = newTestService(WhepAuditService);
     const audit = mocks.of(AuditService);
     audit.record.mockResolvedValue({} as never);
-    return { sut, audit, grants: mocks.of(GrantRepository), cameras: mocks.of(CameraService) };
+    return { sut, audit, grants: mocks.of(LiveSessionRepository), cameras: mocks.of(CameraService) };
   };
 
   describe('record', () => {

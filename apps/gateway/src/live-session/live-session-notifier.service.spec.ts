@@ -1,17 +1,17 @@
 import { Patterns } from '@borderlens/contracts';
-import type { GrantEntity } from '@borderlens/database';
+import type { LiveSessionEntity } from '@borderlens/database';
 import { newTestService } from '../../../../test/support/new-test-service';
-import { GrantNotifier } from './grant-notifier.service';
-import { GrantRepository } from './grant.repository';
+import { LiveSessionNotifier } from './live-session-notifier.service';
+import { LiveSessionRepository } from './live-session.repository';
 
-describe(GrantNotifier.name, () => {
+describe(LiveSessionNotifier.name, () => {
   const now = Math.floor(Date.now() / 1000);
-  const session = (over: Partial<GrantEntity> = {}) =>
-    ({ id: 'g1', tokens: [{ jti: 'old', exp: now - 60 }, { jti: 'a', exp: now + 60 }, { jti: 'b', exp: now + 120 }], pendingChange: { action: 'downgrade', reason: 'incident ended' }, ...over }) as GrantEntity;
+  const session = (over: Partial<LiveSessionEntity> = {}) =>
+    ({ id: 'g1', tokens: [{ jti: 'old', exp: now - 60 }, { jti: 'a', exp: now + 60 }, { jti: 'b', exp: now + 120 }], pendingChange: { action: 'downgrade', reason: 'incident ended' }, ...over }) as LiveSessionEntity;
 
   const setup = () => {
-    const { sut, mocks } = newTestService(GrantNotifier);
-    return { sut, media: mocks.media, repo: mocks.of(GrantRepository) };
+    const { sut, mocks } = newTestService(LiveSessionNotifier);
+    return { sut, media: mocks.media, repo: mocks.of(LiveSessionRepository) };
   };
 
   it('has nothing to deliver without a pending change', async () => {

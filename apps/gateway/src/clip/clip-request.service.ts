@@ -10,9 +10,9 @@ import { CameraService } from '../camera/camera.service';
 import { IncidentService } from '../incident/incident.service';
 import { AuthorizationService, denied, policyIds } from '../policy/authorization.service';
 import { RecordingService } from '../recording/recording.service';
-import type { ClipCheckDto, ClipRequestDto, CreateClipRequestDto } from './clip.dto';
+import type { ClipRequestCheckDto, ClipRequestDto, CreateClipRequestDto } from './clip.dto';
 import { ClipSigner } from './clip-manifest';
-import { ClipRepository } from './clip.repository';
+import { ClipRequestRepository } from './clip-request.repository';
 import { isUuid } from '../common/validation';
 
 const DAY_MS = 86_400_000;
@@ -54,7 +54,7 @@ export function answerDeadline(cfg: BorderlensConfig['clips'], requester: { kind
  * withdrawal and legal hold. The export itself is ClipJobService's.
  */
 @Injectable()
-export class ClipService {
+export class ClipRequestService {
   /** Called after a request becomes approved, so the export starts without waiting for the next round. */
   onApproved: () => void = () => undefined;
 
@@ -66,7 +66,7 @@ export class ClipService {
     private readonly authz: AuthorizationService,
     private readonly audit: AuditService,
     private readonly dataSource: DataSource,
-    private readonly repo: ClipRepository,
+    private readonly repo: ClipRequestRepository,
     private readonly signer: ClipSigner,
   ) {}
 
@@ -138,7 +138,7 @@ export class ClipService {
    * or waiting for the owner's legal officer; and what about the range would be refused. Nothing is
    * stored; the decision is not audited because nothing of the footage is seen or disclosed.
    */
-  async check(p: Principal, dto: CreateClipRequestDto): Promise<ClipCheckDto> {
+  async check(p: Principal, dto: CreateClipRequestDto): Promise<ClipRequestCheckDto> {
     const camera = await this.cameras.findOne(dto.cameraId);
     const principal = await this.authz.principal(p);
     const cameraInput = await this.authz.camera(camera);
@@ -146,7 +146,7 @@ export class ClipService {
     const context = { incidents: this.incidents.covering(camera, await this.incidents.activeNow()), purpose: `${dto.purpose}: ${dto.justification.trim()}`, durationSec, now: new Date() };
     const owner = { organisation: cameraInput.owner.id, country: camera.jurisdiction, role: 'legal-officer' };
     const base = { crossBorder: principal.country !== camera.jurisdiction, owner };
-    const refusal = (d: Decision, code: string): ClipCheckDto => ({ ...base, outcome: 'denied', code: d.denial === 'purpose-required' ? 'purpose_required' : code, reasons: d.reasons, policies: policyIds(d), obligations: {}, problems: [] });
+    const refusal = (d: Decision, code: string): ClipRequestCheckDto => ({ ...base, outcome: 'denied', code: d.denial === 'purpose-required' ? 'purpose_required' : code, reasons: d.reasons, policies: policyIds(d), obligations: {}, problems: [] });
     const request = this.authz.decide(principal, 'clip.request', cameraInput, context);
     if (request.decision === 'deny') return refusal(request, 'clip_request_denied');
     let raw: Decision | undefined;

@@ -4,8 +4,8 @@ import type { Decision } from '@borderlens/policy';
 import { CameraService } from '../camera/camera.service';
 import { IncidentService } from '../incident/incident.service';
 import { AuthorizationService } from '../policy/authorization.service';
-import { GrantRepository } from './grant.repository';
-import type { CameraAccessDto, SessionEventDto } from './live.dto';
+import { LiveSessionRepository } from './live-session.repository';
+import type { CameraAccessDto, LiveSessionEventDto } from './live.dto';
 
 /** A permit, or a deny that only lacks a stated purpose (the viewer can give one). */
 function allowed(d: Decision): boolean {
@@ -19,7 +19,7 @@ export class LiveAccessService {
     private readonly cameras: CameraService,
     private readonly incidents: IncidentService,
     private readonly authz: AuthorizationService,
-    private readonly grants: GrantRepository,
+    private readonly liveSessions: LiveSessionRepository,
   ) {}
 
   async cameraAccess(p: Principal): Promise<CameraAccessDto[]> {
@@ -52,8 +52,8 @@ export class LiveAccessService {
   }
 
   /** The user's sessions active now or changed since `since`. */
-  async sessions(p: Principal, since: Date): Promise<SessionEventDto[]> {
-    return (await this.grants.findForUser(p.userId, since)).map((g) => ({
+  async sessions(p: Principal, since: Date): Promise<LiveSessionEventDto[]> {
+    return (await this.liveSessions.findForUser(p.userId, since)).map((g) => ({
       sessionId: g.id,
       cameraId: g.cameraId,
       form: g.form,
