@@ -9,6 +9,7 @@ import { AuditHttpModule } from './audit/audit-http.module';
 import { CameraModule } from './camera/camera.module';
 import { ClipModule } from './clip/clip.module';
 import { requestId } from './common/request-id';
+import { SchedulerModule } from './common/scheduler.module';
 import { GrantModule } from './grant/grant.module';
 import { HealthModule } from './health/health.module';
 import { IncidentModule } from './incident/incident.module';
@@ -41,6 +42,7 @@ export class AppModule implements NestModule {
           },
         }),
         DatabaseModule.forRoot(),
+        SchedulerModule,
         AuditModule,
         AuthModule,
         TransportModule,
