@@ -16,8 +16,8 @@ import { IncidentModule } from './incident/incident.module';
 import { MeController } from './me/me.controller';
 import { MetricsMiddleware, MetricsModule } from './metrics/metrics';
 import { OrganisationModule } from './organisation/organisation.module';
-import { PolicySimulatorModule } from './policy/policy-simulator.module';
 import { PolicyModule } from './policy/policy.module';
+import { PolicyVersionsModule } from './policy/policy-versions.module';
 import { RecordingModule } from './recording/recording.module';
 import { RetentionReviewModule } from './retention-review/retention-review.module';
 import { SeedService } from './seed/seed.service';
@@ -53,7 +53,7 @@ export class AppModule implements NestModule {
         CameraModule,
         IncidentModule,
         GrantModule,
-        PolicySimulatorModule,
+        PolicyVersionsModule,
         RecordingModule,
         ClipModule,
         AuditHttpModule,
