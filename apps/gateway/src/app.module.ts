@@ -1,6 +1,7 @@
 import { MiddlewareConsumer, Module, NestModule, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { ConfigModule, type BorderlensConfig } from '@borderlens/config';
+import { requestId } from '@borderlens/common';
 import { DatabaseModule } from '@borderlens/database';
 import { AuditModule } from '@borderlens/audit';
 import { AnalyticsModule } from './analytics/analytics.module';
@@ -8,7 +9,6 @@ import { AuthModule } from './auth/auth.module';
 import { AuditHttpModule } from './audit/audit-http.module';
 import { CameraModule } from './camera/camera.module';
 import { ClipModule } from './clip/clip.module';
-import { requestId } from './common/request-id';
 import { SchedulerModule } from './common/scheduler.module';
 import { GrantModule } from './grant/grant.module';
 import { HealthModule } from './health/health.module';
