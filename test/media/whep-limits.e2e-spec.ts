@@ -1,3 +1,4 @@
+import type { HttpErrorBody } from '@borderlens/common';
 import { Patterns, type GrantChange } from '@borderlens/contracts';
 import { WhepConnectionService } from '../../apps/media/src/egress/whep-connection.service';
 import { startMediaHarness, type MediaHarness } from '../support/media/harness';
@@ -33,7 +34,24 @@ describe('media node: WHEP session limits and revocation', () => {
   const post = (grant: string, cam = 'cam-1') =>
     fetch(url(cam), { method: 'POST', headers: { 'Content-Type': 'application/sdp', Authorization: `Bearer ${grant}` }, body: offer.sdp });
   const del = (location: string, grant?: string) => fetch(`${h.baseUrl}${location}`, { method: 'DELETE', headers: grant ? { Authorization: `Bearer ${grant}` } : {} });
-  const code = async (r: Response) => [r.status, ((await r.json()) as { code: string }).code];
+  const code = async (r: Response) => [r.status, ((await r.json()) as HttpErrorBody).error.code];
+
+  it("answers errors in the gateway's JSON error shape: a stable code, a message and the request id", async () => {
+    const mine = (await h.grant({ cam: 'cam-1' })).token;
+    const res = await fetch(`${h.baseUrl}/whep/cam-1/sessions/nope`, { method: 'DELETE', headers: { Authorization: `Bearer ${mine}`, 'X-Request-Id': 'req-whep-1' } });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('x-request-id')).toBe('req-whep-1');
+    expect(await res.json()).toEqual({ error: { code: 'session_not_found', message: 'no such WHEP session', requestId: 'req-whep-1' } });
+    // Without an id of the caller's, the node makes one; the body carries the same.
+    const bad = await fetch(`${h.baseUrl}/whep/bad%20id`, { method: 'POST', headers: { 'Content-Type': 'application/sdp', Authorization: `Bearer ${mine}` }, body: offer.sdp });
+    const body = (await bad.json()) as HttpErrorBody;
+    expect([bad.status, body.error.code]).toEqual([400, 'camera_id_invalid']);
+    expect(body.error.requestId).toBe(bad.headers.get('x-request-id'));
+    expect(body.error.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    // A route the node does not have: the same shape, with the code of the status.
+    const none = await fetch(`${h.baseUrl}/nowhere`);
+    expect([none.status, ((await none.json()) as HttpErrorBody).error.code]).toEqual([404, 'not_found']);
+  });
 
   it('ends a session only for the grant that opened it', async () => {
     const mine = (await h.grant({ cam: 'cam-1' })).token;

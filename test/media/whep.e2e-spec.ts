@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { GrantSigner } from '@borderlens/auth';
+import type { HttpErrorBody } from '@borderlens/common';
 import { Patterns } from '@borderlens/contracts';
 import { launchBrowser, whepPlay, grabFrame, framesDecoded, inboundStats, type TestBrowser } from '../../apps/media/test-tools/browser';
 import { WhepConnectionService } from '../../apps/media/src/egress/whep-connection.service';
@@ -95,7 +96,7 @@ if (insideLoopbackNetns(__filename)) {
       ];
       for (const [url, grant, status, code] of cases) {
         const res = await post(url, grant);
-        expect([url, status, code]).toEqual([url, res.status, ((await res.json()) as { code: string }).code]);
+        expect([url, status, code]).toEqual([url, res.status, ((await res.json()) as HttpErrorBody).error.code]);
       }
       // in the browser too: no answer, no session, no media
       const r = await whepPlay(page, whep('cam-1', 'raw'), anon, 1, 3000);
@@ -108,7 +109,7 @@ if (insideLoopbackNetns(__filename)) {
       const notSdp = await fetch(whep(), { method: 'POST', headers: { Authorization: `Bearer ${g}`, 'Content-Type': 'text/plain' }, body: 'hello' });
       expect(notSdp.status).toBe(415);
       const noVideo = await post(whep(), g, 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\n');
-      expect([noVideo.status, ((await noVideo.json()) as { code: string }).code]).toEqual([400, 'sdp_invalid']);
+      expect([noVideo.status, ((await noVideo.json()) as HttpErrorBody).error.code]).toEqual([400, 'sdp_invalid']);
       expect((await fetch(`${h.baseUrl}/whep/cam-1/sessions/nope`, { method: 'DELETE' })).status).toBe(401);
       expect((await end('/whep/cam-1/sessions/nope', g)).status).toBe(404);
       expect((await fetch(`${h.baseUrl}/whep/cam-1/sessions/nope`, { method: 'PATCH' })).status).toBe(405);
@@ -274,7 +275,7 @@ if (insideLoopbackNetns(__filename)) {
       expect(r.status).toBe(201);
       const put = (grant: string | undefined, location = r.location!) =>
         fetch(`${h.baseUrl}${location}/grant`, { method: 'PUT', headers: grant ? { Authorization: `Bearer ${grant}` } : {} });
-      const refused = async (res: Response) => [res.status, ((await res.json()) as { code: string }).code];
+      const refused = async (res: Response) => [res.status, ((await res.json()) as HttpErrorBody).error.code];
       const renewed = await h.grant({ cam: 'cam-1', form: 'raw', sid }, 300);
       expect(await refused(await put(undefined))).toEqual([401, 'grant_required']);
       expect(await refused(await put((await h.grant({ cam: 'cam-1', form: 'raw', sid }, -30)).token))).toEqual([401, 'grant_invalid']);

@@ -8,7 +8,8 @@
  * Modelled on immich's `newTestService` (server/test/utils.ts). Mocked methods are strict: a call the
  * test did not set up throws and names the method, so a test never passes on an accidental `undefined`.
  * The configuration is the real defaults (`loadConfig` with no file and no environment) with the test's
- * overrides merged in; a `DataSource` runs `transaction` callbacks at once with one mock EntityManager.
+ * overrides merged in; a `DataSource` runs `transaction` callbacks at once with one mock EntityManager;
+ * the SchedulerService is a real one whose timers never start.
  */
 import 'reflect-metadata';
 import type { Principal } from '@borderlens/auth';
@@ -17,6 +18,7 @@ import { ServiceClient } from '@borderlens/contracts';
 import type { Decision, Obligations } from '@borderlens/policy';
 import { getRepositoryToken } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
+import { SchedulerService } from '../../apps/gateway/src/common/scheduler.service';
 import { ANONYMIZER_CLIENT, MEDIA_CLIENT } from '../../apps/gateway/src/transport/transport.module';
 
 /** A class, whatever its constructor (abstract, private, any arity): what a dependency is named by. */
@@ -117,6 +119,8 @@ export function newTestService<T>(Service: new (...args: never[]) => T, options:
     [DataSource, mockDataSource(manager)],
     [MEDIA_CLIENT, automock(ServiceClient)],
     [ANONYMIZER_CLIENT, automock(ServiceClient)],
+    // A real scheduler whose timers never start (no bootstrap): a test runs a job with `run(name)`.
+    [SchedulerService, new SchedulerService()],
     ...(options.provide ?? []),
   ]);
   const args = dependencies(Service as Ctor).map(({ token, type }, i) => {

@@ -283,7 +283,7 @@ async function main(): Promise<void> {
   const cfg = loadConfig({ ANONYMIZER_MODEL_DIR: process.env.ANONYMIZER_MODEL_DIR || resolve('../shared/models'), ANONYMIZER_MODEL_WORKERS: '0', ANONYMIZER_THREADS: '1', ...(process.env.ANONYMIZER_OBJECT_INPUT_SIZE ? { ANONYMIZER_OBJECT_INPUT_SIZE: process.env.ANONYMIZER_OBJECT_INPUT_SIZE } : {}) }, undefined);
   const models = await verifyModels(cfg);
   const detector = (await loadObjectDetector(cfg, models))!;
-  const raw = await new ModelRepository(cfg.anonymizer.modelDir).load(models.find((m) => m.name === 'object')!, { threads: 1, workers: 0 });
+  const raw = await ModelRepository.fromConfig(cfg).load(models.find((m) => m.name === 'object')!, { threads: 1, workers: 0 });
   const dir = mkdtempSync(join(tmpdir(), 'bl-analytics-bench-'));
   try {
     log(`YOLOX-Nano ${cfg.anonymizer.objectModel}, input ${cfg.anonymizer.objectInputSize} (letterbox), threshold ${cfg.anonymizer.objectThreshold}, 1 thread`);

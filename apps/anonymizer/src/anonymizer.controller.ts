@@ -1,20 +1,19 @@
-import { Controller, UseFilters, UseGuards, UsePipes, ValidationPipe, type ArgumentsHost, Catch, type RpcExceptionFilter } from '@nestjs/common';
+import { Controller, UseFilters, UseGuards, UsePipes, ValidationPipe } from '@nestjs/common';
 import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
-import { throwError, type Observable } from 'rxjs';
+import { ErrorReplyFilter } from '@borderlens/common';
 import { Patterns, ServiceAuthGuard, type AnalyzeReply, type AnonymizerHealth, type DetectReply, type RedactReply } from '@borderlens/contracts';
 import { AnonymizerError, AnonymizerService } from './anonymizer.service';
 import { AnalyzeRequestDto, DetectRequestDto, RedactRequestDto } from './anonymizer.dto';
 import { AnalyticsService } from './analytics/analytics.service';
 
-/** Errors leave as {code, message}: known ones with their code, anything else as inference_failed. */
-@Catch()
-export class AnonymizerErrorFilter implements RpcExceptionFilter<unknown> {
-  catch(e: unknown, _host: ArgumentsHost): Observable<never> {
-    if (e instanceof RpcException) return throwError(() => e.getError());
-    if (e instanceof AnonymizerError) return throwError(() => ({ code: e.code, message: e.message }));
-    return throwError(() => ({ code: 'inference_failed', message: e instanceof Error ? e.message : String(e) }));
-  }
-}
+/**
+ * Errors leave as {code, message} through the apps' one mapping (ErrorReplyFilter): an AnonymizerError
+ * with its code, anything unexpected as inference_failed (fail closed: the caller gets no frame).
+ */
+export const anonymizerErrorFilter = new ErrorReplyFilter({
+  known: (e) => (e instanceof AnonymizerError ? { status: e.code === 'bad_request' ? 400 : 503, code: e.code, message: e.message } : undefined),
+  unexpected: (e) => ({ code: 'inference_failed', message: e instanceof Error ? e.message : String(e) }),
+});
 
 const validation = new ValidationPipe({
   whitelist: true,
@@ -29,7 +28,7 @@ const validation = new ValidationPipe({
 /** The anonymizer over the apps' transport; every call needs a service token. */
 @Controller()
 @UseGuards(ServiceAuthGuard)
-@UseFilters(AnonymizerErrorFilter)
+@UseFilters(anonymizerErrorFilter)
 export class AnonymizerController {
   constructor(private readonly anonymizer: AnonymizerService, private readonly analytics: AnalyticsService) {}
 

@@ -4,6 +4,7 @@ import { CONFIG, ConfigModule, type BorderlensConfig } from '@borderlens/config'
 import { ServiceAuthGuard, ServiceName, ServiceTokens } from '@borderlens/contracts';
 import { AnonymizerController } from './anonymizer.controller';
 import { AnonymizerService } from './anonymizer.service';
+import { ImageRepository } from './repositories/image.repository';
 import { ModelRepository } from './repositories/model.repository';
 import { AnalyticsService, AnalyticsSink, GatewayAnalyticsSink } from './analytics/analytics.service';
 
@@ -19,7 +20,8 @@ export class AnonymizerModule {
       controllers: [AnonymizerController],
       providers: [
         { provide: ServiceTokens, inject: [CONFIG], useFactory: (c: BorderlensConfig) => ServiceTokens.forApp(c, ServiceName.anonymizer) },
-        { provide: ModelRepository, inject: [CONFIG], useFactory: (c: BorderlensConfig) => new ModelRepository(c.anonymizer.modelDir) },
+        { provide: ModelRepository, inject: [CONFIG], useFactory: ModelRepository.fromConfig },
+        { provide: ImageRepository, inject: [CONFIG], useFactory: ImageRepository.fromConfig },
         ServiceAuthGuard,
         AnonymizerService,
         { provide: AnalyticsSink, inject: [CONFIG], useFactory: (c: BorderlensConfig) => GatewayAnalyticsSink.create(c) },

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import type { ModelInfo } from '@borderlens/contracts';
 import { AnonymizerError, AnonymizerService } from './anonymizer.service';
+import { ImageRepository } from './repositories/image.repository';
 import { ModelIntegrityError, ModelRepository, type InferenceModel } from './repositories/model.repository';
 import { evalImage, MODEL_DIR, pngOf, testConfig } from './testing/eval-fixtures';
 
@@ -23,12 +24,12 @@ describe('AnonymizerService fails closed', () => {
   it('refuses to start when a model differs from SHA256SUMS', async () => {
     const svc = new AnonymizerService(testConfig({ ANONYMIZER_FACE_MODEL: 'face/yunet_s_dynamic.onnx' }), {
       verify: () => Promise.reject(new ModelIntegrityError('face model differs')),
-    } as unknown as ModelRepository);
+    } as unknown as ModelRepository, ImageRepository.fromConfig(cfg));
     await expect(svc.onModuleInit()).rejects.toThrow(ModelIntegrityError);
   });
 
   it('reports models that do not load and answers every frame with an error', async () => {
-    const svc = new AnonymizerService(cfg, new BrokenModels(true));
+    const svc = new AnonymizerService(cfg, new BrokenModels(true), ImageRepository.fromConfig(cfg));
     await svc.onModuleInit();
     expect(svc.health()).toMatchObject({ status: 'error', error: expect.stringContaining('models failed to load') });
     await expect(svc.detect(i420(64, 64))).rejects.toMatchObject({ code: 'unavailable' });
@@ -36,7 +37,7 @@ describe('AnonymizerService fails closed', () => {
   });
 
   it('turns an inference failure into an error (never a frame) and an unhealthy status', async () => {
-    const svc = new AnonymizerService(cfg, new BrokenModels(false));
+    const svc = new AnonymizerService(cfg, new BrokenModels(false), ImageRepository.fromConfig(cfg));
     await svc.onModuleInit();
     expect(svc.health().status).toBe('ok');
     await expect(svc.redact({ frame: i420(64, 64) })).rejects.toMatchObject({ code: 'inference_failed', message: expect.stringContaining('out of memory') });
@@ -44,7 +45,7 @@ describe('AnonymizerService fails closed', () => {
   });
 
   it('refuses frames whose data does not match their size', async () => {
-    const svc = new AnonymizerService(cfg, new BrokenModels(false));
+    const svc = new AnonymizerService(cfg, new BrokenModels(false), ImageRepository.fromConfig(cfg));
     await svc.onModuleInit();
     await expect(svc.detect({ ...i420(64, 64), width: 65 })).rejects.toMatchObject({ code: 'bad_request' });
     await expect(svc.detect({ width: 1, height: 1, format: 'png', data: Buffer.from('nope').toString('base64') })).rejects.toMatchObject({ code: 'bad_request' });
@@ -52,7 +53,8 @@ describe('AnonymizerService fails closed', () => {
 });
 
 describe('AnonymizerService with the real models', () => {
-  const svc = new AnonymizerService(testConfig(), new ModelRepository(MODEL_DIR));
+  const cfg = testConfig();
+  const svc = new AnonymizerService(cfg, new ModelRepository(MODEL_DIR), ImageRepository.fromConfig(cfg));
   beforeAll(() => svc.onModuleInit());
   afterAll(() => svc.onModuleDestroy());
 

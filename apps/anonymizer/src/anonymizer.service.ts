@@ -33,14 +33,12 @@ export class AnonymizerService implements OnModuleInit, OnModuleDestroy {
   private error?: string = 'models not loaded yet';
   private frames = 0;
   private failures = 0;
-  private readonly images: ImageRepository;
 
   constructor(
     @Inject(CONFIG) private readonly cfg: BorderlensConfig,
     private readonly modelRepo: ModelRepository,
-  ) {
-    this.images = new ImageRepository(cfg.anonymizer.maxPixels);
-  }
+    private readonly images: ImageRepository,
+  ) {}
 
   /**
    * A model file that is missing or differs from SHA256SUMS stops start-up (ModelIntegrityError).

@@ -24,17 +24,14 @@ export interface RedactFileResult {
   frames?: number;
 }
 
-/** Stills (JPEG, PNG) and MP4 videos on disk: what the command line works on. */
+/** Stills (JPEG, PNG) and MP4 videos on disk: what the command line works on (cli-support builds it). */
 export class FileAnonymizer {
-  private readonly images: ImageRepository;
-
   constructor(
     private readonly cfg: BorderlensConfig,
     private readonly detector: Detector,
-    private readonly ffmpeg = new FfmpegRepository(),
-  ) {
-    this.images = new ImageRepository(cfg.anonymizer.maxPixels);
-  }
+    private readonly images: ImageRepository,
+    private readonly ffmpeg: FfmpegRepository,
+  ) {}
 
   async detectFile(path: string): Promise<DetectFileResult> {
     const kind = await this.kindOf(path);

@@ -1,6 +1,7 @@
 import { MiddlewareConsumer, Module, NestModule, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { ConfigModule, type BorderlensConfig } from '@borderlens/config';
+import { requestId } from '@borderlens/common';
 import { DatabaseModule } from '@borderlens/database';
 import { AuditModule } from '@borderlens/audit';
 import { AnalyticsModule } from './analytics/analytics.module';
@@ -8,15 +9,15 @@ import { AuthModule } from './auth/auth.module';
 import { AuditHttpModule } from './audit/audit-http.module';
 import { CameraModule } from './camera/camera.module';
 import { ClipModule } from './clip/clip.module';
-import { requestId } from './common/request-id';
+import { SchedulerModule } from './common/scheduler.module';
 import { LiveSessionModule } from './live-session/live-session.module';
 import { HealthModule } from './health/health.module';
 import { IncidentModule } from './incident/incident.module';
 import { MeController } from './me/me.controller';
 import { MetricsMiddleware, MetricsModule } from './metrics/metrics';
 import { OrganisationModule } from './organisation/organisation.module';
-import { PolicySimulatorModule } from './policy/policy-simulator.module';
 import { PolicyModule } from './policy/policy.module';
+import { PolicyVersionsModule } from './policy/policy-versions.module';
 import { RecordingModule } from './recording/recording.module';
 import { RetentionReviewModule } from './retention-review/retention-review.module';
 import { SeedService } from './seed/seed.service';
@@ -41,6 +42,7 @@ export class AppModule implements NestModule {
           },
         }),
         DatabaseModule.forRoot(),
+        SchedulerModule,
         AuditModule,
         AuthModule,
         TransportModule,
@@ -51,7 +53,7 @@ export class AppModule implements NestModule {
         CameraModule,
         IncidentModule,
         LiveSessionModule,
-        PolicySimulatorModule,
+        PolicyVersionsModule,
         RecordingModule,
         ClipModule,
         AuditHttpModule,

@@ -4,15 +4,12 @@ import type { MicroserviceOptions } from '@nestjs/microservices';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
+import { bodyErrors, ErrorReplyFilter, requestIds } from '@borderlens/common';
 import type { BorderlensConfig } from '@borderlens/config';
 import { ServiceName, serverTransport } from '@borderlens/contracts';
 import { AppModule } from './app.module';
-import { ErrorFilter } from './common/error.filter';
 import { validationPipe } from './common/validation';
-import { requestId } from './common/request-id';
-import { bodyErrors } from './common/error.filter';
 import { serveWebApp } from './web/static';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** The API's OpenAPI document (served at /api/openapi.json; the web app's types are generated from it). */
 export function openApiDocument(app: INestApplication): OpenAPIObject {
@@ -32,17 +29,14 @@ export async function createGateway(cfg: BorderlensConfig): Promise<INestApplica
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(cfg), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   // The request id comes first so that even a request whose body cannot be parsed gets one.
-  app.use((req: IncomingMessage & { id?: string }, res: ServerResponse, next: () => void) => {
-    req.id = requestId(req, res);
-    next();
-  });
+  app.use(requestIds);
   serveWebApp(app, cfg);
   app.useBodyParser('json', { limit: cfg.gateway.bodyLimit });
   app.use(bodyErrors);
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.useGlobalPipes(validationPipe());
-  app.useGlobalFilters(new ErrorFilter());
+  app.useGlobalFilters(new ErrorReplyFilter());
   app.enableShutdownHooks();
   const doc = openApiDocument(app);
   SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/openapi.json' });

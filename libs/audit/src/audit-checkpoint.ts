@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import { CompactSign, compactVerify, createLocalJWKSet, decodeProtectedHeader, type JWK } from 'jose';
 import { DataSource } from 'typeorm';
 import { AuditCheckpointEntity } from '@borderlens/database';
@@ -78,6 +79,7 @@ export async function verifyCheckpoints(
 }
 
 /** The checkpoints table. */
+@Injectable()
 export class CheckpointRepository {
   constructor(private readonly dataSource: DataSource) {}
 

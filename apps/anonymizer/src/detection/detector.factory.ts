@@ -22,11 +22,11 @@ export function modelFiles(cfg: BorderlensConfig): Record<string, string> {
 }
 
 /** Checks the configured models against SHA256SUMS (throws ModelIntegrityError), then loads them. */
-export async function verifyModels(cfg: BorderlensConfig, repo = new ModelRepository(cfg.anonymizer.modelDir)): Promise<ModelInfo[]> {
+export async function verifyModels(cfg: BorderlensConfig, repo = ModelRepository.fromConfig(cfg)): Promise<ModelInfo[]> {
   return repo.verify(modelFiles(cfg));
 }
 
-export async function loadDetector(cfg: BorderlensConfig, models: ModelInfo[], repo = new ModelRepository(cfg.anonymizer.modelDir)): Promise<LoadedDetector> {
+export async function loadDetector(cfg: BorderlensConfig, models: ModelInfo[], repo = ModelRepository.fromConfig(cfg)): Promise<LoadedDetector> {
   const a = cfg.anonymizer;
   const [face, plate] = await Promise.all(['face', 'plate'].map((name) => repo.load(model(models, name), { threads: a.threads, workers: a.modelWorkers })));
   const detector = new Detector(face, plate, {
@@ -47,7 +47,7 @@ export function modeOverrides(cfg: BorderlensConfig, mode: DetectMode = 'still')
 }
 
 /** The analytics detector (persons and vehicles), when the configuration names an object model. */
-export async function loadObjectDetector(cfg: BorderlensConfig, models: ModelInfo[], repo = new ModelRepository(cfg.anonymizer.modelDir)): Promise<ObjectDetector | undefined> {
+export async function loadObjectDetector(cfg: BorderlensConfig, models: ModelInfo[], repo = ModelRepository.fromConfig(cfg)): Promise<ObjectDetector | undefined> {
   const a = cfg.anonymizer;
   if (!a.objectModel) return undefined;
   const m = await repo.load(model(models, 'object'), { threads: a.threads, workers: a.modelWorkers });

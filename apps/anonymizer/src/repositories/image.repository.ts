@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import type { BorderlensConfig } from '@borderlens/config';
 import type { RawFrame } from '../frame';
 
 export type ImageFormat = 'jpeg' | 'png';
@@ -29,6 +30,11 @@ export function sniff(head: Uint8Array): ImageFormat | 'mp4' | undefined {
 /** Decodes and encodes still images with sharp (libvips). */
 export class ImageRepository {
   constructor(private readonly maxPixels: number) {}
+
+  /** The repository with the configured pixel limit (the Nest provider's factory; the CLI uses it too). */
+  static fromConfig(this: void, cfg: BorderlensConfig): ImageRepository {
+    return new ImageRepository(cfg.anonymizer.maxPixels);
+  }
 
   /**
    * JPEG or PNG to RGB(A), upright (EXIF orientation applied, so coordinates are those of the picture

@@ -4,6 +4,7 @@ import { join, normalize, isAbsolute } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import type { ModelInfo } from '@borderlens/contracts';
+import type { BorderlensConfig } from '@borderlens/config';
 import type { OutputTensors } from '../detection/detection.types';
 
 /** A model that cannot be used: missing, not listed in SHA256SUMS, or with another hash. */
@@ -48,6 +49,11 @@ export function parseSha256Sums(text: string): Map<string, string> {
 /** Wraps the model files and onnxruntime: integrity check against SHA256SUMS, then sessions. */
 export class ModelRepository {
   constructor(private readonly modelDir: string) {}
+
+  /** The configured model directory's repository (the Nest provider's factory; CLIs and benches use it too). */
+  static fromConfig(this: void, cfg: BorderlensConfig): ModelRepository {
+    return new ModelRepository(cfg.anonymizer.modelDir);
+  }
 
   /**
    * Checks every file of `files` (paths relative to the model directory) against the directory's

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Observable, Subject, filter, from as fromValues, map, merge, of } from 'rxjs';
 import { AuditService, SYSTEM_ACTOR, actorOf } from '@borderlens/audit';
@@ -9,6 +9,7 @@ import { AnalyticsConfigEntity, type AnalyticsAlertEntity, type CameraEntity } f
 import type { Decision } from '@borderlens/policy';
 import { CameraService } from '../camera/camera.service';
 import { AppError } from '../common/app-error';
+import { SchedulerService } from '../common/scheduler.service';
 import { areaContains } from '../incident/incident-area';
 import { IncidentService } from '../incident/incident.service';
 import { AuthorizationService, denied, policyIds } from '../policy/authorization.service';
@@ -35,14 +36,13 @@ export interface LiveEvent {
  * written to the audit trail, and small counts are shown as "<analytics.minCount".
  */
 @Injectable()
-export class AnalyticsService implements OnModuleInit, OnModuleDestroy {
+export class AnalyticsService implements OnModuleDestroy {
   private readonly log = new Logger(AnalyticsService.name);
   private readonly live = new Map<string, AnalyticsLive>();
   private readonly events = new Subject<{ cameraId: string; event: LiveEvent }>();
   private readonly alerts = new AlertEvaluator();
   private configs = new Map<string, AnalyticsConfigEntity>();
   private configsAt = 0;
-  private timer?: NodeJS.Timeout;
 
   constructor(
     @Inject(CONFIG) private readonly cfg: BorderlensConfig,
@@ -52,15 +52,12 @@ export class AnalyticsService implements OnModuleInit, OnModuleDestroy {
     private readonly authz: AuthorizationService,
     private readonly audit: AuditService,
     private readonly dataSource: DataSource,
-  ) {}
-
-  onModuleInit(): void {
-    this.timer = setInterval(() => void this.retention(), RETENTION_CHECK_MS);
-    this.timer.unref();
+    scheduler: SchedulerService,
+  ) {
+    scheduler.every('analytics-retention', { everyMs: RETENTION_CHECK_MS, run: () => this.retention(), failure: 'analytics retention failed' });
   }
 
   onModuleDestroy(): void {
-    clearInterval(this.timer);
     this.events.complete();
   }
 
@@ -375,12 +372,8 @@ export class AnalyticsService implements OnModuleInit, OnModuleDestroy {
   }
 
   private async retention(): Promise<void> {
-    try {
-      const n = await this.repo.deleteMinutesBefore(new Date(Date.now() - this.cfg.analytics.retentionDays * 86400_000));
-      if (n) this.log.log(`analytics retention: ${n} minutes older than ${this.cfg.analytics.retentionDays} days deleted`);
-    } catch (e) {
-      this.log.warn(`analytics retention failed: ${(e as Error).message}`);
-    }
+    const n = await this.repo.deleteMinutesBefore(new Date(Date.now() - this.cfg.analytics.retentionDays * 86400_000));
+    if (n) this.log.log(`analytics retention: ${n} minutes older than ${this.cfg.analytics.retentionDays} days deleted`);
   }
 }
 

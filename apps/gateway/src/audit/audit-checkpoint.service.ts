@@ -1,10 +1,10 @@
 import { join } from 'node:path';
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { JWK } from 'jose';
 import { CheckpointRepository, checkpointIfDue, type SignedCheckpoint } from '@borderlens/audit';
 import { loadSigningKey, type KeyObjectLike } from '@borderlens/auth';
 import { CONFIG, type BorderlensConfig } from '@borderlens/config';
+import { SchedulerService } from '../common/scheduler.service';
 
 /** The gateway's audit signing key: dataDir/audit-signing-key.json (gateways sharing the work share it). */
 export function auditKeyFile(cfg: BorderlensConfig): string {
@@ -17,27 +17,21 @@ export function auditKeyFile(cfg: BorderlensConfig): string {
  * an operator who holds this key).
  */
 @Injectable()
-export class AuditCheckpointService implements OnModuleInit, OnApplicationShutdown {
+export class AuditCheckpointService implements OnModuleInit {
   private readonly log = new Logger(AuditCheckpointService.name);
-  private readonly repo: CheckpointRepository;
   private key?: { privateKey: KeyObjectLike; publicJwk: JWK };
-  private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
 
-  constructor(@Inject(CONFIG) private readonly cfg: BorderlensConfig, dataSource: DataSource) {
-    this.repo = new CheckpointRepository(dataSource);
+  constructor(
+    @Inject(CONFIG) private readonly cfg: BorderlensConfig,
+    private readonly repo: CheckpointRepository,
+    scheduler: SchedulerService,
+  ) {
+    scheduler.every('audit-checkpoint', { everyMs: Math.min(5_000, cfg.audit.checkpointIntervalSec * 1000), run: () => this.tick() });
   }
 
   async onModuleInit(): Promise<void> {
     this.key = await loadSigningKey(auditKeyFile(this.cfg));
-    const tickMs = Math.min(5_000, this.cfg.audit.checkpointIntervalSec * 1000);
-    this.timer = setInterval(() => void this.tick(), tickMs);
-    this.timer.unref();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
   }
 
   /** Makes a checkpoint if one is due (also called by tests). */

@@ -22,6 +22,8 @@ async function main(): Promise<number> {
   const witnessed: SignedCheckpoint[] = (values.witness ?? []).flatMap((f) => (JSON.parse(readFileSync(f, 'utf8')) as { checkpoints: SignedCheckpoint[] }).checkpoints);
   const db = await openDatabase(cfg, { migrate: false });
   try {
+    // A one-shot command on a bare DataSource, without the gateway's Nest container (which would start
+    // its jobs and transports): the command is its own composition root and builds the two repositories.
     const service = new AuditService(new AuditRepository(db.dataSource, db.dataSource.getRepository(AuditEntryEntity)));
     const r = await service.verify();
     if (!r.ok) {

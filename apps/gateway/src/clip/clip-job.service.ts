@@ -5,6 +5,7 @@ import { CONFIG, type BorderlensConfig } from '@borderlens/config';
 import { Patterns, type AnonymizerHealth, type ClipExportRequest, type ClipExportStatus, type ServiceClient } from '@borderlens/contracts';
 import type { AuditEntryEntity, ClipRequestEntity } from '@borderlens/database';
 import { CameraService } from '../camera/camera.service';
+import { SchedulerService } from '../common/scheduler.service';
 import { OrganisationService } from '../organisation/organisation.service';
 import { ANONYMIZER_CLIENT, MEDIA_CLIENT } from '../transport/transport.module';
 import { ClipSigner, policyVersions, type ClipManifest } from './clip-manifest';
@@ -14,6 +15,7 @@ import { ClipRequestService } from './clip-request.service';
 const DAY_MS = 86_400_000;
 /** A media node silent this long while it should be exporting: the request fails rather than stay "exporting". */
 const UNREACHABLE_FAIL_MS = 120_000;
+const JOB = 'clip-jobs';
 
 /** Text burned into every frame of a clip (with the time of the frame): who it is for and which request. */
 export function clipWatermark(r: Pick<ClipRequestEntity, 'id' | 'requesterOrganisation'>): string {
@@ -30,9 +32,6 @@ export function clipWatermark(r: Pick<ClipRequestEntity, 'id' | 'requesterOrgani
 @Injectable()
 export class ClipJobService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger(ClipJobService.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private again = false;
   private stopped = false;
 
   constructor(
@@ -46,37 +45,24 @@ export class ClipJobService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly dataSource: DataSource,
     @Inject(MEDIA_CLIENT) private readonly media: ServiceClient,
     @Inject(ANONYMIZER_CLIENT) private readonly anonymizer: ServiceClient,
-  ) {}
+    private readonly scheduler: SchedulerService,
+  ) {
+    scheduler.every(JOB, { everyMs: cfg.clips.checkIntervalSec * 1000, run: () => this.round(), failure: 'clip job round failed' });
+  }
 
   onApplicationBootstrap(): void {
     this.clips.onApproved = () => this.kick();
-    this.timer = setInterval(() => this.kick(), this.cfg.clips.checkIntervalSec * 1000);
-    this.timer.unref();
     this.kick();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** A round in progress stops between requests (the scheduler waits for it). */
+  onModuleDestroy(): void {
     this.stopped = true;
-    clearInterval(this.timer);
-    await this.running;
   }
 
   /** Runs a round now (or right after the current one). */
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.round()
-      .catch((e) => this.log.error(`clip job round failed: ${(e as Error).message}`))
-      .finally(() => {
-        this.running = undefined;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    if (!this.stopped) void this.scheduler.run(JOB);
   }
 
   /** One pass over the work; also callable from tests. */

@@ -2,7 +2,8 @@ import { HttpException, HttpStatus } from '@nestjs/common';
 
 /**
  * An error a user can cause, with a stable machine-readable code and a message safe to show.
- * Rendered as `{"error": {"code", "message", "details?", "requestId"}}`.
+ * Rendered as `{"error": {"code", "message", "details?", "requestId"}}` by ErrorReplyFilter (@borderlens/common),
+ * over the transport as `{code, message, details?}`.
  */
 export class AppError extends HttpException {
   constructor(status: HttpStatus, readonly code: string, message: string, readonly details?: unknown) {

@@ -11,6 +11,7 @@ import type { OrganisationRepository } from '../organisation/organisation.reposi
 import { CountryBorders } from './country-borders';
 import type { IncidentRepository } from './incident.repository';
 import { IncidentService } from './incident.service';
+import { SchedulerService } from '../common/scheduler.service';
 
 /**
  * Dual control across the border, decided by the real default policies: which cameras get raw live
@@ -117,7 +118,7 @@ describe('incidents across the border: dual control (default policies)', () => {
     const organisations = { findAll: async () => PARTNERS as OrganisationEntity[] } as unknown as OrganisationRepository;
     authz = new AuthorizationService({ current: () => engine } as unknown as ActivePolicyService, organisations, audit);
     const dataSource = { transaction: (fn: (m: unknown) => Promise<unknown>) => fn({ create: (_: unknown, v: object) => ({ ...v }) }) } as unknown as DataSource;
-    service = new IncidentService(cfg, repo as unknown as IncidentRepository, authz, audit, dataSource, borders);
+    service = new IncidentService(cfg, repo as unknown as IncidentRepository, authz, audit, dataSource, borders, new SchedulerService());
   });
 
   const rawFor = async (p: Principal, name: CamName) => {

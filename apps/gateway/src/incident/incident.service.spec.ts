@@ -8,6 +8,7 @@ import type { DeclareIncidentDto } from './incident.dto';
 import type { IncidentRepository } from './incident.repository';
 import { CountryBorders } from './country-borders';
 import { IncidentService, type IncidentChange } from './incident.service';
+import { SchedulerService } from '../common/scheduler.service';
 
 const HOUR = 3600_000;
 const operator: Principal = { userId: 'u1', username: 'hzs.operator', name: 'Operator', organisation: 'hzs-olk', country: 'CZ', roles: ['operator'] };
@@ -50,7 +51,7 @@ describe('IncidentService', () => {
     } as unknown as AuthorizationService;
     const audit = { record: async (e: AuditInput) => audited.push(e) } as unknown as AuditService;
     const dataSource = { transaction: (fn: (m: unknown) => Promise<unknown>) => fn({ create: (_: unknown, v: object) => ({ ...v }) }) } as unknown as DataSource;
-    service = new IncidentService(cfg, repo as unknown as IncidentRepository, authz, audit, dataSource, borders);
+    service = new IncidentService(cfg, repo as unknown as IncidentRepository, authz, audit, dataSource, borders, new SchedulerService());
   });
 
   const dto = (over: Partial<DeclareIncidentDto> = {}): DeclareIncidentDto =>

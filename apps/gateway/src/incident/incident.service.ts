@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Subject } from 'rxjs';
 import { AuditService, SYSTEM_ACTOR } from '@borderlens/audit';
@@ -7,6 +7,7 @@ import { CONFIG, type BorderlensConfig } from '@borderlens/config';
 import { IncidentEntity, type AcceptanceState, type CameraEntity, type IncidentArea } from '@borderlens/database';
 import type { IncidentInContext, IncidentResourceInput } from '@borderlens/policy';
 import { AppError } from '../common/app-error';
+import { SchedulerService } from '../common/scheduler.service';
 import { AuthorizationService } from '../policy/authorization.service';
 import { DeclareIncidentDto, ExtendIncidentDto } from './incident.dto';
 import { CountryBorders } from './country-borders';
@@ -34,9 +35,8 @@ export type AcceptanceChange = 'accepted' | 'refused' | 'withdrawn';
  * incident's area carry it in their decision context, with whether it is in effect for their country.
  */
 @Injectable()
-export class IncidentService implements OnModuleInit, OnApplicationShutdown {
+export class IncidentService implements OnApplicationShutdown {
   private readonly log = new Logger(IncidentService.name);
-  private timer?: NodeJS.Timeout;
   private expiring?: Promise<void>;
   /** Emits after an incident was declared, extended, ended or expired here (grants are re-decided on it). */
   readonly changes = new Subject<IncidentChange>();
@@ -48,15 +48,12 @@ export class IncidentService implements OnModuleInit, OnApplicationShutdown {
     private readonly audit: AuditService,
     private readonly dataSource: DataSource,
     private readonly borders: CountryBorders,
-  ) {}
-
-  onModuleInit(): void {
-    this.timer = setInterval(() => void this.expireDue(), this.cfg.incidents.checkIntervalSec * 1000);
-    this.timer.unref();
+    scheduler: SchedulerService,
+  ) {
+    scheduler.every('incident-expiry', { everyMs: cfg.incidents.checkIntervalSec * 1000, run: () => this.expireDue() });
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
     this.changes.complete();
   }
 

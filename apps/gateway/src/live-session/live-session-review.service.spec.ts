@@ -5,6 +5,7 @@ import type { CameraInput, Decision, OrganisationInput } from '@borderlens/polic
 import { deny, newTestService, permit } from '../../../../test/support/new-test-service';
 import { CameraService } from '../camera/camera.service';
 import { AppError } from '../common/app-error';
+import { SchedulerService } from '../common/scheduler.service';
 import { IncidentService } from '../incident/incident.service';
 import { ActivePolicyService } from '../policy/active-policy.service';
 import { AuthorizationService } from '../policy/authorization.service';
@@ -127,7 +128,8 @@ describe(LiveSessionReviewService.name, () => {
       await new Promise((r) => setImmediate(r));
       expect(repo.endLapsed.mock.calls.length).toBeGreaterThan(before);
     }
-    await sut.onApplicationShutdown();
+    sut.onApplicationShutdown();
+    await mocks.of(SchedulerService).onModuleDestroy();
     const after = repo.endLapsed.mock.calls.length;
     incidents.next({});
     await sut.review();

@@ -6,6 +6,7 @@ import { CONFIG, type BorderlensConfig } from '@borderlens/config';
 import type { CameraEntity, LiveSessionEntity, IncidentEntity, PendingGrantChange } from '@borderlens/database';
 import { AppError } from '../common/app-error';
 import { CameraService } from '../camera/camera.service';
+import { SchedulerService } from '../common/scheduler.service';
 import { IncidentService } from '../incident/incident.service';
 import { ActivePolicyService } from '../policy/active-policy.service';
 import { AuthorizationService } from '../policy/authorization.service';
@@ -14,6 +15,7 @@ import { LiveSessionRepository } from './live-session.repository';
 import { LiveSessionService, LAPSE_GRACE_SEC } from './live-session.service';
 
 const PURGE_AFTER_MS = 24 * 3600_000;
+const JOB = 'live-session-review';
 
 /**
  * Re-decides the running live sessions every round (incidents.checkIntervalSec) and at once when an
@@ -29,11 +31,7 @@ const PURGE_AFTER_MS = 24 * 3600_000;
 @Injectable()
 export class LiveSessionReviewService implements OnModuleInit, OnApplicationShutdown {
   private readonly log = new Logger(LiveSessionReviewService.name);
-  private timer?: NodeJS.Timeout;
   private subscription?: Subscription;
-  private running?: Promise<void>;
-  private again = false;
-  private stopped = false;
 
   constructor(
     @Inject(CONFIG) private readonly cfg: BorderlensConfig,
@@ -45,39 +43,22 @@ export class LiveSessionReviewService implements OnModuleInit, OnApplicationShut
     private readonly authz: AuthorizationService,
     private readonly dataSource: DataSource,
     private readonly notifier: LiveSessionNotifier,
-  ) {}
+    private readonly scheduler: SchedulerService,
+  ) {
+    scheduler.every(JOB, { everyMs: cfg.incidents.checkIntervalSec * 1000, run: () => this.round(), failure: 'live session review failed, retrying next round' });
+  }
 
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.review(), this.cfg.incidents.checkIntervalSec * 1000);
-    this.timer.unref();
     this.subscription = merge(this.incidents.changes, this.policies.changes, this.cameraService.sharingChanges).subscribe(() => void this.review());
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
+  onApplicationShutdown(): void {
     this.subscription?.unsubscribe();
-    await this.running;
   }
 
-  /** One round; a request during a round runs another right after it. */
+  /** One round; a request during a round runs another right after it (the scheduler's job). */
   review(): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      do {
-        this.again = false;
-        try {
-          await this.round();
-        } catch (e) {
-          this.log.warn(`live session review failed, retrying next round: ${(e as Error).message}`);
-        }
-      } while (this.again && !this.stopped);
-    })().finally(() => (this.running = undefined));
-    return this.running;
+    return this.scheduler.run(JOB);
   }
 
   private async round(): Promise<void> {

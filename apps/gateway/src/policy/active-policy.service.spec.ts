@@ -4,6 +4,7 @@ import type { BorderlensConfig } from '@borderlens/config';
 import { loadPolicyDirectory } from '@borderlens/policy';
 import { ActivePolicyService, type PolicyChange } from './active-policy.service';
 import type { PolicyRepository } from './policy.repository';
+import { SchedulerService } from '../common/scheduler.service';
 
 /** The policies table as another gateway would change it. */
 class FakePolicies {
@@ -29,7 +30,7 @@ describe('ActivePolicyService', () => {
 
   beforeEach(async () => {
     repo = new FakePolicies();
-    service = new ActivePolicyService(cfg, repo as unknown as PolicyRepository, {} as AuditService, dataSource);
+    service = new ActivePolicyService(cfg, repo as unknown as PolicyRepository, {} as AuditService, dataSource, new SchedulerService());
     await service.onModuleInit();
   });
 

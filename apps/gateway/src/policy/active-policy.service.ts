@@ -5,6 +5,7 @@ import { AuditService, SYSTEM_ACTOR } from '@borderlens/audit';
 import { CONFIG, type BorderlensConfig } from '@borderlens/config';
 import { PolicyEntity, PolicyVersionEntity } from '@borderlens/database';
 import { defaultPolicyDir, loadPolicyDirectory, PolicyEngine, type PolicySources } from '@borderlens/policy';
+import { SchedulerService } from '../common/scheduler.service';
 import { PolicyRepository } from './policy.repository';
 
 const SEED_LOCK = 0x706f_6c79; // 'poly'
@@ -32,7 +33,6 @@ export class ActivePolicyService implements OnModuleInit, OnApplicationShutdown 
   private engine!: PolicyEngine;
   private texts: Record<string, string> = {};
   private detailsRead: CameraDetailsRead = { position: true, id: true };
-  private timer?: NodeJS.Timeout;
   private refreshing?: Promise<void>;
   /** Emits after the engine changed; grants are re-decided on it. */
   readonly changes = new Subject<PolicyChange>();
@@ -42,7 +42,11 @@ export class ActivePolicyService implements OnModuleInit, OnApplicationShutdown 
     private readonly repo: PolicyRepository,
     private readonly audit: AuditService,
     private readonly dataSource: DataSource,
-  ) {}
+    scheduler: SchedulerService,
+  ) {
+    // Runs from bootstrap on, after onModuleInit built the engine.
+    scheduler.every('policy-refresh', { everyMs: cfg.incidents.checkIntervalSec * 1000, run: () => this.refresh() });
+  }
 
   async onModuleInit(): Promise<void> {
     await this.seed();
@@ -50,12 +54,9 @@ export class ActivePolicyService implements OnModuleInit, OnApplicationShutdown 
     // Fail closed: a gateway whose active policies do not compile must not decide anything.
     this.use(new PolicyEngine(sources), sources);
     this.log.log(`active policies: ${Object.entries(this.engine.versions()).map(([j, v]) => `${j}@${v}`).join(', ')}`);
-    this.timer = setInterval(() => void this.refresh(), this.cfg.incidents.checkIntervalSec * 1000);
-    this.timer.unref();
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
     this.changes.complete();
   }
 

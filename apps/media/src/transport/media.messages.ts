@@ -1,16 +1,22 @@
-import { Controller, UseGuards } from '@nestjs/common';
+import { Controller, UseFilters, UseGuards } from '@nestjs/common';
 import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
 import { BROADCAST, Patterns, ServiceAuthGuard, type CameraProbeRequest, type CameraProbeResult, type ClipChunk, type ClipExportRequest, type ClipExportStatus, type GrantChange, type RecordingStill, type RecordingStillRequest } from '@borderlens/contracts';
-import { ClipError, ClipNotFound, ClipService } from '../clip/clip.service';
+import { ErrorReplyFilter } from '@borderlens/common';
+import { ClipService } from '../clip/clip.service';
 import { StillService } from '../clip/still.service';
 import { IngestService } from '../ingest/ingest.service';
 import { LiveService } from '../live/live.service';
 import { WhepConnectionService } from '../egress/whep-connection.service';
 import { RecorderService } from '../recording/recorder.service';
+import { mediaErrors } from '../media-errors';
 
-/** Calls from the gateway over the transport (service-token authenticated). */
+/**
+ * Calls from the gateway over the transport (service-token authenticated). Errors become replies in
+ * one place, ErrorReplyFilter with mediaErrors (a ClipError is a bad_request, a ClipNotFound not_found).
+ */
 @Controller()
 @UseGuards(ServiceAuthGuard)
+@UseFilters(new ErrorReplyFilter({ known: mediaErrors }))
 export class MediaMessages {
   constructor(
     private readonly whep: WhepConnectionService,
@@ -38,12 +44,7 @@ export class MediaMessages {
 
   @MessagePattern(Patterns.media.clipExport)
   exportClip(@Payload('data') data: ClipExportRequest): ClipExportStatus {
-    try {
-      return this.clips.start(data);
-    } catch (e) {
-      if (e instanceof ClipError) throw new RpcException({ code: 'bad_request', message: e.message });
-      throw e;
-    }
+    return this.clips.start(data);
   }
 
   @MessagePattern(Patterns.media.clipStatus)
@@ -55,12 +56,12 @@ export class MediaMessages {
 
   @MessagePattern(Patterns.media.clipRead)
   clipRead(@Payload('data') data: { clipId: string; offset: number; length?: number }): ClipChunk {
-    return rpc(() => this.clips.read(data?.clipId, data?.offset, data?.length));
+    return this.clips.read(data?.clipId, data?.offset, data?.length);
   }
 
   @MessagePattern(Patterns.media.clipDelete)
   clipDelete(@Payload('data') data: { clipId: string }): { deleted: boolean } {
-    return rpc(() => ({ deleted: this.clips.delete(data?.clipId) }));
+    return { deleted: this.clips.delete(data?.clipId) };
   }
 
   @MessagePattern(Patterns.media.cameraProbe)
@@ -70,19 +71,6 @@ export class MediaMessages {
 
   @MessagePattern(Patterns.media.recordingStill)
   recordingStill(@Payload('data') data: RecordingStillRequest): Promise<RecordingStill> {
-    return this.stills.still(data).catch((e: Error) => {
-      throw e instanceof ClipError ? new RpcException({ code: 'bad_request', message: e.message }) : e instanceof ClipNotFound ? new RpcException({ code: 'not_found', message: e.message }) : e;
-    });
-  }
-}
-
-/** Clip errors become the caller's RPC errors with a code. */
-function rpc<T>(f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof ClipError) throw new RpcException({ code: 'bad_request', message: e.message });
-    if (e instanceof ClipNotFound) throw new RpcException({ code: 'not_found', message: e.message });
-    throw e;
+    return this.stills.still(data);
   }
 }
