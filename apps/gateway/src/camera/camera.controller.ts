@@ -6,6 +6,8 @@ import { longestMonthsInDays, RETENTION_CAPS } from '@borderlens/policy';
 import { CameraCreatedDto, CameraDto, CameraProbeDto, CreateCameraDto, PushKeyDto, RetentionCapDto, SetSharingDto, UpdateCameraDto } from './camera.dto';
 import { CameraProbeService } from './camera-probe.service';
 import { CameraService } from './camera.service';
+import { CameraVisibilityService } from './camera-visibility.service';
+import { PushKeyService } from './push-key.service';
 import { IdParam } from '../common/validation';
 
 @ApiTags('cameras')
@@ -14,13 +16,15 @@ import { IdParam } from '../common/validation';
 export class CameraController {
   constructor(
     private readonly service: CameraService,
+    private readonly visibility: CameraVisibilityService,
+    private readonly pushKeys: PushKeyService,
     private readonly probes: CameraProbeService,
   ) {}
 
   @Get()
   @ApiOkResponse({ type: CameraDto, isArray: true, description: 'The cameras on which some action could be permitted to the caller (now or during an incident)' })
   async list(@CurrentPrincipal() p: Principal): Promise<CameraDto[]> {
-    return (await this.service.findVisible(p)).map(CameraDto.from);
+    return (await this.visibility.findVisible(p)).map(CameraDto.from);
   }
 
   /** Declared before ':id' so that it is not read as a camera id. */
@@ -33,7 +37,7 @@ export class CameraController {
   @Get(':id')
   @ApiOkResponse({ type: CameraDto })
   async get(@CurrentPrincipal() p: Principal, @IdParam('camera') id: string): Promise<CameraDto> {
-    return CameraDto.from(await this.service.findOneVisible(p, id));
+    return CameraDto.from(await this.visibility.findOneVisible(p, id));
   }
 
   /** Management needs the admin role (checked on the token) and a Cedar permit for camera.manage. */
@@ -42,7 +46,7 @@ export class CameraController {
   @ApiCreatedResponse({ type: CameraCreatedDto })
   async create(@CurrentPrincipal() p: Principal, @Body() dto: CreateCameraDto): Promise<CameraCreatedDto> {
     const { camera, pushKey } = await this.service.create(p, dto);
-    return { ...CameraDto.from(camera), ...(pushKey ? { pushKey, ...this.service.pushUrls(pushKey) } : {}) };
+    return { ...CameraDto.from(camera), ...(pushKey ? { pushKey, ...this.pushKeys.urls(pushKey) } : {}) };
   }
 
   @Patch(':id')
@@ -75,8 +79,8 @@ export class CameraController {
   @Roles('admin')
   @ApiCreatedResponse({ type: PushKeyDto })
   async rotatePushKey(@CurrentPrincipal() p: Principal, @IdParam('camera') id: string): Promise<PushKeyDto> {
-    const pushKey = await this.service.rotatePushKey(p, id);
-    return { pushKey, ...this.service.pushUrls(pushKey) };
+    const pushKey = await this.pushKeys.rotate(p, id);
+    return { pushKey, ...this.pushKeys.urls(pushKey) };
   }
 
   /** "Test connection": a media node tries the camera's RTSP URL once (admins who may manage it). */

@@ -2,7 +2,7 @@ import { AuditService } from '@borderlens/audit';
 import type { CameraEntity, ClipRequestEntity } from '@borderlens/database';
 import type { CameraInput, Decision, OrganisationInput, PrincipalInput } from '@borderlens/policy';
 import { deny, newTestService, permit, testPrincipal } from '../../../../test/support/new-test-service';
-import { CameraService } from '../camera/camera.service';
+import { CameraVisibilityService } from '../camera/camera-visibility.service';
 import { IncidentService } from '../incident/incident.service';
 import { AuthorizationService } from '../policy/authorization.service';
 import { RecordingService, mergeRanges } from '../recording/recording.service';
@@ -57,7 +57,7 @@ describe(ClipService.name, () => {
   /** `decide(action)`: what the rules answer for clip.request, recording.raw and clip.approve. */
   const setup = (decide: (action: string) => Decision = () => permit()) => {
     const { sut, mocks } = newTestService(ClipService, { config: { gateway: { publicUrl: 'https://gw.example/' } } });
-    mocks.of(CameraService).findOne.mockResolvedValue(jesenikCamera);
+    mocks.of(CameraVisibilityService).findOne.mockResolvedValue(jesenikCamera);
     const authz = mocks.of(AuthorizationService);
     authz.principal.mockImplementation(async (p) => ({ id: p.userId, country: p.country, organisation: { id: p.organisation, kind: 'municipality', country: p.country, regime: 'gdpr' } }) as PrincipalInput);
     authz.camera.mockResolvedValue({ type: 'Camera', id: CAM, jurisdiction: 'CZ', owner } as CameraInput);

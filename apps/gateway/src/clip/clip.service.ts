@@ -6,7 +6,7 @@ import { CONFIG, type BorderlensConfig } from '@borderlens/config';
 import { ClipRequestEntity, type CameraEntity, type ClipState } from '@borderlens/database';
 import { maxRetentionMonths, retainedFrom, type Action, type CameraInput, type ClipInput, type Decision, type Obligations, type PrincipalInput } from '@borderlens/policy';
 import { AppError } from '../common/app-error';
-import { CameraService } from '../camera/camera.service';
+import { CameraVisibilityService } from '../camera/camera-visibility.service';
 import { IncidentService } from '../incident/incident.service';
 import { AuthorizationService, denied, policyIds } from '../policy/authorization.service';
 import { RecordingService } from '../recording/recording.service';
@@ -60,7 +60,7 @@ export class ClipService {
 
   constructor(
     @Inject(CONFIG) private readonly cfg: BorderlensConfig,
-    private readonly cameras: CameraService,
+    private readonly cameras: CameraVisibilityService,
     private readonly incidents: IncidentService,
     private readonly recordings: RecordingService,
     private readonly authz: AuthorizationService,

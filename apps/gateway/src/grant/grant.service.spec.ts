@@ -3,7 +3,7 @@ import { GrantSigner } from '@borderlens/auth';
 import type { CameraEntity, GrantEntity } from '@borderlens/database';
 import type { CameraInput, Decision, IncidentInContext, PrincipalInput } from '@borderlens/policy';
 import { deny, newTestService, permit, testPrincipal } from '../../../../test/support/new-test-service';
-import { CameraService } from '../camera/camera.service';
+import { CameraVisibilityService } from '../camera/camera-visibility.service';
 import { IncidentService } from '../incident/incident.service';
 import { AuthorizationService } from '../policy/authorization.service';
 import { GrantNotifier } from './grant-notifier.service';
@@ -22,7 +22,7 @@ describe(GrantService.name, () => {
   const setup = (decide: (action: string) => Decision) => {
     const { sut, mocks } = newTestService(GrantService, { config: { media: { publicUrl: 'https://media.example/' } } });
     const authz = mocks.of(AuthorizationService);
-    mocks.of(CameraService).findOne.mockResolvedValue(camera);
+    mocks.of(CameraVisibilityService).findOne.mockResolvedValue(camera);
     authz.principal.mockResolvedValue({ id: viewer.userId, country: 'PL' } as PrincipalInput);
     authz.camera.mockResolvedValue({ type: 'Camera', id: CAM, jurisdiction: 'CZ' } as CameraInput);
     authz.decide.mockImplementation((_p, action) => decide(action));

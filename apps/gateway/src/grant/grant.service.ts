@@ -8,7 +8,7 @@ import type { GrantObligations } from '@borderlens/contracts';
 import { GrantEntity, type CameraEntity, type GrantForm, type IncidentEntity, type IssuedToken } from '@borderlens/database';
 import type { CameraInput, Decision, IncidentInContext, PrincipalInput } from '@borderlens/policy';
 import { AppError } from '../common/app-error';
-import { CameraService } from '../camera/camera.service';
+import { CameraVisibilityService } from '../camera/camera-visibility.service';
 import { IncidentService } from '../incident/incident.service';
 import { AuthorizationService, denied, policyIds } from '../policy/authorization.service';
 import { OpenSessionDto } from './grant.dto';
@@ -45,7 +45,7 @@ export class GrantService {
     @Inject(CONFIG) private readonly cfg: BorderlensConfig,
     private readonly repo: GrantRepository,
     private readonly signer: GrantSigner,
-    private readonly cameras: CameraService,
+    private readonly cameras: CameraVisibilityService,
     private readonly incidents: IncidentService,
     private readonly authz: AuthorizationService,
     private readonly audit: AuditService,
