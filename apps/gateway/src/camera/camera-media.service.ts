@@ -1,24 +1,43 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Principal } from '@borderlens/auth';
 import type { CameraEntity } from '@borderlens/database';
-import type { CameraIngestInfo, CameraStateReport } from '@borderlens/contracts';
+import { Patterns, type CameraDisabledChange, type CameraIngestInfo, type CameraStateReport, type ServiceClient } from '@borderlens/contracts';
 import { AppError } from '../common/app-error';
 import { isUuid } from '../common/validation';
 import { CameraRepository } from './camera.repository';
-import { CameraVisibilityService } from './camera-visibility.service';
+import { MEDIA_CLIENT } from '../transport/transport.module';
+import { assertEnabled, CameraVisibilityService } from './camera-visibility.service';
 import { CredentialsCipher } from './credentials-cipher';
 
 /** What the media node asks about cameras (camera.messages.ts): ingest settings with decrypted credentials, the cameras to record, state reports. */
 @Injectable()
 export class CameraMediaService {
+  private readonly log = new Logger(CameraMediaService.name);
+
   constructor(
     private readonly cameras: CameraRepository,
     private readonly visibility: CameraVisibilityService,
     private readonly cipher: CredentialsCipher,
+    @Inject(MEDIA_CLIENT) private readonly media: ServiceClient,
   ) {}
 
+  /** Refused (camera_disabled) for a disabled camera: the media node then neither pulls it nor takes a publisher for it. */
   async ingestInfo(id: string): Promise<CameraIngestInfo> {
-    return this.toIngestInfo(await this.visibility.findOne(id));
+    const camera = await this.visibility.findOne(id);
+    assertEnabled(camera);
+    return this.toIngestInfo(camera);
+  }
+
+  /**
+   * Tells every media node that a camera was disabled (it stops pulling or drops the publisher) or
+   * enabled (its recorder starts again). A node that misses it catches up at its next recording sync.
+   */
+  async tellDisabled(cameraId: string, disabled: boolean): Promise<void> {
+    try {
+      await this.media.send<unknown, CameraDisabledChange>(Patterns.media.cameraDisabled, { cameraId, disabled }, 5000);
+    } catch (e) {
+      this.log.warn(`media nodes not told that camera ${cameraId} was ${disabled ? 'disabled' : 'enabled'}: ${(e as Error).message}`);
+    }
   }
 
   /** The ingest settings (with credentials) of a camera the caller may manage, for "test connection". */

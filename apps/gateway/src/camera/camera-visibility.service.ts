@@ -14,6 +14,11 @@ import { CameraRepository } from './camera.repository';
 const VISIBILITY_ACTIONS: Action[] = ['live.anonymized', 'clip.request', 'camera.manage', 'audit.read', 'analytics.view', 'recording.anonymized', 'live.raw', 'recording.raw'];
 if (VISIBILITY_ACTIONS.length !== ACTIONS.filter((a) => ACTION_RESOURCES[a].includes('Camera')).length) throw new Error('VISIBILITY_ACTIONS must list every camera action');
 
+/** New use of a disabled camera (live sessions, clip requests) is refused; what it recorded stays. */
+export function assertEnabled(camera: CameraEntity): void {
+  if (camera.disabledAt) throw AppError.conflict('camera_disabled', `camera '${camera.name}' is disabled by its administrators`);
+}
+
 /**
  * Finding cameras: by id (for the services that decide on them themselves), those a user sees, and
  * those a user manages (Cedar `camera.manage`). Reads only; the other camera services build on it.

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse,
 import type { Principal } from '@borderlens/auth';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { longestMonthsInDays, RETENTION_CAPS } from '@borderlens/policy';
-import { CameraCreatedDto, CameraDto, CameraProbeDto, CreateCameraDto, PushKeyDto, RetentionCapDto, SetSharingDto, UpdateCameraDto } from './camera.dto';
+import { CameraCreatedDto, CameraDto, CameraProbeDto, CreateCameraDto, DisableCameraDto, PushKeyDto, RetentionCapDto, SetSharingDto, UpdateCameraDto } from './camera.dto';
 import { CameraProbeService } from './camera-probe.service';
 import { CameraService } from './camera.service';
 import { CameraVisibilityService } from './camera-visibility.service';
@@ -65,6 +65,26 @@ export class CameraController {
   @ApiOkResponse({ type: CameraDto, description: 'Forbidden: 403 camera_manage_forbidden' })
   async setSharing(@CurrentPrincipal() p: Principal, @IdParam('camera') id: string, @Body() dto: SetSharingDto): Promise<CameraDto> {
     return CameraDto.from(await this.service.setSharing(p, id, dto));
+  }
+
+  /**
+   * The owner's administrators disable a camera (Cedar camera.manage), with a reason: its ingest stops,
+   * its live sessions end, new ones and new clip requests answer 409 camera_disabled; recordings stay.
+   */
+  @Post(':id/disable')
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiOkResponse({ type: CameraDto, description: 'state disabled. Forbidden: 403 camera_manage_forbidden' })
+  async disable(@CurrentPrincipal() p: Principal, @IdParam('camera') id: string, @Body() dto: DisableCameraDto): Promise<CameraDto> {
+    return CameraDto.from(await this.service.setDisabled(p, id, true, dto));
+  }
+
+  @Post(':id/enable')
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiOkResponse({ type: CameraDto, description: 'Ingest and new sessions are taken up again. Forbidden: 403 camera_manage_forbidden' })
+  async enable(@CurrentPrincipal() p: Principal, @IdParam('camera') id: string, @Body() dto: DisableCameraDto): Promise<CameraDto> {
+    return CameraDto.from(await this.service.setDisabled(p, id, false, dto));
   }
 
   @Delete(':id')

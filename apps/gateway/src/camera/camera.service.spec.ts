@@ -10,7 +10,8 @@ import type { CreateCameraDto } from './camera.dto';
 import { CameraRepository } from './camera.repository';
 import { CameraAddressService } from './camera-address.service';
 import { CameraMediaService } from './camera-media.service';
-import { CameraService, type SharingChange } from './camera.service';
+import { CameraDto } from './camera.dto';
+import { CameraService, type DisabledChange, type SharingChange } from './camera.service';
 import { CameraVisibilityService } from './camera-visibility.service';
 import { CredentialsCipher } from './credentials-cipher';
 import { hashPushKey, PushKeyService } from './push-key.service';
@@ -35,7 +36,7 @@ describe(CameraService.name, () => {
     const pushKeys = newTestService(PushKeyService, below());
     const addresses = newTestService(CameraAddressService, below([[PushKeyService, pushKeys.sut]]));
     const media = newTestService(CameraMediaService, below());
-    const { sut, mocks } = newTestService(CameraService, below([[CameraAddressService, addresses.sut], [AuditService, pushKeys.mocks.of(AuditService)]]));
+    const { sut, mocks } = newTestService(CameraService, below([[CameraAddressService, addresses.sut], [CameraMediaService, media.sut], [AuditService, pushKeys.mocks.of(AuditService)]]));
     const audit = mocks.of(AuditService);
     repo.save.mockImplementation(async (c) => ({ ...c, id: c.id ?? CAM }) as CameraEntity);
     audit.record.mockResolvedValue(undefined as never);
@@ -47,7 +48,7 @@ describe(CameraService.name, () => {
       if (id === 'nysa') return nysa;
       throw AppError.notFound('organisation', id);
     });
-    return { sut, mocks, repo, authz, audit, resolver: addresses.mocks.of(HostResolver), visibility: found.sut, pushKeys: pushKeys.sut, media: media.sut };
+    return { sut, mocks, repo, authz, audit, resolver: addresses.mocks.of(HostResolver), visibility: found.sut, pushKeys: pushKeys.sut, media: media.sut, mediaNodes: media.mocks.media };
   };
 
   describe('lookups', () => {
@@ -203,6 +204,45 @@ describe(CameraService.name, () => {
       expect(repo.save.mock.calls[0][0].pushKeyHash).toBe(hashPushKey(key));
       repo.findById.mockResolvedValueOnce(existing({ ingestType: 'rtsp', rtspUrl: 'rtsp://10.1.2.3/' }));
       await expect(sut.rotate(admin, CAM)).rejects.toMatchObject({ code: 'camera_not_push', status: 400 });
+    });
+  });
+
+  describe('disabled', () => {
+    it('disables with the reason, audited as an alteration; tells the media nodes and the session review; enabling undoes it', async () => {
+      const { sut, repo, audit, mediaNodes } = setup();
+      const seen: DisabledChange[] = [];
+      sut.disabledChanges.subscribe((c) => seen.push(c));
+      mediaNodes.send.mockResolvedValue({ stopped: true });
+      repo.findById.mockResolvedValueOnce(existing({ disabledAt: null }));
+      const disabled = await sut.setDisabled(admin, CAM, true, { reason: ' mast repair ' });
+      expect(disabled).toMatchObject({ disabledAt: expect.any(Date), disabledReason: 'mast repair' });
+      expect(CameraDto.from({ ...disabled, createdAt: new Date(), updatedAt: new Date() } as CameraEntity)).toMatchObject({ state: 'disabled', stateReason: 'mast repair' });
+      repo.findById.mockResolvedValueOnce(disabled);
+      await expect(sut.setDisabled(admin, CAM, false, { reason: 'repaired' })).resolves.toMatchObject({ disabledAt: null, disabledReason: null });
+      expect(audit.record.mock.calls.map((c) => [c[0].operation, c[0].justification, c[0].details])).toEqual([
+        ['alteration', 'mast repair', { change: 'disabled' }],
+        ['alteration', 'repaired', { change: 'enabled' }],
+      ]);
+      expect(mediaNodes.send.mock.calls.map((c) => c[1])).toEqual([{ cameraId: CAM, disabled: true }, { cameraId: CAM, disabled: false }]);
+      expect(seen).toEqual([{ cameraId: CAM, disabled: true }, { cameraId: CAM, disabled: false }]);
+    });
+
+    it('leaves a camera already in the asked state alone, and stops at camera.manage', async () => {
+      const { sut, repo, authz } = setup();
+      repo.findById.mockResolvedValue(existing({ disabledAt: null }));
+      await sut.setDisabled(admin, CAM, false, { reason: 'x' });
+      expect(repo.save).not.toHaveBeenCalled();
+      authz.require.mockRejectedValue(AppError.forbidden('no', 'camera_manage_forbidden'));
+      await expect(sut.setDisabled(admin, CAM, true, { reason: 'x' })).rejects.toMatchObject({ code: 'camera_manage_forbidden' });
+      expect(repo.save).not.toHaveBeenCalled();
+    });
+
+    it('refuses the media node the ingest settings and the push key of a disabled camera (camera_disabled, 409), and records none', async () => {
+      const { media, pushKeys, repo } = setup();
+      repo.findById.mockResolvedValue(existing({ disabledAt: new Date() }));
+      await expect(media.ingestInfo(CAM)).rejects.toMatchObject({ code: 'camera_disabled', status: 409 });
+      repo.findByPushKeyHash.mockResolvedValue(existing({ disabledAt: new Date() }));
+      await expect(pushKeys.verify('k'.repeat(32))).rejects.toMatchObject({ code: 'camera_disabled', status: 409 });
     });
   });
 

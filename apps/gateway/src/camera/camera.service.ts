@@ -9,9 +9,10 @@ import { defaultSharing, maxRetentionDays, maxRetentionMonths, RETENTION_CAPS, t
 import { AppError } from '../common/app-error';
 import { OrganisationService } from '../organisation/organisation.service';
 import { policyIds } from '../policy/authorization.service';
-import { CreateCameraDto, SetSharingDto, UpdateCameraDto } from './camera.dto';
+import { CreateCameraDto, DisableCameraDto, SetSharingDto, UpdateCameraDto } from './camera.dto';
 import { CameraRepository } from './camera.repository';
 import { CameraAddressService } from './camera-address.service';
+import { CameraMediaService } from './camera-media.service';
 import { CameraVisibilityService } from './camera-visibility.service';
 
 /** A camera's sharing level changed: running sessions on it are decided again. */
@@ -21,16 +22,24 @@ export interface SharingChange {
   to: SharingLevel;
 }
 
+/** A camera was disabled or enabled: running sessions on it are decided again (a disabled camera ends them). */
+export interface DisabledChange {
+  cameraId: string;
+  disabled: boolean;
+}
+
 /** Managing cameras: register, change, share, delete; each change audited. Finding them is CameraVisibilityService's. */
 @Injectable()
 export class CameraService {
   readonly sharingChanges = new Subject<SharingChange>();
+  readonly disabledChanges = new Subject<DisabledChange>();
 
   constructor(
     @Inject(CONFIG) private readonly cfg: BorderlensConfig,
     private readonly cameras: CameraRepository,
     private readonly visibility: CameraVisibilityService,
     private readonly addresses: CameraAddressService,
+    private readonly media: CameraMediaService,
     private readonly organisations: OrganisationService,
     private readonly audit: AuditService,
     private readonly dataSource: DataSource,
@@ -104,6 +113,26 @@ export class CameraService {
       return c;
     });
     if (from !== saved.sharing) this.sharingChanges.next({ cameraId: saved.id, from, to: saved.sharing });
+    return saved;
+  }
+
+  /**
+   * The owner's administrators disable a camera (or enable it again), with a reason, audited as an
+   * alteration. Disabled: media nodes stop ingesting it, its live sessions end, new ones and new clip
+   * requests are refused (camera_disabled); its recordings stay under retention.
+   */
+  async setDisabled(p: Principal, id: string, disabled: boolean, dto: DisableCameraDto): Promise<CameraEntity> {
+    const { camera, allowed } = await this.visibility.findManaged(p, id);
+    if (Boolean(camera.disabledAt) === disabled) return camera;
+    camera.disabledAt = disabled ? new Date() : null;
+    camera.disabledReason = disabled ? dto.reason.trim() : null;
+    const saved = await this.dataSource.transaction(async (m) => {
+      const c = await this.cameras.save(camera, m);
+      await this.audit.record({ actor: actorOf(p), operation: 'alteration', object: `camera:${c.id}`, decision: 'done', policyIds: policyIds(allowed), justification: dto.reason.trim(), details: { change: disabled ? 'disabled' : 'enabled' } }, m);
+      return c;
+    });
+    await this.media.tellDisabled(saved.id, disabled);
+    this.disabledChanges.next({ cameraId: saved.id, disabled });
     return saved;
   }
 

@@ -7,7 +7,7 @@ import type { Principal } from '@borderlens/auth';
 import { AppError } from '../common/app-error';
 import { policyIds } from '../policy/authorization.service';
 import { CameraRepository } from './camera.repository';
-import { CameraVisibilityService } from './camera-visibility.service';
+import { assertEnabled, CameraVisibilityService } from './camera-visibility.service';
 
 export function hashPushKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
@@ -43,10 +43,11 @@ export class PushKeyService {
     return key;
   }
 
-  /** The camera a publisher's key belongs to (for the media node); unknown keys and non-push cameras alike are push_key_not_found. */
+  /** The camera a publisher's key belongs to (for the media node); unknown keys and non-push cameras alike are push_key_not_found, a disabled camera camera_disabled. */
   async verify(key: string): Promise<string> {
     const camera = typeof key === 'string' && key.length >= 16 ? await this.cameras.findByPushKeyHash(hashPushKey(key)) : null;
     if (!camera || camera.ingestType !== 'push') throw AppError.notFound('push_key', '(hidden)');
+    assertEnabled(camera);
     return camera.id;
   }
 

@@ -103,6 +103,13 @@ describe(ClipService.name, () => {
       expect(repo.save).not.toHaveBeenCalled();
     });
 
+    it('refuses a new request on a disabled camera (camera_disabled, 409), saving none', async () => {
+      const { sut, mocks, repo } = setup();
+      mocks.of(CameraVisibilityService).findOne.mockResolvedValue({ ...jesenikCamera, disabledAt: new Date() } as CameraEntity);
+      await expect(sut.create(requester, dto())).rejects.toMatchObject({ code: 'camera_disabled', status: 409 });
+      expect(repo.save).not.toHaveBeenCalled();
+    });
+
     it('asks for a purpose with purpose_required', async () => {
       await expect(setup(() => deny('purpose', 'purpose-required')).sut.create(requester, dto())).rejects.toMatchObject({ code: 'purpose_required' });
     });

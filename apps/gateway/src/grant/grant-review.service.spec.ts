@@ -83,6 +83,16 @@ describe(GrantReviewService.name, () => {
     expect(notifier.deliver).toHaveBeenCalledTimes(1);
   });
 
+  it('ends a raw session on a disabled camera even where the rules permit it, without a downgrade', async () => {
+    const { sut, mocks, repo, grants } = setup(() => permit());
+    mocks.of(CameraRepository).findById.mockResolvedValue({ ...camera, disabledAt: new Date() } as CameraEntity);
+    await sut.review();
+    const change = { action: 'end', reason: 'raw video is no longer permitted: the camera was disabled by its administrators' };
+    expect(repo.save).toHaveBeenCalledWith(expect.objectContaining({ state: 'ended', endReason: change.reason, pendingChange: change }), expect.anything());
+    expect(grants.decideLive).toHaveBeenCalledTimes(1);
+    expect(grants.recordAccess.mock.calls.map((c) => [c[4].decision, c[5].outcome])).toEqual([['deny', 'end']]);
+  });
+
   it('does nothing to a session renewed or ended by another gateway meanwhile', async () => {
     const { sut, repo, notifier } = setup(() => deny());
     repo.lock.mockResolvedValue(session({ form: 'anonymized' }));
@@ -112,16 +122,17 @@ describe(GrantReviewService.name, () => {
     expect(repo.endLapsed).toHaveBeenCalledTimes(3);
   });
 
-  it('reviews at once when an incident, a policy or a camera sharing level changes, and stops at shutdown', async () => {
+  it('reviews at once when an incident, a policy, a camera sharing level or whether a camera is disabled changes, and stops at shutdown', async () => {
     const { sut, mocks, repo } = setup(() => permit(), []);
     const incidents = new Subject<unknown>();
     const policies = new Subject<unknown>();
     const sharing = new Subject<unknown>();
+    const disabled = new Subject<unknown>();
     Object.assign(mocks.of(IncidentService), { changes: incidents });
     Object.assign(mocks.of(ActivePolicyService), { changes: policies });
-    Object.assign(mocks.of(CameraService), { sharingChanges: sharing });
+    Object.assign(mocks.of(CameraService), { sharingChanges: sharing, disabledChanges: disabled });
     sut.onModuleInit();
-    for (const s of [incidents, policies, sharing]) {
+    for (const s of [incidents, policies, sharing, disabled]) {
       const before = repo.endLapsed.mock.calls.length;
       s.next({});
       await new Promise((r) => setImmediate(r));

@@ -48,7 +48,7 @@ export class GrantReviewService implements OnModuleInit, OnApplicationShutdown {
   onModuleInit(): void {
     this.timer = setInterval(() => void this.review(), this.cfg.incidents.checkIntervalSec * 1000);
     this.timer.unref();
-    this.subscription = merge(this.incidents.changes, this.policies.changes, this.cameraService.sharingChanges).subscribe(() => void this.review());
+    this.subscription = merge(this.incidents.changes, this.policies.changes, this.cameraService.sharingChanges, this.cameraService.disabledChanges).subscribe(() => void this.review());
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -96,9 +96,11 @@ export class GrantReviewService implements OnModuleInit, OnApplicationShutdown {
     const principal = { id: g.userId, organisation, country: g.country, roles: g.roles };
     const cameraInput = await this.authz.camera(camera);
     const form = g.form;
-    const first = this.grants.decideLive(principal, form, camera, cameraInput, g, active);
+    const decided = this.grants.decideLive(principal, form, camera, cameraInput, g, active);
+    // A camera its administrators disabled ends every session on it, whatever the rules say.
+    const first = camera.disabledAt ? { ...decided, decision: { ...decided.decision, decision: 'deny' as const, reasons: ['the camera was disabled by its administrators'] } } : decided;
     if (first.decision.decision === 'permit') return;
-    const anonymized = form === 'raw' ? this.grants.decideLive(principal, 'anonymized', camera, cameraInput, g, active) : first;
+    const anonymized = form === 'raw' && !camera.disabledAt ? this.grants.decideLive(principal, 'anonymized', camera, cameraInput, g, active) : first;
     const downgrade = form === 'raw' && anonymized.decision.decision === 'permit';
     const change: PendingGrantChange = { action: downgrade ? 'downgrade' : 'end', reason: `${form === 'raw' ? 'raw' : 'anonymized'} video is no longer permitted: ${first.decision.reasons.join('; ')}` };
     const changed = await this.dataSource.transaction(async (m) => {

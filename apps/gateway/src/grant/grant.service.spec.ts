@@ -81,6 +81,13 @@ describe(GrantService.name, () => {
       expect(audit.record).toHaveBeenCalledWith(expect.objectContaining({ decision: 'deny', details: expect.objectContaining({ denial: 'purpose-required', action: 'live.anonymized' }) }), undefined);
       expect(repo.save).not.toHaveBeenCalled();
     });
+
+    it('refuses a new session on a disabled camera (camera_disabled, 409), saving none', async () => {
+      const { sut, mocks, repo } = setup(() => permit());
+      mocks.of(CameraVisibilityService).findOne.mockResolvedValue({ ...camera, disabledAt: new Date() } as CameraEntity);
+      await expect(sut.open(viewer, CAM, { form: 'anonymized' })).rejects.toMatchObject({ code: 'camera_disabled', status: 409 });
+      expect(repo.save).not.toHaveBeenCalled();
+    });
   });
 
   describe('renew', () => {

@@ -1,6 +1,6 @@
 import { Controller, UseGuards } from '@nestjs/common';
 import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
-import { BROADCAST, Patterns, ServiceAuthGuard, type CameraProbeRequest, type CameraProbeResult, type ClipChunk, type ClipExportRequest, type ClipExportStatus, type GrantChange, type RecordingStill, type RecordingStillRequest } from '@borderlens/contracts';
+import { BROADCAST, Patterns, ServiceAuthGuard, type CameraDisabledChange, type CameraProbeRequest, type CameraProbeResult, type ClipChunk, type ClipExportRequest, type ClipExportStatus, type GrantChange, type RecordingStill, type RecordingStillRequest } from '@borderlens/contracts';
 import { ClipError, ClipNotFound, ClipService } from '../clip/clip.service';
 import { StillService } from '../clip/still.service';
 import { IngestService } from '../ingest/ingest.service';
@@ -34,6 +34,19 @@ export class MediaMessages {
       throw new RpcException({ code: 'bad_request', message: "a grant change needs jti and action 'end' or 'downgrade'" });
     }
     return this.whep.grantChanged({ jti: data.jti, action: data.action, reason: String(data.reason ?? '') });
+  }
+
+  /**
+   * Every media node gets this (BROADCAST). The recorders follow the gateway's list of cameras to
+   * record, which leaves disabled cameras out; a disabled camera's source then stops for its other holders too.
+   */
+  @MessagePattern(Patterns.media.cameraDisabled, BROADCAST)
+  async cameraDisabled(@Payload('data') data: CameraDisabledChange): Promise<{ stopped: boolean }> {
+    if (!data || typeof data.cameraId !== 'string' || typeof data.disabled !== 'boolean') {
+      throw new RpcException({ code: 'bad_request', message: 'a camera change needs cameraId and disabled' });
+    }
+    await this.recording.resync();
+    return { stopped: data.disabled ? await this.ingest.stopCamera(data.cameraId) : false };
   }
 
   @MessagePattern(Patterns.media.clipExport)
