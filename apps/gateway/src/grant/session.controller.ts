@@ -19,7 +19,7 @@ export class SessionController {
   constructor(private readonly grants: GrantService) {}
 
   @Post(':id/sessions')
-  @ApiCreatedResponse({ type: SessionDto, description: 'Denied: 403 access_denied or purpose_required, with reasons and rules in details' })
+  @ApiCreatedResponse({ type: SessionDto, description: 'Denied: 403 access_denied or purpose_required, with reasons and rules in details; 409 camera_disabled' })
   async open(@CurrentPrincipal() p: Principal, @IdParam('camera') id: string, @Body() dto: OpenSessionDto): Promise<SessionDto> {
     return this.toDto(await this.grants.open(p, id, dto));
   }
