@@ -37,16 +37,17 @@ export class MediaMessages {
   }
 
   /**
-   * Every media node gets this (BROADCAST). The recorders follow the gateway's list of cameras to
-   * record, which leaves disabled cameras out; a disabled camera's source then stops for its other holders too.
+   * Every media node gets this (BROADCAST). A disabled camera's source stops at once for every holder;
+   * the recorders then follow the gateway's list of cameras to record, which leaves disabled cameras out.
    */
   @MessagePattern(Patterns.media.cameraDisabled, BROADCAST)
   async cameraDisabled(@Payload('data') data: CameraDisabledChange): Promise<{ stopped: boolean }> {
     if (!data || typeof data.cameraId !== 'string' || typeof data.disabled !== 'boolean') {
       throw new RpcException({ code: 'bad_request', message: 'a camera change needs cameraId and disabled' });
     }
+    const stopped = data.disabled ? await this.ingest.stopCamera(data.cameraId) : false;
     await this.recording.resync();
-    return { stopped: data.disabled ? await this.ingest.stopCamera(data.cameraId) : false };
+    return { stopped };
   }
 
   @MessagePattern(Patterns.media.clipExport)
