@@ -46,7 +46,7 @@ describe('a disabled camera (gateway)', () => {
     await expect(media.send(Patterns.gateway.cameraIngest, { cameraId: id })).rejects.toThrow(/disabled/);
     await expect(media.send(Patterns.gateway.resolvePushKey, { key: pushKey })).rejects.toThrow(/disabled/);
     expect(await toRecord()).not.toContain(id);
-    const session = await api(gw.url, `/api/v1/cameras/${id}/sessions`, { method: 'POST', token: await token('nysa.admin'), body: { form: 'anonymized', purpose: 'kontrola' } });
+    const session = await api(gw.url, `/api/v1/cameras/${id}/sessions`, { method: 'POST', token: await token('nysa.municipal'), body: { form: 'anonymized', purpose: 'kontrola' } });
     expect([session.status, session.body.error?.code]).toEqual([409, 'camera_disabled']);
 
     const enabled = await api(gw.url, `/api/v1/cameras/${id}/enable`, { method: 'POST', token: await token('nysa.admin'), body: { reason: 'po serwisie' } });
