@@ -3,6 +3,8 @@ import { CameraEntity, ClipRequestEntity, RecordingSegmentEntity } from '@border
 import { addMonths } from '@borderlens/policy';
 import { CameraModule } from '../../apps/gateway/src/camera/camera.module';
 import { CameraService } from '../../apps/gateway/src/camera/camera.service';
+import { CameraMediaService } from '../../apps/gateway/src/camera/camera-media.service';
+import { PushKeyService } from '../../apps/gateway/src/camera/push-key.service';
 import { HostResolver } from '../../apps/gateway/src/camera/host-resolver';
 import { RecordingModule } from '../../apps/gateway/src/recording/recording.module';
 import { RecordingRepository } from '../../apps/gateway/src/recording/recording.repository';
@@ -50,7 +52,7 @@ describe.each(MEDIUM_DATABASES)('cameras and retention on %s', (kind) => {
       expect(stored).toMatchObject({ ingestType: 'rtsp', rtspUrl: 'rtsp://cam.jesenik.internal:8554/live?profile=1', rtspTransport: 'tcp', pushKeyHash: null, jurisdiction: 'CZ', sharing: 'on-request' });
       expect(stored.credentialsEncrypted).toEqual(expect.any(String));
       expect(stored.credentialsEncrypted).not.toContain('operator');
-      expect((await cameras.ingestInfo(camera.id)).ingest).toEqual({ type: 'rtsp', url: 'rtsp://operator:p%40ss%3Aword@cam.jesenik.internal:8554/live?profile=1', rtspTransport: 'tcp' });
+      expect((await app.get(CameraMediaService).ingestInfo(camera.id)).ingest).toEqual({ type: 'rtsp', url: 'rtsp://operator:p%40ss%3Aword@cam.jesenik.internal:8554/live?profile=1', rtspTransport: 'tcp' });
     });
 
     it.each([
@@ -82,10 +84,10 @@ describe.each(MEDIUM_DATABASES)('cameras and retention on %s', (kind) => {
       const stored = await rows().findOneByOrFail({ id: camera.id });
       expect(stored).toMatchObject({ ingestType: 'push', pushProtocol: 'srt', rtspUrl: null });
       expect(stored.pushKeyHash).not.toContain(pushKey!);
-      await expect(cameras.resolvePushKey(pushKey!)).resolves.toBe(camera.id);
-      const next = await cameras.rotatePushKey(jesenikAdmin, camera.id);
-      await expect(cameras.resolvePushKey(pushKey!)).rejects.toMatchObject({ code: 'push_key_not_found' });
-      await expect(cameras.resolvePushKey(next)).resolves.toBe(camera.id);
+      await expect(app.get(PushKeyService).verify(pushKey!)).resolves.toBe(camera.id);
+      const next = await app.get(PushKeyService).rotate(jesenikAdmin, camera.id);
+      await expect(app.get(PushKeyService).verify(pushKey!)).rejects.toMatchObject({ code: 'push_key_not_found' });
+      await expect(app.get(PushKeyService).verify(next)).resolves.toBe(camera.id);
     });
 
     it('changes an RTSP camera to push and back, dropping what the old ingest kept', async () => {

@@ -9,7 +9,8 @@ const SUITE = 'admin';
  * Administration in a real browser, through Keycloak's login page: a Gmina Nysa administrator adds a
  * camera (a simulated RTSP camera on loopback), tests its connection through the media node, adds a
  * drone, gets its push key with the RTMP and SRT URLs, and sees the drone come online when a
- * simulated drone publishes with that key.
+ * simulated drone publishes with that key. Disabling a camera (with a reason) shows it disabled and
+ * refuses live sessions on it; enabling brings it back online.
  */
 if (insideWebNetns(__filename)) {
   describe('administration', () => {
@@ -91,6 +92,30 @@ if (insideWebNetns(__filename)) {
         expect(newKey).not.toBe(key);
         await page.click('[data-testid=push-key-close]');
 
+        // Disabled with a reason: shown disabled, its media node stops pulling it, live sessions are refused.
+        const bridge = await sys.camera('nysa.admin', 'Nysa – most Bolesława Chrobrego');
+        await page.waitForSelector(`${row}[data-state=online]`, { timeout: 45_000 });
+        await page.click(`${row} [data-testid=disable]`);
+        await page.fill('[data-testid=disable-reason]', 'naprawa masztu');
+        await screenshot(page, SUITE, 'camera-disable-pl');
+        await page.click('[data-testid=disable-confirm]');
+        await page.waitForSelector(`${row}[data-state=disabled]`);
+        expect(await page.textContent(row)).toContain('naprawa masztu');
+        await screenshot(page, SUITE, 'camera-disabled-pl');
+        const refused = await sys.api<{ error: { code: string } }>('nysa.municipal', 'POST', `/api/v1/cameras/${bridge.id}/sessions`, { form: 'anonymized', purpose: 'kontrola' });
+        expect(refused.status).toBe(409);
+        expect(refused.body.error.code).toBe('camera_disabled');
+        // The media node no longer holds it (its health, shown to administrators, lists the cameras it pulls).
+        const pulled = async () => (await sys.api<{ checks: { media: { info: { cameras: { cameraId: string }[] } } } }>('nysa.admin', 'GET', '/api/health')).body.checks.media.info.cameras.map((c) => c.cameraId);
+        expect(await pulled()).not.toContain(bridge.id);
+        // Enabled again: its media node takes it up and it comes back online.
+        await page.click(`${row} [data-testid=enable]`);
+        await page.fill('[data-testid=disable-reason]', 'maszt naprawiony');
+        await page.click('[data-testid=disable-confirm]');
+        await page.waitForSelector(`${row}:not([data-state=disabled])`);
+        await page.waitForSelector(`${row}[data-state=online]`, { timeout: 45_000 });
+        expect(await pulled()).toContain(bridge.id);
+
         // Sharing changes with a reason; delete asks first.
         await page.click(`${row} [data-testid=sharing]`);
         await page.check('[data-testid=sharing-dialog] input[value=analytics]');
@@ -136,6 +161,10 @@ if (insideWebNetns(__filename)) {
         await page.keyboard.press('Escape');
         await page.click('[data-testid=cameras] tr[data-camera="Nysa – Rynek"] [data-testid=sharing]');
         results.push(await checkScreen(page, SUITE, 'admin-sharing', lang));
+        await page.keyboard.press('Escape');
+        await page.click('[data-testid=cameras] tr[data-camera="Nysa – Rynek"] [data-testid=disable]');
+        await page.waitForSelector('[data-testid=disable-dialog]');
+        results.push(await checkScreen(page, SUITE, 'admin-disable', lang));
         for (const r of results) expect({ missing: r.missing, keyLike: r.keyLike, violations: r.violations }).toEqual({ missing: [], keyLike: [], violations: [] });
         expect(errors).toEqual([]);
       } finally {

@@ -57,6 +57,12 @@ export interface SegmentsErased {
 }
 
 /** Gateway -> media: a grant was revoked or downgraded (incident ended, policy changed). */
+/** Gateway -> every media node (Patterns.media.cameraDisabled): the camera's administrators disabled or enabled it. */
+export interface CameraDisabledChange {
+  cameraId: string;
+  disabled: boolean;
+}
+
 export interface GrantChange {
   jti: string;
   action: 'end' | 'downgrade';

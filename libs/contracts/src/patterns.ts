@@ -26,6 +26,8 @@ export const Patterns = {
     recordingStill: 'media.recording-still',
     /** Try a camera's RTSP URL once: codec and picture size, or why it fails (CameraProbeRequest -> CameraProbeResult). */
     cameraProbe: 'media.camera-probe',
+    /** A camera was disabled or enabled: stop its ingest, or take it up again (CameraDisabledChange -> {stopped}). */
+    cameraDisabled: 'media.camera-disabled',
   },
   gateway: {
     health: 'gateway.health',
@@ -77,6 +79,7 @@ export const PatternCallers: { readonly [P in Pattern]: readonly ServiceName[] }
   [Patterns.media.clipDelete]: [gateway],
   [Patterns.media.recordingStill]: [gateway],
   [Patterns.media.cameraProbe]: [gateway],
+  [Patterns.media.cameraDisabled]: [gateway],
   [Patterns.gateway.health]: [],
   [Patterns.gateway.cameraIngest]: [media],
   [Patterns.gateway.camerasToRecord]: [media],

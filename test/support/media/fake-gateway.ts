@@ -19,6 +19,8 @@ import {
 /** What the fake gateway knows and what it was told (tests read and change it). */
 export class FakeGatewayState {
   cameras = new Map<string, CameraIngestInfo>();
+  /** Cameras disabled by their administrators: refused to the media node, left out of those to record. */
+  disabled = new Set<string>();
   pushKeys = new Map<string, string>();
   states: (CameraStateReport & { at: number })[] = [];
   segments: RecordingSegmentReport[] = [];
@@ -44,12 +46,13 @@ class FakeGatewayMessages {
   ingest(@Payload('data') d: { cameraId: string }): CameraIngestInfo {
     const c = this.st.cameras.get(d?.cameraId);
     if (!c) throw new RpcException({ code: 'not_found', message: `camera ${d?.cameraId} not found` });
+    if (this.st.disabled.has(c.id)) throw new RpcException({ code: 'camera_disabled', message: `camera '${c.name}' is disabled by its administrators` });
     return c;
   }
 
   @MessagePattern(Patterns.gateway.camerasToRecord)
   toRecord(): CameraIngestInfo[] {
-    return [...this.st.cameras.values()].filter((c) => c.recordingEnabled);
+    return [...this.st.cameras.values()].filter((c) => c.recordingEnabled && !this.st.disabled.has(c.id));
   }
 
   /** No camera has analytics on in the media tests (test/analytics covers them with the real gateway). */

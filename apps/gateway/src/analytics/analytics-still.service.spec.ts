@@ -3,7 +3,7 @@ import { Patterns } from '@borderlens/contracts';
 import type { CameraEntity } from '@borderlens/database';
 import type { CameraInput } from '@borderlens/policy';
 import { deny, newTestService, permit, testPrincipal } from '../../../../test/support/new-test-service';
-import { CameraService } from '../camera/camera.service';
+import { CameraVisibilityService } from '../camera/camera-visibility.service';
 import { AppError } from '../common/app-error';
 import { AuthorizationService } from '../policy/authorization.service';
 import { RecordingService } from '../recording/recording.service';
@@ -17,7 +17,7 @@ describe(AnalyticsStillService.name, () => {
 
   const setup = () => {
     const { sut, mocks } = newTestService(AnalyticsStillService);
-    mocks.of(CameraService).findOne.mockResolvedValue(camera);
+    mocks.of(CameraVisibilityService).findOne.mockResolvedValue(camera);
     const authz = mocks.of(AuthorizationService);
     authz.camera.mockResolvedValue({ type: 'Camera', id: CAM } as CameraInput);
     authz.require.mockResolvedValue(permit({}, ['cz-manage']));

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AuditService, actorOf } from '@borderlens/audit';
 import type { Principal } from '@borderlens/auth';
 import type { RecordingStill, ServiceClient } from '@borderlens/contracts';
-import { CameraService } from '../camera/camera.service';
+import { CameraVisibilityService } from '../camera/camera-visibility.service';
 import { AuthorizationService, policyIds } from '../policy/authorization.service';
 import { RecordingService } from '../recording/recording.service';
 import { stillFromMedia } from '../recording/recording-still';
@@ -19,7 +19,7 @@ const STILL_LOOKBACK_MS = 3600_000;
 @Injectable()
 export class AnalyticsStillService {
   constructor(
-    private readonly cameras: CameraService,
+    private readonly cameras: CameraVisibilityService,
     private readonly authz: AuthorizationService,
     private readonly recordings: RecordingService,
     private readonly audit: AuditService,

@@ -4,7 +4,7 @@ import type { AnalyticsAlertRule, AnalyticsLive } from '@borderlens/contracts';
 import type { AnalyticsAlertEntity, AnalyticsConfigEntity, CameraEntity } from '@borderlens/database';
 import type { CameraInput, PrincipalInput } from '@borderlens/policy';
 import { deny, newTestService, permit, testPrincipal } from '../../../../test/support/new-test-service';
-import { CameraService } from '../camera/camera.service';
+import { CameraVisibilityService } from '../camera/camera-visibility.service';
 import { AppError } from '../common/app-error';
 import { IncidentService } from '../incident/incident.service';
 import { AuthorizationService } from '../policy/authorization.service';
@@ -26,7 +26,7 @@ describe(AnalyticsService.name, () => {
   const setup = () => {
     const { sut, mocks } = newTestService(AnalyticsService, { config: { analytics: { minCount: 3 } } });
     const repo = mocks.of(AnalyticsRepository);
-    const cameras = mocks.of(CameraService);
+    const cameras = mocks.of(CameraVisibilityService);
     cameras.findOneVisible.mockResolvedValue(camera);
     cameras.findOne.mockResolvedValue(camera);
     const authz = mocks.of(AuthorizationService);
@@ -157,12 +157,12 @@ describe(AnalyticsService.name, () => {
     ])('refuses the range %j (%s, 400) before any lookup', async (range, code) => {
       const { sut, mocks } = setup();
       await expect(sut.series(nysaUser, CAM, range as never)).rejects.toMatchObject({ code, status: 400 });
-      expect(mocks.of(CameraService).findOneVisible).not.toHaveBeenCalled();
+      expect(mocks.of(CameraVisibilityService).findOneVisible).not.toHaveBeenCalled();
     });
 
     it('lists the alerts of the cameras whose analytics the user may view', async () => {
       const { sut, mocks, repo, authz } = setup();
-      mocks.of(CameraService).findAll.mockResolvedValue([camera, { ...camera, id: 'other' } as CameraEntity]);
+      mocks.of(CameraVisibilityService).findAll.mockResolvedValue([camera, { ...camera, id: 'other' } as CameraEntity]);
       authz.camera.mockImplementation(async (c) => ({ type: 'Camera', id: c.id }) as CameraInput);
       authz.decide.mockImplementation((_p, _a, r) => ((r as CameraInput).id === CAM ? permit() : deny()));
       repo.findAlerts.mockResolvedValue([]);

@@ -7,7 +7,7 @@ import { CONFIG, type BorderlensConfig } from '@borderlens/config';
 import { geometryProblems, type AnalyticsCamera, type AnalyticsLive, type AnalyticsMinute, type AnalyticsMinutesReport } from '@borderlens/contracts';
 import { AnalyticsConfigEntity, type AnalyticsAlertEntity, type CameraEntity } from '@borderlens/database';
 import type { Decision } from '@borderlens/policy';
-import { CameraService } from '../camera/camera.service';
+import { CameraVisibilityService } from '../camera/camera-visibility.service';
 import { AppError } from '../common/app-error';
 import { SchedulerService } from '../common/scheduler.service';
 import { areaContains } from '../incident/incident-area';
@@ -47,7 +47,7 @@ export class AnalyticsService implements OnModuleDestroy {
   constructor(
     @Inject(CONFIG) private readonly cfg: BorderlensConfig,
     private readonly repo: AnalyticsRepository,
-    private readonly cameras: CameraService,
+    private readonly cameras: CameraVisibilityService,
     private readonly incidents: IncidentService,
     private readonly authz: AuthorizationService,
     private readonly audit: AuditService,

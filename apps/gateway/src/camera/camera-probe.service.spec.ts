@@ -2,7 +2,7 @@ import { Patterns, type CameraIngestInfo } from '@borderlens/contracts';
 import { newTestService, testPrincipal } from '../../../../test/support/new-test-service';
 import { AppError } from '../common/app-error';
 import { CameraProbeService } from './camera-probe.service';
-import { CameraService } from './camera.service';
+import { CameraMediaService } from './camera-media.service';
 
 describe(CameraProbeService.name, () => {
   const CAM = '0b1c2d3e-4f50-4a6b-8c7d-8e9f0a1b2c3d';
@@ -11,8 +11,8 @@ describe(CameraProbeService.name, () => {
 
   const setup = (info: CameraIngestInfo = rtsp) => {
     const { sut, mocks } = newTestService(CameraProbeService);
-    mocks.of(CameraService).ingestForManager.mockResolvedValue(info);
-    return { sut, cameras: mocks.of(CameraService), media: mocks.media };
+    mocks.of(CameraMediaService).ingestForManager.mockResolvedValue(info);
+    return { sut, cameras: mocks.of(CameraMediaService), media: mocks.media };
   };
 
   it('asks a media node to probe the camera’s address, with its credentials, and answers its result', async () => {

@@ -3,13 +3,13 @@ import type { Principal } from '@borderlens/auth';
 import { Patterns, type CameraProbeRequest, type CameraProbeResult, type ServiceClient } from '@borderlens/contracts';
 import { AppError } from '../common/app-error';
 import { MEDIA_CLIENT } from '../transport/transport.module';
-import { CameraService } from './camera.service';
+import { CameraMediaService } from './camera-media.service';
 
 /** "Test connection": a media node probes the camera's RTSP URL once (the gateway never connects to cameras). */
 @Injectable()
 export class CameraProbeService {
   constructor(
-    private readonly cameras: CameraService,
+    private readonly cameras: CameraMediaService,
     @Inject(MEDIA_CLIENT) private readonly media: ServiceClient,
   ) {}
 

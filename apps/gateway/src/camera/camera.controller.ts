@@ -3,9 +3,11 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse,
 import type { Principal } from '@borderlens/auth';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { longestMonthsInDays, RETENTION_CAPS } from '@borderlens/policy';
-import { CameraCreatedDto, CameraDto, CameraProbeDto, CreateCameraDto, PushKeyDto, RetentionCapDto, SetSharingDto, UpdateCameraDto } from './camera.dto';
+import { CameraCreatedDto, CameraDto, CameraProbeDto, CreateCameraDto, DisableCameraDto, PushKeyDto, RetentionCapDto, SetSharingDto, UpdateCameraDto } from './camera.dto';
 import { CameraProbeService } from './camera-probe.service';
 import { CameraService } from './camera.service';
+import { CameraVisibilityService } from './camera-visibility.service';
+import { PushKeyService } from './push-key.service';
 import { IdParam } from '../common/validation';
 
 @ApiTags('cameras')
@@ -14,13 +16,15 @@ import { IdParam } from '../common/validation';
 export class CameraController {
   constructor(
     private readonly service: CameraService,
+    private readonly visibility: CameraVisibilityService,
+    private readonly pushKeys: PushKeyService,
     private readonly probes: CameraProbeService,
   ) {}
 
   @Get()
   @ApiOkResponse({ type: CameraDto, isArray: true, description: 'The cameras on which some action could be permitted to the caller (now or during an incident)' })
   async list(@CurrentPrincipal() p: Principal): Promise<CameraDto[]> {
-    return (await this.service.findVisible(p)).map(CameraDto.from);
+    return (await this.visibility.findVisible(p)).map(CameraDto.from);
   }
 
   /** Declared before ':id' so that it is not read as a camera id. */
@@ -33,7 +37,7 @@ export class CameraController {
   @Get(':id')
   @ApiOkResponse({ type: CameraDto })
   async get(@CurrentPrincipal() p: Principal, @IdParam('camera') id: string): Promise<CameraDto> {
-    return CameraDto.from(await this.service.findOneVisible(p, id));
+    return CameraDto.from(await this.visibility.findOneVisible(p, id));
   }
 
   /** Management needs the admin role (checked on the token) and a Cedar permit for camera.manage. */
@@ -42,7 +46,7 @@ export class CameraController {
   @ApiCreatedResponse({ type: CameraCreatedDto })
   async create(@CurrentPrincipal() p: Principal, @Body() dto: CreateCameraDto): Promise<CameraCreatedDto> {
     const { camera, pushKey } = await this.service.create(p, dto);
-    return { ...CameraDto.from(camera), ...(pushKey ? { pushKey, ...this.service.pushUrls(pushKey) } : {}) };
+    return { ...CameraDto.from(camera), ...(pushKey ? { pushKey, ...this.pushKeys.urls(pushKey) } : {}) };
   }
 
   @Patch(':id')
@@ -63,6 +67,26 @@ export class CameraController {
     return CameraDto.from(await this.service.setSharing(p, id, dto));
   }
 
+  /**
+   * The owner's administrators disable a camera (Cedar camera.manage), with a reason: its ingest stops,
+   * its live sessions end, new ones and new clip requests answer 409 camera_disabled; recordings stay.
+   */
+  @Post(':id/disable')
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiOkResponse({ type: CameraDto, description: 'state disabled. Forbidden: 403 camera_manage_forbidden' })
+  async disable(@CurrentPrincipal() p: Principal, @IdParam('camera') id: string, @Body() dto: DisableCameraDto): Promise<CameraDto> {
+    return CameraDto.from(await this.service.setDisabled(p, id, true, dto));
+  }
+
+  @Post(':id/enable')
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiOkResponse({ type: CameraDto, description: 'Ingest and new sessions are taken up again. Forbidden: 403 camera_manage_forbidden' })
+  async enable(@CurrentPrincipal() p: Principal, @IdParam('camera') id: string, @Body() dto: DisableCameraDto): Promise<CameraDto> {
+    return CameraDto.from(await this.service.setDisabled(p, id, false, dto));
+  }
+
   @Delete(':id')
   @Roles('admin')
   @HttpCode(204)
@@ -75,8 +99,8 @@ export class CameraController {
   @Roles('admin')
   @ApiCreatedResponse({ type: PushKeyDto })
   async rotatePushKey(@CurrentPrincipal() p: Principal, @IdParam('camera') id: string): Promise<PushKeyDto> {
-    const pushKey = await this.service.rotatePushKey(p, id);
-    return { pushKey, ...this.service.pushUrls(pushKey) };
+    const pushKey = await this.pushKeys.rotate(p, id);
+    return { pushKey, ...this.pushKeys.urls(pushKey) };
   }
 
   /** "Test connection": a media node tries the camera's RTSP URL once (admins who may manage it). */

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsLatitude, IsLongitude, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { CAMERA_KINDS, CAMERA_STATES, INGEST_TYPES, REDACTION_METHODS, type CameraEntity, type CameraKind, type CameraState, type IngestType, type RedactionMethod } from '@borderlens/database';
+import { CAMERA_KINDS, CAMERA_STATES, INGEST_TYPES, REDACTION_METHODS, type CameraEntity, type CameraKind, type IngestType, type RedactionMethod } from '@borderlens/database';
 import { SHARING_LEVELS, type SharingLevel } from '@borderlens/policy';
 
 const SHARING_DESCRIPTION =
@@ -105,6 +105,18 @@ export class SetSharingDto {
   reason: string;
 }
 
+export class DisableCameraDto {
+  @ApiProperty({ example: 'camera mast under repair until Friday', description: 'Why (recorded in the audit trail; for disabling also shown to its administrators)' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  reason: string;
+}
+
+/** What lists and the map show: disabled by its administrators, else what the media node reports. */
+export const CAMERA_DISPLAY_STATES = [...CAMERA_STATES, 'disabled'] as const;
+export type CameraDisplayState = (typeof CAMERA_DISPLAY_STATES)[number];
+
 export class IngestViewDto {
   @ApiProperty({ enum: INGEST_TYPES }) type: IngestType;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'RTSP URL without credentials' }) url: string | null;
@@ -126,8 +138,9 @@ export class CameraDto {
   @ApiProperty() retentionDays: number;
   @ApiProperty() recordingEnabled: boolean;
   @ApiProperty({ nullable: true, enum: REDACTION_METHODS }) redactionMethod: RedactionMethod | null;
-  @ApiProperty({ enum: CAMERA_STATES }) state: CameraState;
+  @ApiProperty({ enum: CAMERA_DISPLAY_STATES, description: 'disabled: by its administrators (disabledAt, with the reason in stateReason); else as its media node reports' }) state: CameraDisplayState;
   @ApiProperty({ nullable: true, type: String }) stateReason: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'When its administrators disabled it; null while enabled' }) disabledAt: string | null;
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
 
@@ -145,8 +158,9 @@ export class CameraDto {
       retentionDays: c.retentionDays,
       recordingEnabled: c.recordingEnabled,
       redactionMethod: c.redactionMethod,
-      state: c.state,
-      stateReason: c.stateReason,
+      state: c.disabledAt ? 'disabled' : c.state,
+      stateReason: c.disabledAt ? c.disabledReason : c.stateReason,
+      disabledAt: c.disabledAt?.toISOString() ?? null,
       createdAt: c.createdAt.toISOString(),
       updatedAt: c.updatedAt.toISOString(),
     };

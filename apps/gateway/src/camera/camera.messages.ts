@@ -2,13 +2,17 @@ import { Controller, UseGuards } from '@nestjs/common';
 import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
 import { Patterns, ServiceAuthGuard, type CameraIngestInfo, type CameraStateReport, type PushKeyLookup } from '@borderlens/contracts';
 import { AppError } from '../common/app-error';
-import { CameraService } from './camera.service';
+import { CameraMediaService } from './camera-media.service';
+import { PushKeyService } from './push-key.service';
 
 /** Calls from media nodes over the transport (service-token authenticated). */
 @Controller()
 @UseGuards(ServiceAuthGuard)
 export class CameraMessages {
-  constructor(private readonly service: CameraService) {}
+  constructor(
+    private readonly service: CameraMediaService,
+    private readonly pushKeys: PushKeyService,
+  ) {}
 
   @MessagePattern(Patterns.gateway.cameraIngest)
   ingest(@Payload('data') data: { cameraId: string }): Promise<CameraIngestInfo> {
@@ -29,7 +33,7 @@ export class CameraMessages {
 
   @MessagePattern(Patterns.gateway.resolvePushKey)
   async pushKey(@Payload('data') data: PushKeyLookup): Promise<{ cameraId: string }> {
-    return { cameraId: await rpc(() => this.service.resolvePushKey(data?.key)) };
+    return { cameraId: await rpc(() => this.pushKeys.verify(data?.key)) };
   }
 }
 

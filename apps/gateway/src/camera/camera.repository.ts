@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, IsNull, Repository } from 'typeorm';
 import { CameraEntity } from '@borderlens/database';
 
 @Injectable()
@@ -19,8 +19,9 @@ export class CameraRepository {
     return this.repo.findOneBy({ pushKeyHash: hash });
   }
 
+  /** Cameras to record: recording on, and not disabled. */
   findRecording(): Promise<CameraEntity[]> {
-    return this.repo.findBy({ recordingEnabled: true });
+    return this.repo.findBy({ recordingEnabled: true, disabledAt: IsNull() });
   }
 
   count(): Promise<number> {

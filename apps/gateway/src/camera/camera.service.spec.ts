@@ -1,4 +1,5 @@
 import { AuditService } from '@borderlens/audit';
+import { encryptionKey } from '@borderlens/config';
 import type { CameraEntity, OrganisationEntity } from '@borderlens/database';
 import type { CameraInput, PrincipalInput } from '@borderlens/policy';
 import { deny, newTestService, permit, testPrincipal, type TestServiceOptions } from '../../../../test/support/new-test-service';
@@ -7,7 +8,13 @@ import { OrganisationService } from '../organisation/organisation.service';
 import { AuthorizationService } from '../policy/authorization.service';
 import type { CreateCameraDto } from './camera.dto';
 import { CameraRepository } from './camera.repository';
-import { CameraService, hashPushKey, type SharingChange } from './camera.service';
+import { CameraAddressService } from './camera-address.service';
+import { CameraMediaService } from './camera-media.service';
+import { CameraDto } from './camera.dto';
+import { CameraService, type DisabledChange, type SharingChange } from './camera.service';
+import { CameraVisibilityService } from './camera-visibility.service';
+import { CredentialsCipher } from './credentials-cipher';
+import { hashPushKey, PushKeyService } from './push-key.service';
 import { HostResolver } from './host-resolver';
 
 const CAM = '6f1c2a8e-3b7d-4c59-9a1e-2d4f6b8c0e12';
@@ -19,10 +26,17 @@ const existing = (over: Partial<CameraEntity> = {}) =>
   ({ id: CAM, name: 'Náměstí', organisationId: 'jesenik', jurisdiction: 'CZ', kind: 'fixed', latitude: 50.23, longitude: 17.2, sharing: 'on-request', retentionDays: 30, ingestType: 'push', pushProtocol: 'srt', pushKeyHash: 'h', rtspUrl: null, credentialsEncrypted: null, ...over }) as CameraEntity;
 
 describe(CameraService.name, () => {
+  /** The camera module's services wired together (each one's own dependencies mocked), as Nest wires them. */
   const setup = (options: TestServiceOptions = {}) => {
-    const { sut, mocks } = newTestService(CameraService, options);
-    const repo = mocks.of(CameraRepository);
-    const authz = mocks.of(AuthorizationService);
+    const found = newTestService(CameraVisibilityService, options);
+    const repo = found.mocks.of(CameraRepository);
+    const authz = found.mocks.of(AuthorizationService);
+    const cipher = new CredentialsCipher(encryptionKey(found.mocks.config));
+    const below = (over: TestServiceOptions['provide'] = []) => ({ ...options, provide: [[CameraRepository, repo], [CameraVisibilityService, found.sut], [CredentialsCipher, cipher], ...over] as TestServiceOptions['provide'] });
+    const pushKeys = newTestService(PushKeyService, below());
+    const addresses = newTestService(CameraAddressService, below([[PushKeyService, pushKeys.sut]]));
+    const media = newTestService(CameraMediaService, below());
+    const { sut, mocks } = newTestService(CameraService, below([[CameraAddressService, addresses.sut], [CameraMediaService, media.sut], [AuditService, pushKeys.mocks.of(AuditService)]]));
     const audit = mocks.of(AuditService);
     repo.save.mockImplementation(async (c) => ({ ...c, id: c.id ?? CAM }) as CameraEntity);
     audit.record.mockResolvedValue(undefined as never);
@@ -34,12 +48,12 @@ describe(CameraService.name, () => {
       if (id === 'nysa') return nysa;
       throw AppError.notFound('organisation', id);
     });
-    return { sut, mocks, repo, authz, audit, resolver: mocks.of(HostResolver) };
+    return { sut, mocks, repo, authz, audit, resolver: addresses.mocks.of(HostResolver), visibility: found.sut, pushKeys: pushKeys.sut, media: media.sut, mediaNodes: media.mocks.media };
   };
 
   describe('lookups', () => {
     it('answers camera_not_found for a non-UUID id without a query, and for an unknown camera', async () => {
-      const { sut, repo } = setup();
+      const { visibility: sut, repo } = setup();
       await expect(sut.findOne('../etc')).rejects.toMatchObject({ code: 'camera_not_found', status: 404 });
       expect(repo.findById).not.toHaveBeenCalled();
       repo.findById.mockResolvedValue(null);
@@ -47,7 +61,7 @@ describe(CameraService.name, () => {
     });
 
     it('hides a camera on which nothing could be permitted behind the same 404', async () => {
-      const { sut, repo, authz } = setup();
+      const { visibility: sut, repo, authz } = setup();
       repo.findById.mockResolvedValue(existing());
       authz.decide.mockReturnValue(deny());
       await expect(sut.findOneVisible(admin, CAM)).rejects.toMatchObject({ code: 'camera_not_found' });
@@ -56,14 +70,14 @@ describe(CameraService.name, () => {
     });
 
     it('sees a camera on which some action could be permitted during an incident', async () => {
-      const { sut, repo, authz } = setup();
+      const { visibility: sut, repo, authz } = setup();
       repo.findById.mockResolvedValue(existing());
       authz.decide.mockImplementation((_p, action, _r, ctx) => (action === 'live.raw' && ctx?.incidents?.length ? permit() : deny()));
       await expect(sut.findOneVisible(admin, CAM)).resolves.toMatchObject({ id: CAM });
     });
 
     it('decides once for cameras alike for the rules when listing the visible ones', async () => {
-      const { sut, repo, authz } = setup();
+      const { visibility: sut, repo, authz } = setup();
       authz.cameraDetailsRead.mockReturnValue({ position: false, id: false } as never);
       const a = existing({ id: 'a' });
       const b = existing({ id: 'b', latitude: 1 });
@@ -80,7 +94,7 @@ describe(CameraService.name, () => {
     const dto = (over: Partial<CreateCameraDto> = {}) => ({ name: ' Most ', kind: 'fixed', latitude: 50.2, longitude: 17.2, ingest: { type: 'rtsp', url: 'rtsp://user:p%40ss@10.1.2.3/stream' }, ...over }) as CreateCameraDto;
 
     it("registers an RTSP camera of the user's organisation with credentials encrypted apart from the URL, audited as a collection", async () => {
-      const { sut, mocks, repo, audit } = setup();
+      const { sut, mocks, repo, audit, media } = setup();
       const { camera, pushKey } = await sut.create(admin, dto());
       expect(pushKey).toBeUndefined();
       expect(camera).toMatchObject({ name: 'Most', organisationId: 'jesenik', jurisdiction: 'CZ', sharing: 'on-request', state: 'offline', retentionDays: 30, ingestType: 'rtsp', rtspUrl: 'rtsp://10.1.2.3/stream', rtspTransport: 'tcp' });
@@ -90,7 +104,7 @@ describe(CameraService.name, () => {
       expect(audit.record).toHaveBeenCalledWith(expect.objectContaining({ operation: 'collection', object: `camera:${CAM}`, policyIds: ['CZ@1:manage'], details: { name: 'Most', organisation: 'jesenik', ingest: 'rtsp', sharing: 'on-request' } }), mocks.manager);
       // The media node gets the credentials back in the URL.
       repo.findById.mockResolvedValue(camera);
-      await expect(sut.ingestInfo(CAM)).resolves.toMatchObject({ ingest: { type: 'rtsp', url: 'rtsp://user:p%40ss@10.1.2.3/stream', rtspTransport: 'tcp' } });
+      await expect(media.ingestInfo(CAM)).resolves.toMatchObject({ ingest: { type: 'rtsp', url: 'rtsp://user:p%40ss@10.1.2.3/stream', rtspTransport: 'tcp' } });
     });
 
     it('issues a push key to a push camera and keeps only its hash', async () => {
@@ -184,18 +198,57 @@ describe(CameraService.name, () => {
     });
 
     it('rotates the push key of a push camera only', async () => {
-      const { sut, repo } = setup();
+      const { pushKeys: sut, repo } = setup();
       repo.findById.mockResolvedValueOnce(existing());
-      const key = await sut.rotatePushKey(admin, CAM);
+      const key = await sut.rotate(admin, CAM);
       expect(repo.save.mock.calls[0][0].pushKeyHash).toBe(hashPushKey(key));
       repo.findById.mockResolvedValueOnce(existing({ ingestType: 'rtsp', rtspUrl: 'rtsp://10.1.2.3/' }));
-      await expect(sut.rotatePushKey(admin, CAM)).rejects.toMatchObject({ code: 'camera_not_push', status: 400 });
+      await expect(sut.rotate(admin, CAM)).rejects.toMatchObject({ code: 'camera_not_push', status: 400 });
+    });
+  });
+
+  describe('disabled', () => {
+    it('disables with the reason, audited as an alteration; tells the media nodes and the session review; enabling undoes it', async () => {
+      const { sut, repo, audit, mediaNodes } = setup();
+      const seen: DisabledChange[] = [];
+      sut.disabledChanges.subscribe((c) => seen.push(c));
+      mediaNodes.send.mockResolvedValue({ stopped: true });
+      repo.findById.mockResolvedValueOnce(existing({ disabledAt: null }));
+      const disabled = await sut.setDisabled(admin, CAM, true, { reason: ' mast repair ' });
+      expect(disabled).toMatchObject({ disabledAt: expect.any(Date), disabledReason: 'mast repair' });
+      expect(CameraDto.from({ ...disabled, createdAt: new Date(), updatedAt: new Date() } as CameraEntity)).toMatchObject({ state: 'disabled', stateReason: 'mast repair' });
+      repo.findById.mockResolvedValueOnce(disabled);
+      await expect(sut.setDisabled(admin, CAM, false, { reason: 'repaired' })).resolves.toMatchObject({ disabledAt: null, disabledReason: null });
+      expect(audit.record.mock.calls.map((c) => [c[0].operation, c[0].justification, c[0].details])).toEqual([
+        ['alteration', 'mast repair', { change: 'disabled' }],
+        ['alteration', 'repaired', { change: 'enabled' }],
+      ]);
+      expect(mediaNodes.send.mock.calls.map((c) => c[1])).toEqual([{ cameraId: CAM, disabled: true }, { cameraId: CAM, disabled: false }]);
+      expect(seen).toEqual([{ cameraId: CAM, disabled: true }, { cameraId: CAM, disabled: false }]);
+    });
+
+    it('leaves a camera already in the asked state alone, and stops at camera.manage', async () => {
+      const { sut, repo, authz } = setup();
+      repo.findById.mockResolvedValue(existing({ disabledAt: null }));
+      await sut.setDisabled(admin, CAM, false, { reason: 'x' });
+      expect(repo.save).not.toHaveBeenCalled();
+      authz.require.mockRejectedValue(AppError.forbidden('no', 'camera_manage_forbidden'));
+      await expect(sut.setDisabled(admin, CAM, true, { reason: 'x' })).rejects.toMatchObject({ code: 'camera_manage_forbidden' });
+      expect(repo.save).not.toHaveBeenCalled();
+    });
+
+    it('refuses the media node the ingest settings and the push key of a disabled camera (camera_disabled, 409), and records none', async () => {
+      const { media, pushKeys, repo } = setup();
+      repo.findById.mockResolvedValue(existing({ disabledAt: new Date() }));
+      await expect(media.ingestInfo(CAM)).rejects.toMatchObject({ code: 'camera_disabled', status: 409 });
+      repo.findByPushKeyHash.mockResolvedValue(existing({ disabledAt: new Date() }));
+      await expect(pushKeys.verify('k'.repeat(32))).rejects.toMatchObject({ code: 'camera_disabled', status: 409 });
     });
   });
 
   describe('for media nodes', () => {
     it('records a state report, truncating the reason; an unknown camera is camera_not_found', async () => {
-      const { sut, repo } = setup();
+      const { media: sut, repo } = setup();
       repo.setState.mockResolvedValueOnce(true);
       await sut.reportState({ cameraId: CAM, state: 'error', reason: 'x'.repeat(2000) });
       expect(repo.setState).toHaveBeenCalledWith(CAM, 'error', 'x'.repeat(1000));
@@ -206,17 +259,17 @@ describe(CameraService.name, () => {
     });
 
     it('resolves a push key by its hash, hiding short keys and non-push cameras', async () => {
-      const { sut, repo } = setup();
+      const { pushKeys: sut, repo } = setup();
       repo.findByPushKeyHash.mockResolvedValueOnce(existing());
-      await expect(sut.resolvePushKey('k'.repeat(32))).resolves.toBe(CAM);
+      await expect(sut.verify('k'.repeat(32))).resolves.toBe(CAM);
       expect(repo.findByPushKeyHash).toHaveBeenCalledWith(hashPushKey('k'.repeat(32)));
-      await expect(sut.resolvePushKey('short')).rejects.toMatchObject({ code: 'push_key_not_found' });
+      await expect(sut.verify('short')).rejects.toMatchObject({ code: 'push_key_not_found' });
       repo.findByPushKeyHash.mockResolvedValueOnce(existing({ ingestType: 'rtsp' }));
-      await expect(sut.resolvePushKey('k'.repeat(32))).rejects.toMatchObject({ code: 'push_key_not_found' });
+      await expect(sut.verify('k'.repeat(32))).rejects.toMatchObject({ code: 'push_key_not_found' });
     });
 
     it('lists the cameras to record as ingest settings', async () => {
-      const { sut, repo } = setup();
+      const { media: sut, repo } = setup();
       repo.findRecording.mockResolvedValue([existing({ recordingEnabled: true, redactionMethod: null })]);
       await expect(sut.camerasToRecord()).resolves.toEqual([{ id: CAM, name: 'Náměstí', kind: 'fixed', ingest: { type: 'push', protocol: 'srt' }, recordingEnabled: true, retentionDays: 30, redaction: { method: undefined } }]);
     });

@@ -1,29 +1,19 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { isIP } from 'node:net';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Subject } from 'rxjs';
-import { CONFIG, cameraNetworkPolicy, CameraNetworkPolicy, encryptionKey, type BorderlensConfig } from '@borderlens/config';
+import { CONFIG, type BorderlensConfig } from '@borderlens/config';
 import { AuditService, actorOf } from '@borderlens/audit';
 import type { Principal } from '@borderlens/auth';
 import { CameraEntity } from '@borderlens/database';
-import type { CameraIngestInfo, CameraStateReport } from '@borderlens/contracts';
-import { ACTION_RESOURCES, ACTIONS, defaultSharing, maxRetentionDays, maxRetentionMonths, RETENTION_CAPS, type Action, type CameraInput, type Decision, type PrincipalInput, type SharingLevel } from '@borderlens/policy';
+import { defaultSharing, maxRetentionDays, maxRetentionMonths, RETENTION_CAPS, type SharingLevel } from '@borderlens/policy';
 import { AppError } from '../common/app-error';
 import { OrganisationService } from '../organisation/organisation.service';
-import { AuthorizationService, policyIds } from '../policy/authorization.service';
-import { CreateCameraDto, IngestDto, SetSharingDto, UpdateCameraDto } from './camera.dto';
+import { policyIds } from '../policy/authorization.service';
+import { CreateCameraDto, DisableCameraDto, SetSharingDto, UpdateCameraDto } from './camera.dto';
 import { CameraRepository } from './camera.repository';
-import { CredentialsCipher } from './credentials-cipher';
-import { HostResolver } from './host-resolver';
-import { isUuid } from '../common/validation';
-
-/**
- * Actions tried to decide whether a user sees a camera, most often permitted first (the check stops
- * at the first permit): every action on cameras.
- */
-const VISIBILITY_ACTIONS: Action[] = ['live.anonymized', 'clip.request', 'camera.manage', 'audit.read', 'analytics.view', 'recording.anonymized', 'live.raw', 'recording.raw'];
-if (VISIBILITY_ACTIONS.length !== ACTIONS.filter((a) => ACTION_RESOURCES[a].includes('Camera')).length) throw new Error('VISIBILITY_ACTIONS must list every camera action');
+import { CameraAddressService } from './camera-address.service';
+import { CameraMediaService } from './camera-media.service';
+import { CameraVisibilityService } from './camera-visibility.service';
 
 /** A camera's sharing level changed: running sessions on it are decided again. */
 export interface SharingChange {
@@ -32,76 +22,28 @@ export interface SharingChange {
   to: SharingLevel;
 }
 
-export function hashPushKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+/** A camera was disabled or enabled: running sessions on it are decided again (a disabled camera ends them). */
+export interface DisabledChange {
+  cameraId: string;
+  disabled: boolean;
 }
 
+/** Managing cameras: register, change, share, delete; each change audited. Finding them is CameraVisibilityService's. */
 @Injectable()
 export class CameraService {
-  private readonly network: CameraNetworkPolicy;
-  private readonly cipher: CredentialsCipher;
   readonly sharingChanges = new Subject<SharingChange>();
+  readonly disabledChanges = new Subject<DisabledChange>();
 
   constructor(
     @Inject(CONFIG) private readonly cfg: BorderlensConfig,
     private readonly cameras: CameraRepository,
+    private readonly visibility: CameraVisibilityService,
+    private readonly addresses: CameraAddressService,
+    private readonly media: CameraMediaService,
     private readonly organisations: OrganisationService,
     private readonly audit: AuditService,
-    private readonly resolver: HostResolver,
     private readonly dataSource: DataSource,
-    private readonly authz: AuthorizationService,
-  ) {
-    this.network = cameraNetworkPolicy(cfg);
-    this.cipher = new CredentialsCipher(encryptionKey(cfg));
-  }
-
-  findAll(): Promise<CameraEntity[]> {
-    return this.cameras.findAll();
-  }
-
-  /** The cameras the user sees: those on which some action could be permitted to them (see canSee). */
-  async findVisible(p: Principal): Promise<CameraEntity[]> {
-    const principal = await this.authz.principal(p);
-    // Cameras alike for the rules (same owner, jurisdiction and kind, unless the rules read more) share one answer.
-    const reads = this.authz.cameraDetailsRead();
-    const answers = new Map<string, boolean>();
-    const visible: CameraEntity[] = [];
-    for (const c of await this.cameras.findAll()) {
-      const key = [c.organisationId, c.jurisdiction, c.kind, c.sharing, ...(reads.position ? [c.latitude, c.longitude] : []), ...(reads.id ? [c.id] : [])].join('|');
-      let seen = answers.get(key);
-      if (seen === undefined) answers.set(key, (seen = this.canSee(principal, await this.authz.camera(c))));
-      if (seen) visible.push(c);
-    }
-    return visible;
-  }
-
-  /** One camera, if the user sees it (404 otherwise, so that cameras hidden from them stay unknown). */
-  async findOneVisible(p: Principal, id: string): Promise<CameraEntity> {
-    const camera = await this.findOne(id);
-    if (!this.canSee(await this.authz.principal(p), await this.authz.camera(camera))) throw AppError.notFound('camera', id);
-    return camera;
-  }
-
-  /**
-   * Whether some action on the camera could be permitted to the user: now or during an incident
-   * covering it, with a purpose stated. Answers repeat across cameras, so the engine's answer cache
-   * serves most of them.
-   */
-  canSee(principal: PrincipalInput, camera: CameraInput): boolean {
-    const incident = { id: 'visibility-check', type: 'any', severity: 5, country: camera.jurisdiction };
-    for (const incidents of [[incident], []]) {
-      for (const action of VISIBILITY_ACTIONS) {
-        if (this.authz.decide(principal, action, camera, { incidents, purpose: 'visibility check' }).decision === 'permit') return true;
-      }
-    }
-    return false;
-  }
-
-  async findOne(id: string): Promise<CameraEntity> {
-    const camera = isUuid(id) ? await this.cameras.findById(id) : null;
-    if (!camera) throw AppError.notFound('camera', id);
-    return camera;
-  }
+  ) {}
 
   async create(p: Principal, dto: CreateCameraDto): Promise<{ camera: CameraEntity; pushKey?: string }> {
     const organisationId = dto.organisationId ?? p.organisation;
@@ -114,7 +56,7 @@ export class CameraService {
     camera.latitude = dto.latitude;
     camera.longitude = dto.longitude;
     camera.sharing = dto.sharing ?? defaultSharing(org.kind);
-    const allowed = await this.assertCanManage(p, { ...camera, id: 'new' });
+    const allowed = await this.visibility.assertCanManage(p, { ...camera, id: 'new' });
     // An explicit retention above the statutory cap is refused; the configured default is lowered to it.
     const cap = maxRetentionDays(camera.jurisdiction, org.kind);
     camera.retentionDays = dto.retentionDays ?? Math.min(this.cfg.cameras.defaultRetentionDays, cap ?? Infinity);
@@ -123,7 +65,7 @@ export class CameraService {
     camera.redactionMethod = dto.redactionMethod ?? null;
     camera.state = 'offline';
     camera.stateReason = null;
-    const pushKey = await this.applyIngest(camera, dto.ingest);
+    const pushKey = await this.addresses.applyIngest(camera, dto.ingest);
     const saved = await this.dataSource.transaction(async (m) => {
       const c = await this.cameras.save(camera, m);
       await this.audit.record({ actor: actorOf(p), operation: 'collection', object: `camera:${c.id}`, decision: 'done', policyIds: policyIds(allowed), justification: 'camera registered', details: { name: c.name, organisation: c.organisationId, ingest: c.ingestType, sharing: c.sharing } }, m);
@@ -133,8 +75,7 @@ export class CameraService {
   }
 
   async update(p: Principal, id: string, dto: UpdateCameraDto): Promise<CameraEntity> {
-    const camera = await this.findOne(id);
-    await this.assertCanManage(p, camera);
+    const { camera } = await this.visibility.findManaged(p, id);
     if (dto.organisationId !== undefined && dto.organisationId !== camera.organisationId) {
       throw AppError.badRequest('camera_owner_immutable', 'the owner organisation of a camera cannot be changed');
     }
@@ -148,11 +89,11 @@ export class CameraService {
     if (dto.recordingEnabled !== undefined) camera.recordingEnabled = dto.recordingEnabled;
     if (dto.redactionMethod !== undefined) camera.redactionMethod = dto.redactionMethod;
     // Decided again on the camera as it will be (e.g. under another jurisdiction).
-    const allowed = await this.assertCanManage(p, camera);
+    const allowed = await this.visibility.assertCanManage(p, camera);
     this.checkRetention(camera, (await this.organisations.findOne(camera.organisationId)).kind);
     if (dto.ingest !== undefined) {
       if (dto.ingest.type === 'push' && camera.ingestType === 'push' && !dto.ingest.protocol) dto.ingest.protocol = camera.pushProtocol ?? undefined;
-      await this.applyIngest(camera, dto.ingest, camera.pushKeyHash);
+      await this.addresses.applyIngest(camera, dto.ingest, camera.pushKeyHash);
     }
     return this.dataSource.transaction(async (m) => {
       const c = await this.cameras.save(camera, m);
@@ -163,8 +104,7 @@ export class CameraService {
 
   /** The owner's decision on what the camera shares; audited with the reason, then running sessions are decided again. */
   async setSharing(p: Principal, id: string, dto: SetSharingDto): Promise<CameraEntity> {
-    const camera = await this.findOne(id);
-    const allowed = await this.assertCanManage(p, camera);
+    const { camera, allowed } = await this.visibility.findManaged(p, id);
     const from = camera.sharing;
     camera.sharing = dto.sharing;
     const saved = await this.dataSource.transaction(async (m) => {
@@ -176,9 +116,28 @@ export class CameraService {
     return saved;
   }
 
+  /**
+   * The owner's administrators disable a camera (or enable it again), with a reason, audited as an
+   * alteration. Disabled: media nodes stop ingesting it, its live sessions end, new ones and new clip
+   * requests are refused (camera_disabled); its recordings stay under retention.
+   */
+  async setDisabled(p: Principal, id: string, disabled: boolean, dto: DisableCameraDto): Promise<CameraEntity> {
+    const { camera, allowed } = await this.visibility.findManaged(p, id);
+    if (Boolean(camera.disabledAt) === disabled) return camera;
+    camera.disabledAt = disabled ? new Date() : null;
+    camera.disabledReason = disabled ? dto.reason.trim() : null;
+    const saved = await this.dataSource.transaction(async (m) => {
+      const c = await this.cameras.save(camera, m);
+      await this.audit.record({ actor: actorOf(p), operation: 'alteration', object: `camera:${c.id}`, decision: 'done', policyIds: policyIds(allowed), justification: dto.reason.trim(), details: { change: disabled ? 'disabled' : 'enabled' } }, m);
+      return c;
+    });
+    await this.media.tellDisabled(saved.id, disabled);
+    this.disabledChanges.next({ cameraId: saved.id, disabled });
+    return saved;
+  }
+
   async remove(p: Principal, id: string): Promise<void> {
-    const camera = await this.findOne(id);
-    const allowed = await this.assertCanManage(p, camera);
+    const { camera, allowed } = await this.visibility.findManaged(p, id);
     try {
       await this.dataSource.transaction(async (m) => {
         await this.cameras.remove(id, m);
@@ -193,84 +152,6 @@ export class CameraService {
     }
   }
 
-  /** Issues a new push key (the old one stops working at once). */
-  async rotatePushKey(p: Principal, id: string): Promise<string> {
-    const camera = await this.findOne(id);
-    const allowed = await this.assertCanManage(p, camera);
-    if (camera.ingestType !== 'push') throw AppError.badRequest('camera_not_push', 'only push cameras (drones, mobile units) have push keys');
-    const key = newPushKey();
-    camera.pushKeyHash = hashPushKey(key);
-    await this.dataSource.transaction(async (m) => {
-      await this.cameras.save(camera, m);
-      await this.audit.record({ actor: actorOf(p), operation: 'alteration', object: `camera:${id}`, decision: 'done', policyIds: policyIds(allowed), justification: 'push key rotated' }, m);
-    });
-    return key;
-  }
-
-  /** The ingest settings (with credentials) of a camera the caller may manage, for "test connection". */
-  async ingestForManager(p: Principal, id: string): Promise<CameraIngestInfo> {
-    const camera = await this.findOne(id);
-    await this.assertCanManage(p, camera);
-    return this.toIngestInfo(camera);
-  }
-
-  /**
-   * Where a drone publishes with `key`: the media node's push listeners (media.rtmpPort, media.srtPort)
-   * on the host of media.publicUrl. Null for a protocol the node does not listen on (port 0).
-   */
-  pushUrls(key: string): { rtmpUrl: string | null; srtUrl: string | null } {
-    const host = new URL(this.cfg.media.publicUrl).host.replace(/:\d+$/, '');
-    const m = this.cfg.media;
-    return {
-      rtmpUrl: m.rtmpPort ? `rtmp://${host}:${m.rtmpPort}/live/${key}` : null,
-      srtUrl: m.srtPort ? `srt://${host}:${m.srtPort}?streamid=${key}` : null,
-    };
-  }
-
-  // ---- for media nodes (transport) ----
-
-  async ingestInfo(id: string): Promise<CameraIngestInfo> {
-    return this.toIngestInfo(await this.findOne(id));
-  }
-
-  async camerasToRecord(): Promise<CameraIngestInfo[]> {
-    return (await this.cameras.findRecording()).map((c) => this.toIngestInfo(c));
-  }
-
-  async reportState(r: CameraStateReport): Promise<void> {
-    if (!isUuid(r.cameraId) || !(await this.cameras.setState(r.cameraId, r.state, r.reason?.slice(0, 1000) ?? null))) {
-      throw AppError.notFound('camera', String(r.cameraId));
-    }
-  }
-
-  async resolvePushKey(key: string): Promise<string> {
-    const camera = typeof key === 'string' && key.length >= 16 ? await this.cameras.findByPushKeyHash(hashPushKey(key)) : null;
-    if (!camera || camera.ingestType !== 'push') throw AppError.notFound('push_key', '(hidden)');
-    return camera.id;
-  }
-
-  private toIngestInfo(c: CameraEntity): CameraIngestInfo {
-    let ingest: CameraIngestInfo['ingest'];
-    if (c.ingestType === 'rtsp') {
-      const url = new URL(c.rtspUrl!);
-      if (c.credentialsEncrypted) {
-        const creds = this.cipher.decrypt(c.credentialsEncrypted);
-        const i = creds.indexOf(':');
-        url.username = encodeURIComponent(decodeURIComponent(i < 0 ? creds : creds.slice(0, i)));
-        if (i >= 0) url.password = encodeURIComponent(decodeURIComponent(creds.slice(i + 1)));
-      }
-      ingest = { type: 'rtsp', url: url.toString(), rtspTransport: c.rtspTransport };
-    } else {
-      ingest = { type: 'push', protocol: c.pushProtocol ?? 'rtmp' };
-    }
-    return { id: c.id, name: c.name, kind: c.kind, ingest, recordingEnabled: c.recordingEnabled, retentionDays: c.retentionDays, redaction: { method: c.redactionMethod ?? undefined } };
-  }
-
-  /** Cedar `camera.manage` (by default: administrators of the owner organisation). */
-  private async assertCanManage(p: Principal, camera: CameraEntity): Promise<Decision> {
-    return this.authz.require(p, 'camera.manage', await this.authz.camera(camera), { code: 'camera_manage_forbidden', object: `camera:${camera.id}` });
-  }
-
   /** Statutory caps on retention (e.g. Polish municipal CCTV: 3 calendar months, Art. 9a of the act on municipal self-government). */
   private checkRetention(camera: CameraEntity, ownerKind: Parameters<typeof maxRetentionDays>[1]): void {
     const cap = maxRetentionDays(camera.jurisdiction, ownerKind);
@@ -283,63 +164,4 @@ export class CameraService {
       { maxDays: cap, maxMonths, source },
     );
   }
-
-  /** Validates and applies ingest settings; returns a new push key when one is issued. */
-  private async applyIngest(camera: CameraEntity, ingest: IngestDto, existingKeyHash: string | null = null): Promise<string | undefined> {
-    if (ingest.type === 'rtsp') {
-      if (!ingest.url) throw AppError.badRequest('camera_url_required', 'an rtsp camera needs ingest.url');
-      if (ingest.protocol) throw AppError.badRequest('camera_ingest_invalid', 'ingest.protocol applies to push cameras only');
-      const { url, credentials } = await this.checkRtspUrl(ingest.url);
-      camera.ingestType = 'rtsp';
-      camera.rtspUrl = url;
-      camera.rtspTransport = ingest.rtspTransport ?? 'tcp';
-      camera.credentialsEncrypted = credentials ? this.cipher.encrypt(credentials) : null;
-      camera.pushProtocol = null;
-      camera.pushKeyHash = null;
-      return undefined;
-    }
-    if (ingest.url) throw AppError.badRequest('camera_ingest_invalid', 'a push camera has no ingest.url; it publishes with its push key');
-    camera.ingestType = 'push';
-    camera.pushProtocol = ingest.protocol ?? 'rtmp';
-    camera.rtspUrl = null;
-    camera.credentialsEncrypted = null;
-    if (existingKeyHash) return undefined;
-    const key = newPushKey();
-    camera.pushKeyHash = hashPushKey(key);
-    return key;
-  }
-
-  /** rtsp/rtsps only; every address the host resolves to must be an allowed camera network. */
-  private async checkRtspUrl(raw: string): Promise<{ url: string; credentials: string | null }> {
-    let url: URL;
-    try {
-      url = new URL(raw);
-    } catch {
-      throw AppError.badRequest('camera_url_invalid', 'ingest.url is not a valid URL');
-    }
-    if (url.protocol !== 'rtsp:' && url.protocol !== 'rtsps:') {
-      throw AppError.badRequest('camera_url_scheme', 'ingest.url must use rtsp:// or rtsps://');
-    }
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    if (!host) throw AppError.badRequest('camera_url_invalid', 'ingest.url has no host');
-    let addresses: string[];
-    try {
-      addresses = isIP(host) ? [host] : await this.resolver.resolve(host);
-    } catch {
-      throw AppError.badRequest('camera_host_unresolvable', `camera host '${host}' cannot be resolved`);
-    }
-    const port = Number(url.port || (url.protocol === 'rtsps:' ? 322 : 554));
-    for (const a of addresses) {
-      const why = this.network.refusal(a, port);
-      if (why) throw AppError.badRequest('camera_network_refused', `camera host '${host}' refused: ${why}`);
-    }
-    const credentials = url.username || url.password ? `${url.username}:${url.password}` : null;
-    url.username = '';
-    url.password = '';
-    return { url: url.toString(), credentials };
-  }
-}
-
-function newPushKey(): string {
-  return randomBytes(24).toString('base64url');
 }

@@ -2,7 +2,7 @@ import { AuditService, SYSTEM_ACTOR } from '@borderlens/audit';
 import { Patterns } from '@borderlens/contracts';
 import type { AuditEntryEntity, CameraEntity, ClipRequestEntity, OrganisationEntity } from '@borderlens/database';
 import { newTestService } from '../../../../test/support/new-test-service';
-import { CameraService } from '../camera/camera.service';
+import { CameraVisibilityService } from '../camera/camera-visibility.service';
 import { OrganisationService } from '../organisation/organisation.service';
 import { ClipJobService, clipWatermark } from './clip-job.service';
 import { ClipSigner, type ClipManifest } from './clip-manifest';
@@ -85,7 +85,7 @@ describe(ClipJobService.name, () => {
     it('signs the manifest of a finished export, listing the audit trail, and opens the download for downloadDays', async () => {
       const { sut, mocks, table, media, audit } = setup(clip({ state: 'exporting', exportAttempts: 1 }));
       media.send.mockResolvedValue({ state: 'ready', progress: 1, sha256: 'f'.repeat(64), bytes: 4096, durationSec: 300, path: 'clips/x.mp4' });
-      mocks.of(CameraService).findOne.mockResolvedValue({ id: 'cam-1', name: 'Most', kind: 'fixed', organisationId: 'jesenik', jurisdiction: 'CZ' } as CameraEntity);
+      mocks.of(CameraVisibilityService).findOne.mockResolvedValue({ id: 'cam-1', name: 'Most', kind: 'fixed', organisationId: 'jesenik', jurisdiction: 'CZ' } as CameraEntity);
       mocks.of(OrganisationService).findOne.mockResolvedValue({ id: 'jesenik', name: 'Město Jeseník', country: 'CZ' } as OrganisationEntity);
       audit.find.mockResolvedValue([{ seq: '3', time: new Date('2026-12-01T11:00:00Z'), operation: 'collection', actorUser: 'nysa.municipal', actorOrganisation: 'nysa', decision: 'approved', hash: 'h3' } as AuditEntryEntity]);
       const signer = mocks.of(ClipSigner);

@@ -4,7 +4,7 @@ import { AuditService, SYSTEM_ACTOR } from '@borderlens/audit';
 import { CONFIG, type BorderlensConfig } from '@borderlens/config';
 import { Patterns, type AnonymizerHealth, type ClipExportRequest, type ClipExportStatus, type ServiceClient } from '@borderlens/contracts';
 import type { AuditEntryEntity, ClipRequestEntity } from '@borderlens/database';
-import { CameraService } from '../camera/camera.service';
+import { CameraVisibilityService } from '../camera/camera-visibility.service';
 import { SchedulerService } from '../common/scheduler.service';
 import { OrganisationService } from '../organisation/organisation.service';
 import { ANONYMIZER_CLIENT, MEDIA_CLIENT } from '../transport/transport.module';
@@ -38,7 +38,7 @@ export class ClipJobService implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(CONFIG) private readonly cfg: BorderlensConfig,
     private readonly repo: ClipRequestRepository,
     private readonly clips: ClipRequestService,
-    private readonly cameras: CameraService,
+    private readonly cameras: CameraVisibilityService,
     private readonly organisations: OrganisationService,
     private readonly audit: AuditService,
     private readonly signer: ClipSigner,

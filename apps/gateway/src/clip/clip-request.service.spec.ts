@@ -2,7 +2,7 @@ import { AuditService } from '@borderlens/audit';
 import type { CameraEntity, ClipRequestEntity } from '@borderlens/database';
 import type { CameraInput, Decision, OrganisationInput, PrincipalInput } from '@borderlens/policy';
 import { deny, newTestService, permit, testPrincipal } from '../../../../test/support/new-test-service';
-import { CameraService } from '../camera/camera.service';
+import { CameraVisibilityService } from '../camera/camera-visibility.service';
 import { IncidentService } from '../incident/incident.service';
 import { AuthorizationService } from '../policy/authorization.service';
 import { RecordingService, mergeRanges } from '../recording/recording.service';
@@ -57,7 +57,7 @@ describe(ClipRequestService.name, () => {
   /** `decide(action)`: what the rules answer for clip.request, recording.raw and clip.approve. */
   const setup = (decide: (action: string) => Decision = () => permit()) => {
     const { sut, mocks } = newTestService(ClipRequestService, { config: { gateway: { publicUrl: 'https://gw.example/' } } });
-    mocks.of(CameraService).findOne.mockResolvedValue(jesenikCamera);
+    mocks.of(CameraVisibilityService).findOne.mockResolvedValue(jesenikCamera);
     const authz = mocks.of(AuthorizationService);
     authz.principal.mockImplementation(async (p) => ({ id: p.userId, country: p.country, organisation: { id: p.organisation, kind: 'municipality', country: p.country, regime: 'gdpr' } }) as PrincipalInput);
     authz.camera.mockResolvedValue({ type: 'Camera', id: CAM, jurisdiction: 'CZ', owner } as CameraInput);
@@ -100,6 +100,13 @@ describe(ClipRequestService.name, () => {
       const { sut, authz, repo } = setup(() => deny('no clips for you'));
       await expect(sut.create(requester, dto())).rejects.toMatchObject({ code: 'clip_request_denied', status: 403 });
       expect(authz.recordDecision).toHaveBeenCalledWith(requester, 'clip.request', expect.anything(), expect.objectContaining({ operation: 'disclosure', recipient: 'nysa (PL)', object: `camera:${CAM}` }));
+      expect(repo.save).not.toHaveBeenCalled();
+    });
+
+    it('refuses a new request on a disabled camera (camera_disabled, 409), saving none', async () => {
+      const { sut, mocks, repo } = setup();
+      mocks.of(CameraVisibilityService).findOne.mockResolvedValue({ ...jesenikCamera, disabledAt: new Date() } as CameraEntity);
+      await expect(sut.create(requester, dto())).rejects.toMatchObject({ code: 'camera_disabled', status: 409 });
       expect(repo.save).not.toHaveBeenCalled();
     });
 

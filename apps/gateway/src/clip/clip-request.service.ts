@@ -6,7 +6,7 @@ import { CONFIG, type BorderlensConfig } from '@borderlens/config';
 import { ClipRequestEntity, type CameraEntity, type ClipState } from '@borderlens/database';
 import { maxRetentionMonths, retainedFrom, type Action, type CameraInput, type ClipInput, type Decision, type Obligations, type PrincipalInput } from '@borderlens/policy';
 import { AppError } from '../common/app-error';
-import { CameraService } from '../camera/camera.service';
+import { assertEnabled, CameraVisibilityService } from '../camera/camera-visibility.service';
 import { IncidentService } from '../incident/incident.service';
 import { AuthorizationService, denied, policyIds } from '../policy/authorization.service';
 import { RecordingService } from '../recording/recording.service';
@@ -60,7 +60,7 @@ export class ClipRequestService {
 
   constructor(
     @Inject(CONFIG) private readonly cfg: BorderlensConfig,
-    private readonly cameras: CameraService,
+    private readonly cameras: CameraVisibilityService,
     private readonly incidents: IncidentService,
     private readonly recordings: RecordingService,
     private readonly authz: AuthorizationService,
@@ -85,6 +85,7 @@ export class ClipRequestService {
     };
     const request = this.authz.decide(principal, 'clip.request', cameraInput, context);
     if (request.decision === 'deny') await refuse('clip.request', request, 'clip_request_denied');
+    assertEnabled(camera);
     let raw: Decision | undefined;
     if (dto.form === 'raw') {
       raw = this.authz.decide(principal, 'recording.raw', cameraInput, context);

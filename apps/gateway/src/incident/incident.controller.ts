@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@borderlens/auth';
 import { CurrentPrincipal } from '../auth/auth.decorators';
-import { CameraService } from '../camera/camera.service';
+import { CameraVisibilityService } from '../camera/camera-visibility.service';
 import { DeclareIncidentDto, EndIncidentDto, ExtendIncidentDto, IncidentAcceptanceDecisionDto, IncidentDto, IncidentQueryDto } from './incident.dto';
 import { IncidentService } from './incident.service';
 import { areaContains } from './incident-area';
@@ -15,7 +15,7 @@ import { IdParam } from '../common/validation';
 export class IncidentController {
   constructor(
     private readonly service: IncidentService,
-    private readonly cameras: CameraService,
+    private readonly cameras: CameraVisibilityService,
   ) {}
 
   @Get()

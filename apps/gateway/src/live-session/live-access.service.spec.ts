@@ -1,7 +1,7 @@
 import type { CameraEntity, LiveSessionEntity } from '@borderlens/database';
 import type { CameraInput, Decision, IncidentInContext, PrincipalInput } from '@borderlens/policy';
 import { deny, newTestService, permit, testPrincipal } from '../../../../test/support/new-test-service';
-import { CameraService } from '../camera/camera.service';
+import { CameraVisibilityService } from '../camera/camera-visibility.service';
 import { IncidentService } from '../incident/incident.service';
 import { AuthorizationService } from '../policy/authorization.service';
 import { LiveSessionRepository } from './live-session.repository';
@@ -15,7 +15,7 @@ describe(LiveAccessService.name, () => {
   /** `decide(action, purpose, incidents)`: the engine's answer for one question of the service. */
   const setup = (decide: (action: string, purpose: string, incidents: string[]) => Decision, covering: IncidentInContext[] = []) => {
     const { sut, mocks } = newTestService(LiveAccessService);
-    mocks.of(CameraService).findVisible.mockResolvedValue([camera]);
+    mocks.of(CameraVisibilityService).findVisible.mockResolvedValue([camera]);
     const incidents = mocks.of(IncidentService);
     incidents.activeNow.mockResolvedValue([]);
     incidents.covering.mockReturnValue(covering);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@borderlens/auth';
 import type { Decision } from '@borderlens/policy';
-import { CameraService } from '../camera/camera.service';
+import { CameraVisibilityService } from '../camera/camera-visibility.service';
 import { IncidentService } from '../incident/incident.service';
 import { AuthorizationService } from '../policy/authorization.service';
 import { LiveSessionRepository } from './live-session.repository';
@@ -16,7 +16,7 @@ function allowed(d: Decision): boolean {
 @Injectable()
 export class LiveAccessService {
   constructor(
-    private readonly cameras: CameraService,
+    private readonly cameras: CameraVisibilityService,
     private readonly incidents: IncidentService,
     private readonly authz: AuthorizationService,
     private readonly liveSessions: LiveSessionRepository,
@@ -33,7 +33,7 @@ export class LiveAccessService {
       const raw = this.authz.decide(principal, 'live.raw', input, ctx);
       const anonymized = this.authz.decide(principal, 'live.anonymized', input, ctx);
       const rawNow = allowed(raw) && !raw.obligations.anonymize;
-      // As CameraService.canSee asks: would an incident of the camera's country covering it open raw video?
+      // As CameraVisibilityService.canSee asks: would an incident of the camera's country covering it open raw video?
       const hypothetical = { id: 'map-check', type: 'any', severity: 5, country: camera.jurisdiction };
       const rawInIncident = this.authz.decide(principal, 'live.raw', input, { incidents: [hypothetical], purpose: 'map' });
       const clip = this.authz.decide(principal, 'clip.request', input, { incidents: covering, purpose: 'map' });

@@ -4,6 +4,7 @@ import type { CameraEntity, LiveSessionEntity } from '@borderlens/database';
 import type { CameraInput, Decision, OrganisationInput } from '@borderlens/policy';
 import { deny, newTestService, permit } from '../../../../test/support/new-test-service';
 import { CameraService } from '../camera/camera.service';
+import { CameraVisibilityService } from '../camera/camera-visibility.service';
 import { AppError } from '../common/app-error';
 import { SchedulerService } from '../common/scheduler.service';
 import { IncidentService } from '../incident/incident.service';
@@ -29,7 +30,7 @@ describe(LiveSessionReviewService.name, () => {
     repo.purgeEnded.mockResolvedValue(undefined);
     repo.save.mockImplementation(async (g) => g);
     repo.lock.mockImplementation(async (id) => ({ ...live.find((g) => g.id === id)! }));
-    mocks.of(CameraService).findOne.mockResolvedValue(camera);
+    mocks.of(CameraVisibilityService).findOne.mockResolvedValue(camera);
     const authz = mocks.of(AuthorizationService);
     authz.organisation.mockResolvedValue({ id: 'nysa', country: 'PL' } as OrganisationInput);
     authz.camera.mockResolvedValue({ type: 'Camera', id: 'cam-1' } as CameraInput);
@@ -84,6 +85,16 @@ describe(LiveSessionReviewService.name, () => {
     expect(notifier.deliver).toHaveBeenCalledTimes(1);
   });
 
+  it('ends a raw session on a disabled camera even where the rules permit it, without a downgrade', async () => {
+    const { sut, mocks, repo, sessions } = setup(() => permit());
+    mocks.of(CameraVisibilityService).findOne.mockResolvedValue({ ...camera, disabledAt: new Date() } as CameraEntity);
+    await sut.review();
+    const change = { action: 'end', reason: 'raw video is no longer permitted: the camera was disabled by its administrators' };
+    expect(repo.save).toHaveBeenCalledWith(expect.objectContaining({ state: 'ended', endReason: change.reason, pendingChange: change }), expect.anything());
+    expect(sessions.decideLive).toHaveBeenCalledTimes(1);
+    expect(sessions.recordAccess.mock.calls.map((c) => [c[4].decision, c[5].outcome])).toEqual([['deny', 'end']]);
+  });
+
   it('does nothing to a session renewed or ended by another gateway meanwhile', async () => {
     const { sut, repo, notifier } = setup(() => deny());
     repo.lock.mockResolvedValue(session({ form: 'anonymized' }));
@@ -96,7 +107,7 @@ describe(LiveSessionReviewService.name, () => {
 
   it('skips a session whose camera or organisation is gone', async () => {
     const { sut, mocks, sessions } = setup(() => deny());
-    mocks.of(CameraService).findOne.mockRejectedValue(AppError.notFound('camera', 'cam-1'));
+    mocks.of(CameraVisibilityService).findOne.mockRejectedValue(AppError.notFound('camera', 'cam-1'));
     await sut.review();
     expect(sessions.decideLive).not.toHaveBeenCalled();
   });
@@ -113,16 +124,17 @@ describe(LiveSessionReviewService.name, () => {
     expect(repo.endLapsed).toHaveBeenCalledTimes(3);
   });
 
-  it('reviews at once when an incident, a policy or a camera sharing level changes, and stops at shutdown', async () => {
+  it('reviews at once when an incident, a policy, a camera sharing level or whether a camera is disabled changes, and stops at shutdown', async () => {
     const { sut, mocks, repo } = setup(() => permit(), []);
     const incidents = new Subject<unknown>();
     const policies = new Subject<unknown>();
     const sharing = new Subject<unknown>();
+    const disabled = new Subject<unknown>();
     Object.assign(mocks.of(IncidentService), { changes: incidents });
     Object.assign(mocks.of(ActivePolicyService), { changes: policies });
-    Object.assign(mocks.of(CameraService), { sharingChanges: sharing });
+    Object.assign(mocks.of(CameraService), { sharingChanges: sharing, disabledChanges: disabled });
     sut.onModuleInit();
-    for (const s of [incidents, policies, sharing]) {
+    for (const s of [incidents, policies, sharing, disabled]) {
       const before = repo.endLapsed.mock.calls.length;
       s.next({});
       await new Promise((r) => setImmediate(r));

@@ -6,6 +6,7 @@ import { CONFIG, type BorderlensConfig } from '@borderlens/config';
 import type { CameraEntity, LiveSessionEntity, IncidentEntity, PendingGrantChange } from '@borderlens/database';
 import { AppError } from '../common/app-error';
 import { CameraService } from '../camera/camera.service';
+import { CameraVisibilityService } from '../camera/camera-visibility.service';
 import { SchedulerService } from '../common/scheduler.service';
 import { IncidentService } from '../incident/incident.service';
 import { ActivePolicyService } from '../policy/active-policy.service';
@@ -26,7 +27,8 @@ const JOB = 'live-session-review';
  * another gateway is seen within a round); row locks keep each change single.
  *
  * Calls go one way: the review uses LiveSessionService (the live decision and its audit entry), the
- * repository, the notifier and the camera module's CameraService; none of them calls back into it.
+ * repository, the notifier and the camera module's services (changes from CameraService, cameras from
+ * CameraVisibilityService); none of them calls back into it.
  */
 @Injectable()
 export class LiveSessionReviewService implements OnModuleInit, OnApplicationShutdown {
@@ -38,6 +40,7 @@ export class LiveSessionReviewService implements OnModuleInit, OnApplicationShut
     private readonly repo: LiveSessionRepository,
     private readonly sessions: LiveSessionService,
     private readonly cameraService: CameraService,
+    private readonly cameras: CameraVisibilityService,
     private readonly incidents: IncidentService,
     private readonly policies: ActivePolicyService,
     private readonly authz: AuthorizationService,
@@ -49,7 +52,7 @@ export class LiveSessionReviewService implements OnModuleInit, OnApplicationShut
   }
 
   onModuleInit(): void {
-    this.subscription = merge(this.incidents.changes, this.policies.changes, this.cameraService.sharingChanges).subscribe(() => void this.review());
+    this.subscription = merge(this.incidents.changes, this.policies.changes, this.cameraService.sharingChanges, this.cameraService.disabledChanges).subscribe(() => void this.review());
   }
 
   onApplicationShutdown(): void {
@@ -79,9 +82,11 @@ export class LiveSessionReviewService implements OnModuleInit, OnApplicationShut
     const principal = { id: g.userId, organisation, country: g.country, roles: g.roles };
     const cameraInput = await this.authz.camera(camera);
     const form = g.form;
-    const first = this.sessions.decideLive(principal, form, camera, cameraInput, g, active);
+    const decided = this.sessions.decideLive(principal, form, camera, cameraInput, g, active);
+    // A camera its administrators disabled ends every session on it, whatever the rules say.
+    const first = camera.disabledAt ? { ...decided, decision: { ...decided.decision, decision: 'deny' as const, reasons: ['the camera was disabled by its administrators'] } } : decided;
     if (first.decision.decision === 'permit') return;
-    const anonymized = form === 'raw' ? this.sessions.decideLive(principal, 'anonymized', camera, cameraInput, g, active) : first;
+    const anonymized = form === 'raw' && !camera.disabledAt ? this.sessions.decideLive(principal, 'anonymized', camera, cameraInput, g, active) : first;
     const downgrade = form === 'raw' && anonymized.decision.decision === 'permit';
     const change: PendingGrantChange = { action: downgrade ? 'downgrade' : 'end', reason: `${form === 'raw' ? 'raw' : 'anonymized'} video is no longer permitted: ${first.decision.reasons.join('; ')}` };
     const changed = await this.dataSource.transaction(async (m) => {
@@ -106,7 +111,7 @@ export class LiveSessionReviewService implements OnModuleInit, OnApplicationShut
   /** The session's camera through the camera module's service; null when it was deleted meanwhile (its sessions go with it). */
   private async cameraOf(id: string): Promise<CameraEntity | null> {
     try {
-      return await this.cameraService.findOne(id);
+      return await this.cameras.findOne(id);
     } catch (e) {
       if (e instanceof AppError && e.getStatus() === 404) return null;
       throw e;

@@ -3,7 +3,7 @@ import { GrantSigner } from '@borderlens/auth';
 import type { CameraEntity, LiveSessionEntity } from '@borderlens/database';
 import type { CameraInput, Decision, IncidentInContext, PrincipalInput } from '@borderlens/policy';
 import { deny, newTestService, permit, testPrincipal } from '../../../../test/support/new-test-service';
-import { CameraService } from '../camera/camera.service';
+import { CameraVisibilityService } from '../camera/camera-visibility.service';
 import { IncidentService } from '../incident/incident.service';
 import { AuthorizationService } from '../policy/authorization.service';
 import { LiveSessionNotifier } from './live-session-notifier.service';
@@ -22,7 +22,7 @@ describe(LiveSessionService.name, () => {
   const setup = (decide: (action: string) => Decision) => {
     const { sut, mocks } = newTestService(LiveSessionService, { config: { media: { publicUrl: 'https://media.example/' } } });
     const authz = mocks.of(AuthorizationService);
-    mocks.of(CameraService).findOne.mockResolvedValue(camera);
+    mocks.of(CameraVisibilityService).findOne.mockResolvedValue(camera);
     authz.principal.mockResolvedValue({ id: viewer.userId, country: 'PL' } as PrincipalInput);
     authz.camera.mockResolvedValue({ type: 'Camera', id: CAM, jurisdiction: 'CZ' } as CameraInput);
     authz.decide.mockImplementation((_p, action) => decide(action));
@@ -79,6 +79,13 @@ describe(LiveSessionService.name, () => {
       const { sut, audit, repo } = setup(() => deny('state a purpose', 'purpose-required'));
       await expect(sut.open(viewer, CAM, { form: 'anonymized' })).rejects.toMatchObject({ code: 'purpose_required', status: 403 });
       expect(audit.record).toHaveBeenCalledWith(expect.objectContaining({ decision: 'deny', details: expect.objectContaining({ denial: 'purpose-required', action: 'live.anonymized' }) }), undefined);
+      expect(repo.save).not.toHaveBeenCalled();
+    });
+
+    it('refuses a new session on a disabled camera (camera_disabled, 409), saving none', async () => {
+      const { sut, mocks, repo } = setup(() => permit());
+      mocks.of(CameraVisibilityService).findOne.mockResolvedValue({ ...camera, disabledAt: new Date() } as CameraEntity);
+      await expect(sut.open(viewer, CAM, { form: 'anonymized' })).rejects.toMatchObject({ code: 'camera_disabled', status: 409 });
       expect(repo.save).not.toHaveBeenCalled();
     });
   });

@@ -8,7 +8,7 @@ import type { GrantObligations } from '@borderlens/contracts';
 import { LiveSessionEntity, type CameraEntity, type GrantForm, type IncidentEntity, type IssuedToken } from '@borderlens/database';
 import type { CameraInput, Decision, IncidentInContext, PrincipalInput } from '@borderlens/policy';
 import { AppError } from '../common/app-error';
-import { CameraService } from '../camera/camera.service';
+import { assertEnabled, CameraVisibilityService } from '../camera/camera-visibility.service';
 import { IncidentService } from '../incident/incident.service';
 import { AuthorizationService, denied, policyIds } from '../policy/authorization.service';
 import { OpenLiveSessionDto } from './live-session.dto';
@@ -45,7 +45,7 @@ export class LiveSessionService {
     @Inject(CONFIG) private readonly cfg: BorderlensConfig,
     private readonly repo: LiveSessionRepository,
     private readonly signer: GrantSigner,
-    private readonly cameras: CameraService,
+    private readonly cameras: CameraVisibilityService,
     private readonly incidents: IncidentService,
     private readonly authz: AuthorizationService,
     private readonly audit: AuditService,
@@ -85,6 +85,8 @@ export class LiveSessionService {
       await this.recordAccess(actorOf(p), p.organisation, p.country, camera, decision, { form: dto.form, purpose: wanted.purpose, incidents, outcome: 'deny' });
       throw deniedAccess(decision);
     }
+    // After the decision, so that a camera hidden from the user stays as unknown as before.
+    assertEnabled(camera);
     const now = Date.now();
     const limit = Math.min(dto.durationSec ?? Infinity, decision.obligations.maxDurationSec ?? Infinity);
     const grant = new LiveSessionEntity();
@@ -122,6 +124,7 @@ export class LiveSessionService {
     const existing = await this.findOwn(p, cameraId, sessionId);
     this.assertRenewable(existing);
     const camera = await this.cameras.findOne(cameraId);
+    assertEnabled(camera);
     const principal = await this.authz.principal(p);
     const cameraInput = await this.authz.camera(camera);
     const active = await this.incidents.activeNow();

@@ -2,7 +2,7 @@ import { AuditService } from '@borderlens/audit';
 import type { WhepRefusalEvent, WhepSessionEvent } from '@borderlens/contracts';
 import type { CameraEntity, LiveSessionEntity } from '@borderlens/database';
 import { newTestService } from '../../../../test/support/new-test-service';
-import { CameraService } from '../camera/camera.service';
+import { CameraVisibilityService } from '../camera/camera-visibility.service';
 import { AppError } from '../common/app-error';
 import { LiveSessionRepository } from './live-session.repository';
 import { WhepAuditService } from './whep-audit.service';
@@ -26,7 +26,7 @@ describe(WhepAuditService.name, () => {
     const { sut, mocks } = newTestService(WhepAuditService);
     const audit = mocks.of(AuditService);
     audit.record.mockResolvedValue({} as never);
-    return { sut, audit, grants: mocks.of(LiveSessionRepository), cameras: mocks.of(CameraService) };
+    return { sut, audit, grants: mocks.of(LiveSessionRepository), cameras: mocks.of(CameraVisibilityService) };
   };
 
   describe('record', () => {

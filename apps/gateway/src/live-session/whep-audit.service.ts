@@ -3,7 +3,7 @@ import { AuditService, type AuditActor } from '@borderlens/audit';
 import type { WhepAuditEvent, WhepRefusalEvent, WhepSessionEvent, WhepViewer } from '@borderlens/contracts';
 import type { CameraEntity, LiveSessionEntity } from '@borderlens/database';
 import { AppError } from '../common/app-error';
-import { CameraService } from '../camera/camera.service';
+import { CameraVisibilityService } from '../camera/camera-visibility.service';
 import { LiveSessionRepository } from './live-session.repository';
 import { isUuid } from '../common/validation';
 
@@ -22,7 +22,7 @@ export class WhepAuditService {
   constructor(
     private readonly audit: AuditService,
     private readonly sessions: LiveSessionRepository,
-    private readonly cameras: CameraService,
+    private readonly cameras: CameraVisibilityService,
   ) {}
 
   async record(events: unknown): Promise<number> {

@@ -1,7 +1,7 @@
 import type { CameraEntity, IncidentEntity } from '@borderlens/database';
 import type { CameraInput, DecisionRequest, OrganisationInput, PolicyEngine } from '@borderlens/policy';
 import { newTestService, permit, testPrincipal } from '../../../../test/support/new-test-service';
-import { CameraService } from '../camera/camera.service';
+import { CameraVisibilityService } from '../camera/camera-visibility.service';
 import { AppError } from '../common/app-error';
 import { IncidentService } from '../incident/incident.service';
 import { ActivePolicyService } from './active-policy.service';
@@ -30,7 +30,7 @@ describe(PolicySimulatorService.name, () => {
     const engine = fakeEngine({ CZ: 4 });
     policies.requireEdit.mockResolvedValue(permit());
     policies.engineWith.mockResolvedValue(engine as unknown as PolicyEngine);
-    mocks.of(CameraService).findOne.mockResolvedValue(camera);
+    mocks.of(CameraVisibilityService).findOne.mockResolvedValue(camera);
     const authz = mocks.of(AuthorizationService);
     authz.camera.mockResolvedValue(cameraInput);
     authz.organisation.mockImplementation(async (id) => orgs[id]);

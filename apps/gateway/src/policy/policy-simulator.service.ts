@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '@borderlens/auth';
 import { ACTIONS, diffMatrix, type Action, type CameraInput, type IncidentInContext, type OrganisationInput, type PolicyMatrix, type ResourceInput } from '@borderlens/policy';
 import { AppError } from '../common/app-error';
-import { CameraService } from '../camera/camera.service';
+import { CameraVisibilityService } from '../camera/camera-visibility.service';
 import { IncidentService, toContext } from '../incident/incident.service';
 import { ActivePolicyService } from './active-policy.service';
 import { AuthorizationService } from './authorization.service';
@@ -20,7 +20,7 @@ export class PolicySimulatorService {
     private readonly policies: PolicyService,
     private readonly active: ActivePolicyService,
     private readonly authz: AuthorizationService,
-    private readonly cameras: CameraService,
+    private readonly cameras: CameraVisibilityService,
     private readonly incidents: IncidentService,
   ) {}
 

@@ -3,7 +3,7 @@ import { Patterns } from '@borderlens/contracts';
 import type { CameraEntity } from '@borderlens/database';
 import { retainedFrom, type Action, type CameraInput, type PrincipalInput } from '@borderlens/policy';
 import { deny, newTestService, permit, testPrincipal } from '../../../../test/support/new-test-service';
-import { CameraService } from '../camera/camera.service';
+import { CameraVisibilityService } from '../camera/camera-visibility.service';
 import { IncidentService } from '../incident/incident.service';
 import { AuthorizationService } from '../policy/authorization.service';
 import { RecordingAccessService } from './recording-access.service';
@@ -18,7 +18,7 @@ describe(RecordingAccessService.name, () => {
   const setup = (permitted: Action[], country = 'PL') => {
     const { sut, mocks } = newTestService(RecordingAccessService);
     const authz = mocks.of(AuthorizationService);
-    mocks.of(CameraService).findOneVisible.mockResolvedValue(camera);
+    mocks.of(CameraVisibilityService).findOneVisible.mockResolvedValue(camera);
     mocks.of(IncidentService).activeNow.mockResolvedValue([]);
     mocks.of(IncidentService).covering.mockReturnValue([]);
     authz.principal.mockResolvedValue({ id: 'u', country } as PrincipalInput);
@@ -78,7 +78,7 @@ describe(RecordingAccessService.name, () => {
 
     it('passes on the 404 of a camera the user does not see', async () => {
       const { sut, mocks } = setup(['clip.request']);
-      mocks.of(CameraService).findOneVisible.mockRejectedValue(Object.assign(new Error('camera not found'), { code: 'camera_not_found' }));
+      mocks.of(CameraVisibilityService).findOneVisible.mockRejectedValue(Object.assign(new Error('camera not found'), { code: 'camera_not_found' }));
       await expect(sut.ranges(user, CAM)).rejects.toMatchObject({ code: 'camera_not_found' });
     });
   });

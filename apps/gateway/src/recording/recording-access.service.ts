@@ -4,7 +4,7 @@ import type { Principal } from '@borderlens/auth';
 import type { RecordingStill, ServiceClient } from '@borderlens/contracts';
 import { maxRetentionMonths, retainedFrom, type Action, type Decision } from '@borderlens/policy';
 import { AppError } from '../common/app-error';
-import { CameraService } from '../camera/camera.service';
+import { CameraVisibilityService } from '../camera/camera-visibility.service';
 import { IncidentService } from '../incident/incident.service';
 import { AuthorizationService, policyIds } from '../policy/authorization.service';
 import { MEDIA_CLIENT } from '../transport/transport.module';
@@ -22,7 +22,7 @@ const BROWSE_PURPOSE = 'choosing a range of recordings';
 @Injectable()
 export class RecordingAccessService {
   constructor(
-    private readonly cameras: CameraService,
+    private readonly cameras: CameraVisibilityService,
     private readonly incidents: IncidentService,
     private readonly authz: AuthorizationService,
     private readonly recordings: RecordingService,

@@ -69,6 +69,19 @@ export class IngestService implements OnModuleDestroy {
     if (entry) this.maybeDrop(cameraId, entry);
   }
 
+  /**
+   * The camera was disabled: its source stops now whoever holds it (an RTSP pull ends, a push publisher
+   * is disconnected). Taking it up again is refused by the gateway until it is enabled.
+   */
+  async stopCamera(cameraId: string): Promise<boolean> {
+    const entry = this.entries.get(cameraId);
+    if (!entry) return false;
+    this.entries.delete(cameraId);
+    await entry.source.stop();
+    this.log.log(`camera ${cameraId} disabled: ingest stopped`);
+    return true;
+  }
+
   get(cameraId: string): VideoSource | undefined {
     return this.entries.get(cameraId)?.source;
   }

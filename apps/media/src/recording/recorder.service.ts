@@ -75,6 +75,12 @@ export class RecorderService implements OnApplicationBootstrap, OnModuleDestroy 
     return [...this.active.entries()].filter(([, a]) => a.recorder.recording).map(([id]) => id);
   }
 
+  /** A sync with a list fetched from now on (one already running may hold the list from before a change). */
+  async resync(): Promise<void> {
+    await this.syncing;
+    return this.sync();
+  }
+
   /** Fetches the cameras to record and starts or stops recorders to match. */
   sync(): Promise<void> {
     this.syncing ??= this.doSync().finally(() => (this.syncing = undefined));

@@ -1,6 +1,6 @@
 import { Controller, UseFilters, UseGuards } from '@nestjs/common';
 import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
-import { BROADCAST, Patterns, ServiceAuthGuard, type CameraProbeRequest, type CameraProbeResult, type ClipChunk, type ClipExportRequest, type ClipExportStatus, type GrantChange, type RecordingStill, type RecordingStillRequest } from '@borderlens/contracts';
+import { BROADCAST, Patterns, ServiceAuthGuard, type CameraDisabledChange, type CameraProbeRequest, type CameraProbeResult, type ClipChunk, type ClipExportRequest, type ClipExportStatus, type GrantChange, type RecordingStill, type RecordingStillRequest } from '@borderlens/contracts';
 import { ErrorReplyFilter } from '@borderlens/common';
 import { ClipService } from '../clip/clip.service';
 import { StillService } from '../clip/still.service';
@@ -40,6 +40,20 @@ export class MediaMessages {
       throw new RpcException({ code: 'bad_request', message: "a grant change needs jti and action 'end' or 'downgrade'" });
     }
     return this.whep.grantChanged({ jti: data.jti, action: data.action, reason: String(data.reason ?? '') });
+  }
+
+  /**
+   * Every media node gets this (BROADCAST). A disabled camera's source stops at once for every holder;
+   * the recorders then follow the gateway's list of cameras to record, which leaves disabled cameras out.
+   */
+  @MessagePattern(Patterns.media.cameraDisabled, BROADCAST)
+  async cameraDisabled(@Payload('data') data: CameraDisabledChange): Promise<{ stopped: boolean }> {
+    if (!data || typeof data.cameraId !== 'string' || typeof data.disabled !== 'boolean') {
+      throw new RpcException({ code: 'bad_request', message: 'a camera change needs cameraId and disabled' });
+    }
+    const stopped = data.disabled ? await this.ingest.stopCamera(data.cameraId) : false;
+    await this.recording.resync();
+    return { stopped };
   }
 
   @MessagePattern(Patterns.media.clipExport)

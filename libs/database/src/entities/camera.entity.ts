@@ -84,6 +84,17 @@ export class CameraEntity {
   @Column({ name: 'state_reason', type: 'text', nullable: true })
   stateReason: string | null;
 
+  /**
+   * Set while the owner's administrators have the camera disabled: nothing is ingested, no new live
+   * session or clip request is opened on it; its recordings stay under retention. Null = enabled.
+   */
+  @Column({ name: 'disabled_at', type: 'timestamptz', nullable: true })
+  disabledAt: Date | null;
+
+  /** Why it was disabled (shown to its administrators). */
+  @Column({ name: 'disabled_reason', type: 'text', nullable: true })
+  disabledReason: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

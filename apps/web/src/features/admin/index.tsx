@@ -21,7 +21,7 @@ export function capFor(caps: Cap[] | undefined, jurisdiction: string, ownerKind:
 
 /**
  * Administration: an organisation's administrators manage its cameras (add, edit, sharing with a
- * reason, recording on or off, delete), test a camera's connection through a media node, and issue
+ * reason, recording on or off, disable and enable with a reason, delete), test a camera's connection through a media node, and issue
  * the push keys of drones (shown once, with the URLs to publish to).
  */
 export default function AdminPage() {
@@ -34,7 +34,7 @@ export default function AdminPage() {
   const orgs = useQuery({ queryKey: ['organisations'], staleTime: 300_000, queryFn: () => unwrap(api.GET('/api/v1/organisations')) });
   const myOrg = orgs.data?.find((o) => o.id === me.data?.organisation);
   const mine = (cameras.data ?? []).filter((c) => c.organisationId === me.data?.organisation);
-  const [dialog, setDialog] = useState<{ kind: 'add' } | { kind: 'edit' | 'sharing' | 'delete'; camera: Camera } | null>(null);
+  const [dialog, setDialog] = useState<{ kind: 'add' } | { kind: 'edit' | 'sharing' | 'disable' | 'enable' | 'delete'; camera: Camera } | null>(null);
   const [issued, setIssued] = useState<IssuedKey | null>(null);
   const [probes, setProbes] = useState<Record<string, Probe | 'pending' | Error>>({});
   const refresh = () => qc.invalidateQueries({ queryKey: ['cameras'] });
@@ -158,6 +158,15 @@ export default function AdminPage() {
                           <button type="button" className="small secondary" onClick={() => toggleRecording.mutate(c)} data-testid="toggle-recording">
                             {c.recordingEnabled ? t('cameras.disableRecording') : t('cameras.enableRecording')}
                           </button>
+                          {c.state === 'disabled' ? (
+                            <button type="button" className="small secondary" onClick={() => setDialog({ kind: 'enable', camera: c })} data-testid="enable">
+                              {t('cameras.enable')}
+                            </button>
+                          ) : (
+                            <button type="button" className="small secondary" onClick={() => setDialog({ kind: 'disable', camera: c })} data-testid="disable">
+                              {t('cameras.disable')}
+                            </button>
+                          )}
                           <button type="button" className="small danger" onClick={() => setDialog({ kind: 'delete', camera: c })} data-testid="delete">
                             {t('cameras.delete')}
                           </button>
@@ -216,6 +225,7 @@ export default function AdminPage() {
         </Dialog>
       )}
       {dialog?.kind === 'sharing' && <SharingDialog camera={dialog.camera} onClose={() => setDialog(null)} onSaved={refresh} />}
+      {(dialog?.kind === 'disable' || dialog?.kind === 'enable') && <DisableDialog camera={dialog.camera} disable={dialog.kind === 'disable'} onClose={() => setDialog(null)} onSaved={refresh} />}
       {dialog?.kind === 'delete' && <DeleteDialog camera={dialog.camera} onClose={() => setDialog(null)} onSaved={refresh} />}
     </div>
   );
@@ -262,6 +272,47 @@ function SharingDialog({ camera, onClose, onSaved }: { camera: Camera; onClose: 
           </button>
           <button type="submit" disabled={!reason.trim() || save.isPending} data-testid="sharing-save">
             {t('form.save')}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+/** Disabling stops the camera's ingest and live sessions (recordings stay); both ways need a reason for the audit trail. */
+function DisableDialog({ camera, disable, onClose, onSaved }: { camera: Camera; disable: boolean; onClose: () => void; onSaved: () => void }) {
+  const { t } = useTranslation('admin');
+  const [reason, setReason] = useState('');
+  const save = useMutation({
+    mutationFn: () => {
+      const req = { params: { path: { id: camera.id } }, body: { reason: reason.trim() } };
+      return unwrap(disable ? api.POST('/api/v1/cameras/{id}/disable', req) : api.POST('/api/v1/cameras/{id}/enable', req));
+    },
+    onSuccess: () => {
+      onSaved();
+      onClose();
+    },
+  });
+  return (
+    <Dialog title={disable ? t('disableDialog.title', { name: camera.name }) : t('enableDialog.title', { name: camera.name })} onClose={onClose} testId="disable-dialog">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          save.mutate();
+        }}
+      >
+        <p>{disable ? t('disableDialog.text') : t('enableDialog.text')}</p>
+        <label className="block">
+          {t('disableDialog.reason')}
+          <textarea value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={500} rows={2} data-testid="disable-reason" />
+        </label>
+        {save.isError && <ErrorBox error={save.error} />}
+        <div className="toolbar end">
+          <button type="button" className="secondary" onClick={onClose}>
+            {t('form.cancel')}
+          </button>
+          <button type="submit" disabled={!reason.trim() || save.isPending} data-testid="disable-confirm">
+            {disable ? t('cameras.disable') : t('cameras.enable')}
           </button>
         </div>
       </form>

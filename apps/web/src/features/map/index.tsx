@@ -13,7 +13,7 @@ import { CameraCounts } from '../analytics/CameraCounts';
 
 /**
  * The map: the cameras of the user's own and partner organisations, coloured by country, with their
- * state and what the user may see; incidents as areas with their remaining time. A camera is
+ * state (disabled by its administrators, or as its media node reports) and what the user may see; incidents as areas with their remaining time. A camera is
  * chosen on the map or in the list beside it, and watched on the live wall.
  */
 export default function MapPage() {
@@ -52,9 +52,10 @@ export default function MapPage() {
         <ul className="cam-list" data-testid="camera-list">
           {list.map((c) => {
             const a = access.data?.get(c.id);
-            const canWatch = a?.access === 'raw' || a?.access === 'anonymized';
+            // A disabled camera sends nothing: no live view is offered until it is enabled again.
+            const canWatch = c.state !== 'disabled' && (a?.access === 'raw' || a?.access === 'anonymized');
             return (
-              <li key={c.id} className={selected === c.id ? 'selected' : ''} data-camera-id={c.id} data-access={a?.access ?? ''}>
+              <li key={c.id} className={selected === c.id ? 'selected' : ''} data-camera-id={c.id} data-access={a?.access ?? ''} data-state={c.state}>
                 <button type="button" className="link-like cam-name" onClick={() => setSelected(c.id)} aria-pressed={selected === c.id}>
                   {c.name}
                 </button>

@@ -1,0 +1,59 @@
+import { Patterns, ServiceClient, ServiceName, type CameraIngestInfo } from '@borderlens/contracts';
+import { api, startGateway, type TestGateway } from '../support/gateway';
+import { ensureKeycloak, passwordToken } from '../support/keycloak';
+
+/**
+ * A camera its administrators disable, through the gateway's API and transport (real Keycloak,
+ * PGlite, TCP, no media node): shown disabled, refused to the media node and to new live sessions,
+ * left out of the cameras to record; enabling undoes it. The media node's side: test/media/camera-disabled.
+ */
+describe('a disabled camera (gateway)', () => {
+  let gw: TestGateway;
+  let media: ServiceClient;
+  const tokens: Record<string, string> = {};
+  const token = async (user: string) => (tokens[user] ??= await passwordToken(user));
+
+  beforeAll(async () => {
+    await ensureKeycloak();
+    gw = await startGateway();
+    media = ServiceClient.create(gw.cfg, ServiceName.media, ServiceName.gateway);
+  }, 300_000);
+
+  afterAll(async () => {
+    await media?.close();
+    await gw?.close();
+  });
+
+  it('is disabled and enabled by its administrators with a reason, and refused to media nodes and new sessions meanwhile', async () => {
+    const created = await api(gw.url, '/api/v1/cameras', { method: 'POST', token: await token('nysa.admin'), body: { name: 'Nysa – dron straży', kind: 'drone', latitude: 50.47, longitude: 17.33, ingest: { type: 'push', protocol: 'rtmp' } } });
+    expect(created.status).toBe(201);
+    const { id, pushKey } = created.body as { id: string; pushKey: string };
+    const toRecord = async () => (await media.send<CameraIngestInfo[]>(Patterns.gateway.camerasToRecord, {})).map((c) => c.id);
+    expect(await toRecord()).toContain(id);
+
+    // Administrators of the owner only, and with a reason.
+    expect((await api(gw.url, `/api/v1/cameras/${id}/disable`, { method: 'POST', token: await token('nysa.municipal'), body: { reason: 'x' } })).status).toBe(403);
+    expect((await api(gw.url, `/api/v1/cameras/${id}/disable`, { method: 'POST', token: await token('glucholazy.admin'), body: { reason: 'x' } })).status).toBeGreaterThanOrEqual(403);
+    const noReason = await api(gw.url, `/api/v1/cameras/${id}/disable`, { method: 'POST', token: await token('nysa.admin'), body: {} });
+    expect(noReason.status).toBe(400);
+
+    const disabled = await api(gw.url, `/api/v1/cameras/${id}/disable`, { method: 'POST', token: await token('nysa.admin'), body: { reason: 'dron w serwisie' } });
+    expect(disabled.status).toBe(200);
+    expect(disabled.body).toMatchObject({ id, state: 'disabled', stateReason: 'dron w serwisie', disabledAt: expect.any(String) });
+    const listed = await api(gw.url, '/api/v1/cameras', { token: await token('nysa.admin') });
+    expect(listed.body.find((c: { id: string }) => c.id === id)).toMatchObject({ state: 'disabled' });
+
+    await expect(media.send(Patterns.gateway.cameraIngest, { cameraId: id })).rejects.toThrow(/disabled/);
+    await expect(media.send(Patterns.gateway.resolvePushKey, { key: pushKey })).rejects.toThrow(/disabled/);
+    expect(await toRecord()).not.toContain(id);
+    const session = await api(gw.url, `/api/v1/cameras/${id}/sessions`, { method: 'POST', token: await token('nysa.municipal'), body: { form: 'anonymized', purpose: 'kontrola' } });
+    expect([session.status, session.body.error?.code]).toEqual([409, 'camera_disabled']);
+
+    const enabled = await api(gw.url, `/api/v1/cameras/${id}/enable`, { method: 'POST', token: await token('nysa.admin'), body: { reason: 'po serwisie' } });
+    expect(enabled.status).toBe(200);
+    expect(enabled.body).toMatchObject({ state: 'offline', disabledAt: null });
+    await expect(media.send(Patterns.gateway.resolvePushKey, { key: pushKey })).resolves.toEqual({ cameraId: id });
+    await expect(media.send(Patterns.gateway.cameraIngest, { cameraId: id })).resolves.toMatchObject({ id, ingest: { type: 'push' } });
+    expect(await toRecord()).toContain(id);
+  }, 60_000);
+});
