@@ -47,7 +47,10 @@ const tick = () => new Promise((r) => setImmediate(r));
 /** Answers every detection as it comes until `done` settles. */
 async function answering<T>(d: FakeDetector, done: Promise<T>): Promise<T> {
   let settled = false;
-  void done.then(() => (settled = true), () => (settled = true));
+  void done.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
   while (!settled) {
     while (d.calls.length) d.answer();
     await tick();
@@ -74,7 +77,11 @@ describe('AnonymizingPipeline', () => {
       expect(out).toHaveLength(0);
       detector.answer();
       await tick();
-      expect(out.map((o) => [o.frame.seq, o.verdict])).toEqual([[0, 'redacted'], [1, 'redacted'], [2, 'redacted']]);
+      expect(out.map((o) => [o.frame.seq, o.verdict])).toEqual([
+        [0, 'redacted'],
+        [1, 'redacted'],
+        [2, 'redacted'],
+      ]);
       for (let i = 3; i < 6; i++) pipeline.push(frame(i, true));
       expect(detector.asked).toEqual([3]);
       detector.answer();
@@ -91,7 +98,11 @@ describe('AnonymizingPipeline', () => {
       await tick();
       pipeline.push(frame(1, true, 1050));
       pipeline.push(frame(2, true, 1200));
-      expect(out.map((o) => [o.frame.seq, o.verdict, o.reason])).toEqual([[0, 'redacted', undefined], [1, 'redacted', undefined], [2, 'masked', 'stale']]);
+      expect(out.map((o) => [o.frame.seq, o.verdict, o.reason])).toEqual([
+        [0, 'redacted', undefined],
+        [1, 'redacted', undefined],
+        [2, 'masked', 'stale'],
+      ]);
       expect(out.every((o) => !faceShown(o.frame))).toBe(true);
       expect(pipeline.stats.maskedBy.stale).toBe(1);
     });

@@ -111,7 +111,14 @@ export class AnonymizingPipeline<F extends PipelineFrame = PipelineFrame> {
   private closed = false;
   lastError?: string;
   readonly stats = {
-    frames: 0, redacted: 0, masked: 0, detections: 0, failures: 0, lastDetectMs: 0, boxes: 0, cuts: 0,
+    frames: 0,
+    redacted: 0,
+    masked: 0,
+    detections: 0,
+    failures: 0,
+    lastDetectMs: 0,
+    boxes: 0,
+    cuts: 0,
     /** How long the last frame waited in the pipeline, ms. */
     lastHoldMs: 0,
     maskedBy: { 'no-detection': 0, stale: 0, 'anonymizer-down': 0 } as Record<MaskReason, number>,
@@ -364,37 +371,39 @@ export class AnonymizingPipeline<F extends PipelineFrame = PipelineFrame> {
     if (this.cutPending && this.cutPending.seq <= seq) this.cutPending = undefined;
     this.tracker.detecting(seq);
     const started = Date.now();
-    this.detect(frame).then(
-      (boxes) => {
-        // Asked about a picture of another size: its boxes must not be used on this one.
-        if (generation !== this.generation) return;
-        this.tracker.update(seq, boxes);
-        this.lastResult = { seq, at: frame.at, width: frame.width, height: frame.height };
-        this.stats.detections++;
-        this.stats.lastDetectMs = Date.now() - started;
-        this.roundTrips.push(this.stats.lastDetectMs);
-        if (this.roundTrips.length > PACE_WINDOW) this.roundTrips.shift();
-        if (p.pace) {
-          // Worked out once per detection here, not for every frame released.
-          const sorted = [...this.roundTrips].sort((a, b) => a - b);
-          this.paceMs = Math.min(p.budgetMs, sorted[Math.floor(0.9 * (sorted.length - 1))]);
-        }
-        if (!this.healthy) this.hooks.log?.('log', 'detection is back: anonymized video resumes');
-        this.healthy = true;
-        this.lastError = undefined;
-      },
-      (e: Error) => {
-        this.stats.failures++;
-        if (this.healthy) this.hooks.log?.('error', `detection failed, masking video until it is back: ${e.message}`);
-        this.healthy = false;
-        this.lastError = e.message;
-      },
-    ).finally(() => {
-      if (this.inFlight === seq) this.inFlight = undefined;
-      if (!this.healthy) this.cutPending = undefined;
-      if (this.cutPending && this.inFlight === undefined && !this.closed) this.detectLive(this.cutPending, p);
-      this.drainLive(p);
-    });
+    this.detect(frame)
+      .then(
+        (boxes) => {
+          // Asked about a picture of another size: its boxes must not be used on this one.
+          if (generation !== this.generation) return;
+          this.tracker.update(seq, boxes);
+          this.lastResult = { seq, at: frame.at, width: frame.width, height: frame.height };
+          this.stats.detections++;
+          this.stats.lastDetectMs = Date.now() - started;
+          this.roundTrips.push(this.stats.lastDetectMs);
+          if (this.roundTrips.length > PACE_WINDOW) this.roundTrips.shift();
+          if (p.pace) {
+            // Worked out once per detection here, not for every frame released.
+            const sorted = [...this.roundTrips].sort((a, b) => a - b);
+            this.paceMs = Math.min(p.budgetMs, sorted[Math.floor(0.9 * (sorted.length - 1))]);
+          }
+          if (!this.healthy) this.hooks.log?.('log', 'detection is back: anonymized video resumes');
+          this.healthy = true;
+          this.lastError = undefined;
+        },
+        (e: Error) => {
+          this.stats.failures++;
+          if (this.healthy) this.hooks.log?.('error', `detection failed, masking video until it is back: ${e.message}`);
+          this.healthy = false;
+          this.lastError = e.message;
+        },
+      )
+      .finally(() => {
+        if (this.inFlight === seq) this.inFlight = undefined;
+        if (!this.healthy) this.cutPending = undefined;
+        if (this.cutPending && this.inFlight === undefined && !this.closed) this.detectLive(this.cutPending, p);
+        this.drainLive(p);
+      });
   }
 
   private drainLive(p: LivePolicy): void {
