@@ -1,4 +1,4 @@
-import { BoxTracker, growBox, redactI420, type Box, type RedactOptions } from '@borderlens/redaction';
+import { AnonymizingPipeline, DetectionFailed, type RedactOptions } from '@borderlens/redaction';
 import type { Detector, DetectOverrides } from '../detection/detector';
 import type { FfmpegRepository } from '../repositories/ffmpeg.repository';
 
@@ -20,16 +20,15 @@ export interface VideoRedactResult {
   height: number;
 }
 
-/** Margin per frame of distance from a detection, as a fraction of the box (as BoxTracker's default). */
-const GROW_PER_FRAME = 0.05;
-
 /**
- * Redacts a video file: ffmpeg decodes it to raw yuv420p on a pipe, faces and plates are detected
- * on every Nth frame, boxes are redacted in place, and ffmpeg encodes H.264 MP4 (+faststart).
+ * Redacts a video file: ffmpeg decodes it to raw yuv420p on a pipe, the anonymizing pipeline (file
+ * policy) detects faces and plates on every Nth frame and the last and redacts in place, and ffmpeg
+ * encodes H.264 MP4 (+faststart). A failed detection fails the whole file.
  *
  * A file is not live, so frames wait for the next detection: each frame between two detections is
  * covered by the boxes tracked forward from the earlier one and by the later one's boxes (widened
- * by distance), so someone entering the picture is hidden from their first frame.
+ * by distance), so someone entering the picture is hidden from their first frame; a detected frame
+ * uses only its own boxes (cover rule 'own'). One detection runs at a time.
  */
 export class VideoRedactor {
   constructor(private readonly ffmpeg: FfmpegRepository, private readonly detector: Detector) {}
@@ -39,43 +38,36 @@ export class VideoRedactor {
     if (info.width * info.height > o.maxPixels) throw new Error(`video is ${info.width}x${info.height}, larger than the ${o.maxPixels} pixels allowed`);
     const { width, height } = info;
     const encoder = this.ffmpeg.encoder({ width, height, fps: info.fps, output, audioFrom: o.keepAudio && info.hasAudio ? input : undefined });
-    const tracker = new BoxTracker({ detectEvery: o.detectEvery, maxStaleFrames: Number.MAX_SAFE_INTEGER });
     const result: VideoRedactResult = { frames: 0, detections: 0, faces: 0, plates: 0, width, height };
-    let pending: { index: number; data: Buffer }[] = [];
-
-    const detectOn = async (index: number, data: Buffer): Promise<Box[]> => {
-      const found = await this.detector.detect({ format: 'i420', width, height, data }, o.detect);
-      result.detections++;
-      result.faces += found.faces.length;
-      result.plates += found.plates.length;
-      return [...found.faces, ...found.plates].map((d) => d.box);
-    };
-    // Redacts and writes the pending frames, the last of which was just detected with `boxes`.
-    const flush = async (boxes: Box[]): Promise<void> => {
-      const last = pending[pending.length - 1].index;
-      for (const f of pending) {
-        const ahead = boxes.map((b) => growBox(b, GROW_PER_FRAME * (last - f.index)));
-        const behind = f.index === last ? [] : tracker.boxesFor(f.index) ?? [];
-        redactI420(f.data, width, height, [...behind, ...ahead], o.redact);
-        await encoder.write(f.data);
-      }
-      tracker.update(last, boxes);
-      pending = [];
-    };
+    const pipeline = new AnonymizingPipeline(
+      async (f) => {
+        const found = await this.detector.detect({ format: 'i420', width, height, data: f.data }, o.detect);
+        result.detections++;
+        result.faces += found.faces.length;
+        result.plates += found.plates.length;
+        return [...found.faces, ...found.plates].map((d) => d.box);
+      },
+      { kind: 'file', detectEvery: o.detectEvery, cover: 'own', maxInFlight: 1 },
+      o.redact,
+      (out) => encoder.write(out.frame.data),
+    );
 
     try {
       for await (const data of this.ffmpeg.frames(input, width, height)) {
-        const index = result.frames++;
-        pending.push({ index, data });
-        if (index % o.detectEvery === 0) await flush(await detectOn(index, data));
+        pipeline.push({ data, width, height, seq: result.frames++, at: 0 });
+        // Frames up to the next detection wait in memory, no more.
+        await pipeline.heldBelow(o.detectEvery + 1);
+        if (pipeline.failure) break;
       }
-      if (pending.length) await flush(await detectOn(pending[pending.length - 1].index, pending[pending.length - 1].data));
+      await pipeline.end();
       if (result.frames === 0) throw new Error('video has no frames');
       await encoder.end();
       return result;
     } catch (e) {
+      pipeline.close();
       encoder.abort();
-      throw e;
+      // The detector's own error (a bad input stays a bad input).
+      throw e instanceof DetectionFailed ? e.cause : e;
     }
   }
 }

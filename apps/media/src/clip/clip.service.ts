@@ -4,8 +4,7 @@ import { closeSync, createReadStream, existsSync, openSync, readdirSync, readSyn
 import { join, resolve } from 'node:path';
 import { CONFIG, type BorderlensConfig } from '@borderlens/config';
 import { CLIP_CHUNK_BYTES, type ClipChunk, type ClipExportRequest, type ClipExportStatus } from '@borderlens/contracts';
-import { i420Size, redactI420, type Box } from '@borderlens/redaction';
-import { coverBoxes, coveringDetections } from './look-ahead';
+import { AnonymizingPipeline, DetectionFailed, i420Size } from '@borderlens/redaction';
 import { clipCopyArgs, clipDecodeArgs, clipEncodeArgs, concatList, probe, type VideoInfo, MediaProcess, ProcessRepository, FramePool, RawFrameSplitter } from '@borderlens/media';
 import { watermark } from '../live/camera-live';
 import type { DecodedFrame } from '../live/decoded-frame';
@@ -231,8 +230,9 @@ export class ClipService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * Decode -> (detect every media.clipDetectEvery-th frame, cover each frame with the detections around
-   * it, redact) -> (watermark) -> encode. A frame is written only once the detection after it is known.
+   * Decode -> anonymizing pipeline (file policy: detect every media.clipDetectEvery-th frame and the
+   * last, cover each frame with the detections around it, redact; a failed detection stops the export)
+   * -> (watermark) -> encode. A frame is written only once the detection after it is known.
    */
   private async transcode(req: ClipExportRequest, list: string, out: string, plan: Plan, onProgress: (p: number) => void): Promise<void> {
     const { width, height } = plan.info;
@@ -242,46 +242,14 @@ export class ClipService implements OnModuleInit, OnModuleDestroy {
     const encoder = this.track(this.processes.ffmpeg(clipEncodeArgs({ width, height, fps, outFile: out })));
     const anonymize = req.form === 'anonymized';
     const every = Math.max(1, this.cfg.media.clipDetectEvery);
-    const redactOpts = { method: this.cfg.anonymizer.method, padding: this.cfg.anonymizer.padding };
     const detection = new FrameDetection(this.detector, this.cfg.media.detectWidth);
     const pool = new FramePool(i420Size(width, height), 2 * every * (DETECT_CONCURRENCY + 2));
-    // Frames decoded and not yet written, in order; detections by frame number (older ones dropped).
-    const pending: DecodedFrame[] = [];
-    const detections = new Map<number, Promise<Box[]>>();
     const maxPending = every * (DETECT_CONCURRENCY + 1) + 1;
-    let finalSeq: number | null = null;
     const stages: ClipStages = { frames: 0, detections: 0, frameInMs: 0, detectCopyMs: 0, detectSendMs: 0, redactMs: 0, watermarkMs: 0, frameOutMs: 0 };
     const cost = { copyMs: 0, sendMs: 0 };
     const since = (t: bigint) => Number(process.hrtime.bigint() - t) / 1e6;
-    let failure: Error | undefined;
     let done = 0;
     let seq = 0;
-
-    const detect = async (frame: DecodedFrame): Promise<Box[]> => {
-      // The copy is taken before the first await: redaction of this frame may follow while it travels.
-      stages.detections++;
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await detection.detect(frame, DETECT_TIMEOUT_MS, cost);
-        } catch (e) {
-          if (attempt >= 1) throw new ClipError(`anonymizer unavailable, export stopped (no frame is written unredacted): ${(e as Error).message}`);
-        }
-      }
-    };
-    const request = (frame: DecodedFrame) => {
-      if (detections.has(frame.seq)) return;
-      const p = detect(frame);
-      p.catch(() => undefined);
-      detections.set(frame.seq, p);
-    };
-    /** The boxes covering frame `s`, or null until the detection after it exists. */
-    const boxesFor = async (s: number): Promise<Box[] | null> => {
-      const around = coveringDetections(s, every, (d) => detections.has(d), finalSeq);
-      if (!around) return null;
-      const lists = await Promise.all(around.map((d) => detections.get(d) ?? Promise.resolve([] as Box[])));
-      const [older, before, after] = lists.length === 3 ? lists : [[], ...lists];
-      return coverBoxes(before, after ?? [], older);
-    };
 
     const writeOut = async (frame: DecodedFrame) => {
       const t = process.hrtime.bigint();
@@ -297,63 +265,56 @@ export class ClipService implements OnModuleInit, OnModuleDestroy {
       if (done % 10 === 0) onProgress(Math.min(0.99, done / expected));
     };
 
-    // Frames leave in order; detection of the next ones runs meanwhile.
-    let draining = Promise.resolve();
-    const drain = () => {
-      draining = draining.then(async () => {
-        while (pending.length && !failure) {
-          const head = pending[0];
-          let boxes: Box[] | null = [];
-          if (anonymize) {
-            try {
-              boxes = await boxesFor(head.seq);
-            } catch (e) {
-              failure = e as Error;
-              decoder.kill();
-              return;
-            }
-          }
-          if (boxes === null) break;
-          pending.shift();
-          if (anonymize) {
-            const t = process.hrtime.bigint();
-            redactI420(head.data, width, height, boxes, redactOpts);
-            stages.redactMs += since(t);
-          }
-          detections.delete(head.seq - 2 * every - 1);
-          await writeOut(head);
-          if (pending.length < maxPending) decoder.stdout.resume();
-        }
-      });
-    };
+    // The raw form (burning in a watermark) only passes frames through, in order.
+    let passing = Promise.resolve();
+    let passHeld = 0;
+    const pipeline = anonymize
+      ? new AnonymizingPipeline<DecodedFrame>(
+          // The copy is taken before the first await: redaction of this frame may follow while it travels.
+          (frame) => detection.detect(frame, DETECT_TIMEOUT_MS, cost),
+          { kind: 'file', detectEvery: every, cover: 'neighbours', attempts: 2 },
+          { method: this.cfg.anonymizer.method, padding: this.cfg.anonymizer.padding },
+          async (o) => {
+            await writeOut(o.frame);
+            if (pipeline!.held < maxPending) decoder.stdout.resume();
+          },
+          { onFailed: () => decoder.kill() },
+        )
+      : undefined;
+    const held = () => (pipeline ? pipeline.held : passHeld);
 
     const frames = new RawFrameSplitter(i420Size(width, height), (data) => {
       const frame: DecodedFrame = { data, width, height, seq: seq++, pts: 0, at: Date.now() };
-      if (anonymize && frame.seq % every === 0) request(frame);
-      pending.push(frame);
+      if (pipeline) return pipeline.push(frame);
+      passHeld++;
+      passing = passing.then(async () => {
+        await writeOut(frame);
+        passHeld--;
+        if (passHeld < maxPending) decoder.stdout.resume();
+      });
     }, pool.take);
     decoder.stdout.on('data', (chunk: Buffer) => {
       const t = process.hrtime.bigint();
       frames.push(chunk);
       stages.frameInMs += since(t);
-      if (pending.length >= maxPending) decoder.stdout.pause();
-      drain();
+      if (held() >= maxPending) decoder.stdout.pause();
     });
     const dexit = await decoder.exited;
-    // The last frame is detected too, so the frames after the last regular detection are covered.
-    finalSeq = seq - 1;
-    const last = pending[pending.length - 1];
-    if (anonymize && last) request(last);
-    drain();
-    await draining;
+    let failure: Error | undefined;
+    try {
+      if (pipeline) await pipeline.end();
+      else await passing;
+    } catch (e) {
+      failure = e instanceof DetectionFailed ? new ClipError(`anonymizer unavailable, export stopped (no frame is written unredacted): ${e.message}`) : (e as Error);
+    }
     encoder.stdin.end();
     const eexit = await encoder.exited;
     if (failure) throw failure;
     if (dexit.code !== 0) throw new ClipError(`decoding the recordings failed: ${decoder.lastLines(2).join(' | ')}`);
     if (eexit.code !== 0) throw new ClipError(`encoding the clip failed: ${encoder.lastLines(2).join(' | ')}`);
     if (done === 0) throw new ClipError('the recordings held no decodable frame');
-    if (pending.length) throw new ClipError(`${pending.length} frames were left unwritten`);
-    if (anonymize) this.lastStages = { ...stages, detectCopyMs: cost.copyMs, detectSendMs: cost.sendMs };
+    if (held()) throw new ClipError(`${held()} frames were left unwritten`);
+    if (pipeline) this.lastStages = { ...stages, detections: pipeline.stats.detections, redactMs: pipeline.redactMs, detectCopyMs: cost.copyMs, detectSendMs: cost.sendMs };
   }
 }
 

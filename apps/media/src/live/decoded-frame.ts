@@ -1,10 +1,7 @@
+import type { PipelineFrame } from '@borderlens/redaction';
+
 /** A decoded picture in yuv420p, as it moves through a live pipeline. */
-export interface DecodedFrame {
-  data: Buffer;
-  width: number;
-  height: number;
-  /** Running number of the frame within its pipeline. */
-  seq: number;
+export interface DecodedFrame extends PipelineFrame {
   /** Source presentation time, ms. */
   pts: number;
   /** When its compressed frame arrived from the camera (Date.now()), for budgets and latency. */

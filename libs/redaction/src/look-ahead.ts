@@ -1,4 +1,4 @@
-import { growBox, type Box } from '@borderlens/redaction';
+import { growBox, type Box } from './box';
 
 /** Margin added to every covering box (of its size, on every side): detector jitter between detections. */
 export const COVER_GROWTH = 0.1;
