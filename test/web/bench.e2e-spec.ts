@@ -76,9 +76,9 @@ if (process.env.BENCH_WEB !== '1') {
        */
       const open = async (tiles: string[], how: 'app' | 'reload'): Promise<Opened> => {
         let t0 = 0;
-        if (how === 'reload') await setWall(page, sys.url, tiles.length === 1 ? 1 : 9, tiles);
+        if (how === 'reload') await setWall(page, sys.url, tiles.length === 1 ? 1 : tiles.length <= 4 ? 4 : 9, tiles);
         else {
-          await setWall(page, sys.url, tiles.length === 1 ? 1 : 9, tiles, [], '/about');
+          await setWall(page, sys.url, tiles.length === 1 ? 1 : tiles.length <= 4 ? 4 : 9, tiles, [], '/about');
           await page.waitForSelector('[data-screen=live]');
           t0 = (await page.evaluate('performance.now()')) as number;
           await page.click('[data-screen=live]');
@@ -132,12 +132,21 @@ if (process.env.BENCH_WEB !== '1') {
         if (r === 0) await page.goto(`${sys.url}/about`);
       }
       await leave();
+      // Four tiles the same way.
+      await new Promise((r) => setTimeout(r, IDLE_STOP_MS));
+      const four = { cold: [] as number[], warm: [] as number[] };
+      for (let r = 0; r < 2; r++) {
+        const run = await open(cams.slice(0, Math.min(4, CAMERAS)), 'app');
+        (r === 0 ? four.cold : four.warm).push(...run.firstFrame);
+        if (r === 0) await page.goto(`${sys.url}/about`);
+      }
       await context.close();
       const result = {
         // From choosing the live wall in the app's menu.
         firstAnonymizedFrameMs: {
           oneTile: { cold: stats(one.app.cold), warm: stats(one.app.warm) },
           oneTileStagesMs: { sessionDecided: stats(one.app.session), whepAnswered: stats(one.app.whep) },
+          fourTiles: { perTileCold: stats(four.cold), perTileWarm: stats(four.warm) },
           nineTiles: { perTile: stats(nine.first), perTileCold: stats(nine.cold), perTileWarm: stats(nine.warm), lastTile: stats(nine.all) },
         },
         // From the navigation start of a reload of /live (the app's start and sign-in included).
