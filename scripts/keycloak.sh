@@ -145,6 +145,9 @@ cmd_start() {
   # Own session, so `stop` can end the launcher and its JVM together; no inherited stdio, so callers
   # such as spawnSync return once this script exits.
   (
+    # Inherited descriptors close here: `flock FILE cmd` holds its lock on one (fd 3), and a JVM
+    # keeping it would hold every other caller's lock for as long as Keycloak runs.
+    for fd in $(ls "/proc/$BASHPID/fd"); do if ((fd > 2)); then eval "exec $fd>&-"; fi; done
     cd "$DIST"
     export JAVA_OPTS_KC_HEAP=${JAVA_OPTS_KC_HEAP:--Xms64m -Xmx512m}
     export KC_BOOTSTRAP_ADMIN_USERNAME=admin

@@ -99,6 +99,9 @@ if (insideWebNetns(__filename)) {
         const raw = await expectPlaying(wall, tile, 90_000);
         expect(raw.form).toBe('raw');
         expect(raw.badge).toMatch(/^RAW · \d+:\d\d(:\d\d)? · Flood on the Bělá$/);
+        // The tile's header offers what fits the video it shows: raw now, so "Watch anonymized".
+        const watchAnonymized = `[data-tile="${tile}"] .tile-head [data-testid=watch-anonymized]`;
+        expect(await wall.$(watchAnonymized)).not.toBeNull();
         await checkScreen(wall, SUITE, 'live-raw', 'en').then((c) => expect(c.violations).toEqual([]));
 
         // Watch every change of the tile from now on.
@@ -127,6 +130,8 @@ if (insideWebNetns(__filename)) {
         expect(shown!.badge).toBe('ANONYMIZED');
         await expectPlaying(wall, tile, 30_000);
         expect((await tileState(wall, tile)).form).toBe('anonymized');
+        // Anonymized already: the header no longer offers to watch it anonymized.
+        expect(await wall.$(watchAnonymized)).toBeNull();
         await checkScreen(wall, SUITE, 'live-downgraded', 'en').then((c) => expect(c.violations).toEqual([]));
       } finally {
         await context.close();

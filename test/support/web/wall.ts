@@ -59,14 +59,14 @@ export async function expectPlaying(page: Page, i: number, timeoutMs = 60_000): 
   return b;
 }
 
-/** Puts cameras in the wall's tiles as the app keeps them (localStorage), then reloads. */
-export async function setWall(page: Page, baseUrl: string, layout: 1 | 4 | 9, tiles: (string | null)[], forms: ('anonymized' | 'raw')[] = []): Promise<void> {
+/** Puts cameras in the wall's tiles as the app keeps them (localStorage), then loads `path` (the wall). */
+export async function setWall(page: Page, baseUrl: string, layout: 1 | 4 | 9, tiles: (string | null)[], forms: ('anonymized' | 'raw')[] = [], path = '/live'): Promise<void> {
   const state = {
     layout,
     tiles: Array.from({ length: 9 }, (_, i) => tiles[i] ?? null),
     forms: Array.from({ length: 9 }, (_, i) => forms[i] ?? 'anonymized'),
   };
   await page.evaluate(`localStorage.setItem('borderlens.wall', ${JSON.stringify(JSON.stringify(state))})`);
-  await page.goto(`${baseUrl}/live`);
-  await page.waitForSelector('[data-tile="0"]');
+  await page.goto(`${baseUrl}${path}`);
+  if (path === '/live') await page.waitForSelector('[data-tile="0"]');
 }

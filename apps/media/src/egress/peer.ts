@@ -21,6 +21,7 @@ export class Peer {
   private readonly track: Track;
   private readonly rtp: RtpPacketizationConfig;
   private closedCb?: () => void;
+  private openCb?: () => void;
   private done = false;
   /** RTP packets are dropped when the track is not open yet; counted for tests and stats. */
   framesSent = 0;
@@ -45,6 +46,8 @@ export class Peer {
       if (state === 'closed' || state === 'failed') this.finish();
     });
     this.track.onClosed(() => this.finish());
+    // Called from a libdatachannel thread's callback: sending from inside it is deferred too.
+    this.track.onOpen(() => setImmediate(() => !this.done && this.openCb?.()));
     this.pc.setRemoteDescription(offer, 'offer');
   }
 
@@ -75,6 +78,11 @@ export class Peer {
     const ok = this.track.sendMessageBinary(nalus);
     if (ok) this.framesSent++;
     return ok;
+  }
+
+  /** Called once the track can carry media (ICE and DTLS done). */
+  onOpen(cb: () => void): void {
+    this.openCb = cb;
   }
 
   onClosed(cb: () => void): void {

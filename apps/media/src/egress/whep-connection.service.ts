@@ -83,15 +83,17 @@ export class WhepConnectionService implements OnModuleDestroy {
   }
 
   create(cameraId: string, offer: string, authorization: string | undefined, requested?: ViewForm, source?: string): Promise<{ id: string; answer: string }> {
+    const t0 = Date.now();
     return this.audited('offer', cameraId, source, async (note) => {
       const { claims, form } = await this.grants.authorize(authorization, cameraId, requested);
       note(claims);
       this.checkLimits(claims);
-      return this.open(cameraId, offer, claims, form);
+      return this.open(cameraId, offer, claims, form, t0);
     });
   }
 
-  private async open(cameraId: string, offer: string, claims: GrantClaims, form: ViewForm): Promise<{ id: string; answer: string }> {
+  private async open(cameraId: string, offer: string, claims: GrantClaims, form: ViewForm, t0: number): Promise<{ id: string; answer: string }> {
+    const authorized = Date.now();
     let video;
     try {
       video = parseOffer(offer);
@@ -113,7 +115,13 @@ export class WhepConnectionService implements OnModuleDestroy {
     } catch (e) {
       throw new BadRequestException({ code: 'sdp_invalid', message: `the offer could not be answered: ${(e as Error).message}` });
     }
+    const answered = Date.now();
     const sender = new H264Sender(peer);
+    // The first pictures wait in the sender for the connection; they go out the moment it opens.
+    peer.onOpen(() => {
+      sender.flush();
+      this.log.log(`WHEP connection ${id}: connected ${Date.now() - t0} ms after the offer, ${sender.frames} frame(s) sent at once`);
+    });
     const session: WhepConnection = { id, cameraId, claims, jtis: new Set([claims.jti]), form, peer, sender, startedAt: Date.now(), endsAt: claims.exp * 1000 };
     this.connections.set(id, session);
     peer.onClosed(() => this.end(id, 'connection closed'));
@@ -128,7 +136,7 @@ export class WhepConnectionService implements OnModuleDestroy {
     }
     this.scheduleEnd(session);
     this.audit.started(session);
-    this.log.log(`WHEP connection ${id}: ${claims.sub} watches ${cameraId} (${form}${claims.obligations?.watermark ? ', watermarked' : ''})`);
+    this.log.log(`WHEP connection ${id}: ${claims.sub} watches ${cameraId} (${form}${claims.obligations?.watermark ? ', watermarked' : ''}); answered in ${Date.now() - t0} ms (grant ${authorized - t0}, ICE ${answered - authorized}, pipeline ${Date.now() - answered})`);
     return { id, answer };
   }
 

@@ -34,6 +34,9 @@ export function streamConfig(record: Buffer, tag: Buffer): StreamConfig {
   return { avc, record: Buffer.from(record), tag, width: sps.width, height: sps.height, profileLevelId: profileLevelId(avc) };
 }
 
+/** Most frames kept since a keyframe (10 s at 25 fps). */
+const MAX_RECENT = 250;
+
 /**
  * A camera's video as H.264 access units, fanned out to consumers (viewers, the anonymized pipeline,
  * the recorder). Subclasses feed it from a pulled camera or a pushing drone; it remembers the stream
@@ -49,6 +52,8 @@ export abstract class VideoSource {
   state: CameraState = 'offline';
   reason?: string;
   private readonly units = new AccessUnitAssembler((f) => this.deliver(f));
+  /** Frames since the latest keyframe (none while an interval runs past MAX_RECENT): a consumer that starts now begins with them. */
+  recent: VideoFrame[] = [];
 
   constructor(readonly cameraId: string, protected readonly states: StateSink) {
     this.log = new Logger(`${this.constructor.name}:${cameraId}`);
@@ -82,6 +87,7 @@ export abstract class VideoSource {
     const config = streamConfig(record, tag);
     this.config = config;
     this.lastDts = [];
+    this.recent = [];
     for (const c of this.consumers) c.onConfig(config);
   }
 
@@ -94,6 +100,9 @@ export abstract class VideoSource {
     const config = this.config;
     if (!config) return;
     this.measureFps(frame.dts);
+    if (frame.keyframe) this.recent = [frame];
+    else if (this.recent.length && this.recent.length < MAX_RECENT) this.recent.push(frame);
+    else this.recent = [];
     for (const c of this.consumers) {
       try {
         c.onFrame(frame, config);

@@ -170,7 +170,7 @@ export class CameraLive implements SourceConsumer {
       this.ensureAnonymized();
       this.anonEncoder!.addSink(viewer.sink);
     } else if (this.source?.config) {
-      viewer.sink.onConfig(this.source.config);
+      viewer.sink.onConfig(this.source.config, this.source.recent);
     }
     clearTimeout(this.anonIdle);
   }
@@ -193,7 +193,10 @@ export class CameraLive implements SourceConsumer {
   private ensureDecoder(): void {
     if (this.decoder) return;
     this.decoder = new FrameDecoder(this.cameraId, this.deps.processes, (f) => this.onDecoded(f));
-    if (this.source?.config) this.decoder.onConfig(this.source.config);
+    if (this.source?.config) {
+      this.decoder.onConfig(this.source.config);
+      this.decoder.catchUp(this.source.recent);
+    }
   }
 
   private ensureAnonymized(): void {
@@ -201,6 +204,8 @@ export class CameraLive implements SourceConsumer {
     if (this.gate) return;
     const { cfg } = this.deps;
     this.anonEncoder = new FrameEncoder(`${this.cameraId}:anonymized`, this.deps.processes, this.encodeOptions());
+    // The decoder outputs the stream's own size: x264 can start now, beside the decoder.
+    if (this.source?.config) this.anonEncoder.prepare(this.source.config.width, this.source.config.height);
     this.gate = new FailClosedGate(this.deps.detector, {
       budgetMs: cfg.media.detectBudgetMs,
       detectWidth: cfg.media.detectWidth,

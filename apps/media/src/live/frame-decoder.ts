@@ -16,7 +16,7 @@ export class FrameDecoder {
   private config?: StreamConfig;
   private waitingForKey = true;
   /** Arrival info of frames sent in, in presentation order, matched to frames coming out. */
-  private inFlight: { pts: number; at: number }[] = [];
+  private inFlight: { pts: number; at: number; skip?: boolean }[] = [];
   private seq = 0;
   private stopped = false;
   framesIn = 0;
@@ -34,7 +34,17 @@ export class FrameDecoder {
     this.restart();
   }
 
-  push(frame: VideoFrame): void {
+  /**
+   * The camera's frames since its latest keyframe, for a decoder started mid-stream: all are decoded
+   * (each needs the ones before), only the newest comes out, so the first picture is there now
+   * instead of at the camera's next keyframe.
+   */
+  catchUp(frames: readonly VideoFrame[]): void {
+    if (!frames[0]?.keyframe) return;
+    frames.forEach((f, i) => this.push(f, i < frames.length - 1));
+  }
+
+  push(frame: VideoFrame, skip = false): void {
     const proc = this.proc;
     if (!proc || this.stopped) return;
     if (this.waitingForKey) {
@@ -42,11 +52,11 @@ export class FrameDecoder {
       this.waitingForKey = false;
     }
     // Presentation order: with B-frames the decoder outputs frames sorted by pts.
-    const entry = { pts: frame.pts, at: Date.now() };
+    const entry = { pts: frame.pts, at: Date.now(), ...(skip ? { skip } : {}) };
     let i = this.inFlight.length;
     while (i > 0 && this.inFlight[i - 1].pts > entry.pts) i--;
     this.inFlight.splice(i, 0, entry);
-    if (this.inFlight.length > 100) this.inFlight.shift();
+    if (this.inFlight.length > 300) this.inFlight.shift();
     this.framesIn++;
     proc.write(frame.raw);
   }
@@ -82,6 +92,7 @@ export class FrameDecoder {
 
   private emit(data: Buffer, width: number, height: number): void {
     const info = this.inFlight.shift() ?? { pts: 0, at: Date.now() };
+    if (info.skip) return;
     this.framesOut++;
     this.lastLatencyMs = Date.now() - info.at;
     this.onFrame({ data, width, height, seq: this.seq++, pts: info.pts, at: info.at });

@@ -6,9 +6,13 @@ import { streamConfig, type StreamConfig } from '../ingest/video-source';
 import type { DecodedFrame } from './decoded-frame';
 
 export interface EncodedSink {
-  onConfig(config: StreamConfig): void;
+  /** A new stream; `recent`: its frames since the latest keyframe, for a sink that joins it running. */
+  onConfig(config: StreamConfig, recent?: readonly VideoFrame[]): void;
   onFrame(frame: VideoFrame): void;
 }
+
+/** Most encoded frames kept since the latest keyframe (a longer interval is not kept). */
+const MAX_RECENT = 250;
 
 /**
  * yuv420p frames -> x264 -> H.264 access units for viewers. Each encoded picture leaves with the
@@ -23,6 +27,8 @@ export class FrameEncoder {
   private size?: { width: number; height: number };
   private config?: StreamConfig;
   private readonly sinks = new Set<EncodedSink>();
+  /** Encoded frames since the latest keyframe: a viewer who joins starts with them, not at the next keyframe. */
+  private recent: VideoFrame[] = [];
   private stopped = false;
   framesIn = 0;
   framesOut = 0;
@@ -37,7 +43,12 @@ export class FrameEncoder {
 
   addSink(sink: EncodedSink): void {
     this.sinks.add(sink);
-    if (this.config) sink.onConfig(this.config);
+    if (this.config) sink.onConfig(this.config, this.recent);
+  }
+
+  /** Starts x264 ahead of the first picture (its start-up overlaps the decoder's and the first detection). */
+  prepare(width: number, height: number): void {
+    if (!this.stopped && !this.proc) this.start(width, height);
   }
 
   removeSink(sink: EncodedSink): void {
@@ -72,11 +83,13 @@ export class FrameEncoder {
     if (this.proc) void this.proc.stop(500);
     this.size = { width, height };
     this.entered = [];
+    this.recent = [];
     const proc = this.processes.ffmpeg(encodeArgs({ width, height, ...this.opts }));
     this.proc = proc;
     const demux = new FlvDemuxer({
       onConfig: (record, tag) => {
         this.config = streamConfig(record, tag);
+        this.recent = [];
         for (const s of this.sinks) s.onConfig(this.config);
       },
       onFrame: (f) => {
@@ -84,6 +97,9 @@ export class FrameEncoder {
         const t = this.entered.shift();
         if (t) this.lastLatencyMs = Date.now() - t.at;
         const out = t ? { ...f, pts: t.pts, dts: t.pts } : f;
+        if (out.keyframe) this.recent = [out];
+        else if (this.recent.length && this.recent.length < MAX_RECENT) this.recent.push(out);
+        else this.recent = [];
         for (const s of this.sinks) s.onFrame(out);
       },
     });

@@ -10,12 +10,15 @@ import { App } from './App';
  * page (authorization code + PKCE), the language, then the app. Nothing renders before sign-in.
  */
 export async function boot(root: HTMLElement): Promise<void> {
+  // Marks read by npm run bench:web (where a live tile's first second goes).
+  performance.mark('bl:boot');
   try {
     const res = await fetch('/api/v1/ui-config', { headers: { accept: 'application/json' } });
     if (!res.ok) throw new Error(`ui-config: HTTP ${res.status}`);
     const config = (await res.json()) as UiConfig;
     const lang = initialLanguage();
     await signIn(config.keycloak, lang);
+    performance.mark('bl:signed-in');
     await initI18n(lang);
     createRoot(root).render(
       <StrictMode>

@@ -5,7 +5,7 @@ import { useIncidents } from '../../api/data';
 import type { LiveSession, LiveSessionEvent } from '../../api/types';
 import { formatDuration } from '../../i18n/format';
 import { useLiveSessionEvents } from './live-session-events';
-import { whepConnect, whepRenew, WhepError, type WhepConnection } from './whep';
+import { whepConnect, whepPrepare, whepRenew, WhepError, type WhepOffer, type WhepConnection } from './whep';
 
 export type Form = 'anonymized' | 'raw';
 type Phase = 'opening' | 'connecting' | 'playing' | 'switching' | 'denied' | 'purpose' | 'ended' | 'error';
@@ -15,6 +15,8 @@ interface Props {
   form: Form;
   /** The user asks for another form (e.g. anonymized after raw was refused). */
   onForm: (f: Form) => void;
+  /** The form the media node serves now (the session's, then each renewal's or downgrade's). */
+  onServed?: (f: Form) => void;
 }
 
 /** Milliseconds after the media node confirmed a switch before a presented frame is trusted to be of the new form (frames in flight). */
@@ -27,7 +29,7 @@ const SWITCH_SETTLE_MS = 300;
  * downgrade the picture stays hidden until a frame presented after the media node switched, so the
  * last raw frame is never left on screen.
  */
-export function Player({ cameraId, form, onForm }: Props) {
+export function Player({ cameraId, form, onForm, onServed }: Props) {
   const { t } = useTranslation('live');
   const video = useRef<HTMLVideoElement>(null);
   const [phase, setPhase] = useState<Phase>('opening');
@@ -108,6 +110,11 @@ export function Player({ cameraId, form, onForm }: Props) {
   );
   useLiveSessionEvents(session?.sessionId ?? null, onEvent);
 
+  const servedForm = session?.form;
+  useEffect(() => {
+    if (servedForm) onServed?.(servedForm);
+  }, [servedForm]);
+
   useEffect(() => {
     let cancelled = false;
     const v = video.current!;
@@ -115,17 +122,30 @@ export function Player({ cameraId, form, onForm }: Props) {
     setError(null);
     setNotice(null);
     setP('opening');
+    // The offer is prepared while the gateway decides: the decision and ICE gathering overlap.
+    let offer: WhepOffer | null = whepPrepare((stream) => {
+      if (v.srcObject !== stream) v.srcObject = stream;
+    });
+    const dropOffer = () => {
+      offer?.pc.close();
+      offer = null;
+    };
+    performance.mark('bl:tile', { detail: cameraId });
+    markTimes(offer.pc, cameraId);
+    void offer.sdp.then(() => performance.mark('bl:offer', { detail: cameraId }), () => undefined);
     (async () => {
       let s: LiveSession;
       try {
         s = await unwrap(api.POST('/api/v1/cameras/{id}/sessions', { params: { path: { id: cameraId } }, body: { form, ...(purpose ? { purpose } : {}) } }));
       } catch (e) {
+        dropOffer();
         if (cancelled) return;
         if (e instanceof ApiError && e.code === 'purpose_required') return setP('purpose');
         if (e instanceof ApiError) return stop(e.status === 403 ? 'denied' : 'error', e.message, e.reasons);
         return stop('error', (e as Error).message);
       }
       if (cancelled) {
+        dropOffer();
         void api.DELETE('/api/v1/cameras/{id}/sessions/{sessionId}', { params: { path: { id: cameraId, sessionId: s.sessionId } } });
         return;
       }
@@ -134,9 +154,9 @@ export function Player({ cameraId, form, onForm }: Props) {
       setP('connecting');
       performance.mark('bl:session', { detail: cameraId });
       try {
-        const w = await whepConnect(s.whepUrl, s.grant, s.form, (stream) => {
-          if (v.srcObject !== stream) v.srcObject = stream;
-        });
+        const prepared = offer!;
+        offer = null;
+        const w = await whepConnect(prepared, s.whepUrl, s.grant, s.form);
         if (cancelled) return w.close(s.grant);
         performance.mark('bl:whep', { detail: cameraId });
         whep.current = w;
@@ -151,6 +171,7 @@ export function Player({ cameraId, form, onForm }: Props) {
     })();
     return () => {
       cancelled = true;
+      dropOffer();
       const s = current.current;
       window.clearTimeout(renewTimer.current);
       if (whep.current && s) whep.current.close(s.grant);
@@ -237,6 +258,37 @@ export function Player({ cameraId, form, onForm }: Props) {
       )}
     </div>
   );
+}
+
+/**
+ * Performance marks of a connection's start (read by npm run bench:web): offer gathered, ICE
+ * connected, DTLS done, first RTP packet (the track unmutes), first keyframe decoded.
+ */
+function markTimes(pc: RTCPeerConnection, cameraId: string): void {
+  const mark = (name: string) => performance.mark(`bl:${name}`, { detail: cameraId });
+  const once = new Set<string>();
+  const first = (name: string) => !once.has(name) && (once.add(name), mark(name));
+  pc.addEventListener('iceconnectionstatechange', () => pc.iceConnectionState === 'connected' && first('ice'));
+  pc.addEventListener('connectionstatechange', () => pc.connectionState === 'connected' && first('connected'));
+  pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && first('gathered'));
+  pc.addEventListener('track', (e) => {
+    e.track.addEventListener('unmute', () => {
+      first('rtp');
+      // Until the first keyframe is decoded: cheap, and only while the tile starts.
+      const poll = window.setInterval(() => {
+        if (pc.connectionState === 'closed') return window.clearInterval(poll);
+        void pc.getStats(e.track).then((stats) =>
+          stats.forEach((r: { type: string; keyFramesDecoded?: number }) => {
+            if (r.type === 'inbound-rtp' && (r.keyFramesDecoded ?? 0) > 0) {
+              window.clearInterval(poll);
+              first('keyframe');
+            }
+          }),
+        );
+      }, 20);
+      window.setTimeout(() => window.clearInterval(poll), 10_000);
+    });
+  });
 }
 
 /** ANONYMIZED, or a red RAW with the time left and the incident behind it. */

@@ -10,6 +10,8 @@ interface Props {
   cameraId: string | null;
   form: Form;
   cameras: Camera[];
+  /** The camera list is still loading. */
+  camerasLoading: boolean;
   access?: Map<string, CameraAccess>;
   orgs?: Map<string, Organisation>;
   selected: boolean;
@@ -17,12 +19,20 @@ interface Props {
 }
 
 /** A tile of the wall: the camera, its owner and country, the player, full-screen; or a picker when empty. */
-export function Tile({ index, cameraId, form, cameras, access, orgs, selected, onSelect }: Props) {
+export function Tile({ index, cameraId, form, cameras, camerasLoading, access, orgs, selected, onSelect }: Props) {
   const { t } = useTranslation('live');
   const el = useRef<HTMLElement>(null);
   const camera = cameras.find((c) => c.id === cameraId);
   const a = cameraId ? access?.get(cameraId) : undefined;
-  const label = camera ? camera.name : t('emptyTile', { n: index + 1 });
+  // The header's name waits for the camera list; the player does not (the session call needs only the id).
+  const loading = camerasLoading && !!cameraId;
+  const label = camera ? camera.name : loading ? t('connecting') : t('emptyTile', { n: index + 1 });
+  // The form the media node serves now: a raw session downgraded by the gateway keeps playing
+  // anonymized while the tile still asks for raw, and the header must offer what fits the video.
+  const playerKey = `${cameraId}:${form}`;
+  const [served, setServed] = useState<{ key: string; form: Form } | null>(null);
+  const [restarts, setRestarts] = useState(0);
+  const shown = served?.key === playerKey ? served.form : form;
   return (
     <section
       ref={el}
@@ -34,22 +44,32 @@ export function Tile({ index, cameraId, form, cameras, access, orgs, selected, o
       onFocus={onSelect}
       onClick={onSelect}
     >
-      {cameraId && camera ? (
+      {cameraId && (camera || loading) ? (
         <>
           <header className="tile-head">
-            <span className="tile-title" title={camera.name}>
-              {camera.name}
+            <span className="tile-title" title={camera?.name}>
+              {camera?.name ?? label}
             </span>
-            <span className="tile-owner">{orgs?.get(camera.organisationId)?.name ?? camera.organisationId}</span>
-            <CountryBadge country={camera.jurisdiction} />
+            {camera && (
+              <>
+                <span className="tile-owner">{orgs?.get(camera.organisationId)?.name ?? camera.organisationId}</span>
+                <CountryBadge country={camera.jurisdiction} />
+              </>
+            )}
             <span className="tile-actions">
-              {form === 'anonymized' && a?.access === 'raw' && (
-                <button type="button" className="small danger" onClick={() => wall.setForm(index, 'raw')} data-testid="ask-raw">
+              {shown === 'anonymized' && a?.access === 'raw' && (
+                <button
+                  type="button"
+                  className="small danger"
+                  // Asked raw already (the session was downgraded): ask again with a new session.
+                  onClick={() => (form === 'raw' ? setRestarts((n) => n + 1) : wall.setForm(index, 'raw'))}
+                  data-testid="ask-raw"
+                >
                   {t('askRaw')}
                 </button>
               )}
-              {form === 'raw' && (
-                <button type="button" className="small secondary" onClick={() => wall.setForm(index, 'anonymized')}>
+              {shown === 'raw' && (
+                <button type="button" className="small secondary" onClick={() => wall.setForm(index, 'anonymized')} data-testid="watch-anonymized">
                   {t('watchAnonymized')}
                 </button>
               )}
@@ -63,7 +83,13 @@ export function Tile({ index, cameraId, form, cameras, access, orgs, selected, o
               </button>
             </span>
           </header>
-          <Player key={`${cameraId}:${form}`} cameraId={cameraId} form={form} onForm={(f) => wall.setForm(index, f)} />
+          <Player
+            key={`${playerKey}:${restarts}`}
+            cameraId={cameraId}
+            form={form}
+            onForm={(f) => wall.setForm(index, f)}
+            onServed={(f) => setServed({ key: playerKey, form: f })}
+          />
         </>
       ) : (
         <Picker index={index} cameras={cameras} access={access} />

@@ -105,6 +105,7 @@ export default function LivePage() {
             cameraId={id}
             form={state.forms[i]}
             cameras={cameras.data ?? []}
+            camerasLoading={cameras.isPending}
             access={access.data}
             orgs={orgs.data}
             selected={selected === i}

@@ -2,6 +2,9 @@
  * A WHEP (RFC 9725) viewer with the browser's own RTCPeerConnection: one offer with every ICE
  * candidate (the media node does not take trickle ICE), the answer, and the session URL for grant
  * renewal (PUT {session}/grant) and the end (DELETE).
+ *
+ * The offer is made by `whepPrepare` while the gateway decides on the session (nothing flows before
+ * the answer, so preparing early reveals nothing), and sent by `whepConnect` with the grant.
  */
 export interface WhepConnection {
   pc: RTCPeerConnection;
@@ -9,6 +12,13 @@ export interface WhepConnection {
   location: string;
   stream: MediaStream;
   close(grant: string): void;
+}
+
+/** A connection with its offer (all candidates in it), not yet sent. */
+export interface WhepOffer {
+  pc: RTCPeerConnection;
+  stream: MediaStream;
+  sdp: Promise<string>;
 }
 
 export class WhepError extends Error {
@@ -27,7 +37,15 @@ async function errorOf(res: Response): Promise<WhepError> {
   return new WhepError(res.status, e?.code ?? 'whep_failed', e?.message ?? `HTTP ${res.status}`);
 }
 
-export async function whepConnect(url: string, grant: string, form: 'anonymized' | 'raw', onTrack: (s: MediaStream) => void): Promise<WhepConnection> {
+/**
+ * How long to wait for ICE gathering to complete, and how long after the last candidate: host
+ * candidates come at once, and without STUN or TURN servers nothing else will come.
+ */
+const GATHER_MAX_MS = 1000;
+const GATHER_QUIET_MS = 50;
+
+/** Creates the connection and its offer; `sdp` resolves once the candidates are gathered. */
+export function whepPrepare(onTrack: (s: MediaStream) => void): WhepOffer {
   const pc = new RTCPeerConnection();
   pc.addTransceiver('video', { direction: 'recvonly' });
   const stream = new MediaStream();
@@ -35,19 +53,34 @@ export async function whepConnect(url: string, grant: string, form: 'anonymized'
     stream.addTrack(e.track);
     onTrack(e.streams[0] ?? stream);
   };
-  try {
+  const sdp = (async () => {
     await pc.setLocalDescription(await pc.createOffer());
     await new Promise<void>((resolve) => {
       if (pc.iceGatheringState === 'complete') return resolve();
-      const done = () => pc.iceGatheringState === 'complete' && resolve();
-      pc.addEventListener('icegatheringstatechange', done);
-      // Loopback and host candidates come at once; do not wait for servers that are not there.
-      setTimeout(resolve, 1000);
+      let quiet: number | undefined;
+      pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
+      pc.addEventListener('icecandidate', (e) => {
+        if (!e.candidate) return resolve();
+        window.clearTimeout(quiet);
+        quiet = window.setTimeout(resolve, GATHER_QUIET_MS);
+      });
+      window.setTimeout(resolve, GATHER_MAX_MS);
     });
+    return pc.localDescription!.sdp;
+  })();
+  // Read by whepConnect; a connection given up before (a denied session) must not warn.
+  sdp.catch(() => undefined);
+  return { pc, stream, sdp };
+}
+
+/** Sends the prepared offer with the grant; closes the connection when that fails. */
+export async function whepConnect(offer: WhepOffer, url: string, grant: string, form: 'anonymized' | 'raw'): Promise<WhepConnection> {
+  const { pc, stream } = offer;
+  try {
     const res = await fetch(`${url}?form=${form}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/sdp', Authorization: `Bearer ${grant}` },
-      body: pc.localDescription!.sdp,
+      body: await offer.sdp,
     });
     if (res.status !== 201) throw await errorOf(res);
     const location = new URL(res.headers.get('Location') ?? '', url).toString();
