@@ -26,6 +26,7 @@ export function DateTimeField({ label, value, onChange, onBlur, seconds = false,
   const [text, setText] = useState(() => formatDateTimeInput(value, lang, seconds));
   const shownLang = useRef(lang);
   const input = useRef<HTMLInputElement>(null);
+  const inputId = useId();
   const hintId = useId();
   const errorId = useId();
 
@@ -41,10 +42,12 @@ export function DateTimeField({ label, value, onChange, onBlur, seconds = false,
   const message = invalid ? t('dateTime.invalid', { hint, example: formatDateTimeInput('2026-12-24T18:30:00', lang, seconds) }) : '';
   useEffect(() => input.current?.setCustomValidity(message), [message]);
 
+  // The hint and the error sit outside the label: they describe the field, they do not name it.
   return (
-    <label className="date-time-field">
-      {label}
+    <div className="date-time-field">
+      <label htmlFor={inputId}>{label}</label>
       <input
+        id={inputId}
         ref={input}
         type="text"
         inputMode="numeric"
@@ -75,6 +78,6 @@ export function DateTimeField({ label, value, onChange, onBlur, seconds = false,
           {message}
         </span>
       )}
-    </label>
+    </div>
   );
 }
