@@ -84,6 +84,9 @@ if (insideWebNetns(__filename)) {
       // Date and time as Polish write them, whatever the browser's locale (Chromium's datetime-local ignores the page's).
       expect(await page.inputValue('[data-testid=to]')).toMatch(/^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}:\d{2}$/);
       await page.waitForSelector('[data-testid=still]', { timeout: 60_000 });
+      // Every preview of the pick is a picture, the last ones of a two-second segment too (they were 503).
+      await waitUntil(page, `!document.querySelector('[data-testid=previews] .still.loading')`, 90_000);
+      expect(await page.$$eval('[data-testid=previews] li > :first-child', (els) => els.map((e) => e.getAttribute('data-testid') + (e.getAttribute('data-failure') ?? '')))).toEqual(['still', 'still', 'still', 'still']);
       // A four-second clip ending where the timeline's pick ends.
       const from = await page.evaluate(`(() => {
         const to = new Date(document.querySelector('[data-testid=to]').dataset.value);
