@@ -70,7 +70,8 @@ export function DateTimeField({ label, value, onChange, onBlur, seconds = false,
         data-testid={testId}
         data-value={value}
       />
-      <span id={hintId} className="field-hint">
+      {/* The format mask is literal text to type (dd.mm.rrrr): no machine translation, and no i18n key. */}
+      <span id={hintId} className="field-hint" translate="no">
         {hint}
       </span>
       {invalid && (
