@@ -19,6 +19,7 @@ const DEMO_USERS: Array<[string, string, string, string]> = [
   ['jesenik.municipal', 'municipal', 'mesto-jesenik', 'CZ'],
   ['jesenik.admin', 'admin', 'mesto-jesenik', 'CZ'],
   ['jesenik.legal', 'legal-officer', 'mesto-jesenik', 'CZ'],
+  ['jesenik.auditor', 'auditor', 'mesto-jesenik', 'CZ'],
   ['nysa.municipal', 'municipal', 'gmina-nysa', 'PL'],
   ['nysa.admin', 'admin', 'gmina-nysa', 'PL'],
   ['nysa.legal', 'legal-officer', 'gmina-nysa', 'PL'],

@@ -7,6 +7,7 @@ import { insideWebNetns } from '../support/web/netns';
 import { startSystem, type TestSystem } from '../support/web/system';
 import { checkScreen, chooseLanguage, LANGUAGES, launchBrowser, signIn, waitUntil, type Language, type SignedIn, type TestBrowser } from '../support/web/browser';
 import { artifactsDir } from '../support/web/artifacts';
+import { pdfText } from '../support/pdf-text';
 import { CameraSim } from '../../apps/media/test-tools/camera-sim';
 
 const SUITE = 'clips';
@@ -17,10 +18,10 @@ const REASON = 'Proportionate: four seconds of the square for the flood damage a
  * Recordings, clip requests, the legal officers' queue and the audit trail in a real browser, signed
  * in through Keycloak's page, with the real system and the Jeseník camera recording a simulated one:
  * a Gmina Nysa user requests a clip of the Jeseník camera, a Jeseník legal officer approves it, the
- * requester sees the export progress and downloads the file (its SHA-256 matches the one shown); the
- * trail of Jeseník's camera is filtered, verified and exported; another organisation's auditor does
- * not see it. Every new screen in the three languages: no untranslated key, no serious or critical
- * axe-core violation, a screenshot.
+ * requester sees the export progress and downloads the file (its SHA-256 matches the one shown);
+ * Jeseník's auditor filters the trail of Jeseník's camera, verifies it and exports it as CSV and PDF;
+ * another organisation's auditor does not see those entries. Every new screen in the three languages:
+ * no untranslated key, no serious or critical axe-core violation, a screenshot.
  */
 if (insideWebNetns(__filename)) {
   describe('web: recordings, clip requests, approvals, audit', () => {
@@ -28,6 +29,8 @@ if (insideWebNetns(__filename)) {
     let tb: TestBrowser;
     let cameraId: string;
     let requestId: string;
+    /** The trail entries Jeseník's auditor saw, filtered by the camera. */
+    let jesenikSeqs: string[] = [];
     let sim: CameraSim | undefined;
     let feeder: ChildProcess | undefined;
     const sessions: SignedIn[] = [];
@@ -78,10 +81,15 @@ if (insideWebNetns(__filename)) {
       await page.locator('[data-testid=range]').last().focus();
       await page.keyboard.press('Enter');
       await waitUntil(page, `document.querySelector('[data-testid=to]').value !== ''`);
+      // Date and time as Polish write them, whatever the browser's locale (Chromium's datetime-local ignores the page's).
+      expect(await page.inputValue('[data-testid=to]')).toMatch(/^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}:\d{2}$/);
       await page.waitForSelector('[data-testid=still]', { timeout: 60_000 });
+      // Every preview of the pick is a picture, the last ones of a two-second segment too (they were 503).
+      await waitUntil(page, `!document.querySelector('[data-testid=previews] .still.loading')`, 90_000);
+      expect(await page.$$eval('[data-testid=previews] li > :first-child', (els) => els.map((e) => e.getAttribute('data-testid') + (e.getAttribute('data-failure') ?? '')))).toEqual(['still', 'still', 'still', 'still']);
       // A four-second clip ending where the timeline's pick ends.
       const from = await page.evaluate(`(() => {
-        const to = new Date(document.querySelector('[data-testid=to]').value);
+        const to = new Date(document.querySelector('[data-testid=to]').dataset.value);
         const d = new Date(to.getTime() - 4000);
         return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 19);
       })()`);
@@ -94,6 +102,7 @@ if (insideWebNetns(__filename)) {
       expect(await page.locator('[data-testid=problems]').count()).toBe(0);
       await settle(page);
       await checkAllLanguages(page, 'clips-form', ['pl', 'cs', 'en']);
+      expect(await page.inputValue('[data-testid=from]')).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2}$/);
       // Raw footage is refused to a municipal user from across the border, with the reasons.
       await page.check('[data-testid=form-raw]');
       await page.waitForSelector('[data-testid=check][data-outcome=denied]');
@@ -162,14 +171,15 @@ if (insideWebNetns(__filename)) {
       expect(manifest.signature).toMatch(/^[\w-]+\.\.[\w-]+$/);
     });
 
-    it("a reader of Jeseník's trail filters it, opens an entry, verifies the chain and exports CSV and PDF", async () => {
-      const { page, errors } = await session('jesenik.legal', 'en', '/audit');
+    it("Jeseník's auditor filters the trail, opens an entry, verifies the chain and exports CSV and PDF", async () => {
+      const { page, errors } = await session('jesenik.auditor', 'en', '/audit');
       await page.waitForSelector('[data-testid=entries]');
       await page.selectOption('[data-testid=f-camera]', cameraId);
       await page.check('[data-testid=f-cross-border]');
       await page.click('[data-testid=apply]');
       await waitUntil(page, `[...document.querySelectorAll('[data-testid=entry]')].some((r) => r.dataset.actor === 'jesenik.legal')`);
       const rows = await page.$$eval('[data-testid=entry]', (trs) => trs.map((tr) => ({ seq: tr.getAttribute('data-seq')!, actor: tr.getAttribute('data-actor')!, operation: tr.getAttribute('data-operation')! })));
+      jesenikSeqs = rows.map((r) => r.seq);
       // Across the border: the previews shown to Nysa and the approval that discloses the clip to Nysa.
       expect(new Set(rows.map((r) => r.actor))).toEqual(new Set(['nysa.municipal', 'jesenik.legal']));
       const approval = rows.find((r) => r.actor === 'jesenik.legal' && r.operation === 'alteration')!;
@@ -192,21 +202,30 @@ if (insideWebNetns(__filename)) {
       const [pdfDownload] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-pdf]')]);
       const pdfFile = join(artifactsDir(SUITE), 'audit-report.pdf');
       await pdfDownload.saveAs(pdfFile);
-      const pdf = readFileSync(pdfFile).toString('latin1');
-      expect(pdf.startsWith('%PDF-1.4')).toBe(true);
-      const text = [...pdf.matchAll(/<([0-9a-f]*)> Tj/g)].map((m) => Buffer.from(m[1], 'hex').toString('latin1'));
+      const pdf = readFileSync(pdfFile);
+      expect(pdf.toString('latin1').startsWith('%PDF-1.4')).toBe(true);
+      const text = pdfText(pdf).flat();
       expect(text).toEqual(expect.arrayContaining([`Camera: ${cameraId}`, 'Cross-border only: yes']));
       expect(text.some((l) => /^Intact: \d+ entries checked$/.test(l))).toBe(true);
       for (const r of rows) expect(text.some((l) => l.startsWith(`#${r.seq}  `))).toBe(true);
+      expect(text.some((l) => /^Generated \S+ by jesenik\.auditor \(mesto-jesenik, CZ\)$/.test(l))).toBe(true);
+      // The Polish request's justification, with its Czech place name, exactly as typed (lines wrap anywhere).
+      expect(rows.some((r) => r.actor === 'nysa.municipal' && r.operation === 'collection')).toBe(true);
+      expect(text.join('').replace(/\s+/g, '')).toContain('Justification: infrastructure-damage: Fala powodziowa na rynku w Jeseníku: ocena szkód dla sztabu kryzysowego'.replace(/\s+/g, ''));
       expect(errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
     });
 
-    it("an auditor of another organisation (HZS) does not see Jeseník's entries", async () => {
+    it("an auditor of another organisation (HZS) does not see the entries Jeseník's auditor read", async () => {
       const { page } = await session('hzs.auditor', 'en', '/audit');
       await page.waitForSelector('[data-testid=entries]');
-      const actors = await page.$$eval('[data-testid=entry]', (trs) => trs.map((tr) => tr.getAttribute('data-actor')));
+      const seen = await page.$$eval('[data-testid=entry]', (trs) => trs.map((tr) => ({ seq: tr.getAttribute('data-seq')!, actor: tr.getAttribute('data-actor')! })));
+      const actors = seen.map((e) => e.actor);
       expect(actors).not.toContain('nysa.municipal');
       expect(actors).not.toContain('jesenik.legal');
+      // Nor Jeseník's auditor's own reads and exports (audited as disclosures to Jeseník).
+      expect(actors).not.toContain('jesenik.auditor');
+      expect(jesenikSeqs.length).toBeGreaterThan(0);
+      expect(seen.filter((e) => jesenikSeqs.includes(e.seq))).toEqual([]);
       // Filtered by Jeseník's camera (HZS sees it on the map): nothing but HZS's own steps.
       if (await page.locator(`[data-testid=f-camera] option[value="${cameraId}"]`).count()) {
         await page.selectOption('[data-testid=f-camera]', cameraId);

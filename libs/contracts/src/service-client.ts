@@ -7,7 +7,12 @@ import { clientTransport } from './transport';
 
 /** Error a remote app returned (or the transport raised), with the pattern that failed. */
 export class ServiceCallError extends Error {
-  constructor(readonly pattern: string, message: string) {
+  constructor(
+    readonly pattern: string,
+    message: string,
+    /** The remote app's error code (RpcException({ code, message })), e.g. not_found; none for the transport's errors. */
+    readonly code?: string,
+  ) {
     super(`${pattern}: ${message}`);
     this.name = 'ServiceCallError';
   }
@@ -37,7 +42,8 @@ export class ServiceClient {
       return await firstValueFrom(this.proxy.send<TReply>(pattern, data).pipe(timeout(timeoutMs)));
     } catch (e) {
       const message = e instanceof Error ? e.message : typeof e === 'object' && e && 'message' in e ? String((e as { message: unknown }).message) : String(e);
-      throw new ServiceCallError(pattern, message);
+      const code = typeof e === 'object' && e && 'code' in e && typeof (e as { code: unknown }).code === 'string' ? (e as { code: string }).code : undefined;
+      throw new ServiceCallError(pattern, message, code);
     }
   }
 

@@ -99,7 +99,7 @@ export class AuditController {
     for await (const e of this.filtered(q, scope)) entries.push(AuditEntryDto.from(e));
     await this.audit.record({ actor: actorOf(p), operation: 'disclosure', object: 'audit', recipient: p.organisation, decision: 'permit', justification: 'audit report exported (PDF)', policyIds: scope.policyIds, details: { filter: Object.fromEntries(filterLines(q)), entries: entries.length, chainOk: verification.ok, ...scopeDetails(scope) } });
     const last = checkpoints.at(-1);
-    const pdf = auditReportPdf({
+    const pdf = await auditReportPdf({
       title: 'BorderLens audit report',
       generatedAt: new Date(),
       generatedBy: `${p.username} (${p.organisation}, ${p.country})`,

@@ -1,5 +1,5 @@
 import { AuditService } from '@borderlens/audit';
-import { Patterns } from '@borderlens/contracts';
+import { Patterns, ServiceCallError } from '@borderlens/contracts';
 import type { CameraEntity } from '@borderlens/database';
 import { retainedFrom, type Action, type CameraInput, type PrincipalInput } from '@borderlens/policy';
 import { deny, newTestService, permit, testPrincipal } from '../../../../test/support/new-test-service';
@@ -112,6 +112,14 @@ describe(RecordingAccessService.name, () => {
       recordings.covers.mockResolvedValue(false);
       await expect(sut.still(user, CAM, at, 320)).rejects.toMatchObject({ code: 'clip_range_not_recorded', status: 400 });
       expect(mocks.media.send).not.toHaveBeenCalled();
+    });
+
+    it('answers still_not_found (404) when the media node has no frame there, and audits nothing', async () => {
+      const { sut, mocks, recordings, audit } = setup(['clip.request']);
+      recordings.covers.mockResolvedValue(true);
+      mocks.media.send.mockRejectedValue(new ServiceCallError(Patterns.media.recordingStill, 'no decodable frame of camera c at t', 'not_found'));
+      await expect(sut.still(user, CAM, at, 320)).rejects.toMatchObject({ code: 'still_not_found', status: 404 });
+      expect(audit.record).not.toHaveBeenCalled();
     });
 
     it('answers media_unavailable (503) when the media node fails, and audits nothing', async () => {

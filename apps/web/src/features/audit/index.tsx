@@ -10,6 +10,7 @@ import { fetchFile, saveBlob } from '../../shared/download';
 import { useFormat } from '../../i18n/format';
 import { fromLocalInput, useCameras } from '../clips/model';
 import '../clips/clips.css';
+import { DateTimeField } from '../../shared/DateTimeField';
 
 type Entry = Schemas['AuditEntryDto'];
 const OPERATIONS = ['collection', 'consultation', 'disclosure', 'alteration', 'combination', 'erasure'] as const;
@@ -132,14 +133,8 @@ function Trail() {
           </label>
         </div>
         <div className="row">
-          <label>
-            {t('filter.from')}
-            <input type="datetime-local" step={1} value={draft.from} onChange={set('from')} data-testid="f-from" />
-          </label>
-          <label>
-            {t('filter.to')}
-            <input type="datetime-local" step={1} value={draft.to} onChange={set('to')} data-testid="f-to" />
-          </label>
+          <DateTimeField label={t('filter.from')} seconds value={draft.from} onChange={(from) => setDraft((d) => ({ ...d, from }))} testId="f-from" />
+          <DateTimeField label={t('filter.to')} seconds value={draft.to} onChange={(to) => setDraft((d) => ({ ...d, to }))} testId="f-to" />
           <label className="checkbox">
             <span>
               <input type="checkbox" checked={draft.crossBorder} onChange={set('crossBorder')} data-testid="f-cross-border" /> {t('filter.crossBorder')}

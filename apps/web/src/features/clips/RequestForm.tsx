@@ -5,6 +5,7 @@ import { api, unwrap } from '../../api/client';
 import { ErrorBox } from '../../shared/ErrorBox';
 import { useFormat } from '../../i18n/format';
 import { fromLocalInput, PURPOSES, toLocalInput, type CameraInfo, type ClipCheck, type CreateClipRequest } from './model';
+import { DateTimeField } from '../../shared/DateTimeField';
 
 /** Waits for typing to pause before asking the rules. */
 function useDebounced<T>(value: T, ms: number): T {
@@ -73,14 +74,8 @@ export function RequestForm({ camera, range, onRange }: { camera: CameraInfo; ra
       <h2 id="form-heading">{t('form.heading', { camera: camera.name })}</h2>
       <form onSubmit={onSubmit} className="request-form" data-testid="request-form">
         <div className="row">
-          <label>
-            {t('form.from')}
-            <input type="datetime-local" step={1} required value={from} onChange={(e) => setFrom(e.target.value)} onBlur={syncRange} data-testid="from" />
-          </label>
-          <label>
-            {t('form.to')}
-            <input type="datetime-local" step={1} required value={to} onChange={(e) => setTo(e.target.value)} onBlur={syncRange} data-testid="to" />
-          </label>
+          <DateTimeField label={t('form.from')} seconds required value={from} onChange={setFrom} onBlur={syncRange} testId="from" />
+          <DateTimeField label={t('form.to')} seconds required value={to} onChange={setTo} onBlur={syncRange} testId="to" />
           <fieldset className="inline">
             <legend>{t('form.form')}</legend>
             {(['anonymized', 'raw'] as const).map((x) => (

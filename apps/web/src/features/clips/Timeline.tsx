@@ -67,7 +67,7 @@ export function Previews({ cameraId, range }: { cameraId: string; range: { from:
       <ul className="previews" data-testid="previews">
         {times.map((at) => (
           <li key={at.toISOString()}>
-            <Still cameraId={cameraId} at={at} alt={t('previews.alt', { time: f.time(at) })} failed={t('previews.failed')} />
+            <Still cameraId={cameraId} at={at} alt={t('previews.alt', { time: f.time(at) })} />
             <span>{f.time(at)}</span>
           </li>
         ))}
@@ -76,28 +76,42 @@ export function Previews({ cameraId, range }: { cameraId: string; range: { from:
   );
 }
 
-function Still({ cameraId, at, alt, failed }: { cameraId: string; at: Date; alt: string; failed: string }) {
+/** Why a still is missing: nothing recorded or decodable there (400, 404), or the media node did not answer (503, other). */
+type StillFailure = 'none' | 'unavailable';
+
+function Still({ cameraId, at, alt }: { cameraId: string; at: Date; alt: string }) {
+  const { t } = useTranslation('clips');
   const [src, setSrc] = useState<string | null>(null);
-  const [error, setError] = useState(false);
+  const [failure, setFailure] = useState<StillFailure | null>(null);
+  const [attempt, setAttempt] = useState(0);
   const iso = at.toISOString();
   useEffect(() => {
     let url: string | null = null;
     let gone = false;
     setSrc(null);
-    setError(false);
+    setFailure(null);
     void authorizedFetch(`/api/v1/cameras/${cameraId}/recordings/still?at=${encodeURIComponent(iso)}&width=320`)
       .then(async (res) => {
-        if (!res.ok) throw new Error(String(res.status));
+        if (!res.ok) throw new Error(res.status === 400 || res.status === 404 ? 'none' : 'unavailable');
         url = URL.createObjectURL(await res.blob());
         if (!gone) setSrc(url);
       })
-      .catch(() => !gone && setError(true));
+      .catch((e: Error) => !gone && setFailure(e.message === 'none' ? 'none' : 'unavailable'));
     return () => {
       gone = true;
       if (url) URL.revokeObjectURL(url);
     };
-  }, [cameraId, iso]);
-  if (error) return <div className="still failed">{failed}</div>;
+  }, [cameraId, iso, attempt]);
+  if (failure === 'none') return <div className="still failed" data-testid="still-failed" data-failure="none">{t('previews.none')}</div>;
+  if (failure)
+    return (
+      <div className="still failed" data-testid="still-failed" data-failure="unavailable">
+        <span>{t('previews.unavailable')}</span>
+        <button type="button" className="small secondary" onClick={() => setAttempt((n) => n + 1)}>
+          {t('previews.retry')}
+        </button>
+      </div>
+    );
   if (!src) return <div className="still loading" aria-busy="true" />;
   return <img className="still" src={src} alt={alt} width={320} data-testid="still" />;
 }

@@ -14,6 +14,7 @@ import { DrawTool, type DrawMode, type DrawnArea } from '../../shared/map/DrawTo
 import { areaLayer, IncidentLayer } from '../../shared/map/IncidentLayer';
 import './incidents.css';
 import { IncidentCounts } from '../analytics/IncidentCounts';
+import { DateTimeField } from '../../shared/DateTimeField';
 
 const TYPES = ['flood', 'fire', 'accident', 'missing-person', 'evacuation', 'other'];
 
@@ -138,10 +139,7 @@ function Declare({ area, mode, onMode, onClear }: { area: DrawnArea | null; mode
           {t('incidentTitle')}
           <input value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={200} data-testid="incident-title" />
         </label>
-        <label>
-          {t('plannedEnd')}
-          <input type="datetime-local" value={end} onChange={(e) => setEnd(e.target.value)} required />
-        </label>
+        <DateTimeField label={t('plannedEnd')} value={end} onChange={setEnd} required />
         <button type="submit" disabled={!area || !title.trim() || declare.isPending} data-testid="declare-submit">
           {t('declareSubmit')}
         </button>
@@ -261,10 +259,7 @@ function IncidentItem({ incident: i, cameras, onFocus }: { incident: Incident; c
           }}
         >
           {action === 'extend' && (
-            <label>
-              {t('newEnd')}
-              <input type="datetime-local" value={until} onChange={(e) => setUntil(e.target.value)} required />
-            </label>
+            <DateTimeField label={t('newEnd')} value={until} onChange={setUntil} required />
           )}
           <label>
             {t('reason')}
