@@ -94,10 +94,17 @@ if (process.env.BENCH_WEB !== '1') {
         // Per tile; the page's own marks (boot, signed-in) carry no camera.
         const at = (name: string) => tiles.map((id) => (marks.find((m) => m.name === name && (m.cam === id || m.cam === null))?.t ?? NaN) - t0);
         const stages = Object.fromEntries(STAGES.map((n) => [n, at(`bl:${n}`)])) as Stages;
+        // As it goes, so that a run cut short still tells something.
+        process.stderr.write(`bench:web: ${how} ${tiles.length} tile(s): first frame ${states.map((s) => Math.round((s.firstFrameAt ?? Infinity) - t0)).join(' ')} ms; stages ${JSON.stringify(Object.fromEntries(STAGES.map((n) => [n, Math.round(stages[n][0])])))}\n`);
         return { firstFrame: states.map((s) => (s.firstFrameAt ?? Infinity) - t0), session: at('bl:session'), whep: at('bl:whep'), stages };
       };
-      const leave = async () => {
+      // Another screen, signed in again (keycloak-js returns through the realm: wait for the menu).
+      const away = async () => {
         await page.goto(`${sys.url}/about`);
+        await page.waitForSelector('[data-screen=live]');
+      };
+      const leave = async () => {
+        await away();
         // The media node keeps a camera's anonymized pipeline while someone watches; let it wind down.
         await new Promise((r) => setTimeout(r, 1000));
       };
@@ -129,7 +136,7 @@ if (process.env.BENCH_WEB !== '1') {
         (r === 0 ? nine.cold : nine.warm).push(...run.firstFrame);
         nine.all.push(Math.max(...run.firstFrame));
         nine.stages.push(run.stages);
-        if (r === 0) await page.goto(`${sys.url}/about`);
+        if (r === 0) await away();
       }
       await leave();
       // Four tiles the same way.
@@ -138,7 +145,7 @@ if (process.env.BENCH_WEB !== '1') {
       for (let r = 0; r < 2; r++) {
         const run = await open(cams.slice(0, Math.min(4, CAMERAS)), 'app');
         (r === 0 ? four.cold : four.warm).push(...run.firstFrame);
-        if (r === 0) await page.goto(`${sys.url}/about`);
+        if (r === 0) await away();
       }
       await context.close();
       const result = {
