@@ -35,11 +35,12 @@ describe('FrameDecoder', () => {
     await d.stop();
   });
 
-  it('ignores a catch-up that does not start at a keyframe', () => {
+  it('ignores a catch-up that does not start at a keyframe, or would cost more than waiting for the next one', () => {
     const processes = new FakeProcesses();
     const d = new FrameDecoder('cam', processes, () => undefined);
     d.onConfig(config);
     d.catchUp([frame(40, false), frame(80, false)]);
+    d.catchUp([frame(0, true), ...Array.from({ length: 60 }, (_, i) => frame(40 * (i + 1), false))]);
     expect(d.framesIn).toBe(0);
   });
 });

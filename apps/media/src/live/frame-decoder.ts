@@ -6,6 +6,9 @@ import type { MediaProcess, ProcessRepository } from '@borderlens/media';
 import type { StreamConfig } from '../ingest/video-source';
 import type { DecodedFrame } from './decoded-frame';
 
+/** Most frames decoded to catch up with a stream (two seconds at 25 fps). */
+const MAX_CATCH_UP = 50;
+
 /**
  * A camera's H.264 decoded to yuv420p by ffmpeg: FLV tags in on stdin, fixed-size raw frames out on
  * stdout. A new stream configuration (camera reconnected) restarts the decoder at the new size.
@@ -40,7 +43,8 @@ export class FrameDecoder {
    * instead of at the camera's next keyframe.
    */
   catchUp(frames: readonly VideoFrame[]): void {
-    if (!frames[0]?.keyframe) return;
+    // A long keyframe interval would cost more decoding than waiting for the next keyframe saves.
+    if (!frames[0]?.keyframe || frames.length > MAX_CATCH_UP) return;
     frames.forEach((f, i) => this.push(f, i < frames.length - 1));
   }
 
