@@ -33,8 +33,10 @@ export function DateTimeField({ label, value, onChange, onBlur, seconds = false,
   // A value set from outside (the timeline, a reset) or another language rewrites the text; the
   // value the text itself stands for does not, so typing is never reformatted under the cursor.
   useEffect(() => {
-    setText((cur) => (shownLang.current !== lang || (parseDateTimeInput(cur, seconds) ?? '') !== value ? formatDateTimeInput(value, lang, seconds) : cur));
+    // Read before the update function runs (it runs at the next render, after the ref has moved on).
+    const otherLanguage = shownLang.current !== lang;
     shownLang.current = lang;
+    setText((cur) => (otherLanguage || (parseDateTimeInput(cur, seconds) ?? '') !== value ? formatDateTimeInput(value, lang, seconds) : cur));
   }, [value, lang, seconds]);
 
   const invalid = text.trim() !== '' && parseDateTimeInput(text, seconds) === null;
