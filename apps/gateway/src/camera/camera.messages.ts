@@ -1,11 +1,10 @@
 import { Controller, UseGuards } from '@nestjs/common';
 import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
 import { Patterns, ServiceAuthGuard, type CameraIngestInfo, type CameraStateReport, type PushKeyLookup } from '@borderlens/contracts';
-import { AppError } from '../common/app-error';
 import { CameraMediaService } from './camera-media.service';
 import { PushKeyService } from './push-key.service';
 
-/** Calls from media nodes over the transport (service-token authenticated). */
+/** Calls from media nodes over the transport (service-token authenticated); an AppError leaves with its code through ErrorReplyFilter. */
 @Controller()
 @UseGuards(ServiceAuthGuard)
 export class CameraMessages {
@@ -16,33 +15,23 @@ export class CameraMessages {
 
   @MessagePattern(Patterns.gateway.cameraIngest)
   ingest(@Payload('data') data: { cameraId: string }): Promise<CameraIngestInfo> {
-    return rpc(() => this.service.ingestInfo(String(data?.cameraId)));
+    return this.service.ingestInfo(String(data?.cameraId));
   }
 
   @MessagePattern(Patterns.gateway.camerasToRecord)
   toRecord(): Promise<CameraIngestInfo[]> {
-    return rpc(() => this.service.camerasToRecord());
+    return this.service.camerasToRecord();
   }
 
   @MessagePattern(Patterns.gateway.cameraState)
   async state(@Payload('data') data: CameraStateReport): Promise<{ ok: true }> {
     if (!data || !['online', 'offline', 'error'].includes(data.state)) throw new RpcException({ code: 'bad_request', message: 'state must be online, offline or error' });
-    await rpc(() => this.service.reportState(data));
+    await this.service.reportState(data);
     return { ok: true };
   }
 
   @MessagePattern(Patterns.gateway.resolvePushKey)
   async pushKey(@Payload('data') data: PushKeyLookup): Promise<{ cameraId: string }> {
-    return { cameraId: await rpc(() => this.pushKeys.verify(data?.key)) };
-  }
-}
-
-/** Turns a user-facing AppError into an RPC error with the same code and message. */
-async function rpc<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof AppError) throw new RpcException({ code: e.code, message: e.message });
-    throw e;
+    return { cameraId: await this.pushKeys.verify(data?.key) };
   }
 }
