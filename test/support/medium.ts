@@ -5,8 +5,8 @@
  * are replaced. Each suite gets a fresh database: a temporary PostgreSQL database (TEST_DATABASE_URL's
  * server), or an embedded PGlite in a temporary data directory; close() drops it.
  *
- *   const app = await startMedium('PostgreSQL', [GrantModule]);
- *   const grants = app.get(GrantService);
+ *   const app = await startMedium('PostgreSQL', [LiveSessionModule]);
+ *   const sessions = app.get(LiveSessionService);
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +20,7 @@ import { ConfigModule, type BorderlensConfig } from '@borderlens/config';
 import { ServiceClient, ServiceTokens } from '@borderlens/contracts';
 import { DatabaseModule } from '@borderlens/database';
 import { AuthModule } from '../../apps/gateway/src/auth/auth.module';
+import { SchedulerModule } from '../../apps/gateway/src/common/scheduler.module';
 import { SeedService } from '../../apps/gateway/src/seed/seed.service';
 import { ANONYMIZER_CLIENT, MEDIA_CLIENT, TransportModule } from '../../apps/gateway/src/transport/transport.module';
 import { automock, testConfig, type DeepPartial } from './new-test-service';
@@ -73,7 +74,7 @@ export async function startMedium(kind: MediumDatabase, imports: NonNullable<Mod
   const media = transportMock();
   const anonymizer = transportMock();
   let builder = Test.createTestingModule({
-    imports: [ConfigModule.forRoot(cfg), DatabaseModule.forRoot(), AuditModule, AuthModule, TransportModule, ...imports],
+    imports: [ConfigModule.forRoot(cfg), DatabaseModule.forRoot(), SchedulerModule, AuditModule, AuthModule, TransportModule, ...imports],
     providers: [SeedService, ...(opts.providers ?? [])],
   })
     .overrideProvider(MEDIA_CLIENT)
