@@ -102,7 +102,7 @@ describe('media node: recording across a crash', () => {
   let node: ChildProcess | undefined;
 
   function startNode(): ChildProcess {
-    const child = spawn(process.execPath, [join(__dirname, 'support/ts-child.js'), 'apps/media/src/main.ts'], {
+    const child = spawn(process.execPath, [join(__dirname, '../support/media/ts-child.js'), 'apps/media/src/main.ts'], {
       cwd: join(__dirname, '../..'),
       env: { ...process.env, ...env },
       stdio: ['ignore', 'ignore', 'inherit'],

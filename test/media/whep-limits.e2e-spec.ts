@@ -41,7 +41,7 @@ describe('media node: WHEP session limits and revocation', () => {
     const res = await fetch(`${h.baseUrl}/whep/cam-1/sessions/nope`, { method: 'DELETE', headers: { Authorization: `Bearer ${mine}`, 'X-Request-Id': 'req-whep-1' } });
     expect(res.status).toBe(404);
     expect(res.headers.get('x-request-id')).toBe('req-whep-1');
-    expect(await res.json()).toEqual({ error: { code: 'session_not_found', message: 'no such WHEP session', requestId: 'req-whep-1' } });
+    expect(await res.json()).toEqual({ error: { code: 'session_not_found', message: 'no such WHEP connection', requestId: 'req-whep-1' } });
     // Without an id of the caller's, the node makes one; the body carries the same.
     const bad = await fetch(`${h.baseUrl}/whep/bad%20id`, { method: 'POST', headers: { 'Content-Type': 'application/sdp', Authorization: `Bearer ${mine}` }, body: offer.sdp });
     const body = (await bad.json()) as HttpErrorBody;
