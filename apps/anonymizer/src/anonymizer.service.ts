@@ -52,10 +52,29 @@ export class AnonymizerService implements OnModuleInit, OnModuleDestroy {
       this.objectDetector = await loadObjectDetector(this.cfg, models, this.modelRepo);
       this.error = undefined;
       this.log.log(`models loaded: ${models.map((m) => `${m.file} ${m.sha256.slice(0, 12)}`).join(', ')}`);
+      await this.warmUp();
     } catch (e) {
       if (e instanceof ModelIntegrityError) throw e;
       this.error = `models failed to load: ${(e as Error).message}`;
       this.log.error(this.error);
+    }
+  }
+
+  /**
+   * One live-sized inference before the service reports itself up: a model's first run allocates and
+   * plans its kernels (seconds on a busy machine), which would otherwise fall on the first viewer's
+   * first frame, far past the media node's detection budget. A failure is left to the first real call.
+   */
+  private async warmUp(): Promise<void> {
+    const width = this.cfg.media.detectWidth & ~1;
+    const height = Math.max(2, Math.round((width * 9) / 16) & ~1);
+    const frame: RawFrame = { format: 'i420', width, height, data: new Uint8Array(width * height * 1.5).fill(128) };
+    const started = performance.now();
+    try {
+      await this.detector!.detect(frame, modeOverrides(this.cfg, 'live'));
+      this.log.log(`warmed up (${width}x${height} live inference: ${Math.round(performance.now() - started)} ms)`);
+    } catch (e) {
+      this.log.warn(`warm-up inference failed: ${(e as Error).message}`);
     }
   }
 

@@ -63,6 +63,8 @@ export class CameraLive implements SourceConsumer {
   private anonIdle?: NodeJS.Timeout;
   private allIdle?: NodeJS.Timeout;
   private closed = false;
+  /** Marks of a cold start's first picture (traceStart), until it is encoded. */
+  private startTrace?: { decoded(): void; gated(): void };
 
   constructor(readonly cameraId: string, private readonly deps: LiveDeps, private readonly onClosed: () => void) {
     this.log = new Logger(`CameraLive:${cameraId}`);
@@ -213,10 +215,43 @@ export class CameraLive implements SourceConsumer {
       pace: cfg.media.paceAnonymized,
       redact: { method: this.info?.redaction?.method ?? cfg.anonymizer.method, padding: this.info?.redaction?.padding ?? cfg.anonymizer.padding },
     }, (o) => this.onGated(o.frame));
+    this.traceStart(this.anonEncoder, this.gate);
     this.log.log('anonymized pipeline started');
   }
 
+  /**
+   * Logs once where a cold start's time goes: the first picture out of the decoder, the first out
+   * of the gate (and how), the first encoded; what a slow first frame is diagnosed from.
+   */
+  private traceStart(encoder: FrameEncoder, gate: FailClosedGate): void {
+    const t0 = Date.now();
+    const marks: string[] = [];
+    const mark = (what: string) => marks.push(`${what} +${Date.now() - t0} ms`);
+    let decoded = false;
+    let gated = false;
+    this.startTrace = {
+      decoded: () => !decoded && ((decoded = true), mark('decoded')),
+      gated: () => {
+        if (gated) return;
+        gated = true;
+        const { detections, failures, masked, lastDetectMs } = gate.stats;
+        mark(`gated (detections ${detections}, failures ${failures}, masked ${masked}, last detection ${lastDetectMs} ms)`);
+      },
+    };
+    const probe: EncodedSink = {
+      onConfig: () => undefined,
+      onFrame: () => {
+        encoder.removeSink(probe);
+        mark('encoded');
+        this.startTrace = undefined;
+        this.log.log(`first anonymized picture: ${marks.join(', ')}`);
+      },
+    };
+    encoder.addSink(probe);
+  }
+
   private onDecoded(frame: DecodedFrame): void {
+    this.startTrace?.decoded();
     for (const v of this.viewers.values()) {
       if (v.form === 'raw' && v.watermark) {
         const copy = copyFrame(frame);
@@ -229,6 +264,7 @@ export class CameraLive implements SourceConsumer {
   }
 
   private onGated(frame: DecodedFrame): void {
+    this.startTrace?.gated();
     for (const v of this.viewers.values()) {
       if (v.form === 'anonymized' && v.watermark) {
         const copy = copyFrame(frame);

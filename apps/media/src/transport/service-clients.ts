@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { CONFIG, type BorderlensConfig } from '@borderlens/config';
 import {
   Patterns,
@@ -75,14 +75,44 @@ export class GatewayClient extends GatewayPort implements OnModuleDestroy {
   }
 }
 
+/** Tries of the start-up detection (one a second): the anonymizer may come up after the media node. */
+const WARM_UP_TRIES = 120;
+
 /** The anonymizer over the transport. */
 @Injectable()
-export class AnonymizerClient extends DetectorPort implements OnModuleDestroy {
+export class AnonymizerClient extends DetectorPort implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly log = new Logger(AnonymizerClient.name);
   private readonly client: ServiceClient;
+  private closed = false;
 
-  constructor(@Inject(CONFIG) cfg: BorderlensConfig) {
+  constructor(@Inject(CONFIG) private readonly cfg: BorderlensConfig) {
     super();
     this.client = ServiceClient.create(cfg, 'media', 'anonymizer');
+  }
+
+  onApplicationBootstrap(): void {
+    void this.warmUp();
+  }
+
+  /**
+   * One detection of a blank live-sized frame at start, in the background: the connection (and the
+   * anonymizer's first inference) is set up before a viewer's first frame needs it within the live
+   * budget, instead of that frame timing out and the picture starting masked or late.
+   */
+  private async warmUp(): Promise<void> {
+    const width = this.cfg.media.detectWidth & ~1;
+    const height = Math.max(2, Math.round((width * 9) / 16) & ~1);
+    const data = Buffer.alloc(width * height * 1.5, 128);
+    for (let i = 0; i < WARM_UP_TRIES && !this.closed; i++) {
+      const started = performance.now();
+      try {
+        await this.detect({ width, height, format: 'i420', data, mode: 'live' }, 10_000);
+        this.log.log(`anonymizer connection ready (first detection ${Math.round(performance.now() - started)} ms)`);
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, 1000).unref());
+      }
+    }
   }
 
   async detect(frame: DetectRequest, timeoutMs: number): Promise<DetectReply> {
@@ -92,6 +122,7 @@ export class AnonymizerClient extends DetectorPort implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.closed = true;
     await this.client.close();
   }
 }
