@@ -74,7 +74,10 @@ export interface WhepSessionEvent {
  */
 export interface WhepRefusalEvent {
   kind: 'refused';
-  /** The error code answered: grant_required, grant_invalid, grant_expired, grant_revoked, grant_other_camera, grant_not_raw, grant_other_session, session_attempts_exceeded, grant_sessions_exceeded, user_sessions_exceeded. */
+  /**
+   * The error code answered: grant_required, grant_invalid, grant_expired, grant_revoked, grant_other_camera, grant_not_raw,
+   * grant_other_session, session_attempts_exceeded, grant_sessions_exceeded, user_sessions_exceeded.
+   */
   cause: string;
   status: number;
   /** What was asked: open a session, renew its grant, end it. */
