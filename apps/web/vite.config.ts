@@ -23,33 +23,33 @@ export default defineConfig(({ command }) => {
   // A build started from a test run inherits NODE_ENV=test, which would ship React's development build.
   if (command === 'build') process.env.NODE_ENV = 'production';
   return {
-  // Production builds of React and react-router (their "production" export condition).
-  resolve: command === 'build' ? { conditions: ['module', 'browser', 'production'] } : {},
-  define: { __VERSIONS__: JSON.stringify(versions) },
-  root: __dirname,
-  base: '/',
-  // JSX through esbuild (no Babel plugin needed): React's automatic runtime.
-  esbuild: { jsx: 'automatic' },
-  build: {
-    outDir: resolve(__dirname, '../../dist/web'),
-    emptyOutDir: true,
-    sourcemap: true,
-    target: 'es2022',
-    // React, the router, i18next, keycloak-js and TanStack Query in one entry chunk (~450 kB, ~140 kB gzip; npm run bench:web measures it).
-    chunkSizeWarningLimit: 500,
-    rollupOptions: {
-      onwarn(w, warn) {
-        // "use client" directives of React libraries mean nothing without server components.
-        if (w.code === 'MODULE_LEVEL_DIRECTIVE') return;
-        warn(w);
+    // Production builds of React and react-router (their "production" export condition).
+    resolve: command === 'build' ? { conditions: ['module', 'browser', 'production'] } : {},
+    define: { __VERSIONS__: JSON.stringify(versions) },
+    root: __dirname,
+    base: '/',
+    // JSX through esbuild (no Babel plugin needed): React's automatic runtime.
+    esbuild: { jsx: 'automatic' },
+    build: {
+      outDir: resolve(__dirname, '../../dist/web'),
+      emptyOutDir: true,
+      sourcemap: true,
+      target: 'es2022',
+      // React, the router, i18next, keycloak-js and TanStack Query in one entry chunk (~450 kB, ~140 kB gzip; npm run bench:web measures it).
+      chunkSizeWarningLimit: 500,
+      rollupOptions: {
+        onwarn(w, warn) {
+          // "use client" directives of React libraries mean nothing without server components.
+          if (w.code === 'MODULE_LEVEL_DIRECTIVE') return;
+          warn(w);
+        },
       },
     },
-  },
-  server: {
-    host: '127.0.0.1',
-    port: 5173,
-    strictPort: true,
-    proxy: { '/api': gateway },
-  },
-};
+    server: {
+      host: '127.0.0.1',
+      port: 5173,
+      strictPort: true,
+      proxy: { '/api': gateway },
+    },
+  };
 });

@@ -23,7 +23,18 @@ describe('analytics API', () => {
 
   const config = {
     enabled: true,
-    zones: [{ id: 'queue', name: 'Queue towards PL', polygon: [[0.1, 0.5], [0.6, 0.5], [0.6, 0.95], [0.1, 0.95]] }],
+    zones: [
+      {
+        id: 'queue',
+        name: 'Queue towards PL',
+        polygon: [
+          [0.1, 0.5],
+          [0.6, 0.5],
+          [0.6, 0.95],
+          [0.1, 0.95],
+        ],
+      },
+    ],
     lines: [{ id: 'border', name: 'Border line', a: [0.5, 0.9], b: [0.5, 0.1], forwardName: 'towards PL', backwardName: 'towards CZ' }],
     alerts: [{ id: 'crowd', name: 'Crowd in the queue', kind: 'occupancy', targetId: 'queue', classes: ['person'], threshold: 4, durationSec: 2 }],
   };
@@ -46,9 +57,50 @@ describe('analytics API', () => {
   const put = async (user: string, body: unknown) => api(gw.url, `/api/v1/analytics/cameras/${cameraId}/config`, { method: 'PUT', token: await token(user), body });
 
   it.each([
-    ['self-intersecting zone', { zones: [{ id: 'z', name: 'Z', polygon: [[0.1, 0.1], [0.9, 0.9], [0.9, 0.1], [0.1, 0.9]] }] }, 'geometry_self_intersecting'],
-    ['zone outside the picture', { zones: [{ id: 'z', name: 'Z', polygon: [[0.1, 0.1], [1.2, 0.1], [0.5, 0.8]] }] }, 'geometry_outside_picture'],
-    ['zone with too many points', { zones: [{ id: 'z', name: 'Z', polygon: Array.from({ length: 40 }, (_, i) => [0.5 + 0.4 * Math.cos((i / 40) * 2 * Math.PI), 0.5 + 0.4 * Math.sin((i / 40) * 2 * Math.PI)]) }] }, 'geometry_too_many_points'],
+    [
+      'self-intersecting zone',
+      {
+        zones: [
+          {
+            id: 'z',
+            name: 'Z',
+            polygon: [
+              [0.1, 0.1],
+              [0.9, 0.9],
+              [0.9, 0.1],
+              [0.1, 0.9],
+            ],
+          },
+        ],
+      },
+      'geometry_self_intersecting',
+    ],
+    [
+      'zone outside the picture',
+      {
+        zones: [
+          {
+            id: 'z',
+            name: 'Z',
+            polygon: [
+              [0.1, 0.1],
+              [1.2, 0.1],
+              [0.5, 0.8],
+            ],
+          },
+        ],
+      },
+      'geometry_outside_picture',
+    ],
+    [
+      'zone with too many points',
+      {
+        zones: [
+          { id: 'z', name: 'Z', polygon: Array.from({ length: 40 }, (_, i) => [0.5 + 0.4 * Math.cos((i / 40) * 2 * Math.PI), 0.5 + 0.4 * Math.sin((i / 40) * 2 * Math.PI)]) },
+        ],
+      },
+      'geometry_too_many_points',
+    ],
     ['line outside the picture', { lines: [{ id: 'l', name: 'L', a: [-0.1, 0.5], b: [0.5, 0.5] }] }, 'geometry_outside_picture'],
     ['alert on a zone that does not exist', { alerts: [{ ...config.alerts[0], targetId: 'nowhere' }] }, 'alert_target_unknown'],
   ])('refuses a %s with 400 and a clear code, storing nothing', async (_what, change, code) => {
@@ -59,7 +111,7 @@ describe('analytics API', () => {
     expect(now.body.revision).toBe(0);
   });
 
-  it('lets only the owner\'s administrators configure (admin of another organisation: 403)', async () => {
+  it("lets only the owner's administrators configure (admin of another organisation: 403)", async () => {
     expect((await put('nysa.admin', config)).status).toBe(403);
     expect((await put('nysa.municipal', config)).status).toBe(403);
     const r = await put('policie.admin', config);
@@ -92,7 +144,10 @@ describe('analytics API', () => {
     expect(crossings.points.map((p: { value: unknown }) => p.value)).toEqual([0, '<3', '<3', 3, 4, 5, 6, 7, 8, 9]);
     const five = await api(gw.url, `/api/v1/analytics/cameras/${cameraId}/series?${q}&bucket=5m`, { token: user });
     const zone = five.body.series.find((s: { kind: string }) => s.kind === 'zone');
-    expect(zone.points).toEqual([{ t: minute(0), value: '<3' }, { t: minute(5), value: 6 }]);
+    expect(zone.points).toEqual([
+      { t: minute(0), value: '<3' },
+      { t: minute(5), value: 6 },
+    ]);
     expect(five.body.series.find((s: { kind: string }) => s.kind === 'line').points.map((p: { value: unknown }) => p.value)).toEqual([10, 35]);
 
     // No video for this user: the session request is refused.
@@ -114,7 +169,8 @@ describe('analytics API', () => {
 
   it('audits one entry per query, not one per bucket', async () => {
     const ds = gw.app.get(DataSource);
-    const count = async () => Number((await ds.query(`SELECT count(*) AS n FROM audit_entries WHERE object = $1 AND details->>'action' = 'analytics.view'`, [`camera:${cameraId}`]))[0].n);
+    const count = async () =>
+      Number((await ds.query(`SELECT count(*) AS n FROM audit_entries WHERE object = $1 AND details->>'action' = 'analytics.view'`, [`camera:${cameraId}`]))[0].n);
     const before = await count();
     const r = await api(gw.url, `/api/v1/analytics/cameras/${cameraId}/series?from=${minute(0)}&to=${minute(10)}&bucket=1m`, { token: await token('nysa.municipal') });
     expect(r.body.series[0].points.length).toBe(10);
@@ -143,7 +199,14 @@ describe('analytics API', () => {
     };
     const t0 = Date.now();
     const live = (dt: number, persons: number) => ({
-      live: [{ cameraId, at: new Date(t0 + dt).toISOString(), zones: [{ targetId: 'queue', cls: 'person', count: persons }], crossings: [{ targetId: 'border', cls: 'car', direction: 'forward', count: 1 }] }],
+      live: [
+        {
+          cameraId,
+          at: new Date(t0 + dt).toISOString(),
+          zones: [{ targetId: 'queue', cls: 'person', count: persons }],
+          crossings: [{ targetId: 'border', cls: 'car', direction: 'forward', count: 1 }],
+        },
+      ],
       minutes: [],
     });
     await anonymizer.send(Patterns.gateway.analyticsMinutes, live(0, 5));
@@ -172,7 +235,13 @@ describe('analytics API', () => {
     const inc = await api(gw.url, '/api/v1/incidents', {
       method: 'POST',
       token: await token('policie.operator'),
-      body: { type: 'flood', severity: 3, title: 'Flood at Mikulovice', area: { type: 'Circle', center: [17.3253, 50.3017], radiusMeters: 2000 }, endsAt: new Date(Date.now() + 3600_000).toISOString() },
+      body: {
+        type: 'flood',
+        severity: 3,
+        title: 'Flood at Mikulovice',
+        area: { type: 'Circle', center: [17.3253, 50.3017], radiusMeters: 2000 },
+        endsAt: new Date(Date.now() + 3600_000).toISOString(),
+      },
     });
     expect(inc.status).toBe(201);
     const r = await api(gw.url, `/api/v1/analytics/area?incidentId=${inc.body.id}&from=${minute(0)}&to=${minute(10)}&bucket=1h`, { token: await token('nysa.municipal') });

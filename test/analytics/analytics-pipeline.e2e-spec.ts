@@ -61,8 +61,26 @@ describe('analytics end to end: camera -> media -> anonymizer -> gateway -> API 
       body: {
         enabled: true,
         zones: [
-          { id: 'left', name: 'Left half', polygon: [[0, 0], [0.5, 0], [0.5, 1], [0, 1]] },
-          { id: 'right', name: 'Right half', polygon: [[0.5, 0], [1, 0], [1, 1], [0.5, 1]] },
+          {
+            id: 'left',
+            name: 'Left half',
+            polygon: [
+              [0, 0],
+              [0.5, 0],
+              [0.5, 1],
+              [0, 1],
+            ],
+          },
+          {
+            id: 'right',
+            name: 'Right half',
+            polygon: [
+              [0.5, 0],
+              [1, 0],
+              [1, 1],
+              [0.5, 1],
+            ],
+          },
         ],
         lines: [{ id: 'middle', name: 'Middle', a: [0.5, 1], b: [0.5, 0] }],
         alerts: [],
@@ -79,8 +97,15 @@ describe('analytics end to end: camera -> media -> anonymizer -> gateway -> API 
     };
     anonymizer = new AnonymizerProcess(penv);
     await anonymizer.start();
-    const mcfg = { ...gw.cfg, media: { ...gw.cfg.media, port: await freeLoopbackPort(), recordingDir: join(dir, 'rec'), clipDir: join(dir, 'clips'), rtmpPort: 0, srtPort: 0, diskMinFreeMb: 16 } };
-    media = await createMediaApp(mcfg, { grantKeys: async () => { throw new Error('no viewers in this test'); } });
+    const mcfg = {
+      ...gw.cfg,
+      media: { ...gw.cfg.media, port: await freeLoopbackPort(), recordingDir: join(dir, 'rec'), clipDir: join(dir, 'clips'), rtmpPort: 0, srtPort: 0, diskMinFreeMb: 16 },
+    };
+    media = await createMediaApp(mcfg, {
+      grantKeys: async () => {
+        throw new Error('no viewers in this test');
+      },
+    });
     media.connectMicroservice(serverTransport(mcfg, 'media'), { inheritAppConfig: true });
     await media.startAllMicroservices();
     await media.listen(mcfg.media.port, '127.0.0.1');
@@ -126,7 +151,10 @@ describe('analytics end to end: camera -> media -> anonymizer -> gateway -> API 
   it('stores per-minute buckets (no boxes, no frames) and serves them as a series', async () => {
     const ds = gw.app.get(DataSource);
     const rows = await eventually(
-      () => ds.query(`SELECT target_id, cls, occupancy_max, samples FROM analytics_minutes WHERE camera_id = $1 AND kind = 'zone'`, [cameraId]) as Promise<{ target_id: string; cls: string; occupancy_max: number; samples: number }[]>,
+      () =>
+        ds.query(`SELECT target_id, cls, occupancy_max, samples FROM analytics_minutes WHERE camera_id = $1 AND kind = 'zone'`, [cameraId]) as Promise<
+          { target_id: string; cls: string; occupancy_max: number; samples: number }[]
+        >,
       (r) => r.length > 0,
       90_000,
       'a finished minute',
@@ -140,7 +168,9 @@ describe('analytics end to end: camera -> media -> anonymizer -> gateway -> API 
     const s = await api(gw.url, `/api/v1/analytics/cameras/${cameraId}/series?from=${from}&to=${to}&bucket=1m`, { token: user });
     expect(s.status).toBe(200);
     expect(s.body.series.find((x: { targetId: string; cls: string }) => x.targetId === 'left' && x.cls === 'person').points.length).toBeGreaterThan(0);
-    const columns = (await ds.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'analytics_minutes'`)).map((c: { column_name: string }) => c.column_name).sort();
+    const columns = (await ds.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'analytics_minutes'`))
+      .map((c: { column_name: string }) => c.column_name)
+      .sort();
     expect(columns).toEqual(['camera_id', 'cls', 'crossings', 'direction', 'kind', 'minute', 'occupancy_avg', 'occupancy_max', 'samples', 'target_id']);
   }, 120_000);
 });

@@ -11,12 +11,14 @@ const FACE_FILE = '2_Demonstration_Demonstrators_2_456.jpg';
 const FACES = join(EVAL_DIR, 'faces/images', FACE_FILE);
 const PLATE = join(EVAL_DIR, 'plates/images/eu_eu3.jpg');
 const faceLabels = (JSON.parse(readFileSync(join(EVAL_DIR, 'faces/labels.json'), 'utf8')) as { file: string; boxes_xyxy: number[][] }[])
-  .find((l) => l.file === FACE_FILE)!.boxes_xyxy.filter((b) => b[3] - b[1] >= 24);
+  .find((l) => l.file === FACE_FILE)!
+  .boxes_xyxy.filter((b) => b[3] - b[1] >= 24);
 
 /** Fine detail inside a box (mean difference of neighbouring pixels): a redacted face has little left. */
 function detail(raw: Buffer, width: number, box: number[]): number {
   const [x1, y1, x2, y2] = box.map(Math.round);
-  let sum = 0, n = 0;
+  let sum = 0,
+    n = 0;
   for (let y = y1; y < y2 - 1; y++) {
     for (let x = x1; x < x2 - 1; x++) {
       const i = (y * width + x) * 3 + 1;
@@ -29,7 +31,9 @@ function detail(raw: Buffer, width: number, box: number[]): number {
 
 /** One frame of a video as RGB. */
 function frameOf(video: string, index: number): Buffer {
-  return execFileSync('ffmpeg', ['-v', 'error', '-i', video, '-vf', `select=eq(n\\,${index})`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { maxBuffer: 1 << 26 });
+  return execFileSync('ffmpeg', ['-v', 'error', '-i', video, '-vf', `select=eq(n\\,${index})`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], {
+    maxBuffer: 1 << 26,
+  });
 }
 
 function probe(video: string): { streams: { codec_type: string; codec_name: string; nb_frames?: string }[] } {
@@ -46,8 +50,14 @@ describe('npm run detect', () => {
     writeFileSync(join(dir, 'notes.jpg'), 'not a picture at all');
     const r = runNode(DETECT, [FACES, join(dir, 'truncated.jpg'), join(dir, 'notes.jpg'), join(dir, 'missing.png'), PLATE]);
     expect(r.code).toBe(1);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines.map((l) => [l.file, l.width, l.height])).toEqual([[FACES, 416, 416], [PLATE, 480, 360]]);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.file, l.width, l.height])).toEqual([
+      [FACES, 416, 416],
+      [PLATE, 480, 360],
+    ]);
     const faces = lines[0].faces as { box: number[]; score: number }[];
     for (const label of faceLabels) {
       expect(faces.some(({ box }) => box[0] < label[2] && box[2] > label[0] && box[1] < label[3] && box[3] > label[1])).toBe(true);
@@ -83,16 +93,19 @@ describe('npm run redact', () => {
     for (const label of faceLabels) expect(detail(after, 416, label)).toBeLessThan(detail(before, 416, label) / 2);
     // Away from every detection (padded), only JPEG re-encoding noise.
     const found = JSON.parse(runNode(DETECT, [FACES]).stdout) as { faces: { box: number[] }[]; plates: { box: number[] }[] };
-    const near = (x: number, y: number) => [...found.faces, ...found.plates].some(({ box: [x1, y1, x2, y2] }) => {
-      const m = 0.25 * Math.max(x2 - x1, y2 - y1) + 16;
-      return x > x1 - m && x < x2 + m && y > y1 - m && y < y2 + m;
-    });
-    let diff = 0, n = 0;
-    for (let y = 0; y < 416; y++) for (let x = 0; x < 416; x++) {
-      if (near(x, y)) continue;
-      n++;
-      for (let c = 0; c < 3; c++) diff += Math.abs(before[(y * 416 + x) * 3 + c] - after[(y * 416 + x) * 3 + c]) / 3;
-    }
+    const near = (x: number, y: number) =>
+      [...found.faces, ...found.plates].some(({ box: [x1, y1, x2, y2] }) => {
+        const m = 0.25 * Math.max(x2 - x1, y2 - y1) + 16;
+        return x > x1 - m && x < x2 + m && y > y1 - m && y < y2 + m;
+      });
+    let diff = 0,
+      n = 0;
+    for (let y = 0; y < 416; y++)
+      for (let x = 0; x < 416; x++) {
+        if (near(x, y)) continue;
+        n++;
+        for (let c = 0; c < 3; c++) diff += Math.abs(before[(y * 416 + x) * 3 + c] - after[(y * 416 + x) * 3 + c]) / 3;
+      }
     expect(n).toBeGreaterThan(20_000);
     expect(diff / n).toBeLessThan(3);
   });
@@ -107,8 +120,31 @@ describe('npm run redact', () => {
 
   it('redacts an MP4 video: H.264, faststart, no audio by default, faces hidden on every frame', async () => {
     const input = join(dir, 'in.mp4');
-    execFileSync('ffmpeg', ['-v', 'error', '-loop', '1', '-framerate', '10', '-i', FACES, '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=16000',
-      '-t', '1.5', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', '-y', input]);
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-loop',
+      '1',
+      '-framerate',
+      '10',
+      '-i',
+      FACES,
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440:sample_rate=16000',
+      '-t',
+      '1.5',
+      '-c:v',
+      'libx264',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:a',
+      'aac',
+      '-shortest',
+      '-y',
+      input,
+    ]);
     const out = join(dir, 'out.mp4');
     const r = runNode(REDACT, [input, out]);
     expect(r.stderr).toMatch(/in\.mp4 -> .*out\.mp4: \d+ faces, \d+ plates over 15 frames/);
@@ -125,7 +161,11 @@ describe('npm run redact', () => {
     }
     const withAudio = join(dir, 'audio.mp4');
     expect(runNode(REDACT, ['--keep-audio', input, withAudio]).code).toBe(0);
-    expect(probe(withAudio).streams.map((s) => s.codec_type).sort()).toEqual(['audio', 'video']);
+    expect(
+      probe(withAudio)
+        .streams.map((s) => s.codec_type)
+        .sort(),
+    ).toEqual(['audio', 'video']);
   });
 
   it('fails on a truncated video and leaves no output behind; other pairs are still written', () => {

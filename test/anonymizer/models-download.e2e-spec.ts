@@ -7,9 +7,14 @@ import { ModelRepository } from '../../apps/anonymizer/src/repositories/model.re
 import { MODEL_DIR, ROOT } from '../support/anonymizer-process';
 
 const FILES = [
-  'face/yunet_n_640_640.onnx', 'face/yunet_n_dynamic.onnx', 'face/yunet_s_640_640.onnx', 'face/yunet_s_dynamic.onnx',
-  'plate/license_plate_detection_lpd_yunet_2023mar.onnx', 'plate/license_plate_detection_lpd_yunet_2023mar_dynamic.onnx',
-  'object/yolox_nano.onnx', 'object/yolox_nano_dyn.onnx',
+  'face/yunet_n_640_640.onnx',
+  'face/yunet_n_dynamic.onnx',
+  'face/yunet_s_640_640.onnx',
+  'face/yunet_s_dynamic.onnx',
+  'plate/license_plate_detection_lpd_yunet_2023mar.onnx',
+  'plate/license_plate_detection_lpd_yunet_2023mar_dynamic.onnx',
+  'object/yolox_nano.onnx',
+  'object/yolox_nano_dyn.onnx',
 ];
 /** The dynamic-size files, which upstream does not publish: the script derives them. */
 const DERIVED = new Set(['plate/license_plate_detection_lpd_yunet_2023mar_dynamic.onnx', 'object/yolox_nano_dyn.onnx']);
@@ -36,8 +41,12 @@ function mirrorOf(files: string[]): string {
 /** Runs the script without blocking this process (the mirror is served from here). */
 function download(target: string, mirror: string): Promise<{ status: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    execFile('bash', [join(ROOT, 'scripts/models-download.sh'), target], { env: { ...process.env, MODELS_MIRROR: mirror }, encoding: 'utf8', timeout: 120_000 }, (e, _out, stderr) =>
-      resolve({ status: e ? (typeof e.code === 'number' ? e.code : null) : 0, stderr }));
+    execFile(
+      'bash',
+      [join(ROOT, 'scripts/models-download.sh'), target],
+      { env: { ...process.env, MODELS_MIRROR: mirror }, encoding: 'utf8', timeout: 120_000 },
+      (e, _out, stderr) => resolve({ status: e ? (typeof e.code === 'number' ? e.code : null) : 0, stderr }),
+    );
   });
 }
 

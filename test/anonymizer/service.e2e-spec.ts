@@ -16,18 +16,21 @@ function modelCopy(): string {
   const dir = mkdtempSync(join(tmpdir(), 'bl-models-'));
   for (const sub of ['face', 'plate', 'object']) mkdirSync(join(dir, sub));
   copyFileSync(join(MODEL_DIR, 'SHA256SUMS'), join(dir, 'SHA256SUMS'));
-  for (const f of ['face/yunet_n_dynamic.onnx', 'plate/license_plate_detection_lpd_yunet_2023mar_dynamic.onnx', 'object/yolox_nano_dyn.onnx']) copyFileSync(join(MODEL_DIR, f), join(dir, f));
+  for (const f of ['face/yunet_n_dynamic.onnx', 'plate/license_plate_detection_lpd_yunet_2023mar_dynamic.onnx', 'object/yolox_nano_dyn.onnx'])
+    copyFileSync(join(MODEL_DIR, f), join(dir, f));
   return dir;
 }
 
 async function i420Of(path: string) {
   const { data, info } = await sharp(path).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  const w = info.width & ~1, h = info.height & ~1;
+  const w = info.width & ~1,
+    h = info.height & ~1;
   const out = Buffer.alloc((w * h * 3) / 2);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    const i = (y * info.width + x) * 3;
-    out[y * w + x] = Math.round(16 + 0.257 * data[i] + 0.504 * data[i + 1] + 0.098 * data[i + 2]);
-  }
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const i = (y * info.width + x) * 3;
+      out[y * w + x] = Math.round(16 + 0.257 * data[i] + 0.504 * data[i + 1] + 0.098 * data[i + 2]);
+    }
   out.fill(128, w * h);
   return { width: w, height: h, format: 'i420' as const, data: out.toString('base64') };
 }
@@ -92,8 +95,7 @@ describe('anonymizer over TCP on loopback', () => {
     expect(live.faces.length).toBeGreaterThanOrEqual(8);
     expect(live.ms).toBeGreaterThan(0);
     const jpeg = readFileSync(PLATE);
-    const still = await client.send<DetectReply>(Patterns.anonymizer.detect, { width: 0, height: 0, format: 'jpeg', data: jpeg.toString('base64') }, 30_000)
-      .catch((e: Error) => e);
+    const still = await client.send<DetectReply>(Patterns.anonymizer.detect, { width: 0, height: 0, format: 'jpeg', data: jpeg.toString('base64') }, 30_000).catch((e: Error) => e);
     expect(String(still)).toContain('width must not be less than 1'); // the DTO is validated
     const ok = await client.send<DetectReply>(Patterns.anonymizer.detect, { width: 1, height: 1, format: 'jpeg', data: jpeg.toString('base64') }, 30_000);
     expect(ok.plates.some((p) => p.box[0] < 380 && p.box[2] > 400 && p.box[1] < 200 && p.box[3] > 190)).toBe(true);

@@ -25,7 +25,11 @@ describe('a disabled camera (gateway)', () => {
   });
 
   it('is disabled and enabled by its administrators with a reason, and refused to media nodes and new sessions meanwhile', async () => {
-    const created = await api(gw.url, '/api/v1/cameras', { method: 'POST', token: await token('nysa.admin'), body: { name: 'Nysa – dron straży', kind: 'drone', latitude: 50.47, longitude: 17.33, ingest: { type: 'push', protocol: 'rtmp' } } });
+    const created = await api(gw.url, '/api/v1/cameras', {
+      method: 'POST',
+      token: await token('nysa.admin'),
+      body: { name: 'Nysa – dron straży', kind: 'drone', latitude: 50.47, longitude: 17.33, ingest: { type: 'push', protocol: 'rtmp' } },
+    });
     expect(created.status).toBe(201);
     const { id, pushKey } = created.body as { id: string; pushKey: string };
     const toRecord = async () => (await media.send<CameraIngestInfo[]>(Patterns.gateway.camerasToRecord, {})).map((c) => c.id);
@@ -33,7 +37,9 @@ describe('a disabled camera (gateway)', () => {
 
     // Administrators of the owner only, and with a reason.
     expect((await api(gw.url, `/api/v1/cameras/${id}/disable`, { method: 'POST', token: await token('nysa.municipal'), body: { reason: 'x' } })).status).toBe(403);
-    expect((await api(gw.url, `/api/v1/cameras/${id}/disable`, { method: 'POST', token: await token('glucholazy.admin'), body: { reason: 'x' } })).status).toBeGreaterThanOrEqual(403);
+    expect((await api(gw.url, `/api/v1/cameras/${id}/disable`, { method: 'POST', token: await token('glucholazy.admin'), body: { reason: 'x' } })).status).toBeGreaterThanOrEqual(
+      403,
+    );
     const noReason = await api(gw.url, `/api/v1/cameras/${id}/disable`, { method: 'POST', token: await token('nysa.admin'), body: {} });
     expect(noReason.status).toBe(400);
 
@@ -46,7 +52,11 @@ describe('a disabled camera (gateway)', () => {
     await expect(media.send(Patterns.gateway.cameraIngest, { cameraId: id })).rejects.toThrow(/disabled/);
     await expect(media.send(Patterns.gateway.resolvePushKey, { key: pushKey })).rejects.toThrow(/disabled/);
     expect(await toRecord()).not.toContain(id);
-    const session = await api(gw.url, `/api/v1/cameras/${id}/sessions`, { method: 'POST', token: await token('nysa.municipal'), body: { form: 'anonymized', purpose: 'kontrola' } });
+    const session = await api(gw.url, `/api/v1/cameras/${id}/sessions`, {
+      method: 'POST',
+      token: await token('nysa.municipal'),
+      body: { form: 'anonymized', purpose: 'kontrola' },
+    });
     expect([session.status, session.body.error?.code]).toEqual([409, 'camera_disabled']);
 
     const enabled = await api(gw.url, `/api/v1/cameras/${id}/enable`, { method: 'POST', token: await token('nysa.admin'), body: { reason: 'po serwisie' } });

@@ -13,7 +13,15 @@ describe('clip request dry run; audit filters and exports', () => {
   const token = tokens();
   let jesenik: string;
   const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
-  const body = (over: Record<string, unknown> = {}) => ({ cameraId: jesenik, from: minutesAgo(10), to: minutesAgo(8), form: 'anonymized', purpose: 'infrastructure-damage', justification: 'Flood wave at the bridge', ...over });
+  const body = (over: Record<string, unknown> = {}) => ({
+    cameraId: jesenik,
+    from: minutesAgo(10),
+    to: minutesAgo(8),
+    form: 'anonymized',
+    purpose: 'infrastructure-damage',
+    justification: 'Flood wave at the bridge',
+    ...over,
+  });
   const as = async (user: string, path: string, method = 'GET', b?: unknown) => api(gw.url, path, { method, token: await token(user), body: b });
 
   beforeAll(async () => {
@@ -30,7 +38,12 @@ describe('clip request dry run; audit filters and exports', () => {
   it("answers approval by the owner's legal officer for a Nysa user on a Jeseník camera, names the range's problems, and stores nothing", async () => {
     const r = await as('nysa.municipal', '/api/v1/clip-requests/check', 'POST', body());
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ outcome: 'approval', crossBorder: true, owner: { organisation: 'mesto-jesenik', country: 'CZ', role: 'legal-officer' }, obligations: { ownerApproval: true } });
+    expect(r.body).toMatchObject({
+      outcome: 'approval',
+      crossBorder: true,
+      owner: { organisation: 'mesto-jesenik', country: 'CZ', role: 'legal-officer' },
+      obligations: { ownerApproval: true },
+    });
     expect(r.body.policies.length).toBeGreaterThan(0);
     expect(r.body.problems.map((p: { code: string }) => p.code)).toEqual(['clip_range_not_recorded']);
     const future = await as('nysa.municipal', '/api/v1/clip-requests/check', 'POST', body({ from: minutesAgo(-5), to: minutesAgo(-10) }));
@@ -58,7 +71,9 @@ describe('clip request dry run; audit filters and exports', () => {
       const r = await as(user, `/api/v1/audit?${q.includes('limit=') ? '' : 'limit=1000&'}${q}`);
       expect(r.status).toBe(200);
       // Entries of the system itself (the seeded data) are not what this test is about.
-      return (r.body as { seq: string; actorUser: string; actorOrganisation: string; operation: string; object: string; recipient: string }[]).filter((e) => e.actorUser !== 'system');
+      return (r.body as { seq: string; actorUser: string; actorOrganisation: string; operation: string; object: string; recipient: string }[]).filter(
+        (e) => e.actorUser !== 'system',
+      );
     };
     const aboutCamera = await read('jesenik.legal', `camera=${jesenik}`);
     expect(new Set(aboutCamera.map((e) => e.actorUser))).toEqual(new Set(['nysa.legal', 'hzs.auditor']));

@@ -30,11 +30,20 @@ class MediaProcess {
   constructor(private readonly env: Record<string, string>) {}
 
   async start(): Promise<void> {
-    const child = spawn(process.execPath, [join(ROOT, 'test/support/media/ts-child.js'), 'apps/media/src/main.ts'], { cwd: ROOT, env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'test/support/media/ts-child.js'), 'apps/media/src/main.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child = child;
     child.stdout!.on('data', (c) => (this.output = (this.output + c).slice(-4000)));
     child.stderr!.on('data', (c) => (this.output = (this.output + c).slice(-4000)));
-    await eventually(async () => (child.exitCode === null ? portOpen(Number(this.env.TRANSPORT_MEDIA_PORT)) : Promise.reject(new Error(`media exited: ${this.output}`))), Boolean, 90_000, 'media node listening');
+    await eventually(
+      async () => (child.exitCode === null ? portOpen(Number(this.env.TRANSPORT_MEDIA_PORT)) : Promise.reject(new Error(`media exited: ${this.output}`))),
+      Boolean,
+      90_000,
+      'media node listening',
+    );
   }
 
   async kill(): Promise<void> {
@@ -49,7 +58,9 @@ class MediaProcess {
 
 /** Frames of an MP4 as RGBA, `fps` per second. */
 function framesOf(file: string, width: number, height: number, fps: number): Buffer[] {
-  const raw = execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', file, '-vf', `fps=${fps}`, '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1'], { maxBuffer: 1 << 30 });
+  const raw = execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', file, '-vf', `fps=${fps}`, '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1'], {
+    maxBuffer: 1 << 30,
+  });
   const size = width * height * 4;
   const out: Buffer[] = [];
   for (let i = 0; i + size <= raw.length; i += size) out.push(raw.subarray(i, i + size));
@@ -70,7 +81,11 @@ async function events(url: string, token: string, timeoutMs: number): Promise<{ 
     while ((i = buf.indexOf('\n\n')) >= 0) {
       const block = buf.slice(0, i);
       buf = buf.slice(i + 2);
-      const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('');
+      const data = block
+        .split('\n')
+        .filter((l) => l.startsWith('data:'))
+        .map((l) => l.slice(5).trim())
+        .join('');
       if (data) {
         const d = JSON.parse(data);
         seen.push({ state: d.state, percent: d.percent, etaSec: d.etaSec });
@@ -122,7 +137,30 @@ describe('clip requests (gateway + media + anonymizer)', () => {
     const tmp = join(dir, `seg-${cameraId}`);
     mkdirSync(camDir, { recursive: true });
     mkdirSync(tmp, { recursive: true });
-    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', video.file, '-t', '60', '-c', 'copy', '-bsf:v', 'h264_mp4toannexb', '-f', 'segment', '-segment_time', String(SEGMENT_SEC), '-segment_list', join(tmp, 'list.csv'), '-segment_list_type', 'csv', '-reset_timestamps', '1', join(tmp, 's%03d.ts')]);
+    execFileSync('ffmpeg', [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-i',
+      video.file,
+      '-t',
+      '60',
+      '-c',
+      'copy',
+      '-bsf:v',
+      'h264_mp4toannexb',
+      '-f',
+      'segment',
+      '-segment_time',
+      String(SEGMENT_SEC),
+      '-segment_list',
+      join(tmp, 'list.csv'),
+      '-segment_list_type',
+      'csv',
+      '-reset_timestamps',
+      '1',
+      join(tmp, 's%03d.ts'),
+    ]);
     for (const line of readFileSync(join(tmp, 'list.csv'), 'utf8').trim().split('\n')) {
       const [name, from] = line.split(',');
       const iso = new Date(start + Number(from) * 1000).toISOString();
@@ -161,7 +199,11 @@ describe('clip requests (gateway + media + anonymizer)', () => {
     cfg = loadConfig(env, undefined);
     await startGateway();
     const camera = async (admin: string, name: string) => {
-      const r = await api(url, '/api/v1/cameras', { method: 'POST', token: await token(admin), body: { name, kind: 'fixed', latitude: 50.23, longitude: 17.2, recordingEnabled: false, ingest: { type: 'rtsp', url: 'rtsp://198.51.100.5/live' } } });
+      const r = await api(url, '/api/v1/cameras', {
+        method: 'POST',
+        token: await token(admin),
+        body: { name, kind: 'fixed', latitude: 50.23, longitude: 17.2, recordingEnabled: false, ingest: { type: 'rtsp', url: 'rtsp://198.51.100.5/live' } },
+      });
       expect(r.status).toBe(201);
       return r.body.id as string;
     };
@@ -180,7 +222,12 @@ describe('clip requests (gateway + media + anonymizer)', () => {
     media = new MediaProcess(env);
     await media.start();
     // the media node reports the segments it finds on start
-    await eventually(async () => (await gw.get(DataSource).query('SELECT count(*)::int AS n FROM recording_segments'))[0].n, (n) => n >= 42, 60_000, 'segments indexed');
+    await eventually(
+      async () => (await gw.get(DataSource).query('SELECT count(*)::int AS n FROM recording_segments'))[0].n,
+      (n) => n >= 42,
+      60_000,
+      'segments indexed',
+    );
     detector = await loadTestDetector(cfg);
     visible = [];
     for (const s of video.scenes) visible.push(await liveVisible(detector, cfg, s, video.width, video.height));
@@ -196,15 +243,47 @@ describe('clip requests (gateway + media + anonymizer)', () => {
 
   const at = (sec: number) => new Date(recordedFrom + sec * 1000).toISOString();
   const request = async (user: string, body: Record<string, unknown>) =>
-    api(url, '/api/v1/clip-requests', { method: 'POST', token: await token(user), body: { cameraId: jesenikCamera, from: at(10), to: at(18), form: 'anonymized', purpose: 'infrastructure-damage', justification: 'Flood wave passing the bridge; damage assessment', ...body } });
+    api(url, '/api/v1/clip-requests', {
+      method: 'POST',
+      token: await token(user),
+      body: {
+        cameraId: jesenikCamera,
+        from: at(10),
+        to: at(18),
+        form: 'anonymized',
+        purpose: 'infrastructure-damage',
+        justification: 'Flood wave passing the bridge; damage assessment',
+        ...body,
+      },
+    });
   const get = async (user: string, id: string) => api(url, `/api/v1/clip-requests/${id}`, { token: await token(user) });
-  const waitState = (user: string, id: string, state: string, ms = 180_000) => eventually(async () => (await get(user, id)).body, (b) => b.state === state || b.state === 'failed', ms, `clip ${id} ${state}`);
+  const waitState = (user: string, id: string, state: string, ms = 180_000) =>
+    eventually(
+      async () => (await get(user, id)).body,
+      (b) => b.state === state || b.state === 'failed',
+      ms,
+      `clip ${id} ${state}`,
+    );
   const auditOf = async (id: string) =>
-    (await gw.get(DataSource).query(`SELECT seq, operation, actor_user AS "actor", actor_organisation AS "organisation", decision, recipient, justification, policy_ids AS "policyIds", details FROM audit_entries WHERE object = $1 ORDER BY seq::bigint`, [`clip:${id}`])) as {
-      seq: string; operation: string; actor: string; organisation: string; decision: string; recipient: string; justification: string; policyIds: string[]; details: Record<string, unknown>;
+    (await gw
+      .get(DataSource)
+      .query(
+        `SELECT seq, operation, actor_user AS "actor", actor_organisation AS "organisation", decision, recipient, justification, policy_ids AS "policyIds", details FROM audit_entries WHERE object = $1 ORDER BY seq::bigint`,
+        [`clip:${id}`],
+      )) as {
+      seq: string;
+      operation: string;
+      actor: string;
+      organisation: string;
+      decision: string;
+      recipient: string;
+      justification: string;
+      policyIds: string[];
+      details: Record<string, unknown>;
     }[];
   const download = (link: string, user: string) => token(user).then((t) => fetch(link, { headers: { authorization: `Bearer ${t}` } }));
-  const verifyCli = (clip: string, manifest: string) => spawnSync(process.execPath, [join(ROOT, 'test/support/media/ts-child.js'), 'apps/gateway/src/cli/clip-verify.ts', clip, manifest], { cwd: ROOT, encoding: 'utf8' });
+  const verifyCli = (clip: string, manifest: string) =>
+    spawnSync(process.execPath, [join(ROOT, 'test/support/media/ts-child.js'), 'apps/gateway/src/cli/clip-verify.ts', clip, manifest], { cwd: ROOT, encoding: 'utf8' });
 
   it('lists what a camera recorded (merged ranges and gaps) for users allowed to request clips, and shows only anonymized stills', async () => {
     const r = await api(url, `/api/v1/cameras/${jesenikCamera}/recordings?from=${at(-60)}&to=${at(120)}`, { token: await token('nysa.municipal') });
@@ -221,11 +300,21 @@ describe('clip requests (gateway + media + anonymizer)', () => {
     expect(adminStill.status).toBe(403);
     const gap = await api(url, `/api/v1/cameras/${jesenikCamera}/recordings/still?at=${at(90)}`, { token: await token('nysa.municipal') });
     expect([gap.status, gap.body.error.code]).toEqual([400, 'clip_range_not_recorded']);
-    const still = await fetch(`${url}/api/v1/cameras/${jesenikCamera}/recordings/still?at=${at(11)}&width=1280`, { headers: { authorization: `Bearer ${await token('nysa.municipal')}` } });
+    const still = await fetch(`${url}/api/v1/cameras/${jesenikCamera}/recordings/still?at=${at(11)}&width=1280`, {
+      headers: { authorization: `Bearer ${await token('nysa.municipal')}` },
+    });
     expect(still.status).toBe(200);
     expect(still.headers.get('content-type')).toBe('image/jpeg');
     expect(still.headers.get('x-masked')).toBe('false');
-    const rgba = Buffer.from(await (await import('sharp')).default(Buffer.from(await still.arrayBuffer())).ensureAlpha().raw().toBuffer());
+    const rgba = Buffer.from(
+      await (
+        await import('sharp')
+      )
+        .default(Buffer.from(await still.arrayBuffer()))
+        .ensureAlpha()
+        .raw()
+        .toBuffer(),
+    );
     const { scene } = await whichScene(video, rgba, 1280, 720, 40);
     expect(scene).not.toBeNull();
     const c = await checkFrame(detector, rgba, 1280, 720, visible[video.scenes.indexOf(scene!)]);
@@ -265,7 +354,11 @@ describe('clip requests (gateway + media + anonymizer)', () => {
       expect([path, r.status]).toEqual([path, 404]);
       expect(r.body.error.code).toMatch(/not_found$/);
     }
-    for (const [method, path] of [['POST', '/api/v1/clip-requests/..%2F..%2Fx/approve'], ['POST', '/api/v1/clip-requests/..%2F/hold'], ['POST', '/api/v1/clip-requests/..%2F/cancel']] as const) {
+    for (const [method, path] of [
+      ['POST', '/api/v1/clip-requests/..%2F..%2Fx/approve'],
+      ['POST', '/api/v1/clip-requests/..%2F/hold'],
+      ['POST', '/api/v1/clip-requests/..%2F/cancel'],
+    ] as const) {
       const r = await api(url, path, { method, token: t, body: { reason: 'x' } });
       expect([path, r.status]).toEqual([path, 404]);
     }
@@ -291,7 +384,14 @@ describe('clip requests (gateway + media + anonymizer)', () => {
   it('a Gmina Nysa user asks for an anonymized clip of a Jeseník camera; no self or foreign approval; a Jeseník legal officer approves; progress streams; the download is anonymized, watermarked and audited', async () => {
     const created = await request('nysa.municipal', { caseReference: 'GN-2026/117' });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ state: 'submitted', form: 'anonymized', requester: { organisation: 'gmina-nysa', country: 'PL' }, obligations: { ownerApproval: true }, deadlineAt: null, overdue: false });
+    expect(created.body).toMatchObject({
+      state: 'submitted',
+      form: 'anonymized',
+      requester: { organisation: 'gmina-nysa', country: 'PL' },
+      obligations: { ownerApproval: true },
+      deadlineAt: null,
+      overdue: false,
+    });
     anonymizedId = created.body.id;
 
     // the queue of the owner's legal officer holds it; a foreign one's does not
@@ -300,7 +400,8 @@ describe('clip requests (gateway + media + anonymizer)', () => {
     expect((await get('nysa.legal', anonymizedId)).status).toBe(404);
     expect((await api(url, '/api/v1/clip-requests', { token: await token('nysa.municipal') })).body.map((r: { id: string }) => r.id)).toContain(anonymizedId);
 
-    const approve = async (user: string) => api(url, `/api/v1/clip-requests/${anonymizedId}/approve`, { method: 'POST', token: await token(user), body: { reason: 'proportionate to the flood assessment' } });
+    const approve = async (user: string) =>
+      api(url, `/api/v1/clip-requests/${anonymizedId}/approve`, { method: 'POST', token: await token(user), body: { reason: 'proportionate to the flood assessment' } });
     const self = await approve('nysa.municipal');
     expect([self.status, self.body.error.code]).toEqual([403, 'clip_self_approval']);
     const foreign = await approve('nysa.legal');
@@ -325,7 +426,12 @@ describe('clip requests (gateway + media + anonymizer)', () => {
     expect(seen.some((s) => s.state === 'exporting' && s.percent > 0 && s.etaSec !== null)).toBe(true);
 
     const ready = (await get('nysa.municipal', anonymizedId)).body;
-    expect(ready).toMatchObject({ state: 'ready', percent: 100, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), downloadUrl: expect.stringContaining(`/api/v1/clips/${anonymizedId}/download?token=`) });
+    expect(ready).toMatchObject({
+      state: 'ready',
+      percent: 100,
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      downloadUrl: expect.stringContaining(`/api/v1/clips/${anonymizedId}/download?token=`),
+    });
     // the approver sees the request, but the download link is the requester's only
     expect((await get('jesenik.legal', anonymizedId)).body).toMatchObject({ state: 'ready', downloadUrl: null });
     link = ready.downloadUrl.replace(cfg.gateway.publicUrl, url);
@@ -381,20 +487,29 @@ describe('clip requests (gateway + media + anonymizer)', () => {
     // every step is in the audit trail, the manifest lists them
     const trail = await auditOf(anonymizedId);
     const steps = trail.map((e) => `${e.operation}:${e.decision}:${e.actor}`);
-    expect(steps).toEqual(expect.arrayContaining([
-      'collection:submitted:nysa.municipal',
-      'consultation:deny:nysa.municipal',
-      'consultation:deny:nysa.legal',
-      'consultation:deny:hzs.legal',
-      'alteration:approved:jesenik.legal',
-      'collection:ready:system',
-      'disclosure:download:nysa.municipal',
-    ]));
+    expect(steps).toEqual(
+      expect.arrayContaining([
+        'collection:submitted:nysa.municipal',
+        'consultation:deny:nysa.municipal',
+        'consultation:deny:nysa.legal',
+        'consultation:deny:hzs.legal',
+        'alteration:approved:jesenik.legal',
+        'collection:ready:system',
+        'disclosure:download:nysa.municipal',
+      ]),
+    );
     const submitted = trail.find((e) => e.decision === 'submitted')!;
-    expect(submitted).toMatchObject({ organisation: 'gmina-nysa', justification: expect.stringContaining('Flood wave'), details: expect.objectContaining({ camera: jesenikCamera, form: 'anonymized', from: at(10), to: at(18) }) });
+    expect(submitted).toMatchObject({
+      organisation: 'gmina-nysa',
+      justification: expect.stringContaining('Flood wave'),
+      details: expect.objectContaining({ camera: jesenikCamera, form: 'anonymized', from: at(10), to: at(18) }),
+    });
     expect(submitted.policyIds.length).toBeGreaterThan(0);
     expect(trail.find((e) => e.decision === 'approved')).toMatchObject({ recipient: 'gmina-nysa (PL)', justification: 'proportionate to the flood assessment' });
-    expect(trail.find((e) => e.decision === 'download')).toMatchObject({ recipient: 'gmina-nysa (PL)', details: expect.objectContaining({ transfer: 'cross-border', sha256: ready.sha256 }) });
+    expect(trail.find((e) => e.decision === 'download')).toMatchObject({
+      recipient: 'gmina-nysa (PL)',
+      details: expect.objectContaining({ transfer: 'cross-border', sha256: ready.sha256 }),
+    });
     const listed = manifest.body.manifest.audit.map((a: { seq: string }) => a.seq);
     for (const e of trail.filter((x) => Number(x.seq) <= Number(listed[listed.length - 1]))) expect(listed).toContain(String(e.seq));
   }, 300_000);
@@ -435,14 +550,22 @@ describe('clip requests (gateway + media + anonymizer)', () => {
     // a legal hold by the owner's legal officer keeps the file past its download period
     const selfHold = await api(url, `/api/v1/clip-requests/${anonymizedId}/hold`, { method: 'POST', token: await token('nysa.legal'), body: { reason: 'x' } });
     expect(selfHold.status).toBe(403);
-    const hold = await api(url, `/api/v1/clip-requests/${anonymizedId}/hold`, { method: 'POST', token: await token('jesenik.legal'), body: { reason: 'court proceedings pending' } });
+    const hold = await api(url, `/api/v1/clip-requests/${anonymizedId}/hold`, {
+      method: 'POST',
+      token: await token('jesenik.legal'),
+      body: { reason: 'court proceedings pending' },
+    });
     expect(hold.body).toMatchObject({ legalHold: true, holdReason: 'court proceedings pending' });
     await gw.get(DataSource).query(`UPDATE clip_requests SET expires_at = now() - interval '1 minute' WHERE id = $1`, [anonymizedId]);
     await new Promise((r) => setTimeout(r, 2000));
     expect((await get('nysa.municipal', anonymizedId)).body.state).toBe('ready');
     expect((await download(link, 'nysa.municipal')).status).toBe(200);
 
-    const release = await api(url, `/api/v1/clip-requests/${anonymizedId}/release`, { method: 'POST', token: await token('jesenik.legal'), body: { reason: 'proceedings closed' } });
+    const release = await api(url, `/api/v1/clip-requests/${anonymizedId}/release`, {
+      method: 'POST',
+      token: await token('jesenik.legal'),
+      body: { reason: 'proceedings closed' },
+    });
     expect(release.body).toMatchObject({ legalHold: false });
     await waitState('nysa.municipal', anonymizedId, 'expired', 30_000);
     const gone = await download(link, 'nysa.municipal');
@@ -455,7 +578,11 @@ describe('clip requests (gateway + media + anonymizer)', () => {
   }, 120_000);
 
   it('a raw clip: the owner organisation operator asks, its legal officer approves, the export copies without redaction but watermarked', async () => {
-    const created = await api(url, '/api/v1/clip-requests', { method: 'POST', token: await token('hzs.operator'), body: { cameraId: hzsCamera, from: at(20), to: at(26), form: 'raw', purpose: 'accident-investigation', justification: 'crash at the exit' } });
+    const created = await api(url, '/api/v1/clip-requests', {
+      method: 'POST',
+      token: await token('hzs.operator'),
+      body: { cameraId: hzsCamera, from: at(20), to: at(26), form: 'raw', purpose: 'accident-investigation', justification: 'crash at the exit' },
+    });
     expect(created.status).toBe(201);
     expect(created.body.policies.join()).toMatch(/raw/);
     const ok = await api(url, `/api/v1/clip-requests/${created.body.id}/approve`, { method: 'POST', token: await token('hzs.legal'), body: { reason: 'ok' } });
@@ -474,18 +601,34 @@ describe('clip requests (gateway + media + anonymizer)', () => {
     expect(found).toBeGreaterThan(0);
     const manifest = await api(url, `/api/v1/clips/${created.body.id}/manifest`, { token: await token('hzs.operator') });
     expect(manifest.body.manifest).toMatchObject({ file: { form: 'raw' }, anonymizer: null });
-    expect((await auditOf(created.body.id)).find((e) => e.decision === 'download')).toMatchObject({ recipient: 'hzs-olk (CZ)', details: expect.objectContaining({ transfer: 'domestic' }) });
+    expect((await auditOf(created.body.id)).find((e) => e.decision === 'download')).toMatchObject({
+      recipient: 'hzs-olk (CZ)',
+      details: expect.objectContaining({ transfer: 'domestic' }),
+    });
   }, 240_000);
 
   it('a raw clip across the border: once the rules of both countries permit it, a Czech fire operator gets raw footage of a Nysa camera approved by the Nysa legal officer', async () => {
-    const ask = async () => api(url, '/api/v1/clip-requests', { method: 'POST', token: await token('hzs.operator'), body: { cameraId: nysaCamera, from: at(44), to: at(50), form: 'raw', purpose: 'emergency-response', justification: 'fire at the border crossing, identify the vehicle' } });
+    const ask = async () =>
+      api(url, '/api/v1/clip-requests', {
+        method: 'POST',
+        token: await token('hzs.operator'),
+        body: { cameraId: nysaCamera, from: at(44), to: at(50), form: 'raw', purpose: 'emergency-response', justification: 'fire at the border crossing, identify the vehicle' },
+      });
     const before = await ask();
     expect([before.status, before.body.error.code]).toEqual([403, 'clip_raw_denied']);
     // The legal officers of each country add a rule: PL lets raw footage out to fire services (export), CZ lets it in (import).
-    const rule = (j: string) => `\n@id("${j.toLowerCase()}-raw-clip-fire")\n@reason("Fire services obtain raw clips for investigations, with the owner's approval")\n@purpose_required("true")\n@watermark("true")\n@owner_approval("true")\npermit (principal, action == BorderLens::Action::"recording.raw", resource is BorderLens::Camera)\nwhen { principal.organisation.kind == "fire" };\n`;
-    for (const [j, officer] of [['PL', 'nysa.legal'], ['CZ', 'hzs.legal']]) {
+    const rule = (j: string) =>
+      `\n@id("${j.toLowerCase()}-raw-clip-fire")\n@reason("Fire services obtain raw clips for investigations, with the owner's approval")\n@purpose_required("true")\n@watermark("true")\n@owner_approval("true")\npermit (principal, action == BorderLens::Action::"recording.raw", resource is BorderLens::Camera)\nwhen { principal.organisation.kind == "fire" };\n`;
+    for (const [j, officer] of [
+      ['PL', 'nysa.legal'],
+      ['CZ', 'hzs.legal'],
+    ]) {
       const active = await api(url, `/api/v1/policies/${j}`, { token: await token(officer) });
-      const draft = await api(url, `/api/v1/policies/${j}/drafts`, { method: 'POST', token: await token(officer), body: { text: active.body.text + rule(j), reason: 'raw clips for fire investigations' } });
+      const draft = await api(url, `/api/v1/policies/${j}/drafts`, {
+        method: 'POST',
+        token: await token(officer),
+        body: { text: active.body.text + rule(j), reason: 'raw clips for fire investigations' },
+      });
       expect(draft.status).toBe(201);
       expect((await activatePolicy(url, token, officer, j, draft.body.version, 'agreed by both partners')).status).toBe(200);
     }
@@ -495,7 +638,11 @@ describe('clip requests (gateway + media + anonymizer)', () => {
     expect(created.body.policies).toEqual(expect.arrayContaining(['PL@2:pl-raw-clip-fire', 'CZ@2:cz-raw-clip-fire']));
     const foreign = await api(url, `/api/v1/clip-requests/${created.body.id}/approve`, { method: 'POST', token: await token('hzs.legal'), body: { reason: 'x' } });
     expect([foreign.status, foreign.body.error.code]).toEqual([403, 'clip_approve_denied']);
-    const ok = await api(url, `/api/v1/clip-requests/${created.body.id}/approve`, { method: 'POST', token: await token('nysa.legal'), body: { reason: 'zgoda: dochodzenie pożarowe' } });
+    const ok = await api(url, `/api/v1/clip-requests/${created.body.id}/approve`, {
+      method: 'POST',
+      token: await token('nysa.legal'),
+      body: { reason: 'zgoda: dochodzenie pożarowe' },
+    });
     expect(ok.status).toBe(200);
     const ready = await waitState('hzs.operator', created.body.id, 'ready');
     expect(ready.state).toBe('ready');
@@ -511,7 +658,13 @@ describe('clip requests (gateway + media + anonymizer)', () => {
     }
     expect(found).toBeGreaterThan(0);
     const manifest = (await api(url, `/api/v1/clips/${created.body.id}/manifest`, { token: await token('hzs.operator') })).body;
-    expect(manifest.manifest).toMatchObject({ file: { form: 'raw', watermark: `FOR hzs-olk CLIP ${created.body.id}` }, camera: { jurisdiction: 'PL', owner: { id: 'gmina-nysa' } }, approver: { user: 'nysa.legal' }, policyVersions: { PL: 2, CZ: 2 }, anonymizer: null });
+    expect(manifest.manifest).toMatchObject({
+      file: { form: 'raw', watermark: `FOR hzs-olk CLIP ${created.body.id}` },
+      camera: { jurisdiction: 'PL', owner: { id: 'gmina-nysa' } },
+      approver: { user: 'nysa.legal' },
+      policyVersions: { PL: 2, CZ: 2 },
+      anonymizer: null,
+    });
     expect(await verifyClip(bytes, JSON.stringify(manifest))).toMatchObject({ ok: true });
     const trail = await auditOf(created.body.id);
     expect(trail.find((e) => e.decision === 'approved')).toMatchObject({ actor: 'nysa.legal', recipient: 'hzs-olk (CZ)' });
@@ -520,18 +673,35 @@ describe('clip requests (gateway + media + anonymizer)', () => {
 
   it('documents the API in OpenAPI with examples', async () => {
     const doc = await api(url, '/api/openapi.json');
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining([
-      '/api/v1/clip-requests', '/api/v1/clip-requests/queue', '/api/v1/clip-requests/{id}', '/api/v1/clip-requests/{id}/events', '/api/v1/clip-requests/{id}/approve',
-      '/api/v1/clip-requests/{id}/reject', '/api/v1/clip-requests/{id}/cancel', '/api/v1/clip-requests/{id}/hold', '/api/v1/clip-requests/{id}/release',
-      '/api/v1/clips/{id}/download', '/api/v1/clips/{id}/manifest', '/api/v1/clips/jwks', '/api/v1/cameras/{id}/recordings', '/api/v1/cameras/{id}/recordings/still',
-    ]));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/clip-requests',
+        '/api/v1/clip-requests/queue',
+        '/api/v1/clip-requests/{id}',
+        '/api/v1/clip-requests/{id}/events',
+        '/api/v1/clip-requests/{id}/approve',
+        '/api/v1/clip-requests/{id}/reject',
+        '/api/v1/clip-requests/{id}/cancel',
+        '/api/v1/clip-requests/{id}/hold',
+        '/api/v1/clip-requests/{id}/release',
+        '/api/v1/clips/{id}/download',
+        '/api/v1/clips/{id}/manifest',
+        '/api/v1/clips/jwks',
+        '/api/v1/cameras/{id}/recordings',
+        '/api/v1/cameras/{id}/recordings/still',
+      ]),
+    );
     expect(doc.body.components.schemas.CreateClipRequestDto.properties.justification.example).toMatch(/Flood/);
     expect(doc.body.components.schemas.CreateClipRequestDto.required).toEqual(expect.arrayContaining(['cameraId', 'from', 'to', 'form', 'purpose', 'justification']));
   });
 
   it('rejection with a reason ends the request; a withdrawn request cannot be approved', async () => {
     const a = await request('nysa.municipal', { from: at(30), to: at(34) });
-    const rejected = await api(url, `/api/v1/clip-requests/${a.body.id}/reject`, { method: 'POST', token: await token('jesenik.legal'), body: { reason: 'purpose not proportionate' } });
+    const rejected = await api(url, `/api/v1/clip-requests/${a.body.id}/reject`, {
+      method: 'POST',
+      token: await token('jesenik.legal'),
+      body: { reason: 'purpose not proportionate' },
+    });
     expect(rejected.body).toMatchObject({ state: 'rejected', decision: { by: 'jesenik.legal', reason: 'purpose not proportionate' } });
     const late = await api(url, `/api/v1/clip-requests/${a.body.id}/approve`, { method: 'POST', token: await token('jesenik.legal'), body: { reason: 'x' } });
     expect([late.status, late.body.error.code]).toEqual([409, 'clip_not_pending']);
@@ -551,7 +721,12 @@ describe('clip requests (gateway + media + anonymizer)', () => {
       const c = await request('nysa.municipal', { from: at(from), to: at(from + 12) });
       expect(c.status).toBe(201);
       await api(url, `/api/v1/clip-requests/${c.body.id}/approve`, { method: 'POST', token: await token('jesenik.legal'), body: { reason: 'ok' } });
-      await eventually(async () => (await get('nysa.municipal', c.body.id)).body, (b) => b.state === 'exporting' && b.percent > 5, 60_000, 'export under way');
+      await eventually(
+        async () => (await get('nysa.municipal', c.body.id)).body,
+        (b) => b.state === 'exporting' && b.percent > 5,
+        60_000,
+        'export under way',
+      );
       return c.body.id as string;
     };
 

@@ -10,7 +10,7 @@ import { freeLoopbackPort } from '@borderlens/common';
 import { POSTGRES_ADMIN_URL, createTempDatabase, type TempDatabase } from '../support/postgres';
 
 /** Migrations as the owner, the apps as a role that may only read and append to the audit trail. */
-describe('the apps\' database role (PostgreSQL, database.migrationUrl)', () => {
+describe("the apps' database role (PostgreSQL, database.migrationUrl)", () => {
   let temp: TempDatabase;
   let db: Database;
   let app: Client;
@@ -82,7 +82,10 @@ describe('the embedded PGlite', () => {
     await expect(db.dataSource.query('SELECT 1 AS one')).resolves.toEqual([{ one: 1 }]);
     const tcp = await new Promise<boolean>((resolve) => {
       const s = createConnection({ host: '127.0.0.1', port });
-      s.once('connect', () => { s.destroy(); resolve(true); });
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
       s.once('error', () => resolve(false));
     });
     expect(tcp).toBe(false);

@@ -38,7 +38,13 @@ describe.each(['PGlite', 'PostgreSQL'])('audit checkpoints on %s', (kind) => {
   });
 
   function auditVerify(...args: string[]): { code: number | null; out: string } {
-    const env = { ...process.env, BORDERLENS_DATA_DIR: cfg.dataDir, DATABASE_URL: cfg.database.url, DATABASE_EMBEDDED_PORT: String(cfg.database.embeddedPort), LOG_LEVEL: 'silent' };
+    const env = {
+      ...process.env,
+      BORDERLENS_DATA_DIR: cfg.dataDir,
+      DATABASE_URL: cfg.database.url,
+      DATABASE_EMBEDDED_PORT: String(cfg.database.embeddedPort),
+      LOG_LEVEL: 'silent',
+    };
     const r = spawnSync(process.execPath, ['dist/apps/gateway/src/cli/audit-verify.js', ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
     return { code: r.status, out: r.stdout + r.stderr };
   }
@@ -54,7 +60,8 @@ describe.each(['PGlite', 'PostgreSQL'])('audit checkpoints on %s', (kind) => {
     });
   }
 
-  const record = (n: number) => Promise.all(Array.from({ length: n }, (_, i) => audit.record({ actor: SYSTEM_ACTOR, operation: 'consultation', object: `camera:${i}`, decision: 'permit' })));
+  const record = (n: number) =>
+    Promise.all(Array.from({ length: n }, (_, i) => audit.record({ actor: SYSTEM_ACTOR, operation: 'consultation', object: `camera:${i}`, decision: 'permit' })));
 
   it('signs the head every N entries or after the interval, and audit:verify checks the checkpoints', async () => {
     const key = await loadSigningKey(auditKeyFile(cfg));

@@ -32,7 +32,13 @@ describe.each(['PGlite', 'PostgreSQL'])('database on %s', (kind) => {
 
   /** `npm run audit:verify` against this database, as an operator would run it. */
   function auditVerify(): { code: number | null; out: string } {
-    const env = { ...process.env, BORDERLENS_DATA_DIR: cfg.dataDir, DATABASE_URL: cfg.database.url, DATABASE_EMBEDDED_PORT: String(cfg.database.embeddedPort), LOG_LEVEL: 'silent' };
+    const env = {
+      ...process.env,
+      BORDERLENS_DATA_DIR: cfg.dataDir,
+      DATABASE_URL: cfg.database.url,
+      DATABASE_EMBEDDED_PORT: String(cfg.database.embeddedPort),
+      LOG_LEVEL: 'silent',
+    };
     const r = spawnSync(process.execPath, ['dist/apps/gateway/src/cli/audit-verify.js'], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
     return { code: r.status, out: r.stdout + r.stderr };
   }
@@ -55,7 +61,20 @@ describe.each(['PGlite', 'PostgreSQL'])('database on %s', (kind) => {
   it('keeps referential integrity: a camera with recordings cannot be deleted', async () => {
     const m = db.dataSource.manager;
     await m.insert(OrganisationEntity, { id: 'test-org', name: 'Test', country: 'PL', kind: 'municipality', legalRegime: 'gdpr' });
-    const cam = await m.save(CameraEntity, m.create(CameraEntity, { organisationId: 'test-org', name: 'c', jurisdiction: 'PL', kind: 'fixed', latitude: 50.47, longitude: 17.33, ingestType: 'rtsp', rtspUrl: 'rtsp://192.0.2.1/', retentionDays: 30 }));
+    const cam = await m.save(
+      CameraEntity,
+      m.create(CameraEntity, {
+        organisationId: 'test-org',
+        name: 'c',
+        jurisdiction: 'PL',
+        kind: 'fixed',
+        latitude: 50.47,
+        longitude: 17.33,
+        ingestType: 'rtsp',
+        rtspUrl: 'rtsp://192.0.2.1/',
+        retentionDays: 30,
+      }),
+    );
     await m.insert(RecordingSegmentEntity, { cameraId: cam.id, mediaNode: 'n1', path: 'a.mp4', startedAt: new Date(), endedAt: new Date(), bytes: '1000' });
     // 23503 foreign_key_violation (PostgreSQL 15) or 23001 restrict_violation (PostgreSQL 18 in PGlite)
     await expect(m.delete(CameraEntity, { id: cam.id })).rejects.toMatchObject({ code: expect.stringMatching(/^(23503|23001)$/) });
@@ -63,7 +82,9 @@ describe.each(['PGlite', 'PostgreSQL'])('database on %s', (kind) => {
   });
 
   it('appends concurrent audit entries as one gap-free chain', async () => {
-    await Promise.all(Array.from({ length: 40 }, (_, i) => audit.record({ actor: SYSTEM_ACTOR, operation: 'consultation', object: `camera:${i}`, decision: 'permit', details: { i } })));
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) => audit.record({ actor: SYSTEM_ACTOR, operation: 'consultation', object: `camera:${i}`, decision: 'permit', details: { i } })),
+    );
     const report = await audit.verify();
     expect(report).toMatchObject({ ok: true, entries: 40 });
     const seqs = (await db.dataSource.query('SELECT seq::int AS seq FROM audit_entries ORDER BY seq')).map((r: { seq: number }) => r.seq);
@@ -97,7 +118,10 @@ describe.each(['PGlite', 'PostgreSQL'])('database on %s', (kind) => {
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/BROKEN at entry 21: entries 20..20 are missing/);
     const cols = Object.keys(row20);
-    await asSuperuser(`INSERT INTO audit_entries (${cols.map((c) => `"${c}"`).join(',')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(',')})`, cols.map((c) => (typeof row20[c] === 'object' && !(row20[c] instanceof Date) ? JSON.stringify(row20[c]) : row20[c])));
+    await asSuperuser(
+      `INSERT INTO audit_entries (${cols.map((c) => `"${c}"`).join(',')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(',')})`,
+      cols.map((c) => (typeof row20[c] === 'object' && !(row20[c] instanceof Date) ? JSON.stringify(row20[c]) : row20[c])),
+    );
     expect(auditVerify().code).toBe(0);
 
     // Reordered: entries 30 and 31 swap places (their contents move, numbers stay).

@@ -82,7 +82,13 @@ describe('gateway API (Keycloak, PGlite, TCP)', () => {
   });
 
   describe('camera management', () => {
-    const camera = { name: 'Nysa – most Bolesława Chrobrego', kind: 'fixed', latitude: 50.4749, longitude: 17.3265, ingest: { type: 'rtsp', url: 'rtsp://operator:tajne%40haslo@203.0.113.7:554/h264' } };
+    const camera = {
+      name: 'Nysa – most Bolesława Chrobrego',
+      kind: 'fixed',
+      latitude: 50.4749,
+      longitude: 17.3265,
+      ingest: { type: 'rtsp', url: 'rtsp://operator:tajne%40haslo@203.0.113.7:554/h264' },
+    };
 
     it('lets an admin register a camera of their organisation; credentials are stored encrypted and never returned', async () => {
       const r = await api(gw.url, '/api/v1/cameras', { method: 'POST', token: await token('nysa.admin'), body: camera });
@@ -154,7 +160,11 @@ describe('gateway API (Keycloak, PGlite, TCP)', () => {
     });
 
     it('issues a push key to a drone once; media nodes resolve it over the authenticated transport', async () => {
-      const r = await api(gw.url, '/api/v1/cameras', { method: 'POST', token: await token('hzs.admin'), body: { name: 'HZS – dron 2', kind: 'drone', latitude: 50.23, longitude: 17.2, ingest: { type: 'push', protocol: 'srt' } } });
+      const r = await api(gw.url, '/api/v1/cameras', {
+        method: 'POST',
+        token: await token('hzs.admin'),
+        body: { name: 'HZS – dron 2', kind: 'drone', latitude: 50.23, longitude: 17.2, ingest: { type: 'push', protocol: 'srt' } },
+      });
       expect(r.status).toBe(201);
       expect(r.body.pushKey).toMatch(/^[A-Za-z0-9_-]{32}$/);
       const again = await api(gw.url, `/api/v1/cameras/${r.body.id}`, { token: await token('hzs.admin') });
@@ -184,7 +194,18 @@ describe('gateway API (Keycloak, PGlite, TCP)', () => {
   });
 
   describe('audit trail over HTTP: each reader sees its own part', () => {
-    interface Entry { seq: string; actorUser: string; actorOrganisation: string; operation: string; object: string; recipient: string; justification: string; details: Record<string, any>; prevHash: string; hash: string }
+    interface Entry {
+      seq: string;
+      actorUser: string;
+      actorOrganisation: string;
+      operation: string;
+      object: string;
+      recipient: string;
+      justification: string;
+      details: Record<string, any>;
+      prevHash: string;
+      hash: string;
+    }
     const READERS: [string, string, string][] = [
       ['hzs.auditor', 'hzs-olk', 'CZ'],
       ['hzs.legal', 'hzs-olk', 'CZ'],
@@ -199,9 +220,19 @@ describe('gateway API (Keycloak, PGlite, TCP)', () => {
 
     beforeAll(async () => {
       // Every organisation's admin registers a camera; a Czech operator watches a Polish camera (a disclosure).
-      const admins: [string, number, number][] = [['hzs.admin', 50.23, 17.2], ['policie.admin', 50.24, 17.21], ['jesenik.admin', 50.23, 17.22], ['nysa.admin', 50.47, 17.33], ['glucholazy.admin', 50.31, 17.38]];
+      const admins: [string, number, number][] = [
+        ['hzs.admin', 50.23, 17.2],
+        ['policie.admin', 50.24, 17.21],
+        ['jesenik.admin', 50.23, 17.22],
+        ['nysa.admin', 50.47, 17.33],
+        ['glucholazy.admin', 50.31, 17.38],
+      ];
       for (const [admin, latitude, longitude] of admins) {
-        const r = await api(gw.url, '/api/v1/cameras', { method: 'POST', token: await token(admin), body: { name: `audit scope ${admin}`, kind: 'fixed', latitude, longitude, ingest: { type: 'rtsp', url: 'rtsp://198.51.100.7/stream' } } });
+        const r = await api(gw.url, '/api/v1/cameras', {
+          method: 'POST',
+          token: await token(admin),
+          body: { name: `audit scope ${admin}`, kind: 'fixed', latitude, longitude, ingest: { type: 'rtsp', url: 'rtsp://198.51.100.7/stream' } },
+        });
         expect(r.status).toBe(201);
         created[admin] = r.body.id;
       }
@@ -209,9 +240,17 @@ describe('gateway API (Keycloak, PGlite, TCP)', () => {
       cameraOwner = new Map((await db.query('SELECT id, organisation_id FROM cameras')).map((c: { id: string; organisation_id: string }) => [`camera:${c.id}`, c.organisation_id]));
       glucholazyRynek = (await db.query("SELECT id FROM cameras WHERE name = 'Głuchołazy – Rynek'"))[0].id;
       // Its owner shares it live first (by default a municipal camera is shared on request only).
-      const share = await api(gw.url, `/api/v1/cameras/${glucholazyRynek}/sharing`, { method: 'PUT', token: await token('glucholazy.admin'), body: { sharing: 'live-anonymized', reason: 'river levels for the fire services' } });
+      const share = await api(gw.url, `/api/v1/cameras/${glucholazyRynek}/sharing`, {
+        method: 'PUT',
+        token: await token('glucholazy.admin'),
+        body: { sharing: 'live-anonymized', reason: 'river levels for the fire services' },
+      });
       expect(share.status).toBe(200);
-      const watch = await api(gw.url, `/api/v1/cameras/${glucholazyRynek}/sessions`, { method: 'POST', token: await token('hzs.operator'), body: { form: 'anonymized', purpose: 'river level' } });
+      const watch = await api(gw.url, `/api/v1/cameras/${glucholazyRynek}/sessions`, {
+        method: 'POST',
+        token: await token('hzs.operator'),
+        body: { form: 'anonymized', purpose: 'river level' },
+      });
       expect(watch.status).toBe(201);
     });
 
@@ -250,12 +289,20 @@ describe('gateway API (Keycloak, PGlite, TCP)', () => {
     it('exports the same part as JSON lines with hashes, and verifies the whole chain without showing it', async () => {
       const r = await api(gw.url, '/api/v1/audit/export', { token: await token('nysa.legal') });
       expect(r.status).toBe(200);
-      const lines: Entry[] = String(r.body).trim().split('\n').map((l) => JSON.parse(l));
+      const lines: Entry[] = String(r.body)
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       expect(lines.filter((e) => !entitlement(e, 'gmina-nysa', 'PL'))).toEqual([]);
       expect(lines.some((e) => e.object === `camera:${created['nysa.admin']}`)).toBe(true);
       expect(lines.every((e) => /^[0-9a-f]{64}$/.test(e.hash))).toBe(true);
       const all = await api(gw.url, '/api/v1/audit/export', { token: await token('hzs.auditor') });
-      const hzsSeqs = new Set(String(all.body).trim().split('\n').map((l) => JSON.parse(l).seq));
+      const hzsSeqs = new Set(
+        String(all.body)
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l).seq),
+      );
       expect(lines.some((e) => !hzsSeqs.has(e.seq))).toBe(true);
       const v = await api(gw.url, '/api/v1/audit/verify', { token: await token('glucholazy.legal') });
       expect(v.status).toBe(200);

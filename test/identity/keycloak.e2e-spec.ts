@@ -1,7 +1,5 @@
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
-import {
-  CLI_CLIENT, DEMO_PASSWORD, ensureKeycloak, keycloakIssuer, passwordToken, requestToken,
-} from '../support/keycloak';
+import { CLI_CLIENT, DEMO_PASSWORD, ensureKeycloak, keycloakIssuer, passwordToken, requestToken } from '../support/keycloak';
 
 /** The realm's BorderLens roles; Keycloak adds its own defaults (offline_access, ...) beside them. */
 const BORDERLENS_ROLES = ['operator', 'municipal', 'legal-officer', 'admin', 'auditor'];
@@ -65,7 +63,9 @@ describe('Keycloak realm borderlens (real server)', () => {
     const token = await passwordToken('jesenik.admin');
     const jwks = createRemoteJWKSet(new URL(`${issuer}/protocol/openid-connect/certs`));
     const { payload, protectedHeader } = await jwtVerify(token, jwks, {
-      issuer, audience: AUDIENCE, algorithms: ['RS256', 'PS256', 'ES256'],
+      issuer,
+      audience: AUDIENCE,
+      algorithms: ['RS256', 'PS256', 'ES256'],
     });
     expect(protectedHeader.alg).toBe('RS256');
     expect(payload.organisation).toBe('mesto-jesenik');
@@ -80,7 +80,10 @@ describe('Keycloak realm borderlens (real server)', () => {
 
   it('does not allow the password grant for the web client', async () => {
     const refused = await requestToken({
-      grant_type: 'password', client_id: 'borderlens-web', username: 'hzs.operator', password: DEMO_PASSWORD,
+      grant_type: 'password',
+      client_id: 'borderlens-web',
+      username: 'hzs.operator',
+      password: DEMO_PASSWORD,
     });
     expect(refused.status).toBe(400);
     expect(refused.body.error).toBe('unauthorized_client');
@@ -88,12 +91,17 @@ describe('Keycloak realm borderlens (real server)', () => {
   });
 
   describe('web client authorization code flow', () => {
-    const authorize = (params: Record<string, string>) => fetch(
-      `${issuer}/protocol/openid-connect/auth?${new URLSearchParams({
-        client_id: 'borderlens-web', response_type: 'code', scope: 'openid', redirect_uri: 'http://127.0.0.1:3000/callback', ...params,
-      })}`,
-      { redirect: 'manual' },
-    );
+    const authorize = (params: Record<string, string>) =>
+      fetch(
+        `${issuer}/protocol/openid-connect/auth?${new URLSearchParams({
+          client_id: 'borderlens-web',
+          response_type: 'code',
+          scope: 'openid',
+          redirect_uri: 'http://127.0.0.1:3000/callback',
+          ...params,
+        })}`,
+        { redirect: 'manual' },
+      );
     // RFC 7636 appendix B example challenge.
     const s256 = { code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' };
 
@@ -132,14 +140,13 @@ describe('Keycloak realm borderlens (real server)', () => {
     expect(profile.attributes.organisation).toEqual(['gmina-nysa']);
 
     const update = await fetch(account, {
-      method: 'POST', headers,
+      method: 'POST',
+      headers,
       body: JSON.stringify({ ...profile, attributes: { ...profile.attributes, organisation: ['hzs-olk'], country: ['CZ'] } }),
     });
     expect(update.status).toBe(400);
     const { errors } = (await update.json()) as { errors: Array<{ field: string; errorMessage: string }> };
-    expect(errors.map((e) => `${e.field}:${e.errorMessage}`).sort()).toEqual([
-      'country:error-user-attribute-read-only', 'organisation:error-user-attribute-read-only',
-    ]);
+    expect(errors.map((e) => `${e.field}:${e.errorMessage}`).sort()).toEqual(['country:error-user-attribute-read-only', 'organisation:error-user-attribute-read-only']);
     expect(decodeJwt(await passwordToken('nysa.municipal')).organisation).toBe('gmina-nysa');
   });
 

@@ -22,8 +22,7 @@ function commandLines(): string[] {
       // gone meanwhile
     }
   }
-  const ours = (pid: string | undefined): boolean =>
-    pid !== undefined && pid !== '0' && (pid === String(process.pid) || ours(parent.get(pid)));
+  const ours = (pid: string | undefined): boolean => pid !== undefined && pid !== '0' && (pid === String(process.pid) || ours(parent.get(pid)));
   const out: string[] = [];
   for (const pid of [...parent.keys()].filter((p) => ours(p))) {
     try {
@@ -134,7 +133,12 @@ describe('media node: camera addresses and credentials', () => {
     const url = camera.url.replace('rtsp://', `rtsp://${encoded(user)}:${encoded(password)}@`);
     expect(url).toContain("it's%40a%3A100%25secret");
     await pull('cam-pw', url);
-    await eventually(() => h.gateway.lastState('cam-pw')?.state, (s) => s === 'online', 20000, 'camera online');
+    await eventually(
+      () => h.gateway.lastState('cam-pw')?.state,
+      (s) => s === 'online',
+      20000,
+      'camera online',
+    );
     const lines = commandLines();
     // the ingest is running (its command line is there), without the camera in it
     expect(lines.some((l) => l.includes('ffmpeg') && l.includes('concat') && l.includes('pipe:0'))).toBe(true);
@@ -144,7 +148,12 @@ describe('media node: camera addresses and credentials', () => {
     await stop('cam-pw');
     // a failing camera with the same password: its errors are logged, the password is not
     await pull('cam-pw-closed', `rtsp://${encoded(user)}:${encoded(password)}@127.0.0.1:${await freeLoopbackPort()}/cam`);
-    await eventually(() => h.gateway.lastState('cam-pw-closed')?.state, (s) => s === 'offline', 20000, 'closed port offline');
+    await eventually(
+      () => h.gateway.lastState('cam-pw-closed')?.state,
+      (s) => s === 'offline',
+      20000,
+      'closed port offline',
+    );
     await stop('cam-pw-closed');
     const log = written.join('');
     expect(log).toMatch(/probe failed|camera connection ended/);
@@ -153,7 +162,12 @@ describe('media node: camera addresses and credentials', () => {
 
   it('shows users fixed texts, not the network error (no port scanning through stateReason)', async () => {
     await pull('cam-closed', `rtsp://127.0.0.1:${await freeLoopbackPort()}/cam`);
-    await eventually(() => h.gateway.lastState('cam-closed')?.state, (s) => s === 'offline', 20000, 'offline');
+    await eventually(
+      () => h.gateway.lastState('cam-closed')?.state,
+      (s) => s === 'offline',
+      20000,
+      'offline',
+    );
     expect(h.gateway.lastState('cam-closed')!.reason).toBe('camera not reachable');
     await stop('cam-closed');
   }, 30000);
@@ -162,43 +176,67 @@ describe('media node: camera addresses and credentials', () => {
     const before = h.processes.started.length;
     // registered earlier, or under rules that changed since: 10.x is not in this node's allowed networks
     await pull('cam-outside', 'rtsp://10.20.30.40:554/stream');
-    await eventually(() => h.gateway.lastState('cam-outside')?.state, (s) => s === 'error', 10000, 'refused');
+    await eventually(
+      () => h.gateway.lastState('cam-outside')?.state,
+      (s) => s === 'error',
+      10000,
+      'refused',
+    );
     expect(h.gateway.lastState('cam-outside')!.reason).toBe('camera address not allowed (outside cameras.allowedNetworks)');
     // a host name is resolved and checked too (localhost is loopback: allowed here only as 127.0.0.0/8)
     await pull('cam-metadata', 'rtsp://169.254.169.254/latest');
-    await eventually(() => h.gateway.lastState('cam-metadata')?.state, (s) => s === 'error', 10000, 'metadata refused');
+    await eventually(
+      () => h.gateway.lastState('cam-metadata')?.state,
+      (s) => s === 'error',
+      10000,
+      'metadata refused',
+    );
     await stop('cam-outside');
     await stop('cam-metadata');
     expect(h.processes.started.slice(before).filter(({ args }) => args.includes('concat'))).toEqual([]);
   }, 30000);
 
   describe('RTSP redirects', () => {
-    it.each([302, 301])('never plays the camera a %i redirect points at, also inside the allowed networks', async (status) => {
-      // the real camera behind a forwarder that counts every connection to it
-      const target = await countingForwarder(Number(new URL(camera.url).port));
-      const location = `rtsp://127.0.0.1:${target.port}${new URL(camera.url).pathname}`;
-      const redirector = await redirectingCamera(location, status);
-      try {
-        // the attack is real: ffmpeg on its own follows the redirect to the other camera
-        await ffprobeDirect(`rtsp://127.0.0.1:${redirector.port}/cam`);
-        expect(target.connections()).toBeGreaterThan(0);
-        const followedAlone = target.connections();
+    it.each([302, 301])(
+      'never plays the camera a %i redirect points at, also inside the allowed networks',
+      async (status) => {
+        // the real camera behind a forwarder that counts every connection to it
+        const target = await countingForwarder(Number(new URL(camera.url).port));
+        const location = `rtsp://127.0.0.1:${target.port}${new URL(camera.url).pathname}`;
+        const redirector = await redirectingCamera(location, status);
+        try {
+          // the attack is real: ffmpeg on its own follows the redirect to the other camera
+          await ffprobeDirect(`rtsp://127.0.0.1:${redirector.port}/cam`);
+          expect(target.connections()).toBeGreaterThan(0);
+          const followedAlone = target.connections();
 
-        const id = `cam-redirect-${status}`;
-        await pull(id, `rtsp://127.0.0.1:${redirector.port}/cam`);
-        await eventually(() => h.gateway.lastState(id)?.state, (s) => s === 'error', 20000, 'redirect refused');
-        expect(h.gateway.lastState(id)!.reason).toBe('camera sent an RTSP redirect (not followed)');
-        // let it retry at least once (back-off 300 ms): still refused, never online
-        await eventually(() => redirector.requests.filter((m) => m === 'DESCRIBE').length, (n) => n >= 2, 20000, 'a second attempt');
-        await stop(id);
-        expect(h.gateway.states.filter((s) => s.cameraId === id).map((s) => s.state)).not.toContain('online');
-        // nothing of the media node reached the redirect's target
-        expect(target.connections()).toBe(followedAlone);
-        expect(written.join('\n')).toMatch(new RegExp(`camera ${id} refused: camera answered RTSP/1.0 ${status}.* to rtsp://127.0.0.1:${target.port}/cam`));
-      } finally {
-        await redirector.close();
-        await target.close();
-      }
-    }, 60000);
+          const id = `cam-redirect-${status}`;
+          await pull(id, `rtsp://127.0.0.1:${redirector.port}/cam`);
+          await eventually(
+            () => h.gateway.lastState(id)?.state,
+            (s) => s === 'error',
+            20000,
+            'redirect refused',
+          );
+          expect(h.gateway.lastState(id)!.reason).toBe('camera sent an RTSP redirect (not followed)');
+          // let it retry at least once (back-off 300 ms): still refused, never online
+          await eventually(
+            () => redirector.requests.filter((m) => m === 'DESCRIBE').length,
+            (n) => n >= 2,
+            20000,
+            'a second attempt',
+          );
+          await stop(id);
+          expect(h.gateway.states.filter((s) => s.cameraId === id).map((s) => s.state)).not.toContain('online');
+          // nothing of the media node reached the redirect's target
+          expect(target.connections()).toBe(followedAlone);
+          expect(written.join('\n')).toMatch(new RegExp(`camera ${id} refused: camera answered RTSP/1.0 ${status}.* to rtsp://127.0.0.1:${target.port}/cam`));
+        } finally {
+          await redirector.close();
+          await target.close();
+        }
+      },
+      60000,
+    );
   });
 });

@@ -15,7 +15,15 @@ describe('media node: a disabled camera', () => {
     camera = new CameraSim(await freeLoopbackPort(), ['--testsrc', '640x360']);
     const url = await camera.start();
     h = await startMediaHarness({ env: { MEDIA_SEGMENT_SEC: '2' } });
-    h.gateway.cameras.set(ID, { id: ID, name: 'Zlaté Hory', kind: 'fixed', ingest: { type: 'rtsp', url, rtspTransport: 'tcp' }, recordingEnabled: true, retentionDays: 1, redaction: {} });
+    h.gateway.cameras.set(ID, {
+      id: ID,
+      name: 'Zlaté Hory',
+      kind: 'fixed',
+      ingest: { type: 'rtsp', url, rtspTransport: 'tcp' },
+      recordingEnabled: true,
+      retentionDays: 1,
+      redaction: {},
+    });
     await h.app.get(RecorderService).sync();
   }, 60000);
 
@@ -29,7 +37,12 @@ describe('media node: a disabled camera', () => {
 
   it('stops the RTSP pull and the recorder when disabled, refuses to take it up, and restarts both when enabled', async () => {
     const ingest = h.app.get(IngestService);
-    await eventually(() => ingest.get(ID)?.state, (s) => s === 'online', 20000, 'camera online');
+    await eventually(
+      () => ingest.get(ID)?.state,
+      (s) => s === 'online',
+      20000,
+      'camera online',
+    );
     await eventually(segments, (n) => n >= 1, 20000, 'a first segment');
 
     h.gateway.disabled.add(ID);
@@ -46,8 +59,18 @@ describe('media node: a disabled camera', () => {
 
     h.gateway.disabled.delete(ID);
     await expect(tell(false)).resolves.toEqual({ stopped: false });
-    await eventually(() => h.app.get(RecorderService).recording(), (ids) => ids.includes(ID), 20000, 'recording again');
-    await eventually(() => ingest.get(ID)?.state, (s) => s === 'online', 20000, 'online again');
+    await eventually(
+      () => h.app.get(RecorderService).recording(),
+      (ids) => ids.includes(ID),
+      20000,
+      'recording again',
+    );
+    await eventually(
+      () => ingest.get(ID)?.state,
+      (s) => s === 'online',
+      20000,
+      'online again',
+    );
     const resumed = segments();
     await eventually(segments, (n) => n > resumed, 20000, 'segments after enabling');
   }, 90000);

@@ -15,7 +15,9 @@ import { buildTestVideo, whichScene, type Scene, type TestVideo } from '../../ap
 
 /** Frames of an MP4 as RGBA, `fps` per second (ffmpeg). */
 function framesOf(file: string, width: number, height: number, fps = 2): Buffer[] {
-  const raw = execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', file, '-vf', `fps=${fps}`, '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1'], { maxBuffer: 1 << 30 });
+  const raw = execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', file, '-vf', `fps=${fps}`, '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1'], {
+    maxBuffer: 1 << 30,
+  });
   const size = width * height * 4;
   const out: Buffer[] = [];
   for (let i = 0; i + size <= raw.length; i += size) out.push(raw.subarray(i, i + size));
@@ -42,10 +44,23 @@ describe('media node: clip export', () => {
     h = await startMediaHarness({ env: { MEDIA_SEGMENT_SEC: '3' } });
     anonymizer = new AnonymizerProcess(h.env);
     await anonymizer.start();
-    h.gateway.cameras.set('cam-c', { id: 'cam-c', name: 'Jesenik road', kind: 'fixed', ingest: { type: 'rtsp', url, rtspTransport: 'tcp' }, recordingEnabled: true, retentionDays: 30, redaction: {} });
+    h.gateway.cameras.set('cam-c', {
+      id: 'cam-c',
+      name: 'Jesenik road',
+      kind: 'fixed',
+      ingest: { type: 'rtsp', url, rtspTransport: 'tcp' },
+      recordingEnabled: true,
+      retentionDays: 30,
+      redaction: {},
+    });
     await h.app.get(RecorderService).sync();
     // record about 12 s
-    await eventually(() => h.gateway.segments.length, (n) => n >= 4, 40000, 'recorded segments');
+    await eventually(
+      () => h.gateway.segments.length,
+      (n) => n >= 4,
+      40000,
+      'recorded segments',
+    );
     const segs = h.gateway.segments;
     from = new Date(Date.parse(segs[0].startedAt) + 1500).toISOString();
     to = new Date(Date.parse(segs[3].endedAt) - 1500).toISOString();
@@ -94,14 +109,26 @@ describe('media node: clip export', () => {
 
   it('exports the anonymized form with look-ahead detection, reports progress over the transport, and hides every visible face and plate', async () => {
     const gw = h.asGateway();
-    const started = await gw.send<ClipExportStatus>(Patterns.media.clipExport, { clipId: 'clip-anon', cameraId: 'cam-c', from, to, form: 'anonymized', watermark: 'Jan Kowalski gmina-nysa' });
+    const started = await gw.send<ClipExportStatus>(Patterns.media.clipExport, {
+      clipId: 'clip-anon',
+      cameraId: 'cam-c',
+      from,
+      to,
+      form: 'anonymized',
+      watermark: 'Jan Kowalski gmina-nysa',
+    });
     expect(started).toMatchObject({ clipId: 'clip-anon', state: 'exporting' });
     const seen: number[] = [];
-    const done = await eventually(async () => {
-      const s = await gw.send<ClipExportStatus>(Patterns.media.clipStatus, { clipId: 'clip-anon' });
-      seen.push(s.progress);
-      return s;
-    }, (s) => s.state !== 'exporting', 120000, 'export done');
+    const done = await eventually(
+      async () => {
+        const s = await gw.send<ClipExportStatus>(Patterns.media.clipStatus, { clipId: 'clip-anon' });
+        seen.push(s.progress);
+        return s;
+      },
+      (s) => s.state !== 'exporting',
+      120000,
+      'export done',
+    );
     expect(done).toMatchObject({ state: 'ready', progress: 1, path: 'clip-anon.mp4', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     // progress moved forward while it ran
     expect(seen.some((p) => p > 0 && p < 1)).toBe(true);

@@ -23,8 +23,30 @@ describe('media node: live decode and encode stages', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'bl-pipeline-'));
     const flv = join(dir, 'camera.flv');
-    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-t', '2',
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'baseline', '-g', '25', '-f', 'flv', flv]);
+    execFileSync('ffmpeg', [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=640x360:rate=25',
+      '-t',
+      '2',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-tune',
+      'zerolatency',
+      '-profile:v',
+      'baseline',
+      '-g',
+      '25',
+      '-f',
+      'flv',
+      flv,
+    ]);
     new FlvDemuxer({ onConfig: (record, tag) => (config = streamConfig(record, tag)), onFrame: (f) => frames.push(f) }).push(readFileSync(flv));
   });
 
@@ -38,7 +60,12 @@ describe('media node: live decode and encode stages', () => {
       for (let i = 0; i < 3; i++) {
         decoder.push(frames[i]);
         // nothing more is written until this picture came out
-        await eventually(() => out.length, (n) => n === i + 1, 10000, `picture ${i} out of the decoder`);
+        await eventually(
+          () => out.length,
+          (n) => n === i + 1,
+          10000,
+          `picture ${i} out of the decoder`,
+        );
       }
       expect(out.map((f) => [f.width, f.height, f.data.length])).toEqual([...Array(3)].map(() => [640, 360, (640 * 360 * 3) / 2]));
       expect(out.map((f) => f.pts)).toEqual(frames.slice(0, 3).map((f) => f.pts));
@@ -56,10 +83,20 @@ describe('media node: live decode and encode stages', () => {
     try {
       decoder.onConfig(config);
       for (let i = 0; i < 3; i++) decoder.push(frames[i]);
-      await eventually(() => decoded.length, (n) => n === 3, 10000, 'three decoded pictures');
+      await eventually(
+        () => decoded.length,
+        (n) => n === 3,
+        10000,
+        'three decoded pictures',
+      );
       for (let i = 0; i < 3; i++) {
         encoder.push(decoded[i]);
-        await eventually(() => encoded.length, (n) => n === i + 1, 10000, `picture ${i} out of x264`);
+        await eventually(
+          () => encoded.length,
+          (n) => n === i + 1,
+          10000,
+          `picture ${i} out of x264`,
+        );
       }
       expect(encoded[0].keyframe).toBe(true);
       expect(encoded.map((f) => f.pts)).toEqual(decoded.map((f) => f.pts));

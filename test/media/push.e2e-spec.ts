@@ -7,8 +7,35 @@ import { eventually, startMediaHarness, type MediaHarness } from '../support/med
 
 /** An ffmpeg publisher: a test pattern, H.264, pushed for `seconds`. */
 function publish(url: string, format: 'flv' | 'mpegts', seconds = 120): { child: ChildProcess; exited: Promise<number | null>; stderr: () => string } {
-  const child = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc=size=640x360:rate=25', '-t', String(seconds),
-    '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '25', '-f', format, url], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(
+    'ffmpeg',
+    [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-re',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=640x360:rate=25',
+      '-t',
+      String(seconds),
+      '-pix_fmt',
+      'yuv420p',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-tune',
+      'zerolatency',
+      '-g',
+      '25',
+      '-f',
+      format,
+      url,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let err = '';
   child.stderr!.on('data', (c) => (err += c));
   return { child, exited: new Promise((r) => child.once('exit', (code) => r(code))), stderr: () => err };
@@ -23,7 +50,11 @@ describe('media node: RTMP and SRT push', () => {
     const rtmpPort = await freeLoopbackPort();
     const srtPort = await freeLoopbackPort();
     h = await startMediaHarness({ env: { MEDIA_RTMP_PORT: String(rtmpPort), MEDIA_SRT_PORT: String(srtPort), MEDIA_PUSH_SLOTS: '2', MEDIA_PUSH_KEY_TIMEOUT_SEC: '2' } });
-    for (const [id, protocol] of [['drone-1', 'rtmp'], ['drone-2', 'srt'], ['drone-3', 'rtmp']] as const) {
+    for (const [id, protocol] of [
+      ['drone-1', 'rtmp'],
+      ['drone-2', 'srt'],
+      ['drone-3', 'rtmp'],
+    ] as const) {
       h.gateway.cameras.set(id, { id, name: id, kind: 'drone', ingest: { type: 'push', protocol }, recordingEnabled: false, retentionDays: 7, redaction: {} });
     }
     h.gateway.pushKeys.set('k-drone-1-0123456789abcdef', 'drone-1');
@@ -42,7 +73,13 @@ describe('media node: RTMP and SRT push', () => {
   const srt = (key: string, slot = 0) => `srt://127.0.0.1:${h.cfg.media.srtPort + slot}?streamid=${key}`;
   const source = (id: string) => h.app.get(IngestService).get(id);
   /** A real drone retries; the test waits until a listener is there instead. */
-  const ready = (slot: string) => eventually(() => h.app.get(PushService).waitingSlots, (s) => s.includes(slot), 5000, `${slot} listener`);
+  const ready = (slot: string) =>
+    eventually(
+      () => h.app.get(PushService).waitingSlots,
+      (s) => s.includes(slot),
+      5000,
+      `${slot} listener`,
+    );
 
   it('takes an RTMP publisher with a valid key while silent TCP clients hold the port: they are closed after pushKeyTimeoutSec', async () => {
     await ready('rtmp');
@@ -59,11 +96,26 @@ describe('media node: RTMP and SRT push', () => {
     const refused = h.app.get(PushService).refused;
     const p = publish(rtmp('k-drone-1-0123456789abcdef'), 'flv');
     pubs.push(p.child);
-    await eventually(() => h.gateway.lastState('drone-1')?.state, (s) => s === 'online', 15000, 'drone-1 online');
-    await eventually(() => silent.every((c) => c.closedAt), (all) => all, 10000, 'silent clients closed');
+    await eventually(
+      () => h.gateway.lastState('drone-1')?.state,
+      (s) => s === 'online',
+      15000,
+      'drone-1 online',
+    );
+    await eventually(
+      () => silent.every((c) => c.closedAt),
+      (all) => all,
+      10000,
+      'silent clients closed',
+    );
     for (const c of silent) expect(c.closedAt! - openedAt).toBeLessThan(2000 + 3000);
     expect(h.app.get(PushService).refused).toBeGreaterThanOrEqual(refused + 3);
-    await eventually(() => source('drone-1')?.fps ?? 0, (fps) => fps > 20, 10000, 'frames at 25 fps');
+    await eventually(
+      () => source('drone-1')?.fps ?? 0,
+      (fps) => fps > 20,
+      10000,
+      'frames at 25 fps',
+    );
     expect(source('drone-1')!.config).toMatchObject({ width: 640, height: 360 });
   });
 
@@ -74,7 +126,12 @@ describe('media node: RTMP and SRT push', () => {
     const code = await p.exited;
     expect(code).not.toBe(0);
     expect(h.app.get(PushService).refused).toBe(before + 1);
-    expect(h.app.get(IngestService).list().map((c) => c.cameraId)).not.toContain(undefined);
+    expect(
+      h.app
+        .get(IngestService)
+        .list()
+        .map((c) => c.cameraId),
+    ).not.toContain(undefined);
     expect(h.gateway.states.filter((s) => !['drone-1', 'drone-2', 'drone-3'].includes(s.cameraId))).toEqual([]);
   });
 
@@ -95,7 +152,12 @@ describe('media node: RTMP and SRT push', () => {
     await ready('rtmp');
     const p = publish(rtmp('k-drone-3-0123456789abcdef'), 'flv');
     pubs.push(p.child);
-    await eventually(() => h.gateway.lastState('drone-3')?.state, (s) => s === 'online', 15000, 'drone-3 online');
+    await eventually(
+      () => h.gateway.lastState('drone-3')?.state,
+      (s) => s === 'online',
+      15000,
+      'drone-3 online',
+    );
     expect(h.app.get(PushService).publishers).toBe(2);
     // slots full: no listener waits, a third RTMP publisher cannot connect at all
     expect(h.app.get(PushService).waitingSlots).not.toContain('rtmp');
@@ -110,19 +172,39 @@ describe('media node: RTMP and SRT push', () => {
     // is that the node refused it and used nothing.
     const wrong = publish(srt('nope-0000000000000000'), 'mpegts', 3);
     pubs.push(wrong.child);
-    await eventually(() => h.app.get(PushService).refused, (n) => n === before + 1, 10000, 'SRT refusal');
+    await eventually(
+      () => h.app.get(PushService).refused,
+      (n) => n === before + 1,
+      10000,
+      'SRT refusal',
+    );
     expect(h.gateway.lastState('drone-2')).toBeUndefined();
     await ready('srt:1');
     const p = publish(srt('k-drone-2-0123456789abcdef', 1), 'mpegts');
     pubs.push(p.child);
-    await eventually(() => h.gateway.lastState('drone-2')?.state, (s) => s === 'online', 15000, 'drone-2 online');
-    await eventually(() => source('drone-2')?.fps ?? 0, (fps) => fps > 20, 10000, 'SRT frames');
+    await eventually(
+      () => h.gateway.lastState('drone-2')?.state,
+      (s) => s === 'online',
+      15000,
+      'drone-2 online',
+    );
+    await eventually(
+      () => source('drone-2')?.fps ?? 0,
+      (fps) => fps > 20,
+      10000,
+      'SRT frames',
+    );
   });
 
   it('reports the drone offline when its publisher stops', async () => {
     expect(h.gateway.lastState('drone-1')!.state).toBe('online');
     pubs[0].kill('SIGKILL');
-    await eventually(() => h.gateway.lastState('drone-1'), (s) => s?.state === 'offline', 15000, 'drone-1 offline');
+    await eventually(
+      () => h.gateway.lastState('drone-1'),
+      (s) => s?.state === 'offline',
+      15000,
+      'drone-1 offline',
+    );
     expect(h.gateway.lastState('drone-1')!.reason).toMatch(/publisher left/);
   });
 });
@@ -135,9 +217,22 @@ describe('media node: SRT push with a passphrase', () => {
 
   beforeAll(async () => {
     h = await startMediaHarness({ env: { MEDIA_SRT_PORT: String(await freeLoopbackPort()), MEDIA_PUSH_SLOTS: '1', MEDIA_SRT_PASSPHRASE: passphrase } });
-    h.gateway.cameras.set('drone-s', { id: 'drone-s', name: 'drone-s', kind: 'drone', ingest: { type: 'push', protocol: 'srt' }, recordingEnabled: false, retentionDays: 7, redaction: {} });
+    h.gateway.cameras.set('drone-s', {
+      id: 'drone-s',
+      name: 'drone-s',
+      kind: 'drone',
+      ingest: { type: 'push', protocol: 'srt' },
+      recordingEnabled: false,
+      retentionDays: 7,
+      redaction: {},
+    });
     h.gateway.pushKeys.set('k-drone-s-0123456789abcdef', 'drone-s');
-    await eventually(() => h.app.get(PushService).waitingSlots, (s) => s.includes('srt:0'), 5000, 'srt listener');
+    await eventually(
+      () => h.app.get(PushService).waitingSlots,
+      (s) => s.includes('srt:0'),
+      5000,
+      'srt listener',
+    );
   }, 60000);
 
   afterAll(async () => {
@@ -152,9 +247,19 @@ describe('media node: SRT push with a passphrase', () => {
     pubs.push(without.child);
     await without.exited;
     expect(h.gateway.lastState('drone-s')).toBeUndefined();
-    await eventually(() => h.app.get(PushService).waitingSlots, (s) => s.includes('srt:0'), 10000, 'srt listener again');
+    await eventually(
+      () => h.app.get(PushService).waitingSlots,
+      (s) => s.includes('srt:0'),
+      10000,
+      'srt listener again',
+    );
     const withIt = publish(srt(`&passphrase=${passphrase}&pbkeylen=16`), 'mpegts');
     pubs.push(withIt.child);
-    await eventually(() => h.gateway.lastState('drone-s')?.state, (s) => s === 'online', 15000, 'drone-s online');
+    await eventually(
+      () => h.gateway.lastState('drone-s')?.state,
+      (s) => s === 'online',
+      15000,
+      'drone-s online',
+    );
   }, 60000);
 });

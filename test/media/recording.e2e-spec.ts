@@ -21,7 +21,15 @@ describe('media node: recording', () => {
     camera = new CameraSim(await freeLoopbackPort(), ['--testsrc', '640x360']);
     const url = await camera.start();
     h = await startMediaHarness({ env: { MEDIA_SEGMENT_SEC: '2', MEDIA_DISK_CHECK_SEC: '1' } });
-    h.gateway.cameras.set('cam-rec', { id: 'cam-rec', name: 'Glucholazy square', kind: 'fixed', ingest: { type: 'rtsp', url, rtspTransport: 'tcp' }, recordingEnabled: true, retentionDays: 1, redaction: {} });
+    h.gateway.cameras.set('cam-rec', {
+      id: 'cam-rec',
+      name: 'Glucholazy square',
+      kind: 'fixed',
+      ingest: { type: 'rtsp', url, rtspTransport: 'tcp' },
+      recordingEnabled: true,
+      retentionDays: 1,
+      redaction: {},
+    });
     await h.app.get(RecorderService).sync();
     root = recordingRoot(h.cfg);
   }, 60000);
@@ -31,10 +39,20 @@ describe('media node: recording', () => {
     await camera?.stop();
   });
 
-  const files = () => (existsSync(join(root, 'cam-rec')) ? readdirSync(join(root, 'cam-rec')).filter((f) => f.endsWith('.ts')).sort() : []);
+  const files = () =>
+    existsSync(join(root, 'cam-rec'))
+      ? readdirSync(join(root, 'cam-rec'))
+          .filter((f) => f.endsWith('.ts'))
+          .sort()
+      : [];
 
   it('records segments by stream copy and reports each finished one to the index', async () => {
-    await eventually(() => h.gateway.segments.length, (n) => n >= 3, 30000, 'three segments');
+    await eventually(
+      () => h.gateway.segments.length,
+      (n) => n >= 3,
+      30000,
+      'three segments',
+    );
     for (const s of h.gateway.segments.slice(0, 3)) {
       expect(s).toMatchObject({ cameraId: 'cam-rec', mediaNode: 'media', path: expect.stringMatching(/^cam-rec\/\d{8}T\d{6}\.\d{3}Z\.ts$/) });
       expect(s.bytes).toBe(statSync(join(root, s.path)).size);
@@ -53,7 +71,11 @@ describe('media node: recording', () => {
 
   it('deletes the segments the gateway lists as expired, reports them erased, and refuses paths outside the recordings', async () => {
     const [a, b] = h.gateway.segments;
-    h.gateway.expired = [{ id: 'e1', cameraId: 'cam-rec', path: a.path }, { id: 'e2', cameraId: 'cam-rec', path: b.path }, { id: 'e3', cameraId: 'cam-rec', path: '../../etc/passwd' }];
+    h.gateway.expired = [
+      { id: 'e1', cameraId: 'cam-rec', path: a.path },
+      { id: 'e2', cameraId: 'cam-rec', path: b.path },
+      { id: 'e3', cameraId: 'cam-rec', path: '../../etc/passwd' },
+    ];
     const n = await h.app.get(RecorderService).retention();
     expect(n).toBe(2);
     expect(h.gateway.erased).toEqual(['e1', 'e2']);
@@ -68,28 +90,73 @@ describe('media node: recording', () => {
     expect(svc.recording()).toEqual(['cam-rec']);
     const original = h.cfg.media.diskMinFreeMb;
     h.cfg.media.diskMinFreeMb = 1e9;
-    await eventually(() => svc.diskAlarm, (a) => !!a, 5000, 'disk alarm');
+    await eventually(
+      () => svc.diskAlarm,
+      (a) => !!a,
+      5000,
+      'disk alarm',
+    );
     expect(svc.diskAlarm).toMatch(/recording stopped/);
-    await eventually(() => svc.recording().length + h.processes.running('record'), (n) => n === 0, 10000, 'recorder stopped');
+    await eventually(
+      () => svc.recording().length + h.processes.running('record'),
+      (n) => n === 0,
+      10000,
+      'recorder stopped',
+    );
     const count = files().length;
     await new Promise((r) => setTimeout(r, 3000));
     expect(files().length).toBe(count);
     h.cfg.media.diskMinFreeMb = original;
-    await eventually(() => svc.diskAlarm, (a) => a === undefined, 5000, 'alarm cleared');
-    await eventually(() => svc.recording(), (r) => r.length === 1, 10000, 'recording again');
-    await eventually(() => files().length, (n) => n > count, 10000, 'new segments');
+    await eventually(
+      () => svc.diskAlarm,
+      (a) => a === undefined,
+      5000,
+      'alarm cleared',
+    );
+    await eventually(
+      () => svc.recording(),
+      (r) => r.length === 1,
+      10000,
+      'recording again',
+    );
+    await eventually(
+      () => files().length,
+      (n) => n > count,
+      10000,
+      'new segments',
+    );
   });
 
   it('keeps recording through a camera outage, starting a new segment when it is back', async () => {
     const before = h.gateway.segments.length;
     await camera.stop();
-    await eventually(() => h.gateway.lastState('cam-rec')?.state, (s) => s === 'offline', 15000, 'offline');
+    await eventually(
+      () => h.gateway.lastState('cam-rec')?.state,
+      (s) => s === 'offline',
+      15000,
+      'offline',
+    );
     // the open segment was closed and indexed at the outage
-    await eventually(() => h.gateway.segments.length, (n) => n > before, 10000, 'segment closed at outage');
+    await eventually(
+      () => h.gateway.segments.length,
+      (n) => n > before,
+      10000,
+      'segment closed at outage',
+    );
     await camera.start();
-    await eventually(() => h.gateway.lastState('cam-rec')?.state, (s) => s === 'online', 20000, 'online again');
+    await eventually(
+      () => h.gateway.lastState('cam-rec')?.state,
+      (s) => s === 'online',
+      20000,
+      'online again',
+    );
     const after = h.gateway.segments.length;
-    await eventually(() => h.gateway.segments.length, (n) => n > after, 15000, 'segments after the outage');
+    await eventually(
+      () => h.gateway.segments.length,
+      (n) => n > after,
+      15000,
+      'segments after the outage',
+    );
   });
 });
 
@@ -117,7 +184,15 @@ describe('media node: recording across a crash', () => {
     gw = await startFakeGateway(cfg);
     camera = new CameraSim(await freeLoopbackPort(), ['--testsrc', '640x360']);
     const url = await camera.start();
-    gw.state.cameras.set('cam-x', { id: 'cam-x', name: 'x', kind: 'fixed', ingest: { type: 'rtsp', url, rtspTransport: 'tcp' }, recordingEnabled: true, retentionDays: 1, redaction: {} });
+    gw.state.cameras.set('cam-x', {
+      id: 'cam-x',
+      name: 'x',
+      kind: 'fixed',
+      ingest: { type: 'rtsp', url, rtspTransport: 'tcp' },
+      recordingEnabled: true,
+      retentionDays: 1,
+      redaction: {},
+    });
   }, 60000);
 
   afterAll(async () => {
@@ -132,7 +207,12 @@ describe('media node: recording across a crash', () => {
     const onDisk = () => (existsSync(root) ? readdirSync(root).filter((f) => f.endsWith('.ts')) : []);
     const indexed = () => gw.state.segments.map((s) => s.path.replace('cam-x/', ''));
     node = startNode();
-    await eventually(() => gw.state.segments.length, (n) => n >= 2, 40000, 'segments indexed');
+    await eventually(
+      () => gw.state.segments.length,
+      (n) => n >= 2,
+      40000,
+      'segments indexed',
+    );
     const killed = node;
     killed.kill('SIGKILL');
     await new Promise((r) => killed.once('exit', r));
@@ -141,7 +221,12 @@ describe('media node: recording across a crash', () => {
     const lost = onDisk().filter((f) => !indexed().includes(f));
     expect(lost.length).toBeGreaterThanOrEqual(1);
     node = startNode();
-    await eventually(() => lost.every((f) => indexed().includes(f)), (ok) => ok, 40000, 'recovered segments indexed');
+    await eventually(
+      () => lost.every((f) => indexed().includes(f)),
+      (ok) => ok,
+      40000,
+      'recovered segments indexed',
+    );
     const paths = indexed();
     expect(new Set(paths).size).toBe(paths.length);
     // the recovered segment is readable, and its recorded length matches the file
@@ -150,6 +235,11 @@ describe('media node: recording across a crash', () => {
     expect(Math.abs((Date.parse(rec.endedAt) - Date.parse(rec.startedAt)) / 1000 - (info.duration ?? 0))).toBeLessThan(0.5);
     // and the restarted node records on
     const n = gw.state.segments.length;
-    await eventually(() => gw.state.segments.length, (m) => m > n, 20000, 'recording after restart');
+    await eventually(
+      () => gw.state.segments.length,
+      (m) => m > n,
+      20000,
+      'recording after restart',
+    );
   });
 });

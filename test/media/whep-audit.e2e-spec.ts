@@ -59,7 +59,11 @@ describe('WHEP sessions and refusals in the audit trail (gateway + media node)',
     // Two cameras of the fire service, watched by its own operator (no video needed: the session opens and waits).
     const admin = await token('hzs.admin');
     const make = async (name: string) => {
-      const r = await api(gw.url, '/api/v1/cameras', { method: 'POST', token: admin, body: { name, kind: 'fixed', latitude: 50.23, longitude: 17.2, ingest: { type: 'rtsp', url: 'rtsp://127.0.0.1:9/none' }, recordingEnabled: false } });
+      const r = await api(gw.url, '/api/v1/cameras', {
+        method: 'POST',
+        token: admin,
+        body: { name, kind: 'fixed', latitude: 50.23, longitude: 17.2, ingest: { type: 'rtsp', url: 'rtsp://127.0.0.1:9/none' }, recordingEnabled: false },
+      });
       expect(r.status).toBe(201);
       return r.body.id as string;
     };
@@ -81,7 +85,11 @@ describe('WHEP sessions and refusals in the audit trail (gateway + media node)',
   const whepEntries = async (cam: string) => (await auditOf(gw.url, await token('hzs.auditor'), `camera:${cam}`)).filter((e) => /^whep\./.test(e.details?.event ?? ''));
 
   it('audits a session start and end (who, camera, form, grant, session, duration) and refusals once per cause per viewer, with the count', async () => {
-    const opened = await api(gw.url, `/api/v1/cameras/${camera}/sessions`, { method: 'POST', token: await token('hzs.operator'), body: { form: 'anonymized', purpose: 'audit of WHEP' } });
+    const opened = await api(gw.url, `/api/v1/cameras/${camera}/sessions`, {
+      method: 'POST',
+      token: await token('hzs.operator'),
+      body: { form: 'anonymized', purpose: 'audit of WHEP' },
+    });
     expect(opened.status).toBe(201);
     const { grant, sessionId } = opened.body;
     const started = await post(grant);
@@ -95,7 +103,12 @@ describe('WHEP sessions and refusals in the audit trail (gateway + media node)',
     await new Promise((r) => setTimeout(r, 1200));
     expect((await fetch(`${mediaUrl}${location}`, { method: 'DELETE', headers: { Authorization: `Bearer ${grant}` } })).status).toBe(200);
 
-    const entries = await eventually(() => whepEntries(camera), (es) => es.length >= 4, 15_000, 'WHEP entries');
+    const entries = await eventually(
+      () => whepEntries(camera),
+      (es) => es.length >= 4,
+      15_000,
+      'WHEP entries',
+    );
     const start = entries.find((e) => e.details.event === 'whep.session.start');
     const end = entries.find((e) => e.details.event === 'whep.session.end');
     expect(start).toMatchObject({
@@ -108,7 +121,11 @@ describe('WHEP sessions and refusals in the audit trail (gateway + media node)',
       details: expect.objectContaining({ action: 'live.anonymized', form: 'anonymized', session: sessionId, incidents: [] }),
     });
     expect(start.details.grant).toMatch(/\S+/);
-    expect(end).toMatchObject({ actorUser: 'hzs.operator', decision: 'permit', details: expect.objectContaining({ session: sessionId, reason: 'ended by the viewer', grants: [start.details.grant] }) });
+    expect(end).toMatchObject({
+      actorUser: 'hzs.operator',
+      decision: 'permit',
+      details: expect.objectContaining({ session: sessionId, reason: 'ended by the viewer', grants: [start.details.grant] }),
+    });
     expect(end.details.durationSec).toBeGreaterThanOrEqual(1.2);
     expect(end.details.durationSec).toBeLessThan(30);
 
@@ -119,13 +136,24 @@ describe('WHEP sessions and refusals in the audit trail (gateway + media node)',
       ['grant_sessions_exceeded', 3, 'deny'],
     ]);
     const limit = refused.find((e) => e.details.cause === 'grant_sessions_exceeded');
-    expect(limit).toMatchObject({ actorUser: 'hzs.operator', actorOrganisation: 'hzs-olk', details: expect.objectContaining({ status: 429, request: 'offer', session: sessionId }) });
+    expect(limit).toMatchObject({
+      actorUser: 'hzs.operator',
+      actorOrganisation: 'hzs-olk',
+      details: expect.objectContaining({ status: 429, request: 'offer', session: sessionId }),
+    });
     const garbage = refused.find((e) => e.details.cause === 'grant_invalid');
     expect(garbage.actorUser).toMatch(/^unknown \((::ffff:)?127\.0\.0\.1\)$/);
     expect(garbage.justification).toBe('WHEP offer refused: grant_invalid (25 times)');
     // the grant used on another camera: refused, audited on that camera with the grant's viewer
-    const wrong = await eventually(() => whepEntries(other), (es) => es.length >= 1, 10_000, 'refusal on the other camera');
-    expect(wrong).toEqual([expect.objectContaining({ actorUser: 'hzs.operator', decision: 'deny', details: expect.objectContaining({ cause: 'grant_other_camera', count: 1, status: 403 }) })]);
+    const wrong = await eventually(
+      () => whepEntries(other),
+      (es) => es.length >= 1,
+      10_000,
+      'refusal on the other camera',
+    );
+    expect(wrong).toEqual([
+      expect.objectContaining({ actorUser: 'hzs.operator', decision: 'deny', details: expect.objectContaining({ cause: 'grant_other_camera', count: 1, status: 403 }) }),
+    ]);
     // the chain still verifies
     const verified = await api(gw.url, '/api/v1/audit/verify', { token: await token('hzs.auditor') });
     expect(verified.body).toMatchObject({ ok: true });

@@ -15,8 +15,24 @@ describe('media node: WHEP session limits and revocation', () => {
   beforeAll(async () => {
     h = await startMediaHarness({ env: { MEDIA_MAX_SESSIONS_PER_GRANT: '2', MEDIA_MAX_SESSIONS_PER_USER: '3', MEDIA_SESSION_ATTEMPTS_PER_MINUTE: '8' } });
     // A camera nobody answers on: sessions open (the viewer waits for video); no camera process needed.
-    h.gateway.cameras.set('cam-1', { id: 'cam-1', name: 'Nysa bridge', kind: 'fixed', ingest: { type: 'rtsp', url: 'rtsp://127.0.0.1:9/none', rtspTransport: 'tcp' }, recordingEnabled: false, retentionDays: 30, redaction: {} });
-    h.gateway.cameras.set('cam-2', { id: 'cam-2', name: 'Jeseník square', kind: 'fixed', ingest: { type: 'rtsp', url: 'rtsp://127.0.0.1:9/none', rtspTransport: 'tcp' }, recordingEnabled: false, retentionDays: 30, redaction: {} });
+    h.gateway.cameras.set('cam-1', {
+      id: 'cam-1',
+      name: 'Nysa bridge',
+      kind: 'fixed',
+      ingest: { type: 'rtsp', url: 'rtsp://127.0.0.1:9/none', rtspTransport: 'tcp' },
+      recordingEnabled: false,
+      retentionDays: 30,
+      redaction: {},
+    });
+    h.gateway.cameras.set('cam-2', {
+      id: 'cam-2',
+      name: 'Jeseník square',
+      kind: 'fixed',
+      ingest: { type: 'rtsp', url: 'rtsp://127.0.0.1:9/none', rtspTransport: 'tcp' },
+      recordingEnabled: false,
+      retentionDays: 30,
+      redaction: {},
+    });
     offer = await makeOffer('whep-limits');
   }, 60000);
 
@@ -79,7 +95,12 @@ describe('media node: WHEP session limits and revocation', () => {
     expect(await code(await post(g2, 'cam-2'))).toEqual([429, 'user_sessions_exceeded']);
     // another viewer is not affected
     expect((await post((await h.grant({ cam: 'cam-1', sub: 'viewer-4' })).token)).status).toBe(201);
-    expect(h.app.get(WhepConnectionService).list().filter((s) => s.viewer === 'viewer-3')).toHaveLength(3);
+    expect(
+      h.app
+        .get(WhepConnectionService)
+        .list()
+        .filter((s) => s.viewer === 'viewer-3'),
+    ).toHaveLength(3);
   });
 
   it('limits session attempts per viewer per minute (429), other viewers unaffected', async () => {

@@ -41,7 +41,15 @@ if (insideLoopbackNetns(__filename)) {
       h = await startMediaHarness({ env: { ANONYMIZER_DETECT_EVERY: '2' } });
       anonymizer = new AnonymizerProcess(h.env);
       await anonymizer.start();
-      h.gateway.cameras.set('cam-1', { id: 'cam-1', name: 'Nysa bridge', kind: 'fixed', ingest: { type: 'rtsp', url, rtspTransport: 'tcp' }, recordingEnabled: false, retentionDays: 30, redaction: { method: 'pixelate' } });
+      h.gateway.cameras.set('cam-1', {
+        id: 'cam-1',
+        name: 'Nysa bridge',
+        kind: 'fixed',
+        ingest: { type: 'rtsp', url, rtspTransport: 'tcp' },
+        recordingEnabled: false,
+        retentionDays: 30,
+        redaction: { method: 'pixelate' },
+      });
       detector = await loadTestDetector(h.cfg);
       visible = [];
       for (const scene of video.scenes) visible.push(await liveVisible(detector, h.cfg, scene, video.width, video.height));
@@ -156,7 +164,14 @@ if (insideLoopbackNetns(__filename)) {
         const i = video.scenes.indexOf(scene);
         const all = await checkFrame(detector, f.rgba, f.width, f.height, scene);
         const vis = await checkFrame(detector, f.rgba, f.width, f.height, visible[i]);
-        out.push({ scene: i, diff, masked, found: all.faces.found + all.plates.found, foundVisible: vis.faces.found + vis.plates.found, labels: scene.faces.length + scene.plates.length });
+        out.push({
+          scene: i,
+          diff,
+          masked,
+          found: all.faces.found + all.plates.found,
+          foundVisible: vis.faces.found + vis.plates.found,
+          labels: scene.faces.length + scene.plates.length,
+        });
       }
       return out;
     }
@@ -210,8 +225,18 @@ if (insideLoopbackNetns(__filename)) {
       expect([h.processes.running('ingest'), h.processes.running('decode'), h.processes.running('encode')]).toEqual([1, 1, 1]);
       await end(a.location!, g1);
       await end(b.location!, g2);
-      await eventually(() => live.status().length, (n) => n === 0, 5000, 'pipeline stop after idleStopSec');
-      await eventually(() => h.processes.running('decode') + h.processes.running('encode') + h.processes.running('ingest'), (n) => n === 0, 5000, 'processes gone');
+      await eventually(
+        () => live.status().length,
+        (n) => n === 0,
+        5000,
+        'pipeline stop after idleStopSec',
+      );
+      await eventually(
+        () => h.processes.running('decode') + h.processes.running('encode') + h.processes.running('ingest'),
+        (n) => n === 0,
+        5000,
+        'processes gone',
+      );
     });
 
     it('burns the viewer identity and time into a watermarked viewer video only', async () => {
@@ -239,7 +264,12 @@ if (insideLoopbackNetns(__filename)) {
       expect(fa.dark).toBeGreaterThan(5000);
       expect(fa.light).toBeGreaterThan(500);
       expect(fb.dark).toBeLessThan(fa.dark / 4);
-      expect(h.app.get(WhepConnectionService).list().filter((s) => s.watermark)).toHaveLength(1);
+      expect(
+        h.app
+          .get(WhepConnectionService)
+          .list()
+          .filter((s) => s.watermark),
+      ).toHaveLength(1);
       await end(a.location!, marked);
       await end(b.location!, plain);
     });
@@ -253,7 +283,12 @@ if (insideLoopbackNetns(__filename)) {
       expect(sessions()[0].form).toBe('anonymized');
       // the same connection keeps playing, now anonymized
       const before = await framesDecoded(page, r.index!);
-      await eventually(() => framesDecoded(page, r.index!), (n) => n > before + 25, 15000, 'frames after downgrade');
+      await eventually(
+        () => framesDecoded(page, r.index!),
+        (n) => n > before + 25,
+        15000,
+        'frames after downgrade',
+      );
       await new Promise((res) => setTimeout(res, 1000));
       const frames = await inspect(await capture(r.index!, 8));
       console.log(`downgraded browser frames: ${JSON.stringify(frames)}; pipeline: ${JSON.stringify(h.app.get(LiveService).status())}`);
@@ -263,7 +298,12 @@ if (insideLoopbackNetns(__filename)) {
       expect((await post(whep('cam-1', 'raw'), token)).status).toBe(403);
       expect(await gw.send(Patterns.media.grantChanged, { jti: claims.jti, action: 'end', reason: 'policy changed' })).toEqual({ sessions: 1 });
       expect(sessions()).toHaveLength(0);
-      await eventually(() => inboundStats(page, r.index!), (s) => s.state !== 'connected', 15000, 'browser sees the end');
+      await eventually(
+        () => inboundStats(page, r.index!),
+        (s) => s.state !== 'connected',
+        15000,
+        'browser sees the end',
+      );
       expect((await post(whep(), token)).status).toBe(401);
     });
 
@@ -292,14 +332,24 @@ if (insideLoopbackNetns(__filename)) {
       await new Promise((res) => setTimeout(res, first.claims.exp * 1000 + 2000 - Date.now()));
       expect(sessions()).toEqual([expect.objectContaining({ id: r.location!.split('/').pop(), form: 'raw' })]);
       const before = await framesDecoded(page, r.index!);
-      await eventually(() => framesDecoded(page, r.index!), (n) => n > before + 25, 15000, 'frames after the first grant expired');
+      await eventually(
+        () => framesDecoded(page, r.index!),
+        (n) => n > before + 25,
+        15000,
+        'frames after the first grant expired',
+      );
       // a renewal decided anonymized with a watermark downgrades the session and marks it; never the other way back
       const anon = await h.grant({ cam: 'cam-1', form: 'anonymized', sid, obligations: { watermark: true } }, 300);
       expect(await (await put(anon.token)).json()).toMatchObject({ form: 'anonymized', watermark: true });
       expect(sessions()[0]).toMatchObject({ form: 'anonymized', watermark: true });
       expect(await (await put(renewed.token)).json()).toMatchObject({ form: 'anonymized', watermark: true });
       const afterSwitch = await framesDecoded(page, r.index!);
-      await eventually(() => framesDecoded(page, r.index!), (n) => n > afterSwitch + 10, 20000, 'frames after the switch to anonymized and watermarked');
+      await eventually(
+        () => framesDecoded(page, r.index!),
+        (n) => n > afterSwitch + 10,
+        20000,
+        'frames after the switch to anonymized and watermarked',
+      );
       // the gateway revoking any grant the session ran on ends it
       expect(await h.asGateway().send(Patterns.media.grantChanged, { jti: first.claims.jti, action: 'end', reason: 'session ended' })).toEqual({ sessions: 1 });
       expect(sessions()).toHaveLength(0);
@@ -310,7 +360,12 @@ if (insideLoopbackNetns(__filename)) {
       const { token } = await h.grant({ cam: 'cam-1' }, 6);
       const r = await whepPlay(page, whep(), token, 5, 30000);
       expect(r.status).toBe(201);
-      await eventually(() => sessions().length, (n) => n === 0, 10000, 'session end at grant expiry');
+      await eventually(
+        () => sessions().length,
+        (n) => n === 0,
+        10000,
+        'session end at grant expiry',
+      );
     });
   });
 }

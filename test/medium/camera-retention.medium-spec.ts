@@ -12,7 +12,14 @@ import { RecordingService } from '../../apps/gateway/src/recording/recording.ser
 import { MEDIUM_DATABASES, startMedium, type MediumApp } from '../support/medium';
 
 const DAY = 86_400_000;
-const admin = (username: string, organisation: string, country: string): Principal => ({ userId: `kc-${username}`, username, name: username, organisation, country, roles: ['admin'] });
+const admin = (username: string, organisation: string, country: string): Principal => ({
+  userId: `kc-${username}`,
+  username,
+  name: username,
+  organisation,
+  country,
+  roles: ['admin'],
+});
 const jesenikAdmin = admin('jesenik.admin', 'mesto-jesenik', 'CZ');
 const nysaAdmin = admin('nysa.admin', 'gmina-nysa', 'PL');
 
@@ -49,10 +56,21 @@ describe.each(MEDIUM_DATABASES)('cameras and retention on %s', (kind) => {
       const { camera, pushKey } = await create(jesenikAdmin, { ingest: { type: 'rtsp', url: 'rtsp://operator:p%40ss%3Aword@cam.jesenik.internal:8554/live?profile=1' } });
       expect(pushKey).toBeUndefined();
       const stored = await rows().findOneByOrFail({ id: camera.id });
-      expect(stored).toMatchObject({ ingestType: 'rtsp', rtspUrl: 'rtsp://cam.jesenik.internal:8554/live?profile=1', rtspTransport: 'tcp', pushKeyHash: null, jurisdiction: 'CZ', sharing: 'on-request' });
+      expect(stored).toMatchObject({
+        ingestType: 'rtsp',
+        rtspUrl: 'rtsp://cam.jesenik.internal:8554/live?profile=1',
+        rtspTransport: 'tcp',
+        pushKeyHash: null,
+        jurisdiction: 'CZ',
+        sharing: 'on-request',
+      });
       expect(stored.credentialsEncrypted).toEqual(expect.any(String));
       expect(stored.credentialsEncrypted).not.toContain('operator');
-      expect((await app.get(CameraMediaService).ingestInfo(camera.id)).ingest).toEqual({ type: 'rtsp', url: 'rtsp://operator:p%40ss%3Aword@cam.jesenik.internal:8554/live?profile=1', rtspTransport: 'tcp' });
+      expect((await app.get(CameraMediaService).ingestInfo(camera.id)).ingest).toEqual({
+        type: 'rtsp',
+        url: 'rtsp://operator:p%40ss%3Aword@cam.jesenik.internal:8554/live?profile=1',
+        rtspTransport: 'tcp',
+      });
     });
 
     it.each([
@@ -131,7 +149,14 @@ describe.each(MEDIUM_DATABASES)('cameras and retention on %s', (kind) => {
       polish = (await create(nysaAdmin, { name: 'PL retention', retentionDays: 92 })).camera.id;
       const recordings = app.get(RecordingService);
       const segment = async (name: string, cameraId: string, endedAt: Date, mediaNode = 'media') => {
-        ids[name] = await recordings.index({ cameraId, mediaNode, path: `${name}.mp4`, startedAt: new Date(endedAt.getTime() - 60_000).toISOString(), endedAt: endedAt.toISOString(), bytes: 1000 });
+        ids[name] = await recordings.index({
+          cameraId,
+          mediaNode,
+          path: `${name}.mp4`,
+          startedAt: new Date(endedAt.getTime() - 60_000).toISOString(),
+          endedAt: endedAt.toISOString(),
+          bytes: 1000,
+        });
       };
       await segment('cz-31-days', czech, new Date(now.getTime() - 31 * DAY));
       await segment('cz-29-days', czech, new Date(now.getTime() - 29 * DAY));
@@ -142,8 +167,17 @@ describe.each(MEDIUM_DATABASES)('cameras and retention on %s', (kind) => {
       // A clip request under legal hold keeps the recordings it covers.
       const held = new Date(now.getTime() - 40 * DAY);
       await app.dataSource.getRepository(ClipRequestEntity).insert({
-        cameraId: czech, requesterId: 'kc-x', requesterOrganisation: 'policie-olk', startsAt: new Date(held.getTime() - 30_000), endsAt: held,
-        purpose: 'investigation', form: 'anonymized', state: 'rejected', legalHold: true, holdReason: 'court', heldBy: 'policie.legal',
+        cameraId: czech,
+        requesterId: 'kc-x',
+        requesterOrganisation: 'policie-olk',
+        startsAt: new Date(held.getTime() - 30_000),
+        endsAt: held,
+        purpose: 'investigation',
+        form: 'anonymized',
+        state: 'rejected',
+        legalHold: true,
+        holdReason: 'court',
+        heldBy: 'policie.legal',
       });
     });
 

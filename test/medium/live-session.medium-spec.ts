@@ -12,7 +12,14 @@ const HOUR = 3600_000;
 const JESENIK = 'Jeseník – Masarykovo náměstí';
 const NYSA = 'Nysa – Rynek';
 
-const user = (username: string, organisation: string, country: string, role: Principal['roles'][number]): Principal => ({ userId: `kc-${username}`, username, name: username, organisation, country, roles: [role] });
+const user = (username: string, organisation: string, country: string, role: Principal['roles'][number]): Principal => ({
+  userId: `kc-${username}`,
+  username,
+  name: username,
+  organisation,
+  country,
+  roles: [role],
+});
 const operator = user('hzs.operator', 'hzs-olk', 'CZ', 'operator');
 const jesenikAdmin = user('jesenik.admin', 'mesto-jesenik', 'CZ', 'admin');
 
@@ -48,14 +55,26 @@ describe.each(MEDIUM_DATABASES)('live sessions on %s', (kind) => {
   const lastAudit = async (session: string) =>
     (await app.dataSource.getRepository(AuditEntryEntity).find({ order: { seq: 'ASC' } })).filter((e) => (e.details as { session?: string })?.session === session);
   const declare = () =>
-    incidents.declare(operator, { type: 'flood', severity: 4, title: 'Povodeň – Bělá', area: { type: 'Circle', center: [17.2047, 50.2293], radiusMeters: 1500 } as never, endsAt: new Date(Date.now() + 2 * HOUR) });
+    incidents.declare(operator, {
+      type: 'flood',
+      severity: 4,
+      title: 'Povodeň – Bělá',
+      area: { type: 'Circle', center: [17.2047, 50.2293], radiusMeters: 1500 } as never,
+      endsAt: new Date(Date.now() + 2 * HOUR),
+    });
   const told = () => app.media.send.mock.calls.filter((c) => c[0] === Patterns.media.grantChanged).map((c) => c[1] as { jti: string; action: string });
 
   it('opens an anonymized session with a purpose, saved with its grant and audited in the same transaction', async () => {
     await expect(grants.open(operator, cams[JESENIK], { form: 'anonymized' })).rejects.toMatchObject({ code: 'purpose_required' });
     const s = await grants.open(operator, cams[JESENIK], { form: 'anonymized', purpose: 'river level' });
     expect(s.grant).toMatchObject({ form: 'anonymized', state: 'active', purpose: 'river level', policyIds: ['CZ@1:cz-live-anonymized-responders'] });
-    expect(await row(s.grant.id)).toMatchObject({ form: 'anonymized', state: 'active', userId: 'kc-hzs.operator', pendingChange: null, tokens: [expect.objectContaining({ jti: expect.any(String) })] });
+    expect(await row(s.grant.id)).toMatchObject({
+      form: 'anonymized',
+      state: 'active',
+      userId: 'kc-hzs.operator',
+      pendingChange: null,
+      tokens: [expect.objectContaining({ jti: expect.any(String) })],
+    });
     expect((await lastAudit(s.grant.id)).map((e) => [e.operation, e.decision])).toEqual([['consultation', 'permit']]);
   });
 
@@ -81,7 +100,10 @@ describe.each(MEDIUM_DATABASES)('live sessions on %s', (kind) => {
     expect(await row(opened.grant.id)).toMatchObject({ form: 'anonymized', state: 'active', pendingChange: null });
     expect(told()).toEqual(jtis.map((jti) => ({ jti, action: 'downgrade', reason: expect.stringMatching(/^raw video is no longer permitted/) })));
     const audit = await lastAudit(opened.grant.id);
-    expect(audit.slice(-2).map((e) => [e.actorUser, e.decision, (e.details as { action: string }).action])).toEqual([['system', 'downgrade', 'live.raw'], ['system', 'permit', 'live.anonymized']]);
+    expect(audit.slice(-2).map((e) => [e.actorUser, e.decision, (e.details as { action: string }).action])).toEqual([
+      ['system', 'downgrade', 'live.raw'],
+      ['system', 'permit', 'live.anonymized'],
+    ]);
 
     const after = await grants.renew(operator, cams[JESENIK], opened.grant.id);
     expect(after).toMatchObject({ downgraded: false, grant: { form: 'anonymized' } });
@@ -97,7 +119,10 @@ describe.each(MEDIUM_DATABASES)('live sessions on %s', (kind) => {
     expect(await row(opened.grant.id)).toMatchObject({ form: 'anonymized', pendingChange: null });
     expect(told()).toContainEqual({ jti: opened.grant.tokens[0].jti, action: 'downgrade', reason: 'raw video is no longer permitted' });
     const audit = await lastAudit(opened.grant.id);
-    expect(audit.slice(-2).map((e) => [e.decision, (e.details as { action: string; renewal?: boolean }).action, (e.details as { renewal?: boolean }).renewal])).toEqual([['deny', 'live.raw', true], ['permit', 'live.anonymized', true]]);
+    expect(audit.slice(-2).map((e) => [e.decision, (e.details as { action: string; renewal?: boolean }).action, (e.details as { renewal?: boolean }).renewal])).toEqual([
+      ['deny', 'live.raw', true],
+      ['permit', 'live.anonymized', true],
+    ]);
   });
 
   it('keeps a change pending while the media node does not answer, and delivers it on a later round', async () => {

@@ -6,7 +6,18 @@ import { auditOf, eventually, FakeMedia, tokens } from '../support/policy';
 
 const HOUR = 3600_000;
 // The Bělá / Biała valley from Jeseník to Głuchołazy: across the CZ-PL border.
-const VALLEY = { type: 'Polygon', coordinates: [[[17.18, 50.21], [17.42, 50.21], [17.42, 50.33], [17.18, 50.33], [17.18, 50.21]]] };
+const VALLEY = {
+  type: 'Polygon',
+  coordinates: [
+    [
+      [17.18, 50.21],
+      [17.42, 50.21],
+      [17.42, 50.33],
+      [17.18, 50.33],
+      [17.18, 50.21],
+    ],
+  ],
+};
 
 /**
  * Dual control across the border, end to end: real Keycloak users, PostgreSQL, a stand-in media node.
@@ -38,8 +49,10 @@ describe('incidents across the border: dual control (Keycloak, PostgreSQL, TCP)'
   });
 
   const post = async (user: string, path: string, body: unknown) => api(gw.url, path, { method: 'POST', token: await token(user), body });
-  const declare = (user: string, body: Record<string, unknown> = {}) => post(user, '/api/v1/incidents', { type: 'flood', severity: 4, title: 'Povodeň / Powódź', area: VALLEY, endsAt: new Date(Date.now() + 2 * HOUR), ...body });
-  const act = (user: string, id: string, what: 'accept' | 'refuse' | 'withdraw' | 'end', reason = 'agreed with the other side by phone') => post(user, `/api/v1/incidents/${id}/${what}`, { reason });
+  const declare = (user: string, body: Record<string, unknown> = {}) =>
+    post(user, '/api/v1/incidents', { type: 'flood', severity: 4, title: 'Povodeň / Powódź', area: VALLEY, endsAt: new Date(Date.now() + 2 * HOUR), ...body });
+  const act = (user: string, id: string, what: 'accept' | 'refuse' | 'withdraw' | 'end', reason = 'agreed with the other side by phone') =>
+    post(user, `/api/v1/incidents/${id}/${what}`, { reason });
   const raw = (user: string, camera: string) => post(user, `/api/v1/cameras/${cams[camera].id}/sessions`, { form: 'raw', purpose: 'flood on the Bělá' });
   const keys = () => grantKeys(`${gw.url}/api/v1/grants/jwks`);
   // Raw video taken away: downgraded to anonymized, or ended where the owner does not share anonymized
@@ -52,7 +65,14 @@ describe('incidents across the border: dual control (Keycloak, PostgreSQL, TCP)'
   it('a Czech incident across the border is in effect in CZ at once and waits for Poland', async () => {
     const r = await declare('hzs.operator');
     expect(r.status).toBe(201);
-    expect(r.body).toMatchObject({ jurisdiction: 'CZ', countries: ['CZ', 'PL'], crossBorder: true, declaringCountry: 'CZ', awaitingAcceptance: ['PL'], acceptances: [expect.objectContaining({ country: 'CZ', state: 'accepted', by: 'hzs.operator' })] });
+    expect(r.body).toMatchObject({
+      jurisdiction: 'CZ',
+      countries: ['CZ', 'PL'],
+      crossBorder: true,
+      declaringCountry: 'CZ',
+      awaitingAcceptance: ['PL'],
+      acceptances: [expect.objectContaining({ country: 'CZ', state: 'accepted', by: 'hzs.operator' })],
+    });
     expect((await raw('hzs.operator', JESENIK)).status).toBe(201);
     const pl = await raw('hzs.operator', GLUCHOLAZY);
     expect(pl.status).toBe(403);
@@ -70,11 +90,19 @@ describe('incidents across the border: dual control (Keycloak, PostgreSQL, TCP)'
     const ok = await act('nysa.operator', id, 'accept', 'Nysa crisis staff agree');
     expect(ok.status).toBe(200);
     expect(ok.body.awaitingAcceptance).toEqual([]);
-    expect(ok.body.acceptances).toEqual(expect.arrayContaining([expect.objectContaining({ country: 'PL', state: 'accepted', organisationId: 'gmina-nysa', by: 'nysa.operator', reason: 'Nysa crisis staff agree' })]));
+    expect(ok.body.acceptances).toEqual(
+      expect.arrayContaining([expect.objectContaining({ country: 'PL', state: 'accepted', organisationId: 'gmina-nysa', by: 'nysa.operator', reason: 'Nysa crisis staff agree' })]),
+    );
     expect((await act('nysa.operator', id, 'accept')).body.error.code).toBe('incident_already_accepted');
     const r = await raw('hzs.operator', GLUCHOLAZY);
     expect(r.status).toBe(201);
-    expect(r.body.reasons).toEqual(expect.arrayContaining([expect.stringMatching(/^raw: incident "Povodeň \/ Powódź" .* declared by hzs-olk \(CZ\) at \d\d:\d\d UTC, accepted for PL by gmina-nysa \(nysa.operator\) at \d\d:\d\d UTC$/)]));
+    expect(r.body.reasons).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^raw: incident "Povodeň \/ Powódź" .* declared by hzs-olk \(CZ\) at \d\d:\d\d UTC, accepted for PL by gmina-nysa \(nysa.operator\) at \d\d:\d\d UTC$/,
+        ),
+      ]),
+    );
     const trail = await auditOf(gw.url, await token('hzs.auditor'), `incident:${id}`);
     expect(trail.map((e) => [e.actorUser, e.decision, e.details.change])).toEqual([
       ['hzs.operator', 'permit', 'declared'],
@@ -83,7 +111,12 @@ describe('incidents across the border: dual control (Keycloak, PostgreSQL, TCP)'
     ]);
     // The owner of the Polish camera reads the raw access and why it was permitted.
     const camera = await auditOf(gw.url, await token('glucholazy.legal'), `camera:${cams[GLUCHOLAZY].id}`);
-    expect(camera.at(-1)).toMatchObject({ actorUser: 'hzs.operator', operation: 'disclosure', decision: 'permit', details: expect.objectContaining({ action: 'live.raw', incidents: [id] }) });
+    expect(camera.at(-1)).toMatchObject({
+      actorUser: 'hzs.operator',
+      operation: 'disclosure',
+      decision: 'permit',
+      details: expect.objectContaining({ action: 'live.raw', incidents: [id] }),
+    });
     await act('hzs.operator', id, 'end', 'test over');
   });
 

@@ -36,7 +36,10 @@ describe('incidents, live sessions and grants (Keycloak, PostgreSQL, TCP)', () =
     // A second gateway sharing the database, the secrets and the grant key (as a deployment would).
     const dataDir = mkdtempSync(join(tmpdir(), 'bl-gw2-'));
     cpSync(gw.cfg.dataDir, dataDir, { recursive: true });
-    gw2 = await startGateway({ databaseUrl: temp.url, env: { BORDERLENS_DATA_DIR: dataDir, INCIDENTS_CHECK_INTERVAL_SEC: '0.5', TRANSPORT_MEDIA_PORT: String(gw.cfg.transport.mediaPort) } });
+    gw2 = await startGateway({
+      databaseUrl: temp.url,
+      env: { BORDERLENS_DATA_DIR: dataDir, INCIDENTS_CHECK_INTERVAL_SEC: '0.5', TRANSPORT_MEDIA_PORT: String(gw.cfg.transport.mediaPort) },
+    });
     const list = await api(gw.url, '/api/v1/cameras', { token: await token('hzs.operator') });
     for (const c of list.body) cams[c.name] = c;
   }, 300_000);
@@ -55,7 +58,14 @@ describe('incidents, live sessions and grants (Keycloak, PostgreSQL, TCP)', () =
   const open = (user: string, camera: string, body: unknown) => post(user, `/api/v1/cameras/${cams[camera].id}/sessions`, body);
   const renew = (user: string, camera: string, session: string) => post(user, `/api/v1/cameras/${cams[camera].id}/sessions/${session}/renew`, {});
   const declare = (user: string, body: Record<string, unknown> = {}) =>
-    post(user, '/api/v1/incidents', { type: 'flood', severity: 4, title: 'Povodeň – Bělá', area: circle(17.2047, 50.2293, 1500), endsAt: new Date(Date.now() + 2 * HOUR), ...body });
+    post(user, '/api/v1/incidents', {
+      type: 'flood',
+      severity: 4,
+      title: 'Povodeň – Bělá',
+      area: circle(17.2047, 50.2293, 1500),
+      endsAt: new Date(Date.now() + 2 * HOUR),
+      ...body,
+    });
   const keys = () => grantKeys(`${gw.url}/api/v1/grants/jwks`);
   const sessionRow = async (id: string) => (await db.query('SELECT form, state, pending_change FROM live_sessions WHERE id = $1', [id]))[0];
 
@@ -98,7 +108,8 @@ describe('incidents, live sessions and grants (Keycloak, PostgreSQL, TCP)', () =
   });
 
   describe('live sessions', () => {
-    const share = async (user: string, camera: string, body: unknown) => api(gw.url, `/api/v1/cameras/${cams[camera].id}/sharing`, { method: 'PUT', token: await token(user), body });
+    const share = async (user: string, camera: string, body: unknown) =>
+      api(gw.url, `/api/v1/cameras/${cams[camera].id}/sharing`, { method: 'PUT', token: await token(user), body });
 
     it('shares a municipal camera live only once its owner decides so (PUT sharing, audited with the reason)', async () => {
       // Default of a municipal camera: on request; partners' operators get no standing live view.
@@ -111,13 +122,21 @@ describe('incidents, live sessions and grants (Keycloak, PostgreSQL, TCP)', () =
       expect((await share('jesenik.admin', JESENIK, { sharing: 'live-anonymized' })).body.error.code).toBe('validation_failed');
       const patch = await api(gw.url, `/api/v1/cameras/${cams[JESENIK].id}`, { method: 'PATCH', token: await token('jesenik.admin'), body: { sharing: 'private' } });
       expect(patch.body.error.code).toBe('validation_failed');
-      for (const [admin, camera] of [['jesenik.admin', JESENIK], ['glucholazy.admin', GLUCHOLAZY]]) {
+      for (const [admin, camera] of [
+        ['jesenik.admin', JESENIK],
+        ['glucholazy.admin', GLUCHOLAZY],
+      ]) {
         const r = await share(admin, camera, { sharing: 'live-anonymized', reason: 'agreed with the fire services for the flood season' });
         expect(r.status).toBe(200);
         expect(r.body.sharing).toBe('live-anonymized');
       }
       const audit = await auditOf(gw.url, await token('jesenik.legal'), `camera:${cams[JESENIK].id}`);
-      expect(audit.at(-1)).toMatchObject({ actorUser: 'jesenik.admin', operation: 'alteration', justification: 'agreed with the fire services for the flood season', details: expect.objectContaining({ change: 'sharing', from: 'on-request', to: 'live-anonymized' }) });
+      expect(audit.at(-1)).toMatchObject({
+        actorUser: 'jesenik.admin',
+        operation: 'alteration',
+        justification: 'agreed with the fire services for the flood season',
+        details: expect.objectContaining({ change: 'sharing', from: 'on-request', to: 'live-anonymized' }),
+      });
     });
 
     it('asks a partner for a purpose (403 purpose_required)', async () => {
@@ -130,16 +149,30 @@ describe('incidents, live sessions and grants (Keycloak, PostgreSQL, TCP)', () =
       const r = await open('hzs.operator', JESENIK, { form: 'anonymized', purpose: 'river level' });
       expect(r.status).toBe(201);
       const id = cams[JESENIK].id;
-      expect(r.body).toMatchObject({ cameraId: id, form: 'anonymized', whepUrl: `${gw.cfg.media.publicUrl}/whep/${id}`, renewAfterSec: 30, policies: ['CZ@1:cz-live-anonymized-responders'], downgraded: false });
+      expect(r.body).toMatchObject({
+        cameraId: id,
+        form: 'anonymized',
+        whepUrl: `${gw.cfg.media.publicUrl}/whep/${id}`,
+        renewAfterSec: 30,
+        policies: ['CZ@1:cz-live-anonymized-responders'],
+        downgraded: false,
+      });
       const claims = await verifyGrant(r.body.grant, keys());
       expect(claims).toMatchObject({ cam: id, form: 'anonymized', org: 'hzs-olk', country: 'CZ', obligations: { anonymize: true }, sid: r.body.sessionId });
       expect(claims.exp - Date.now() / 1000).toBeGreaterThan(50);
       expect(claims.exp - Date.now() / 1000).toBeLessThanOrEqual(60);
       const audit = await auditOf(gw.url, await token('hzs.auditor'), `camera:${id}`);
-      expect(audit.at(-1)).toMatchObject({ actorUser: 'hzs.operator', operation: 'consultation', decision: 'permit', recipient: '', policyIds: ['CZ@1:cz-live-anonymized-responders'], details: expect.objectContaining({ action: 'live.anonymized', session: r.body.sessionId, grant: claims.jti }) });
+      expect(audit.at(-1)).toMatchObject({
+        actorUser: 'hzs.operator',
+        operation: 'consultation',
+        decision: 'permit',
+        recipient: '',
+        policyIds: ['CZ@1:cz-live-anonymized-responders'],
+        details: expect.objectContaining({ action: 'live.anonymized', session: r.body.sessionId, grant: claims.jti }),
+      });
     });
 
-    it('records access across the border as a disclosure to the viewer organisation, with both countries\' rules', async () => {
+    it("records access across the border as a disclosure to the viewer organisation, with both countries' rules", async () => {
       const r = await open('hzs.operator', GLUCHOLAZY, { form: 'anonymized', purpose: 'river level at the border' });
       expect(r.status).toBe(201);
       expect(r.body.policies).toEqual(['PL@1:pl-live-anonymized-responders', 'CZ@1:cz-live-anonymized-responders']);
@@ -156,13 +189,32 @@ describe('incidents, live sessions and grants (Keycloak, PostgreSQL, TCP)', () =
       expect(municipal.status).toBe(403);
       // The camera owner's legal officer reads every access to it.
       const audit = await auditOf(gw.url, await token('jesenik.legal'), `camera:${cams[JESENIK].id}`);
-      expect(audit.slice(-2).map((e) => [e.actorUser, e.decision, e.details.action])).toEqual([['hzs.operator', 'deny', 'live.raw'], ['jesenik.municipal', 'deny', 'live.raw']]);
+      expect(audit.slice(-2).map((e) => [e.actorUser, e.decision, e.details.action])).toEqual([
+        ['hzs.operator', 'deny', 'live.raw'],
+        ['jesenik.municipal', 'deny', 'live.raw'],
+      ]);
     });
   });
 
   describe('incidents', () => {
     it.each([
-      ['an open polygon', { area: { type: 'Polygon', coordinates: [[[17.2, 50.2], [17.21, 50.2], [17.21, 50.21], [17.2, 50.22]]] } }, 'incident_area_invalid'],
+      [
+        'an open polygon',
+        {
+          area: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [17.2, 50.2],
+                [17.21, 50.2],
+                [17.21, 50.21],
+                [17.2, 50.22],
+              ],
+            ],
+          },
+        },
+        'incident_area_invalid',
+      ],
       ['an area of another shape', { area: { type: 'MultiPolygon', coordinates: [] } }, 'incident_area_invalid'],
       ['a circle of 100 km', { area: circle(17.2, 50.2, 100_000) }, 'incident_area_invalid'],
       ['a circle with extra members', { area: { ...circle(17.2, 50.2, 100), colour: 'red' } }, 'incident_area_invalid'],
@@ -214,14 +266,24 @@ describe('incidents, live sessions and grants (Keycloak, PostgreSQL, TCP)', () =
       expect(outside.status).toBe(403);
       const r = await open('hzs.operator', JESENIK, { form: 'raw', purpose: 'people on the bridge', durationSec: 1200 });
       expect(r.status).toBe(201);
-      expect(r.body).toMatchObject({ form: 'raw', policies: ['CZ@1:cz-live-raw-incident'], obligations: { watermark: true, purpose: 'people on the bridge', maxDurationSec: 14400 } });
+      expect(r.body).toMatchObject({
+        form: 'raw',
+        policies: ['CZ@1:cz-live-raw-incident'],
+        obligations: { watermark: true, purpose: 'people on the bridge', maxDurationSec: 14400 },
+      });
       expect(new Date(r.body.endsAt).getTime() - Date.now()).toBeGreaterThan(1100_000);
       const claims = await verifyGrant(r.body.grant, keys());
       expect(claims).toMatchObject({ form: 'raw', obligations: { watermark: true, purpose: 'people on the bridge' } });
       session = r.body.sessionId;
       jtis.push(claims.jti);
       const audit = await auditOf(gw.url, await token('hzs.auditor'), `camera:${cams[JESENIK].id}`);
-      expect(audit.at(-1)).toMatchObject({ actorUser: 'hzs.operator', decision: 'permit', justification: 'people on the bridge', policyIds: ['CZ@1:cz-live-raw-incident'], details: expect.objectContaining({ action: 'live.raw', incidents: [incident] }) });
+      expect(audit.at(-1)).toMatchObject({
+        actorUser: 'hzs.operator',
+        decision: 'permit',
+        justification: 'people on the bridge',
+        policyIds: ['CZ@1:cz-live-raw-incident'],
+        details: expect.objectContaining({ action: 'live.raw', incidents: [incident] }),
+      });
     });
 
     it('renews the raw grant while the incident lasts', async () => {
@@ -247,9 +309,17 @@ describe('incidents, live sessions and grants (Keycloak, PostgreSQL, TCP)', () =
       expect(await sessionRow(session)).toMatchObject({ form: 'anonymized', state: 'active', pending_change: null });
       const audit = await auditOf(gw.url, await token('jesenik.legal'), `camera:${cams[JESENIK].id}`);
       const downgrade = audit.find((e) => e.decision === 'downgrade' && e.details.session === session);
-      expect(downgrade).toMatchObject({ actorUser: 'system', policyIds: ['CZ@1:cz-forbid-live-raw-without-incident'], justification: 'people on the bridge', details: expect.objectContaining({ viewer: 'hzs.operator' }) });
+      expect(downgrade).toMatchObject({
+        actorUser: 'system',
+        policyIds: ['CZ@1:cz-forbid-live-raw-without-incident'],
+        justification: 'people on the bridge',
+        details: expect.objectContaining({ viewer: 'hzs.operator' }),
+      });
       const incidentAudit = await auditOf(gw.url, await token('hzs.auditor'), `incident:${incident}`);
-      expect(incidentAudit.map((e) => [e.actorUser, e.operation, e.details.change])).toEqual([['hzs.operator', 'collection', 'declared'], ['hzs.operator', 'alteration', 'ended']]);
+      expect(incidentAudit.map((e) => [e.actorUser, e.operation, e.details.change])).toEqual([
+        ['hzs.operator', 'collection', 'declared'],
+        ['hzs.operator', 'alteration', 'ended'],
+      ]);
     });
 
     it('renews the downgraded session as anonymized only', async () => {
@@ -322,7 +392,12 @@ describe('incidents, live sessions and grants (Keycloak, PostgreSQL, TCP)', () =
     expect(await eventually(async () => media.changes.some((c) => c.jti === jti && c.action === 'downgrade'))).toBe(true);
     console.log(`raw session downgraded ${Date.now() - t0} ms after the policy activation`);
     const seen = await eventually(async () => {
-      const sim = await post('hzs.legal', '/api/v1/policies/CZ/simulate', { user: { organisationId: 'hzs-olk', roles: ['operator'] }, cameraId: cams[JESENIK].id, actions: ['live.raw'], context: { incident: true, purpose: 'x' } }, gw2.url);
+      const sim = await post(
+        'hzs.legal',
+        '/api/v1/policies/CZ/simulate',
+        { user: { organisationId: 'hzs-olk', roles: ['operator'] }, cameraId: cams[JESENIK].id, actions: ['live.raw'], context: { incident: true, purpose: 'x' } },
+        gw2.url,
+      );
       return sim.body.versions?.CZ === draft.body.version ? sim.body : null;
     });
     console.log(`second gateway decided with the new version ${Date.now() - t0} ms after the activation`);
@@ -335,7 +410,8 @@ describe('incidents, live sessions and grants (Keycloak, PostgreSQL, TCP)', () =
   });
 
   it('ends anonymized sessions within seconds when the owner stops sharing the camera live, like a policy activation', async () => {
-    const share = async (sharing: string) => api(gw.url, `/api/v1/cameras/${cams[GLUCHOLAZY].id}/sharing`, { method: 'PUT', token: await token('glucholazy.admin'), body: { sharing, reason: 'test' } });
+    const share = async (sharing: string) =>
+      api(gw.url, `/api/v1/cameras/${cams[GLUCHOLAZY].id}/sharing`, { method: 'PUT', token: await token('glucholazy.admin'), body: { sharing, reason: 'test' } });
     const r = await open('hzs.operator', GLUCHOLAZY, { form: 'anonymized', purpose: 'river level at the border' });
     expect(r.status).toBe(201);
     const jti = (await verifyGrant(r.body.grant, keys())).jti;
@@ -346,7 +422,10 @@ describe('incidents, live sessions and grants (Keycloak, PostgreSQL, TCP)', () =
     expect(media.changes.find((c) => c.jti === jti)!.reason).toMatch(/no longer permitted: The camera's owner shares it as "analytics"/);
     expect(await sessionRow(r.body.sessionId)).toMatchObject({ state: 'ended' });
     const audit = await auditOf(gw.url, await token('glucholazy.legal'), `camera:${cams[GLUCHOLAZY].id}`);
-    expect(audit.find((e) => e.decision === 'end' && e.details.session === r.body.sessionId)).toMatchObject({ actorUser: 'system', details: expect.objectContaining({ action: 'live.anonymized', denial: 'not-shared', viewer: 'hzs.operator' }) });
+    expect(audit.find((e) => e.decision === 'end' && e.details.session === r.body.sessionId)).toMatchObject({
+      actorUser: 'system',
+      details: expect.objectContaining({ action: 'live.anonymized', denial: 'not-shared', viewer: 'hzs.operator' }),
+    });
     expect((await renew('hzs.operator', GLUCHOLAZY, r.body.sessionId)).status).toBe(409);
     expect((await share('live-anonymized')).status).toBe(200);
   });
@@ -375,7 +454,15 @@ describe('incidents, live sessions and grants (Keycloak, PostgreSQL, TCP)', () =
   describe('bad input', () => {
     it('answers unknown cameras and sessions with 404, bad bodies with 400', async () => {
       expect((await post('hzs.operator', '/api/v1/cameras/00000000-0000-4000-8000-000000000000/sessions', { form: 'anonymized' })).body.error.code).toBe('camera_not_found');
-      expect((await api(gw.url, '/api/v1/cameras/00000000-0000-4000-8000-000000000000/sharing', { method: 'PUT', token: await token('jesenik.admin'), body: { sharing: 'private', reason: 'x' } })).body.error.code).toBe('camera_not_found');
+      expect(
+        (
+          await api(gw.url, '/api/v1/cameras/00000000-0000-4000-8000-000000000000/sharing', {
+            method: 'PUT',
+            token: await token('jesenik.admin'),
+            body: { sharing: 'private', reason: 'x' },
+          })
+        ).body.error.code,
+      ).toBe('camera_not_found');
       expect((await post('hzs.operator', '/api/v1/cameras/not-a-camera/sessions', { form: 'anonymized' })).status).toBe(404);
       expect((await open('hzs.operator', JESENIK, { form: 'hd' })).body.error.code).toBe('validation_failed');
       expect((await open('hzs.operator', JESENIK, { form: 'raw', durationSec: 0 })).body.error.code).toBe('validation_failed');

@@ -13,7 +13,13 @@ describe('policy editing (Keycloak, PGlite)', () => {
   let camera: { id: string; name: string };
   const CZ = loadPolicyDirectory().CZ.text;
   // Opens anonymized live video to Czech EMS operators and shortens raw sessions to one hour.
-  const draftText = editRule('CZ', 'cz-live-raw-incident', '@max_duration("14400")', '@max_duration("3600")', editRule('CZ', 'cz-live-anonymized-responders', '["fire", "police"]', '["fire", "police", "ems"]'));
+  const draftText = editRule(
+    'CZ',
+    'cz-live-raw-incident',
+    '@max_duration("14400")',
+    '@max_duration("3600")',
+    editRule('CZ', 'cz-live-anonymized-responders', '["fire", "police"]', '["fire", "police", "ems"]'),
+  );
   let draftVersion: number;
 
   beforeAll(async () => {
@@ -48,7 +54,8 @@ describe('policy editing (Keycloak, PGlite)', () => {
   });
 
   it('answers invalid Cedar with the line and column of each problem', async () => {
-    const bad = '@id("a")\npermit (principal, action == BorderLens::Action::"live.anonymized", resource is BorderLens::Camera)\nwhen { principal.roles.contains("operator") &&& true };\n';
+    const bad =
+      '@id("a")\npermit (principal, action == BorderLens::Action::"live.anonymized", resource is BorderLens::Camera)\nwhen { principal.roles.contains("operator") &&& true };\n';
     const r = await post('hzs.legal', '/api/v1/policies/CZ/drafts', { text: bad });
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe('policy_invalid');
@@ -74,11 +81,15 @@ describe('policy editing (Keycloak, PGlite)', () => {
   });
 
   it('refuses a draft that would let another country edit these policies', async () => {
-    const text = CZ + '\n@id("everyone-edits")\npermit (principal, action == BorderLens::Action::"policy.edit", resource is BorderLens::Policy)\nwhen { principal.roles.contains("legal-officer") };\n';
+    const text =
+      CZ +
+      '\n@id("everyone-edits")\npermit (principal, action == BorderLens::Action::"policy.edit", resource is BorderLens::Policy)\nwhen { principal.roles.contains("legal-officer") };\n';
     const r = await post('hzs.legal', '/api/v1/policies/CZ/drafts', { text });
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe('policy_foreign_edit');
-    expect(r.body.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'foreign-policy-edit', policyId: 'everyone-edits', line: CZ.split('\n').length + 1 })]));
+    expect(r.body.error.details).toEqual(
+      expect.arrayContaining([expect.objectContaining({ code: 'foreign-policy-edit', policyId: 'everyone-edits', line: CZ.split('\n').length + 1 })]),
+    );
   });
 
   it('refuses an oversized draft with 413', async () => {
@@ -111,7 +122,10 @@ describe('policy editing (Keycloak, PGlite)', () => {
     draftVersion = r.body.version;
     expect(draftVersion).toBeGreaterThan(1);
     const mine = await api(gw.url, '/api/v1/policies/CZ/versions', { token: await token('hzs.legal') });
-    expect(mine.body.map((v: { version: number; state: string }) => [v.version, v.state])).toEqual([[draftVersion, 'draft'], [1, 'active']]);
+    expect(mine.body.map((v: { version: number; state: string }) => [v.version, v.state])).toEqual([
+      [draftVersion, 'draft'],
+      [1, 'active'],
+    ]);
     const theirs = await api(gw.url, '/api/v1/policies/CZ/versions', { token: await token('hzs.operator') });
     expect(theirs.body.map((v: { version: number }) => v.version)).toEqual([1]);
     expect((await api(gw.url, `/api/v1/policies/CZ/versions/${draftVersion}`, { token: await token('hzs.operator') })).status).toBe(404);
@@ -124,7 +138,12 @@ describe('policy editing (Keycloak, PGlite)', () => {
     const outside = await post('hzs.legal', '/api/v1/policies/CZ/simulate', { ...request, context: { incident: false, purpose: 'flood watch' } });
     expect(outside.status).toBe(200);
     expect(outside.body.results).toEqual([
-      expect.objectContaining({ action: 'live.raw', decision: 'deny', denial: 'forbidden', policies: [expect.objectContaining({ jurisdiction: 'CZ', version: 1, ids: ['cz-forbid-live-raw-without-incident'] })] }),
+      expect.objectContaining({
+        action: 'live.raw',
+        decision: 'deny',
+        denial: 'forbidden',
+        policies: [expect.objectContaining({ jurisdiction: 'CZ', version: 1, ids: ['cz-forbid-live-raw-without-incident'] })],
+      }),
     ]);
     const inside = await post('hzs.legal', '/api/v1/policies/CZ/simulate', { ...request, context: { incident: true, purpose: 'flood watch' } });
     expect(inside.body.results[0]).toMatchObject({ decision: 'permit', obligations: { watermark: true, purposeRequired: true, maxDurationSec: 14400 } });
@@ -134,20 +153,38 @@ describe('policy editing (Keycloak, PGlite)', () => {
     expect(draft.body.versions).toEqual({ CZ: draftVersion, PL: 1 });
     expect(draft.body.results[0]).toMatchObject({ decision: 'permit', obligations: { maxDurationSec: 3600 } });
     // An unsaved text too, with every camera action by default.
-    const inline = await post('hzs.legal', '/api/v1/policies/CZ/simulate', { user: { organisationId: 'gmina-nysa', roles: ['municipal'] }, cameraId: camera.id, text: draftText, context: { incident: true, purpose: 'x' } });
+    const inline = await post('hzs.legal', '/api/v1/policies/CZ/simulate', {
+      user: { organisationId: 'gmina-nysa', roles: ['municipal'] },
+      cameraId: camera.id,
+      text: draftText,
+      context: { incident: true, purpose: 'x' },
+    });
     expect(inline.body.versions.CZ).toBe(0);
     const byAction = Object.fromEntries(inline.body.results.map((r: { action: string; decision: string }) => [r.action, r.decision]));
     // Every action, with the incident's jurisdiction, acceptance and the camera's sharing level stated.
     const simulate = (body: object) => post('hzs.legal', '/api/v1/policies/CZ/simulate', { cameraId: camera.id, ...body });
     const every = await simulate({ user: { organisationId: 'hzs-olk', roles: ['legal-officer'] } });
     expect(every.body.results.map((r: { action: string }) => r.action)).toEqual([...ACTIONS]);
-    expect(Object.fromEntries(every.body.results.map((r: { action: string; decision: string }) => [r.action, r.decision]))).toMatchObject({ 'policy.edit': 'permit', 'clip.approve': 'deny', 'audit.read': 'deny', 'incident.declare': 'deny' });
+    expect(Object.fromEntries(every.body.results.map((r: { action: string; decision: string }) => [r.action, r.decision]))).toMatchObject({
+      'policy.edit': 'permit',
+      'clip.approve': 'deny',
+      'audit.read': 'deny',
+      'incident.declare': 'deny',
+    });
     const notShared = await simulate({ user: { organisationId: 'hzs-olk', roles: ['operator'] }, actions: ['live.anonymized'], context: { sharing: 'analytics', purpose: 'x' } });
     expect(notShared.body.results[0]).toMatchObject({ decision: 'deny', denial: 'not-shared' });
-    const pending = await simulate({ user: { organisationId: 'hzs-olk', roles: ['operator'] }, actions: ['live.raw'], context: { incident: true, incidentJurisdiction: 'PL', incidentDeclaredBy: 'gmina-nysa', incidentAccepted: false, purpose: 'x' } });
+    const pending = await simulate({
+      user: { organisationId: 'hzs-olk', roles: ['operator'] },
+      actions: ['live.raw'],
+      context: { incident: true, incidentJurisdiction: 'PL', incidentDeclaredBy: 'gmina-nysa', incidentAccepted: false, purpose: 'x' },
+    });
     expect(pending.body.results[0]).toMatchObject({ decision: 'deny', denial: 'forbidden' });
     expect(pending.body.incidents[0]).toMatchObject({ country: 'PL', organisation: 'gmina-nysa', acceptedIn: ['PL'] });
-    const accepted = await simulate({ user: { organisationId: 'hzs-olk', roles: ['operator'] }, actions: ['live.raw'], context: { incident: true, incidentJurisdiction: 'PL', incidentAccepted: true, purpose: 'x' } });
+    const accepted = await simulate({
+      user: { organisationId: 'hzs-olk', roles: ['operator'] },
+      actions: ['live.raw'],
+      context: { incident: true, incidentJurisdiction: 'PL', incidentAccepted: true, purpose: 'x' },
+    });
     expect(accepted.body.results[0]).toMatchObject({ decision: 'permit' });
     // Municipal staff get no live view of another organisation's cameras; they request clips.
     expect(byAction).toMatchObject({ 'live.anonymized': 'deny', 'live.raw': 'deny', 'clip.request': 'permit', 'camera.manage': 'deny' });
@@ -162,13 +199,17 @@ describe('policy editing (Keycloak, PGlite)', () => {
     expect(diff.status).toBe(200);
     expect(diff.body).toMatchObject({ camera: camera.id, activeVersions: { CZ: 1, PL: 1 }, draftVersions: { CZ: draftVersion, PL: 1 } });
     const changes = diff.body.changes as { label: string; action: string; situation: string; change: string }[];
-    expect(changes).toEqual(expect.arrayContaining([
-      expect.objectContaining({ label: 'CZ ems operator', action: 'live.anonymized', situation: 'now', change: 'opens' }),
-      expect.objectContaining({ label: 'CZ fire operator', action: 'live.raw', situation: 'incident', change: 'obligations' }),
-    ]));
+    expect(changes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ label: 'CZ ems operator', action: 'live.anonymized', situation: 'now', change: 'opens' }),
+        expect.objectContaining({ label: 'CZ fire operator', action: 'live.raw', situation: 'incident', change: 'obligations' }),
+      ]),
+    );
     // Nothing else changes: a Polish EMS operator still lacks the PL import permit.
     for (const c of changes) {
-      const expected = (c.label === 'CZ ems operator' && c.action === 'live.anonymized' && c.change === 'opens') || (c.action === 'live.raw' && c.situation === 'incident' && c.change === 'obligations');
+      const expected =
+        (c.label === 'CZ ems operator' && c.action === 'live.anonymized' && c.change === 'opens') ||
+        (c.action === 'live.raw' && c.situation === 'incident' && c.change === 'obligations');
       expect({ ...c, expected }).toMatchObject({ expected: true });
     }
     const none = await post('hzs.legal', '/api/v1/policies/CZ/matrix/diff', { cameraId: camera.id });
@@ -183,7 +224,13 @@ describe('policy editing (Keycloak, PGlite)', () => {
     expect(alone.body.error).toMatchObject({ code: 'policy_cosignatures_missing', details: { missing: ['mesto-jesenik', 'policie-olk'] } });
     expect(alone.body.error.message).toMatch(/changes decisions on cameras of mesto-jesenik, policie-olk/);
     const status = await api(gw.url, `${path}/cosignatures`, { token: await token('hzs.legal') });
-    expect(status.body).toMatchObject({ jurisdiction: 'CZ', version: draftVersion, required: ['mesto-jesenik', 'policie-olk'], cosignatures: [], missing: ['mesto-jesenik', 'policie-olk'] });
+    expect(status.body).toMatchObject({
+      jurisdiction: 'CZ',
+      version: draftVersion,
+      required: ['mesto-jesenik', 'policie-olk'],
+      cosignatures: [],
+      missing: ['mesto-jesenik', 'policie-olk'],
+    });
     expect((await post('hzs.operator', `${path}/cosign`, { reason: 'x' })).body.error.code).toBe('policy_cosign_forbidden');
     expect((await post('nysa.legal', `${path}/cosign`, { reason: 'x' })).body.error.code).toBe('policy_cosignature_not_needed');
     expect((await post('jesenik.legal', `${path}/cosign`, {})).body.error.code).toBe('validation_failed');
@@ -203,8 +250,16 @@ describe('policy editing (Keycloak, PGlite)', () => {
     const list = await api(gw.url, '/api/v1/policies', { token: await token('hzs.operator') });
     expect(list.body.find((p: { jurisdiction: string }) => p.jurisdiction === 'CZ').activeVersion).toBe(draftVersion);
     const versions = await api(gw.url, '/api/v1/policies/CZ/versions', { token: await token('hzs.legal') });
-    expect(versions.body.map((v: { version: number; state: string }) => [v.version, v.state])).toEqual([[draftVersion, 'active'], [1, 'retired']]);
-    const sim = await post('hzs.legal', '/api/v1/policies/CZ/simulate', { user: { organisationId: 'hzs-olk', roles: ['operator'] }, cameraId: camera.id, actions: ['live.raw'], context: { incident: true, purpose: 'x' } });
+    expect(versions.body.map((v: { version: number; state: string }) => [v.version, v.state])).toEqual([
+      [draftVersion, 'active'],
+      [1, 'retired'],
+    ]);
+    const sim = await post('hzs.legal', '/api/v1/policies/CZ/simulate', {
+      user: { organisationId: 'hzs-olk', roles: ['operator'] },
+      cameraId: camera.id,
+      actions: ['live.raw'],
+      context: { incident: true, purpose: 'x' },
+    });
     expect(sim.body.results[0].obligations.maxDurationSec).toBe(3600);
     const audit = await auditOf(gw.url, await token('hzs.auditor'), `policy:CZ@${draftVersion}`);
     expect(audit.map((e) => [e.actorUser, e.decision, e.details.state])).toEqual([
@@ -216,7 +271,11 @@ describe('policy editing (Keycloak, PGlite)', () => {
       ['hzs.legal', 'permit', 'active'],
     ]);
     expect(audit.at(-1).details.cosignatures.map((c: { organisationId: string }) => c.organisationId)).toEqual(['mesto-jesenik', 'policie-olk']);
-    expect(audit.at(-1)).toMatchObject({ operation: 'alteration', justification: 'agreed with the regional EMS on 2026-05-04', policyIds: ['CZ@1:cz-policy-edit-own-jurisdiction'] });
+    expect(audit.at(-1)).toMatchObject({
+      operation: 'alteration',
+      justification: 'agreed with the regional EMS on 2026-05-04',
+      policyIds: ['CZ@1:cz-policy-edit-own-jurisdiction'],
+    });
     // Only drafts are activated.
     const again = await post('hzs.legal', `/api/v1/policies/CZ/versions/${draftVersion}/activate`, { reason: 'again' });
     expect(again.status).toBe(409);
@@ -233,10 +292,21 @@ describe('policy editing (Keycloak, PGlite)', () => {
     expect(r.body).toMatchObject({ state: 'active', sourceVersion: 1, activatedBy: 'hzs.legal', activationReason: 'EMS agreement not signed yet' });
     const active = await api(gw.url, '/api/v1/policies/CZ', { token: await token('hzs.operator') });
     expect(active.body).toMatchObject({ version: rolled, text: CZ });
-    const sim = await post('hzs.legal', '/api/v1/policies/CZ/simulate', { user: { organisationId: 'hzs-olk', roles: ['operator'] }, cameraId: camera.id, actions: ['live.raw'], context: { incident: true, purpose: 'x' } });
+    const sim = await post('hzs.legal', '/api/v1/policies/CZ/simulate', {
+      user: { organisationId: 'hzs-olk', roles: ['operator'] },
+      cameraId: camera.id,
+      actions: ['live.raw'],
+      context: { incident: true, purpose: 'x' },
+    });
     expect(sim.body).toMatchObject({ versions: { CZ: rolled }, results: [{ obligations: { maxDurationSec: 14400 } }] });
     const audit = await auditOf(gw.url, await token('hzs.auditor'), `policy:CZ@${rolled}`);
-    expect(audit).toEqual([expect.objectContaining({ actorUser: 'hzs.legal', justification: 'EMS agreement not signed yet', details: expect.objectContaining({ rollbackTo: 1, previous: draftVersion }) })]);
+    expect(audit).toEqual([
+      expect.objectContaining({
+        actorUser: 'hzs.legal',
+        justification: 'EMS agreement not signed yet',
+        details: expect.objectContaining({ rollbackTo: 1, previous: draftVersion }),
+      }),
+    ]);
     const same = await post('hzs.legal', '/api/v1/policies/CZ/rollback', { toVersion: rolled, reason: 'x' });
     expect(same.body.error.code).toBe('policy_version_active');
     expect((await post('hzs.legal', '/api/v1/policies/CZ/rollback', { toVersion: 77, reason: 'x' })).status).toBe(404);
@@ -245,7 +315,10 @@ describe('policy editing (Keycloak, PGlite)', () => {
   it('answers unknown jurisdictions, cameras and organisations with 404', async () => {
     expect((await api(gw.url, '/api/v1/policies/SK', { token: await token('hzs.legal') })).body.error.code).toBe('policy_not_found');
     expect((await api(gw.url, '/api/v1/policies/cz', { token: await token('hzs.legal') })).status).toBe(404);
-    const cam = await post('hzs.legal', '/api/v1/policies/CZ/simulate', { user: { organisationId: 'hzs-olk', roles: ['operator'] }, cameraId: '00000000-0000-4000-8000-000000000000' });
+    const cam = await post('hzs.legal', '/api/v1/policies/CZ/simulate', {
+      user: { organisationId: 'hzs-olk', roles: ['operator'] },
+      cameraId: '00000000-0000-4000-8000-000000000000',
+    });
     expect(cam.body.error.code).toBe('camera_not_found');
     const org = await post('hzs.legal', '/api/v1/policies/CZ/simulate', { user: { organisationId: 'nowhere', roles: ['operator'] }, cameraId: camera.id });
     expect(org.body.error.code).toBe('organisation_not_found');

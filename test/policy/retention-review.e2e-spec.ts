@@ -32,10 +32,18 @@ describe('periodic review of data under the Law Enforcement Directive (Keycloak,
     temp = await createTempDatabase();
     gw = await startGateway({ databaseUrl: temp.url, env: { SERVICE_KEY_DIR: testKeyDir(dir) } });
     db = gw.app.get(DataSource);
-    const cams = (await api(gw.url, '/api/v1/cameras', { token: await token('policie.admin') })).body as { id: string; name: string; organisationId: string; createdAt: string; retentionDays: number }[];
+    const cams = (await api(gw.url, '/api/v1/cameras', { token: await token('policie.admin') })).body as {
+      id: string;
+      name: string;
+      organisationId: string;
+      createdAt: string;
+      retentionDays: number;
+    }[];
     police = cams.filter((c) => c.organisationId === 'policie-olk');
     expect(police.length).toBeGreaterThanOrEqual(1);
-    hzsCamera = ((await api(gw.url, '/api/v1/cameras', { token: await token('hzs.admin') })).body as { id: string; organisationId: string }[]).find((c) => c.organisationId === 'hzs-olk')!.id;
+    hzsCamera = ((await api(gw.url, '/api/v1/cameras', { token: await token('hzs.admin') })).body as { id: string; organisationId: string }[]).find(
+      (c) => c.organisationId === 'hzs-olk',
+    )!.id;
   }, 120_000);
 
   afterAll(async () => {
@@ -47,7 +55,7 @@ describe('periodic review of data under the Law Enforcement Directive (Keycloak,
   const review = async (user: string, camera: string, body?: unknown) =>
     api(gw.url, `/api/v1/cameras/${camera}/retention-review`, body === undefined ? { token: await token(user) } : { method: 'POST', token: await token(user), body });
 
-  it("lists the police cameras for the police legal officer with their due date; GDPR organisations owe none; others are refused", async () => {
+  it('lists the police cameras for the police legal officer with their due date; GDPR organisations owe none; others are refused', async () => {
     const list = await api(gw.url, '/api/v1/retention-reviews', { token: await token('policie.legal') });
     expect(list.status).toBe(200);
     expect(list.body.map((s: { cameraId: string }) => s.cameraId).sort()).toEqual(police.map((c) => c.id).sort());
@@ -87,19 +95,39 @@ describe('periodic review of data under the Law Enforcement Directive (Keycloak,
     const media = ServiceClient.create(gw.cfg, 'media', 'gateway');
     const from = Date.now() - 30 * 60_000;
     try {
-      await media.send(Patterns.gateway.recordingSegment, { cameraId: cam.id, path: `${cam.id}/a.ts`, startedAt: new Date(from).toISOString(), endedAt: new Date(from + 600_000).toISOString(), bytes: 1000 });
+      await media.send(Patterns.gateway.recordingSegment, {
+        cameraId: cam.id,
+        path: `${cam.id}/a.ts`,
+        startedAt: new Date(from).toISOString(),
+        endedAt: new Date(from + 600_000).toISOString(),
+        bytes: 1000,
+      });
     } finally {
       await media.close();
     }
     const clip = await api(gw.url, '/api/v1/clip-requests', {
       method: 'POST',
       token: await token('policie.operator'),
-      body: { cameraId: cam.id, from: new Date(from + 60_000).toISOString(), to: new Date(from + 120_000).toISOString(), form: 'anonymized', purpose: 'criminal-investigation', justification: 'theft at the crossing', caseReference: 'KRPO-1/TČ-2026' },
+      body: {
+        cameraId: cam.id,
+        from: new Date(from + 60_000).toISOString(),
+        to: new Date(from + 120_000).toISOString(),
+        form: 'anonymized',
+        purpose: 'criminal-investigation',
+        justification: 'theft at the crossing',
+        caseReference: 'KRPO-1/TČ-2026',
+      },
     });
     expect(clip.status).toBe(201);
-    const held = await api(gw.url, `/api/v1/clip-requests/${clip.body.id}/hold`, { method: 'POST', token: await token('policie.legal'), body: { reason: 'evidence in proceedings KRPO-1/TČ-2026' } });
+    const held = await api(gw.url, `/api/v1/clip-requests/${clip.body.id}/hold`, {
+      method: 'POST',
+      token: await token('policie.legal'),
+      body: { reason: 'evidence in proceedings KRPO-1/TČ-2026' },
+    });
     expect(held.status).toBe(200);
-    expect((await review('policie.legal', cam.id)).body.heldClips).toEqual([expect.objectContaining({ id: clip.body.id, holdReason: 'evidence in proceedings KRPO-1/TČ-2026', heldBy: 'policie.legal' })]);
+    expect((await review('policie.legal', cam.id)).body.heldClips).toEqual([
+      expect.objectContaining({ id: clip.body.id, holdReason: 'evidence in proceedings KRPO-1/TČ-2026', heldBy: 'policie.legal' }),
+    ]);
 
     // bad input: clear 400s, nothing recorded
     expect((await review('policie.legal', cam.id, { decision: 'keep' })).body.error.code).toBe('validation_failed');
@@ -111,7 +139,10 @@ describe('periodic review of data under the Law Enforcement Directive (Keycloak,
 
     const kept = await review('policie.legal', cam.id, { decision: 'keep', reason: 'Investigation KRPO-1/TČ-2026 still open; recordings of the crossing needed for 30 days' });
     expect(kept.status).toBe(200);
-    expect(kept.body).toMatchObject({ overdue: false, lastReview: { reviewedBy: 'policie.legal', decision: 'keep', retentionDays: cam.retentionDays, heldClipIds: [clip.body.id] } });
+    expect(kept.body).toMatchObject({
+      overdue: false,
+      lastReview: { reviewedBy: 'policie.legal', decision: 'keep', retentionDays: cam.retentionDays, heldClipIds: [clip.body.id] },
+    });
     expect(Math.abs(new Date(kept.body.dueAt).getTime() - (Date.now() + 90 * DAY))).toBeLessThan(60_000);
     expect((await api(gw.url, '/api/v1/retention-reviews?overdue=true', { token: await token('policie.legal') })).body).toEqual([]);
 
@@ -122,7 +153,13 @@ describe('periodic review of data under the Law Enforcement Directive (Keycloak,
 
     const trail = (await auditOf(gw.url, await token('policie.legal'), `camera:${cam.id}`)).filter((e) => e.details?.event === 'retention.review' && e.decision === 'permit');
     expect(trail.map((e) => [e.actorUser, e.operation, e.justification, e.details.decision, e.details.retentionDays])).toEqual([
-      ['policie.legal', 'consultation', 'Investigation KRPO-1/TČ-2026 still open; recordings of the crossing needed for 30 days', 'keep', { before: cam.retentionDays, after: cam.retentionDays }],
+      [
+        'policie.legal',
+        'consultation',
+        'Investigation KRPO-1/TČ-2026 still open; recordings of the crossing needed for 30 days',
+        'keep',
+        { before: cam.retentionDays, after: cam.retentionDays },
+      ],
       ['policie.legal', 'alteration', 'The crossing is quiet again; two weeks suffice', 'reduce', { before: cam.retentionDays, after: 14 }],
     ]);
     expect(trail[0].details.heldClips).toEqual([clip.body.id]);

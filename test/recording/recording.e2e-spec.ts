@@ -44,14 +44,29 @@ describe('recording index and retention (PostgreSQL)', () => {
   });
 
   it('indexes segments, offers only expired ones without hold for deletion, and audits their erasure', async () => {
-    for (const [days, name] of [[5, 'old'], [4, 'held'], [0.1, 'recent']] as const) {
+    for (const [days, name] of [
+      [5, 'old'],
+      [4, 'held'],
+      [0.1, 'recent'],
+    ] as const) {
       await media.send(Patterns.gateway.recordingSegment, segment(days, name));
     }
     // A clip request under legal hold covers the 'held' segment.
     const held = segment(4, 'held');
-    await gw.app.get(DataSource).getRepository(ClipRequestEntity).insert({
-      cameraId, requesterId: 'u', requesterOrganisation: 'policie-olk', startsAt: new Date(held.startedAt), endsAt: new Date(held.endedAt), purpose: 'investigation', form: 'raw', state: 'ready', legalHold: true,
-    });
+    await gw.app
+      .get(DataSource)
+      .getRepository(ClipRequestEntity)
+      .insert({
+        cameraId,
+        requesterId: 'u',
+        requesterOrganisation: 'policie-olk',
+        startsAt: new Date(held.startedAt),
+        endsAt: new Date(held.endedAt),
+        purpose: 'investigation',
+        form: 'raw',
+        state: 'ready',
+        legalHold: true,
+      });
 
     const expired = await media.send<ExpiredSegment[]>(Patterns.gateway.expiredSegments, { mediaNode: 'media-1' });
     expect(expired.map((s) => s.path)).toEqual([`${cameraId}/old.mp4`]);
@@ -68,15 +83,25 @@ describe('recording index and retention (PostgreSQL)', () => {
   });
 
   it('deletes a Polish municipal recording 3 calendar months after it was made (31 January: by 30 April), whatever its days say', async () => {
-    const create = async (user: string, name: string) => (await api(gw.url, '/api/v1/cameras', {
-      method: 'POST',
-      token: await passwordToken(user),
-      body: { name, kind: 'fixed', latitude: 50.31, longitude: 17.38, retentionDays: 92, ingest: { type: 'rtsp', url: 'rtsp://198.51.100.6/live' } },
-    })).body.id as string;
+    const create = async (user: string, name: string) =>
+      (
+        await api(gw.url, '/api/v1/cameras', {
+          method: 'POST',
+          token: await passwordToken(user),
+          body: { name, kind: 'fixed', latitude: 50.31, longitude: 17.38, retentionDays: 92, ingest: { type: 'rtsp', url: 'rtsp://198.51.100.6/live' } },
+        })
+      ).body.id as string;
     const pl = await create('glucholazy.admin', 'Głuchołazy – retention in months');
     const cz = await create('jesenik.admin', 'Jeseník – retention in days');
     for (const id of [pl, cz]) {
-      await media.send(Patterns.gateway.recordingSegment, { cameraId: id, mediaNode: 'media-months', path: `${id}/jan31.mp4`, startedAt: '2026-01-31T09:59:00Z', endedAt: '2026-01-31T10:00:00Z', bytes: 1000 });
+      await media.send(Patterns.gateway.recordingSegment, {
+        cameraId: id,
+        mediaNode: 'media-months',
+        path: `${id}/jan31.mp4`,
+        startedAt: '2026-01-31T09:59:00Z',
+        endedAt: '2026-01-31T10:00:00Z',
+        bytes: 1000,
+      });
     }
     const repo = gw.app.get(RecordingRepository);
     const expiredAt = async (at: string) => (await repo.findExpired('media-months', 10, new Date(at))).map((s) => s.cameraId);
@@ -85,7 +110,11 @@ describe('recording index and retention (PostgreSQL)', () => {
     expect(await expiredAt('2026-04-30T10:00:00Z')).toEqual([pl]);
     expect((await expiredAt('2026-05-03T10:00:01Z')).sort()).toEqual([pl, cz].sort());
     // A longer setting than three months can ever span is refused.
-    const tooLong = await api(gw.url, '/api/v1/cameras', { method: 'POST', token: await passwordToken('glucholazy.admin'), body: { name: 'too long', kind: 'fixed', latitude: 50.31, longitude: 17.38, retentionDays: 93, ingest: { type: 'rtsp', url: 'rtsp://198.51.100.7/live' } } });
+    const tooLong = await api(gw.url, '/api/v1/cameras', {
+      method: 'POST',
+      token: await passwordToken('glucholazy.admin'),
+      body: { name: 'too long', kind: 'fixed', latitude: 50.31, longitude: 17.38, retentionDays: 93, ingest: { type: 'rtsp', url: 'rtsp://198.51.100.7/live' } },
+    });
     expect(tooLong.status).toBe(400);
     expect(tooLong.body.error).toMatchObject({ code: 'retention_exceeds_cap', details: { maxDays: 92, maxMonths: 3 } });
   });

@@ -38,7 +38,11 @@ export async function requestToken(form: Record<string, string>): Promise<TokenR
 /** Access token of a user through the password grant of `borderlens-cli`; throws with Keycloak's reason. */
 export async function passwordToken(username: string, password = DEMO_PASSWORD): Promise<string> {
   const { status, body } = await requestToken({
-    grant_type: 'password', client_id: CLI_CLIENT, username, password, scope: 'openid',
+    grant_type: 'password',
+    client_id: CLI_CLIENT,
+    username,
+    password,
+    scope: 'openid',
   });
   if (status !== 200 || typeof body.access_token !== 'string') {
     throw new Error(`no token for ${username}: HTTP ${status} ${String(body.error)}: ${String(body.error_description)}`);
@@ -67,7 +71,9 @@ export async function ensureKeycloak(): Promise<string> {
     throw new Error(`KEYCLOAK_ISSUER=${issuer} does not answer; start that Keycloak or unset KEYCLOAK_ISSUER`);
   }
   const run = spawnSync('bash', [resolve(REPO_ROOT, 'scripts/keycloak.sh'), 'start'], {
-    cwd: REPO_ROOT, encoding: 'utf8', timeout: START_TIMEOUT_MS,
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    timeout: START_TIMEOUT_MS,
   });
   if (run.status !== 0 || !(await discoveryAnswers(issuer))) {
     const reason = run.error ? run.error.message : `exit ${run.status}`;

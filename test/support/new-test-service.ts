@@ -161,9 +161,22 @@ const NO_OBLIGATIONS: Obligations = { watermark: false, purposeRequired: false, 
 
 /** A permit of one CZ rule, with the given obligations. */
 export function permit(obligations: Partial<Obligations> = {}, ids = ['cz-rule']): Decision {
-  return { decision: 'permit', reasons: [], policies: [{ jurisdiction: 'CZ', version: 1, role: 'local', decision: 'permit', ids }], obligations: { ...NO_OBLIGATIONS, ...obligations }, errors: [] };
+  return {
+    decision: 'permit',
+    reasons: [],
+    policies: [{ jurisdiction: 'CZ', version: 1, role: 'local', decision: 'permit', ids }],
+    obligations: { ...NO_OBLIGATIONS, ...obligations },
+    errors: [],
+  };
 }
 
 export function deny(reason = 'no rule permits this', denial: Decision['denial'] = 'no-permit'): Decision {
-  return { decision: 'deny', reasons: [reason], denial, policies: [{ jurisdiction: 'CZ', version: 1, role: 'local', decision: 'deny', ids: [] }], obligations: NO_OBLIGATIONS, errors: [] };
+  return {
+    decision: 'deny',
+    reasons: [reason],
+    denial,
+    policies: [{ jurisdiction: 'CZ', version: 1, role: 'local', decision: 'deny', ids: [] }],
+    obligations: NO_OBLIGATIONS,
+    errors: [],
+  };
 }

@@ -5,7 +5,21 @@ const NodeEnvironment = require('jest-environment-node').TestEnvironment;
 class MainRealmEnvironment extends NodeEnvironment {
   constructor(config, context) {
     super(config, context);
-    for (const name of ['Float32Array', 'Uint8Array', 'Int32Array', 'BigInt64Array', 'ArrayBuffer', 'Uint8ClampedArray', 'Int8Array', 'Uint16Array', 'Int16Array', 'Uint32Array', 'Float64Array', 'BigUint64Array', 'Buffer']) {
+    for (const name of [
+      'Float32Array',
+      'Uint8Array',
+      'Int32Array',
+      'BigInt64Array',
+      'ArrayBuffer',
+      'Uint8ClampedArray',
+      'Int8Array',
+      'Uint16Array',
+      'Int16Array',
+      'Uint32Array',
+      'Float64Array',
+      'BigUint64Array',
+      'Buffer',
+    ]) {
       this.global[name] = globalThis[name];
     }
   }

@@ -84,7 +84,14 @@ export const LEGAL_OFFICER_OF: Record<string, string> = {
  * the other organisations whose cameras it affects (as those officers would, each with a reason).
  * Answers the activation response.
  */
-export async function activatePolicy(url: string, token: (user: string) => Promise<string>, officer: string, jurisdiction: string, version: number, reason = 'test'): Promise<{ status: number; body: any }> {
+export async function activatePolicy(
+  url: string,
+  token: (user: string) => Promise<string>,
+  officer: string,
+  jurisdiction: string,
+  version: number,
+  reason = 'test',
+): Promise<{ status: number; body: any }> {
   const path = `/api/v1/policies/${jurisdiction}/versions/${version}`;
   const needed = await api(url, `${path}/cosignatures`, { token: await token(officer) });
   if (needed.status !== 200) return needed;

@@ -122,7 +122,9 @@ describe('the wire over TLS NATS with one user per app', () => {
     expect(errors.join()).toMatch(/Permissions Violation/i);
     await rogue.close().catch(() => undefined);
     const anon = await as(ServiceName.anonymizer);
-    await expect(anon.request(Patterns.media.clipDelete, json.encode({ pattern: Patterns.media.clipDelete, id: 'x', data: { clipId: 'by-anonymizer' } }), { timeout: 1000 })).rejects.toThrow();
+    await expect(
+      anon.request(Patterns.media.clipDelete, json.encode({ pattern: Patterns.media.clipDelete, id: 'x', data: { clipId: 'by-anonymizer' } }), { timeout: 1000 }),
+    ).rejects.toThrow();
     expect(deleted).not.toContain('by-anonymizer');
     await anon.close().catch(() => undefined);
   });
@@ -190,14 +192,20 @@ describe('the wire with a rogue already on the bus (no NATS permissions)', () =>
     expect(forged).toMatchObject({ err: { message: expect.stringMatching(/bad signature/) } });
     // The anonymizer's own valid key does not let it erase clips: not in PatternCallers.
     const sealed = anonymizerKey.sealCall(Patterns.media.clipDelete, ServiceName.media, { clipId: 'clip-2' });
-    const byAnonymizer = json.decode((await rogue.request(Patterns.media.clipDelete, json.encode({ pattern: Patterns.media.clipDelete, id: 'r1', data: sealed as never }), { timeout: 3000 })).data);
+    const byAnonymizer = json.decode(
+      (await rogue.request(Patterns.media.clipDelete, json.encode({ pattern: Patterns.media.clipDelete, id: 'r1', data: sealed as never }), { timeout: 3000 })).data,
+    );
     expect(byAnonymizer).toMatchObject({ err: { message: expect.stringMatching(/anonymizer may not call 'media.clip-delete'/) } });
     expect(deleted).not.toContain('clip-2');
   });
 
   it('refuses a reply from the wrong app', async () => {
     // Nobody serves media.recording-still on this bus but a rogue holding the anonymizer's key.
-    const sub = respond(Patterns.media.recordingStill, (p) => ({ id: p.id, response: anonymizerKey.sealReply(Patterns.media.recordingStill, ServiceName.gateway, p.data.id, { jpeg: 'forged' }), isDisposed: true }));
+    const sub = respond(Patterns.media.recordingStill, (p) => ({
+      id: p.id,
+      response: anonymizerKey.sealReply(Patterns.media.recordingStill, ServiceName.gateway, p.data.id, { jpeg: 'forged' }),
+      isDisposed: true,
+    }));
     const gateway = ServiceClient.create(cfg, ServiceName.gateway, ServiceName.media);
     try {
       await expect(gateway.send(Patterns.media.recordingStill, { cameraId: 'c', at: 'now' })).rejects.toThrow(/reply not authenticated: reply from anonymizer, expected media/);
@@ -208,9 +216,29 @@ describe('the wire with a rogue already on the bus (no NATS permissions)', () =>
   });
 
   describe.each([
-    ['an unsealed "no faces" reply', (p: { id: string; data: { id: string } }) => ({ id: p.id, response: { faces: [], plates: [], ms: 1 }, isDisposed: true }), /unsealed reply|not a sealed reply/],
-    ['a "no faces" reply sealed with another app\'s key', (p: { id: string; data: { id: string } }) => ({ id: p.id, response: ServiceTokens.forApp(cfg, ServiceName.gateway).sealReply(Patterns.anonymizer.detect, ServiceName.media, p.data.id, { faces: [], plates: [], ms: 1 }), isDisposed: true }), /reply from gateway/],
-    ['an authentic reply without boxes (empty by shape)', (p: { id: string; data: { id: string } }) => ({ id: p.id, response: anonymizerKey.sealReply(Patterns.anonymizer.detect, ServiceName.media, p.data.id, { ms: 1 }), isDisposed: true }), /malformed detect reply/],
+    [
+      'an unsealed "no faces" reply',
+      (p: { id: string; data: { id: string } }) => ({ id: p.id, response: { faces: [], plates: [], ms: 1 }, isDisposed: true }),
+      /unsealed reply|not a sealed reply/,
+    ],
+    [
+      'a "no faces" reply sealed with another app\'s key',
+      (p: { id: string; data: { id: string } }) => ({
+        id: p.id,
+        response: ServiceTokens.forApp(cfg, ServiceName.gateway).sealReply(Patterns.anonymizer.detect, ServiceName.media, p.data.id, { faces: [], plates: [], ms: 1 }),
+        isDisposed: true,
+      }),
+      /reply from gateway/,
+    ],
+    [
+      'an authentic reply without boxes (empty by shape)',
+      (p: { id: string; data: { id: string } }) => ({
+        id: p.id,
+        response: anonymizerKey.sealReply(Patterns.anonymizer.detect, ServiceName.media, p.data.id, { ms: 1 }),
+        isDisposed: true,
+      }),
+      /malformed detect reply/,
+    ],
   ])('a rogue responder answering detections with %s', (_name, reply, error) => {
     it('fails the detection, and the live gate masks every frame', async () => {
       const sub = respond(Patterns.anonymizer.detect, reply);

@@ -54,7 +54,14 @@ if (insideWebNetns(__filename)) {
         await screenshot(page, SUITE, 'camera-probed-pl');
 
         // A camera that is not there: the reason, not a raw network error.
-        const dead = await sys.api<{ id: string }>('nysa.admin', 'POST', '/api/v1/cameras', { name: 'Nysa – wyłączona', kind: 'fixed', latitude: 50.47, longitude: 17.33, ingest: { type: 'rtsp', url: 'rtsp://127.0.0.1:18555/none' }, recordingEnabled: false });
+        const dead = await sys.api<{ id: string }>('nysa.admin', 'POST', '/api/v1/cameras', {
+          name: 'Nysa – wyłączona',
+          kind: 'fixed',
+          latitude: 50.47,
+          longitude: 17.33,
+          ingest: { type: 'rtsp', url: 'rtsp://127.0.0.1:18555/none' },
+          recordingEnabled: false,
+        });
         expect(dead.status).toBe(201);
         const deadRow = '[data-testid=cameras] tr[data-camera="Nysa – wyłączona"]';
         await page.waitForSelector(deadRow);
@@ -82,7 +89,37 @@ if (insideWebNetns(__filename)) {
         // A simulated drone publishes with the key: the row turns online.
         const droneRow = '[data-testid=cameras] tr[data-camera="Nysa – dron OSP"]';
         expect(await page.getAttribute(droneRow, 'data-state')).not.toBe('online');
-        drones.push(spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc=size=640x360:rate=25', '-t', '120', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '25', '-f', 'flv', rtmpUrl], { stdio: 'ignore' }));
+        drones.push(
+          spawn(
+            'ffmpeg',
+            [
+              '-hide_banner',
+              '-loglevel',
+              'error',
+              '-re',
+              '-f',
+              'lavfi',
+              '-i',
+              'testsrc=size=640x360:rate=25',
+              '-t',
+              '120',
+              '-pix_fmt',
+              'yuv420p',
+              '-c:v',
+              'libx264',
+              '-preset',
+              'ultrafast',
+              '-tune',
+              'zerolatency',
+              '-g',
+              '25',
+              '-f',
+              'flv',
+              rtmpUrl,
+            ],
+            { stdio: 'ignore' },
+          ),
+        );
         await page.waitForSelector(`${droneRow}[data-state=online]`, { timeout: 45_000 });
         await screenshot(page, SUITE, 'drone-online-pl');
 
@@ -106,7 +143,10 @@ if (insideWebNetns(__filename)) {
         expect(refused.status).toBe(409);
         expect(refused.body.error.code).toBe('camera_disabled');
         // The media node no longer holds it (its health, shown to administrators, lists the cameras it pulls).
-        const pulled = async () => (await sys.api<{ checks: { media: { info: { cameras: { cameraId: string }[] } } } }>('nysa.admin', 'GET', '/api/health')).body.checks.media.info.cameras.map((c) => c.cameraId);
+        const pulled = async () =>
+          (await sys.api<{ checks: { media: { info: { cameras: { cameraId: string }[] } } } }>('nysa.admin', 'GET', '/api/health')).body.checks.media.info.cameras.map(
+            (c) => c.cameraId,
+          );
         expect(await pulled()).not.toContain(bridge.id);
         // Enabled again: its media node takes it up and it comes back online.
         await page.click(`${row} [data-testid=enable]`);
@@ -139,7 +179,14 @@ if (insideWebNetns(__filename)) {
     });
 
     it('refuses a retention above the statutory cap with its reason', async () => {
-      const r = await sys.api<{ error: { code: string; details: { maxDays: number } } }>('nysa.admin', 'POST', '/api/v1/cameras', { name: 'x', kind: 'fixed', latitude: 50.47, longitude: 17.33, ingest: { type: 'rtsp', url: rtsp }, retentionDays: 120 });
+      const r = await sys.api<{ error: { code: string; details: { maxDays: number } } }>('nysa.admin', 'POST', '/api/v1/cameras', {
+        name: 'x',
+        kind: 'fixed',
+        latitude: 50.47,
+        longitude: 17.33,
+        ingest: { type: 'rtsp', url: rtsp },
+        retentionDays: 120,
+      });
       expect(r.status).toBe(400);
       expect(r.body.error).toMatchObject({ code: 'retention_exceeds_cap', details: { maxDays: 92 } });
       const caps = await sys.api<{ jurisdiction: string; maxDays: number }[]>('hzs.operator', 'GET', '/api/v1/cameras/retention-caps');

@@ -40,7 +40,13 @@ if (insideWebNetns(__filename)) {
       sim = new CameraSim(await freeLoopbackPort(), ['--file', video.file]);
       const url = await sim.start();
       const created = await sys.api<{ id: string }>('jesenik.admin', 'POST', '/api/v1/cameras', {
-        name: NAME, kind: 'fixed', latitude: 50.229, longitude: 17.204, ingest: { type: 'rtsp', url }, recordingEnabled: true, sharing: 'analytics',
+        name: NAME,
+        kind: 'fixed',
+        latitude: 50.229,
+        longitude: 17.204,
+        ingest: { type: 'rtsp', url },
+        recordingEnabled: true,
+        sharing: 'analytics',
       });
       expect(created).toMatchObject({ status: 201 });
       cameraId = created.body.id;
@@ -80,15 +86,30 @@ if (insideWebNetns(__filename)) {
         }
         expect(await page.$('[data-testid=still]')).not.toBeNull();
 
-        await addShape(page, 'zone', 'Bow tie', [[0.1, 0.1], [0.4, 0.9], [0.4, 0.1], [0.1, 0.9]]);
+        await addShape(page, 'zone', 'Bow tie', [
+          [0.1, 0.1],
+          [0.4, 0.9],
+          [0.4, 0.1],
+          [0.1, 0.9],
+        ]);
         await page.click('[data-testid=save]');
         await page.waitForSelector('[data-testid=refused]');
         expect(await page.textContent('[data-testid=refused]')).toMatch(/crosses itself/);
         expect(await page.textContent('.error-box')).toMatch(/zone 'bow-tie' crosses itself/);
         await page.click('[aria-label="Remove Bow tie"]');
 
-        await addShape(page, 'zone', 'Left half', [[0.01, 0.01], [0.49, 0.01], [0.49, 0.99], [0.01, 0.99]]);
-        await addShape(page, 'zone', 'Right half', [[0.51, 0.01], [0.99, 0.01], [0.99, 0.99], [0.51, 0.99]]);
+        await addShape(page, 'zone', 'Left half', [
+          [0.01, 0.01],
+          [0.49, 0.01],
+          [0.49, 0.99],
+          [0.01, 0.99],
+        ]);
+        await addShape(page, 'zone', 'Right half', [
+          [0.51, 0.01],
+          [0.99, 0.01],
+          [0.99, 0.99],
+          [0.51, 0.99],
+        ]);
         await page.check('[data-testid=mode-line]');
         await clickAt(page, 0.5, 0.95);
         await clickAt(page, 0.5, 0.05);
@@ -103,8 +124,13 @@ if (insideWebNetns(__filename)) {
         await page.click('[data-testid=save]');
         await page.waitForSelector('[data-testid=saved]');
 
-        const cfg = await sys.api<{ revision: number; enabled: boolean; zones: { id: string; polygon: number[][] }[]; lines: { id: string; a: number[]; b: number[]; forwardName: string }[]; alerts: unknown[] }>(
-          'jesenik.admin', 'GET', `/api/v1/analytics/cameras/${cameraId}/config`);
+        const cfg = await sys.api<{
+          revision: number;
+          enabled: boolean;
+          zones: { id: string; polygon: number[][] }[];
+          lines: { id: string; a: number[]; b: number[]; forwardName: string }[];
+          alerts: unknown[];
+        }>('jesenik.admin', 'GET', `/api/v1/analytics/cameras/${cameraId}/config`);
         expect(cfg.body).toMatchObject({ revision: 1, enabled: true });
         expect(cfg.body.zones.map((z) => z.id)).toEqual(['left-half', 'right-half']);
         expect(cfg.body.zones[0].polygon).toHaveLength(4);
@@ -159,7 +185,9 @@ if (insideWebNetns(__filename)) {
         await page.waitForSelector('[data-testid=chart] canvas');
 
         const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=csv]')]);
-        const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');
+        const csv = readFileSync((await download.path())!, 'utf8')
+          .trim()
+          .split('\n');
         expect(csv[0]).toBe('time,kind,target,name,class,direction,measure,value');
         expect(csv.some((l) => /,zone,left-half,Left half,person,,occupancy,/.test(l))).toBe(true);
 
@@ -189,7 +217,11 @@ if (insideWebNetns(__filename)) {
 
     it("sums the counts of an incident's area in the incident view", async () => {
       const inc = await sys.api<{ id: string }>('policie.operator', 'POST', '/api/v1/incidents', {
-        type: 'flood', severity: 3, title: 'Flood at Jeseník', area: { type: 'Circle', center: [17.204, 50.229], radiusMeters: 1000 }, endsAt: new Date(Date.now() + 3600_000).toISOString(),
+        type: 'flood',
+        severity: 3,
+        title: 'Flood at Jeseník',
+        area: { type: 'Circle', center: [17.204, 50.229], radiusMeters: 1000 },
+        endsAt: new Date(Date.now() + 3600_000).toISOString(),
       });
       expect(inc).toMatchObject({ status: 201 });
       const { context, page, errors } = await signIn(tb.browser, sys.url, 'nysa.operator', 'en', '/incidents');
@@ -219,7 +251,9 @@ if (insideWebNetns(__filename)) {
         const cfg = await sys.api<Record<string, unknown> & { alerts: unknown[] }>('jesenik.admin', 'GET', `/api/v1/analytics/cameras/${cameraId}/config`);
         const { enabled, zones, lines, alerts } = cfg.body;
         const put = await sys.api('jesenik.admin', 'PUT', `/api/v1/analytics/cameras/${cameraId}/config`, {
-          enabled, zones, lines,
+          enabled,
+          zones,
+          lines,
           alerts: [...alerts, { id: 'people-left', name: 'People on the left', kind: 'occupancy', targetId: 'left-half', classes: ['person'], threshold: 0, durationSec: 2 }],
         });
         expect(put.status).toBe(200);

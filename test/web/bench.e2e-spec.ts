@@ -34,13 +34,21 @@ if (process.env.BENCH_WEB !== '1') {
       // One simulated camera each, as in the field. With one camera for all nine, all nine went
       // quiet together ("no video for 12 s", then refused) on the busy machine.
       const first = await sys.cameraStream(8554, '/bench');
-      const urls = process.env.BENCH_WEB_SHARED_CAMERA === '1' ? Array<string>(CAMERAS).fill(first) : [first, ...(await Promise.all(Array.from({ length: CAMERAS - 1 }, (_, i) => sys.cameraStream(8555 + i, '/bench'))))];
+      const urls =
+        process.env.BENCH_WEB_SHARED_CAMERA === '1'
+          ? Array<string>(CAMERAS).fill(first)
+          : [first, ...(await Promise.all(Array.from({ length: CAMERAS - 1 }, (_, i) => sys.cameraStream(8555 + i, '/bench'))))];
       for (let i = 0; i < CAMERAS; i++) {
         const url = urls[i];
         const r = await sys.api<{ id: string }>('hzs.admin', 'POST', '/api/v1/cameras', {
-          name: `Bench ${i + 1}`, kind: 'fixed', latitude: 50.23 + i * 0.002, longitude: 17.2 + i * 0.002, ingest: { type: 'rtsp', url },
+          name: `Bench ${i + 1}`,
+          kind: 'fixed',
+          latitude: 50.23 + i * 0.002,
+          longitude: 17.2 + i * 0.002,
+          ingest: { type: 'rtsp', url },
           // Recorded, as cameras are in service: their ingest runs; what starts with a viewer is the anonymized pipeline.
-          recordingEnabled: true, retentionDays: 1,
+          recordingEnabled: true,
+          retentionDays: 1,
         });
         if (r.status !== 201) throw new Error(`camera not created: ${r.status} ${JSON.stringify(r.body)}`);
         cams.push(r.body.id);
@@ -90,12 +98,16 @@ if (process.env.BENCH_WEB !== '1') {
           await new Promise((r) => setTimeout(r, 100));
           states = await Promise.all(tiles.map((_, i) => tileState(page, i)));
         }
-        const marks = (await page.evaluate(`performance.getEntriesByType('mark').filter((m) => m.name.startsWith('bl:')).map((m) => ({ name: m.name, t: m.startTime, cam: m.detail }))`)) as { name: string; t: number; cam: string }[];
+        const marks = (await page.evaluate(
+          `performance.getEntriesByType('mark').filter((m) => m.name.startsWith('bl:')).map((m) => ({ name: m.name, t: m.startTime, cam: m.detail }))`,
+        )) as { name: string; t: number; cam: string }[];
         // Per tile; the page's own marks (boot, signed-in) carry no camera.
         const at = (name: string) => tiles.map((id) => (marks.find((m) => m.name === name && (m.cam === id || m.cam === null))?.t ?? NaN) - t0);
         const stages = Object.fromEntries(STAGES.map((n) => [n, at(`bl:${n}`)])) as Stages;
         // As it goes, so that a run cut short still tells something.
-        process.stderr.write(`bench:web: ${how} ${tiles.length} tile(s): first frame ${states.map((s) => Math.round((s.firstFrameAt ?? Infinity) - t0)).join(' ')} ms; stages ${JSON.stringify(Object.fromEntries(STAGES.map((n) => [n, Math.round(stages[n][0])])))}\n`);
+        process.stderr.write(
+          `bench:web: ${how} ${tiles.length} tile(s): first frame ${states.map((s) => Math.round((s.firstFrameAt ?? Infinity) - t0)).join(' ')} ms; stages ${JSON.stringify(Object.fromEntries(STAGES.map((n) => [n, Math.round(stages[n][0])])))}\n`,
+        );
         return { firstFrame: states.map((s) => (s.firstFrameAt ?? Infinity) - t0), session: at('bl:session'), whep: at('bl:whep'), stages };
       };
       // Another screen, signed in again (keycloak-js returns through the realm: wait for the menu).
@@ -175,12 +187,16 @@ if (process.env.BENCH_WEB !== '1') {
 }
 
 /** The JavaScript a signed-in user's first screen (the map) loads, gzip-compressed (level 9), in kB. */
-async function firstScreenJs(newPage: () => Promise<Page>, base: string): Promise<{ firstScreenGzipKB: number; firstScreenRawKB: number; entryGzipKB: number; allBuiltGzipKB: number; files: number }> {
+async function firstScreenJs(
+  newPage: () => Promise<Page>,
+  base: string,
+): Promise<{ firstScreenGzipKB: number; firstScreenRawKB: number; entryGzipKB: number; allBuiltGzipKB: number; files: number }> {
   const page = await newPage();
   const bodies: { url: string; body: Buffer }[] = [];
   page.on('response', async (res) => {
     // Once per file: keycloak-js's return from the realm loads the app a second time (cached).
-    if (res.request().resourceType() === 'script' && res.url().startsWith(base) && !bodies.some((b) => b.url === res.url())) bodies.push({ url: res.url(), body: await res.body().catch(() => Buffer.alloc(0)) });
+    if (res.request().resourceType() === 'script' && res.url().startsWith(base) && !bodies.some((b) => b.url === res.url()))
+      bodies.push({ url: res.url(), body: await res.body().catch(() => Buffer.alloc(0)) });
   });
   await page.goto(`${base}/`);
   await page.waitForSelector('[data-testid=camera-list] li');
@@ -191,7 +207,9 @@ async function firstScreenJs(newPage: () => Promise<Page>, base: string): Promis
   // Everything the build made, for comparison (lazy screens included).
   const { readdirSync, readFileSync } = await import('node:fs');
   const dir = `${__dirname}/../../dist/web/assets`;
-  const all = readdirSync(dir).filter((f) => f.endsWith('.js')).reduce((s, f) => s + gz(readFileSync(`${dir}/${f}`)), 0);
+  const all = readdirSync(dir)
+    .filter((f) => f.endsWith('.js'))
+    .reduce((s, f) => s + gz(readFileSync(`${dir}/${f}`)), 0);
   return {
     firstScreenGzipKB: round(bodies.reduce((s, b) => s + gz(b.body), 0)),
     firstScreenRawKB: round(bodies.reduce((s, b) => s + b.body.length / 1024, 0)),

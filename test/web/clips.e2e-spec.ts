@@ -48,7 +48,35 @@ if (insideWebNetns(__filename)) {
       // continuous test picture (a live encoder, not a looped file: the recording must have no gaps).
       sim = new CameraSim(8556, ['--stdin'], '/jesenik');
       const url = await sim.start();
-      feeder = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '25', '-bf', '0', '-pix_fmt', 'yuv420p', '-f', 'h264', '-'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      feeder = spawn(
+        'ffmpeg',
+        [
+          '-hide_banner',
+          '-loglevel',
+          'error',
+          '-re',
+          '-f',
+          'lavfi',
+          '-i',
+          'testsrc2=size=640x360:rate=25',
+          '-c:v',
+          'libx264',
+          '-preset',
+          'ultrafast',
+          '-tune',
+          'zerolatency',
+          '-g',
+          '25',
+          '-bf',
+          '0',
+          '-pix_fmt',
+          'yuv420p',
+          '-f',
+          'h264',
+          '-',
+        ],
+        { stdio: ['ignore', 'pipe', 'ignore'] },
+      );
       feeder.stdout!.pipe(sim.stdin);
       await new Promise((ok) => setTimeout(ok, 1500));
       cameraId = (await sys.camera('jesenik.admin', CAMERA)).id;
@@ -58,7 +86,11 @@ if (insideWebNetns(__filename)) {
       // Wait for at least 12 s of continuous recording.
       const until = Date.now() + 180_000;
       for (;;) {
-        const r = await sys.api<{ ranges: { from: string; to: string }[] }>('nysa.municipal', 'GET', `/api/v1/cameras/${cameraId}/recordings?from=${new Date(Date.now() - 3600_000).toISOString()}`);
+        const r = await sys.api<{ ranges: { from: string; to: string }[] }>(
+          'nysa.municipal',
+          'GET',
+          `/api/v1/cameras/${cameraId}/recordings?from=${new Date(Date.now() - 3600_000).toISOString()}`,
+        );
         if (r.status === 200 && r.body.ranges.some((x) => Date.parse(x.to) - Date.parse(x.from) >= 12_000)) break;
         if (Date.now() > until) throw new Error(`no recording of ${CAMERA}: ${JSON.stringify(r.body)}`);
         await new Promise((ok) => setTimeout(ok, 2000));
@@ -73,7 +105,7 @@ if (insideWebNetns(__filename)) {
       await sys?.close();
     });
 
-    it('a Gmina Nysa user picks a range on the timeline, sees anonymized previews and the rules\' answer, and sends the request', async () => {
+    it("a Gmina Nysa user picks a range on the timeline, sees anonymized previews and the rules' answer, and sends the request", async () => {
       const { page, errors } = await session('nysa.municipal', 'pl', `/clips?camera=${cameraId}`);
       await page.waitForSelector('[data-testid=range]');
       expect(await page.locator('[data-testid=gap]').count()).toBeGreaterThan(0);
@@ -86,7 +118,9 @@ if (insideWebNetns(__filename)) {
       await page.waitForSelector('[data-testid=still]', { timeout: 60_000 });
       // Every preview of the pick is a picture, the last ones of a two-second segment too (they were 503).
       await waitUntil(page, `!document.querySelector('[data-testid=previews] .still.loading')`, 90_000);
-      expect(await page.$$eval('[data-testid=previews] li > :first-child', (els) => els.map((e) => e.getAttribute('data-testid') + (e.getAttribute('data-failure') ?? '')))).toEqual(['still', 'still', 'still', 'still']);
+      expect(
+        await page.$$eval('[data-testid=previews] li > :first-child', (els) => els.map((e) => e.getAttribute('data-testid') + (e.getAttribute('data-failure') ?? ''))),
+      ).toEqual(['still', 'still', 'still', 'still']);
       // A four-second clip ending where the timeline's pick ends.
       const from = await page.evaluate(`(() => {
         const to = new Date(document.querySelector('[data-testid=to]').dataset.value);
@@ -178,7 +212,9 @@ if (insideWebNetns(__filename)) {
       await page.check('[data-testid=f-cross-border]');
       await page.click('[data-testid=apply]');
       await waitUntil(page, `[...document.querySelectorAll('[data-testid=entry]')].some((r) => r.dataset.actor === 'jesenik.legal')`);
-      const rows = await page.$$eval('[data-testid=entry]', (trs) => trs.map((tr) => ({ seq: tr.getAttribute('data-seq')!, actor: tr.getAttribute('data-actor')!, operation: tr.getAttribute('data-operation')! })));
+      const rows = await page.$$eval('[data-testid=entry]', (trs) =>
+        trs.map((tr) => ({ seq: tr.getAttribute('data-seq')!, actor: tr.getAttribute('data-actor')!, operation: tr.getAttribute('data-operation')! })),
+      );
       jesenikSeqs = rows.map((r) => r.seq);
       // Across the border: the previews shown to Nysa and the approval that discloses the clip to Nysa.
       expect(new Set(rows.map((r) => r.actor))).toEqual(new Set(['nysa.municipal', 'jesenik.legal']));
@@ -197,7 +233,12 @@ if (insideWebNetns(__filename)) {
       await csvDownload.saveAs(csvFile);
       const lines = readFileSync(csvFile, 'utf8').trim().split('\r\n');
       expect(lines[0].split(',').slice(0, 6)).toEqual(['seq', 'time', 'actorUser', 'actorOrganisation', 'actorCountry', 'operation']);
-      expect(lines.slice(1).map((l) => l.split(',')[0]).sort()).toEqual(rows.map((r) => r.seq).sort());
+      expect(
+        lines
+          .slice(1)
+          .map((l) => l.split(',')[0])
+          .sort(),
+      ).toEqual(rows.map((r) => r.seq).sort());
 
       const [pdfDownload] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-pdf]')]);
       const pdfFile = join(artifactsDir(SUITE), 'audit-report.pdf');

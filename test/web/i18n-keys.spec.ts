@@ -25,7 +25,10 @@ function flatten(t: Tree, prefix = ''): Map<string, string> {
 }
 
 function namespaces(lang: string): string[] {
-  return readdirSync(join(I18N, lang)).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+  return readdirSync(join(I18N, lang))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -5))
+    .sort();
 }
 
 function keysOf(lang: string, ns: string): Map<string, string> {

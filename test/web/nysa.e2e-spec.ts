@@ -41,7 +41,10 @@ if (insideWebNetns(__filename)) {
       const { context, page } = await signIn(tb.browser, sys.url, 'nysa.municipal', 'pl', '/map');
       try {
         await page.waitForSelector('[data-testid=camera-list] li[data-access]:not([data-access=""])');
-        const shown = (await page.$$eval('[data-testid=camera-list] li', (lis) => lis.map((li) => [li.getAttribute('data-camera-id'), li.getAttribute('data-access')]))) as [string, string][];
+        const shown = (await page.$$eval('[data-testid=camera-list] li', (lis) => lis.map((li) => [li.getAttribute('data-camera-id'), li.getAttribute('data-access')]))) as [
+          string,
+          string,
+        ][];
         // The list is the policies' answer (GET /api/v1/cameras), no camera more or less.
         expect(shown.map(([id]) => id).sort()).toEqual(api.body.map((c) => c.id).sort());
         const byId = new Map(shown);

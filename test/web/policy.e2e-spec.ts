@@ -18,7 +18,13 @@ if (insideWebNetns(__filename)) {
     let tb: TestBrowser;
     const CZ = loadPolicyDirectory().CZ.text;
     // Opens anonymized live video to Czech EMS operators and shortens raw sessions to one hour.
-    const draft = editRule('CZ', 'cz-live-raw-incident', '@max_duration("14400")', '@max_duration("3600")', editRule('CZ', 'cz-live-anonymized-responders', '["fire", "police"]', '["fire", "police", "ems"]'));
+    const draft = editRule(
+      'CZ',
+      'cz-live-raw-incident',
+      '@max_duration("14400")',
+      '@max_duration("3600")',
+      editRule('CZ', 'cz-live-anonymized-responders', '["fire", "police"]', '["fire", "police", "ems"]'),
+    );
     // The same with a typo in an attribute: a schema error at a known line and column.
     const typoAt = draft.indexOf('principal.organisation.kind', draft.indexOf('@id("cz-live-anonymized-responders")'));
     const bad = draft.slice(0, typoAt) + 'principal.organisation.kindd' + draft.slice(typoAt + 'principal.organisation.kind'.length);
@@ -83,13 +89,17 @@ if (insideWebNetns(__filename)) {
         expect(await page.$('[data-testid=problems] li.error')).toBeNull();
 
         // The simulator compares the unsaved text with the rules in force on a camera the officer sees (their drone).
-        const seen = (await sys.api<{ id: string; name: string; jurisdiction: string; sharing: string }[]>('hzs.legal', 'GET', '/api/v1/cameras')).body.filter((c) => c.jurisdiction === 'CZ');
+        const seen = (await sys.api<{ id: string; name: string; jurisdiction: string; sharing: string }[]>('hzs.legal', 'GET', '/api/v1/cameras')).body.filter(
+          (c) => c.jurisdiction === 'CZ',
+        );
         const drone = seen.find((c) => c.name === 'HZS – dron Jeseník') ?? seen[0];
         expect(drone).toBeDefined();
         await page.click('[data-testid=tab-simulator]');
         await page.selectOption('[data-testid=sim-camera]', drone.id);
         await see(page, '[data-testid=matrix-changes] tr[data-change]', errors);
-        const changes = await page.$$eval('[data-testid=matrix-changes] tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].slice(0, 4).map((td) => td.textContent?.trim())));
+        const changes = await page.$$eval('[data-testid=matrix-changes] tbody tr', (rows) =>
+          rows.map((r) => [...r.querySelectorAll('td')].slice(0, 4).map((td) => td.textContent?.trim())),
+        );
         // Raw sessions during an incident shorten; EMS operators get anonymized live video where the owner shares it live.
         expect(changes).toEqual(expect.arrayContaining([[expect.stringMatching(/^CZ fire operator/), 'live.raw', 'Mimořádná událost', 'povinnosti']]));
         if (drone.sharing === 'live-anonymized') expect(changes).toEqual(expect.arrayContaining([['CZ ems operator', 'live.anonymized', 'Nyní', 'otevírá']]));
@@ -127,7 +137,10 @@ if (insideWebNetns(__filename)) {
         expect(missing).toMatch(/Krajské ředitelství policie/);
         await page.keyboard.press('Escape');
 
-        for (const [user, reason] of [['jesenik.legal', 'Jeseník souhlasí'], ['policie.legal', 'Policie souhlasí']]) {
+        for (const [user, reason] of [
+          ['jesenik.legal', 'Jeseník souhlasí'],
+          ['policie.legal', 'Policie souhlasí'],
+        ]) {
           const other = await signIn(tb.browser, sys.url, user, 'cs', '/policy');
           try {
             await other.page.click('[data-testid=tab-history]');
@@ -145,7 +158,10 @@ if (insideWebNetns(__filename)) {
         await page.fill('[data-testid=confirm-reason]', 'dohoda s ZZS ze 4. 5. 2026');
         await page.click('[data-testid=confirm]');
         await page.waitForSelector(`[data-testid=versions] tr[data-version="${draftVersion}"][data-state=active]`);
-        expect((await sys.api<{ activeVersion: number }[]>('hzs.legal', 'GET', '/api/v1/policies')).body.find((p) => (p as unknown as { jurisdiction: string }).jurisdiction === 'CZ')?.activeVersion).toBe(draftVersion);
+        expect(
+          (await sys.api<{ activeVersion: number }[]>('hzs.legal', 'GET', '/api/v1/policies')).body.find((p) => (p as unknown as { jurisdiction: string }).jurisdiction === 'CZ')
+            ?.activeVersion,
+        ).toBe(draftVersion);
 
         // The text diff of version 1 and the activated draft shows the edited rule.
         await page.selectOption('[data-testid=diff-from]', '1');

@@ -46,32 +46,95 @@ function cpuMs(since: NodeJS.CpuUsage): number {
 
 function toI420(rgb: RawFrame): RawFrame {
   const { width: w, height: h, data } = rgb;
-  const cw = w >> 1, ch = h >> 1;
+  const cw = w >> 1,
+    ch = h >> 1;
   const out = new Uint8Array(w * h + 2 * cw * ch);
   for (let i = 0, p = 0; i < w * h; i++, p += 3) out[i] = (16 + 0.257 * data[p] + 0.504 * data[p + 1] + 0.098 * data[p + 2]) | 0;
-  for (let y = 0; y < ch; y++) for (let x = 0; x < cw; x++) {
-    const p = (2 * y * w + 2 * x) * 3;
-    out[w * h + y * cw + x] = (128 - 0.148 * data[p] - 0.291 * data[p + 1] + 0.439 * data[p + 2]) | 0;
-    out[w * h + cw * ch + y * cw + x] = (128 + 0.439 * data[p] - 0.368 * data[p + 1] - 0.071 * data[p + 2]) | 0;
-  }
+  for (let y = 0; y < ch; y++)
+    for (let x = 0; x < cw; x++) {
+      const p = (2 * y * w + 2 * x) * 3;
+      out[w * h + y * cw + x] = (128 - 0.148 * data[p] - 0.291 * data[p + 1] + 0.439 * data[p + 2]) | 0;
+      out[w * h + cw * ch + y * cw + x] = (128 + 0.439 * data[p] - 0.368 * data[p + 1] - 0.071 * data[p + 2]) | 0;
+    }
   return { format: 'i420', width: w, height: h, data: out };
 }
 
 /** ffmpeg's own CPU (user + system, -benchmark) for sampling a 720p25 stream of `seconds`, per second of video. */
 function samplingDecoderMsPerSecond(dir: string, seconds = 20): number {
   const file = join(dir, 'cam720p.mp4');
-  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', `testsrc2=size=1280x720:rate=25:duration=${seconds}`, '-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', 'baseline', '-g', '25', '-b:v', '2500k', '-pix_fmt', 'yuv420p', '-y', file]);
+  execFileSync('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=1280x720:rate=25:duration=${seconds}`,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-profile:v',
+    'baseline',
+    '-g',
+    '25',
+    '-b:v',
+    '2500k',
+    '-pix_fmt',
+    'yuv420p',
+    '-y',
+    file,
+  ]);
   const args = sampleArgs({ fps: 2, width: 640, height: 360 });
   // Same filters and output as the media node, reading the file instead of the FLV pipe.
   const vf = args[args.indexOf('-vf') + 1];
-  const run = spawnSync('ffmpeg', ['-hide_banner', '-benchmark', '-thread_type', 'slice', '-threads', '1', ...SAMPLE_DECODE_OPTIONS, '-i', file, '-an', '-vf', vf, '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-y', '/dev/null'], { encoding: 'utf8' });
+  const run = spawnSync(
+    'ffmpeg',
+    [
+      '-hide_banner',
+      '-benchmark',
+      '-thread_type',
+      'slice',
+      '-threads',
+      '1',
+      ...SAMPLE_DECODE_OPTIONS,
+      '-i',
+      file,
+      '-an',
+      '-vf',
+      vf,
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'yuv420p',
+      '-y',
+      '/dev/null',
+    ],
+    { encoding: 'utf8' },
+  );
   const m = /utime=([\d.]+)s stime=([\d.]+)s/.exec(run.stdout + run.stderr);
   if (!m) throw new Error(`no ffmpeg -benchmark figures in: ${run.stderr}`);
   return ((Number(m[1]) + Number(m[2])) * 1000) / seconds;
 }
 
 async function stageCosts(detector: ObjectDetector, model: Awaited<ReturnType<ModelRepository['load']>>, frames: RawFrame[]) {
-  const camera: AnalyticsCamera = { cameraId: 'bench', revision: 1, zones: [{ id: 'z', name: 'z', polygon: [[0.5, 0.1], [0.95, 0.1], [0.95, 0.95], [0.5, 0.95]] }], lines: [{ id: 'l', name: 'l', a: [0.5, 0.95], b: [0.5, 0.05] }] };
+  const camera: AnalyticsCamera = {
+    cameraId: 'bench',
+    revision: 1,
+    zones: [
+      {
+        id: 'z',
+        name: 'z',
+        polygon: [
+          [0.5, 0.1],
+          [0.95, 0.1],
+          [0.95, 0.95],
+          [0.5, 0.95],
+        ],
+      },
+    ],
+    lines: [{ id: 'l', name: 'l', a: [0.5, 0.95], b: [0.5, 0.05] }],
+  };
   const totals = { transport: 0, tensor: 0, inference: 0, decodeNms: 0, trackCount: 0 };
   let state: unknown;
   const rounds = 3;
@@ -95,7 +158,10 @@ async function stageCosts(detector: ObjectDetector, model: Awaited<ReturnType<Mo
       totals.decodeNms += cpuMs(t);
       t = process.cpuUsage();
       const counter = new CameraCounter(camera, state);
-      counter.sample(Date.now(), dets.map((d) => ({ cls: d.cls, box: [d.box[0] / g.r / frame.width, d.box[1] / g.r / frame.height, d.box[2] / g.r / frame.width, d.box[3] / g.r / frame.height] as Box })));
+      counter.sample(
+        Date.now(),
+        dets.map((d) => ({ cls: d.cls, box: [d.box[0] / g.r / frame.width, d.box[1] / g.r / frame.height, d.box[2] / g.r / frame.width, d.box[3] / g.r / frame.height] as Box })),
+      );
       state = JSON.parse(JSON.stringify(counter.snapshot()));
       totals.trackCount += cpuMs(t);
     }
@@ -105,7 +171,8 @@ async function stageCosts(detector: ObjectDetector, model: Awaited<ReturnType<Mo
 }
 
 async function personShare(detector: ObjectDetector) {
-  let inside = 0, total = 0;
+  let inside = 0,
+    total = 0;
   for (const img of faceSet(EVAL_DIR)) {
     const faces = img.faces.filter((b) => b[3] - b[1] >= 24);
     if (!faces.length) continue;
@@ -137,19 +204,27 @@ interface Sprite {
 
 /** Persons and vehicles cut from the evaluation images: well-detected, unoverlapped objects, scaled to a street size. */
 async function sprites(detector: ObjectDetector): Promise<{ persons: Sprite[]; vehicles: Sprite[]; rejected: number }> {
-  const persons: Sprite[] = [], vehicles: Sprite[] = [];
+  const persons: Sprite[] = [],
+    vehicles: Sprite[] = [];
   const cut = async (path: string, box: Box, height: number, vehicle: boolean) => {
     const [x1, y1, x2, y2] = box.map(Math.round);
-    const h = height, w = Math.round(((x2 - x1) * height) / (y2 - y1));
-    const png = await sharp(path).extract({ left: x1, top: y1, width: x2 - x1, height: y2 - y1 }).resize(w, h, { fit: 'fill' }).png().toBuffer();
+    const h = height,
+      w = Math.round(((x2 - x1) * height) / (y2 - y1));
+    const png = await sharp(path)
+      .extract({ left: x1, top: y1, width: x2 - x1, height: y2 - y1 })
+      .resize(w, h, { fit: 'fill' })
+      .png()
+      .toBuffer();
     return { png, w, h, vehicle };
   };
-  const alone = (o: ObjectDetection, all: ObjectDetection[]) => all.every((p) => p === o || p.box[2] < o.box[0] || p.box[0] > o.box[2] || p.box[3] < o.box[1] || p.box[1] > o.box[3]);
+  const alone = (o: ObjectDetection, all: ObjectDetection[]) =>
+    all.every((p) => p === o || p.box[2] < o.box[0] || p.box[0] > o.box[2] || p.box[3] < o.box[1] || p.box[1] > o.box[3]);
   for (const img of faceSet(EVAL_DIR)) {
     if (persons.length >= 12) break;
     const all = await detector.detect(await loadRgb(img.path));
     for (const o of all) {
-      const h = o.box[3] - o.box[1], w = o.box[2] - o.box[0];
+      const h = o.box[3] - o.box[1],
+        w = o.box[2] - o.box[0];
       if (o.cls === 'person' && o.score > 0.7 && h >= 120 && h / w > 1.6 && alone(o, all) && persons.length < 12) persons.push(await cut(img.path, o.box, 200, false));
     }
   }
@@ -165,9 +240,19 @@ async function sprites(detector: ObjectDetector): Promise<{ persons: Sprite[]; v
   // measures tracking and counting in motion; how many persons and vehicles the detector finds is
   // measured above on the labelled images.
   const seen = async (sp: Sprite) => {
-    const W = 1280, H = 720, left = Math.round((W - sp.w) / 2), top = 600 - sp.h;
-    const { data } = await sharp({ create: { width: W, height: H, channels: 3, background: { r: 118, g: 124, b: 112 } } }).composite([{ input: sp.png, left, top }]).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-    const small = await sharp(data, { raw: { width: W, height: H, channels: 3 } }).resize(640, 360).raw().toBuffer();
+    const W = 1280,
+      H = 720,
+      left = Math.round((W - sp.w) / 2),
+      top = 600 - sp.h;
+    const { data } = await sharp({ create: { width: W, height: H, channels: 3, background: { r: 118, g: 124, b: 112 } } })
+      .composite([{ input: sp.png, left, top }])
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const small = await sharp(data, { raw: { width: W, height: H, channels: 3 } })
+      .resize(640, 360)
+      .raw()
+      .toBuffer();
     const dets = await detector.detect(toI420({ format: 'rgb', width: 640, height: 360, data: new Uint8Array(small.buffer, small.byteOffset, small.length) }));
     const truth: Box = [left / 2, top / 2, (left + sp.w) / 2, (top + sp.h) / 2];
     return dets.some((d) => (d.cls !== 'person') === sp.vehicle && iou(d.box, truth) >= 0.5);
@@ -197,14 +282,28 @@ interface Walker {
  * tracker and counter, and compared with what the scene holds.
  */
 async function counting(detector: ObjectDetector, s: { persons: Sprite[]; vehicles: Sprite[] }) {
-  const W = 1280, H = 720;
+  const W = 1280,
+    H = 720;
   const camera: AnalyticsCamera = {
-    cameraId: 'count', revision: 1,
+    cameraId: 'count',
+    revision: 1,
     lines: [{ id: 'middle', name: 'middle', a: [0.5, 0.98], b: [0.5, 0.02] }],
-    zones: [{ id: 'stand', name: 'stand', polygon: [[0.66, 0.05], [0.99, 0.05], [0.99, 0.45], [0.66, 0.45]] }],
+    zones: [
+      {
+        id: 'stand',
+        name: 'stand',
+        polygon: [
+          [0.66, 0.05],
+          [0.99, 0.05],
+          [0.99, 0.45],
+          [0.66, 0.45],
+        ],
+      },
+    ],
   };
   const walkers: Walker[] = [];
-  const lanesP = [420, 560], lanesV = [700];
+  const lanesP = [420, 560],
+    lanesV = [700];
   let k = 0;
   for (let i = 0; i < 16; i++) {
     const sprite = s.persons[i % s.persons.length];
@@ -222,9 +321,12 @@ async function counting(detector: ObjectDetector, s: { persons: Sprite[]; vehicl
     { sprite: s.persons[5 % s.persons.length], x: 1180, y: 290, from: 40, to: 120 },
   ];
   const samples = 120;
-  const bg = await sharp({ create: { width: W, height: H, channels: 3, background: { r: 118, g: 124, b: 112 } } }).png().toBuffer();
+  const bg = await sharp({ create: { width: W, height: H, channels: 3, background: { r: 118, g: 124, b: 112 } } })
+    .png()
+    .toBuffer();
   const counter = new CameraCounter(camera);
-  let occTruth = 0, occAbsErr = 0;
+  let occTruth = 0,
+    occAbsErr = 0;
   let last: ReturnType<CameraCounter['sample']> | undefined;
   const t0 = Date.UTC(2026, 0, 1, 0, 0, 0);
   for (let i = 0; i < samples; i++) {
@@ -234,7 +336,8 @@ async function counting(detector: ObjectDetector, s: { persons: Sprite[]; vehicl
       if (p < 0 || p > 1) continue;
       const span = W + w.sprite.w;
       const x = w.forward ? -w.sprite.w + p * span : W - p * span;
-      const left = Math.round(x), top = w.y - w.sprite.h;
+      const left = Math.round(x),
+        top = w.y - w.sprite.h;
       if (left < 0 || left + w.sprite.w > W) continue;
       layers.push({ input: w.sprite.png, left, top });
     }
@@ -246,10 +349,16 @@ async function counting(detector: ObjectDetector, s: { persons: Sprite[]; vehicl
     }
     const { data } = await sharp(bg).composite(layers).removeAlpha().raw().toBuffer({ resolveWithObject: true });
     // The media node's copy: 640x360 I420.
-    const small = await sharp(data, { raw: { width: W, height: H, channels: 3 } }).resize(640, 360).raw().toBuffer();
+    const small = await sharp(data, { raw: { width: W, height: H, channels: 3 } })
+      .resize(640, 360)
+      .raw()
+      .toBuffer();
     const frame = toI420({ format: 'rgb', width: 640, height: 360, data: new Uint8Array(small.buffer, small.byteOffset, small.length) });
     const dets = await detector.detect(frame);
-    last = counter.sample(t0 + i * 500, dets.map((d) => ({ cls: d.cls, box: [d.box[0] / 640, d.box[1] / 360, d.box[2] / 640, d.box[3] / 360] as Box })));
+    last = counter.sample(
+      t0 + i * 500,
+      dets.map((d) => ({ cls: d.cls, box: [d.box[0] / 640, d.box[1] / 360, d.box[2] / 640, d.box[3] / 360] as Box })),
+    );
     const counted = last.live.zones.filter((z) => z.targetId === 'stand' && z.cls === 'person').reduce((n, z) => n + z.count, 0);
     occTruth += inZone;
     occAbsErr += Math.abs(counted - inZone);
@@ -280,14 +389,29 @@ async function counting(detector: ObjectDetector, s: { persons: Sprite[]; vehicl
 }
 
 async function main(): Promise<void> {
-  const cfg = loadConfig({ ANONYMIZER_MODEL_DIR: process.env.ANONYMIZER_MODEL_DIR || resolve('../shared/models'), ANONYMIZER_MODEL_WORKERS: '0', ANONYMIZER_THREADS: '1', ...(process.env.ANONYMIZER_OBJECT_INPUT_SIZE ? { ANONYMIZER_OBJECT_INPUT_SIZE: process.env.ANONYMIZER_OBJECT_INPUT_SIZE } : {}) }, undefined);
+  const cfg = loadConfig(
+    {
+      ANONYMIZER_MODEL_DIR: process.env.ANONYMIZER_MODEL_DIR || resolve('../shared/models'),
+      ANONYMIZER_MODEL_WORKERS: '0',
+      ANONYMIZER_THREADS: '1',
+      ...(process.env.ANONYMIZER_OBJECT_INPUT_SIZE ? { ANONYMIZER_OBJECT_INPUT_SIZE: process.env.ANONYMIZER_OBJECT_INPUT_SIZE } : {}),
+    },
+    undefined,
+  );
   const models = await verifyModels(cfg);
   const detector = (await loadObjectDetector(cfg, models))!;
-  const raw = await ModelRepository.fromConfig(cfg).load(models.find((m) => m.name === 'object')!, { threads: 1, workers: 0 });
+  const raw = await ModelRepository.fromConfig(cfg).load(
+    models.find((m) => m.name === 'object')!,
+    { threads: 1, workers: 0 },
+  );
   const dir = mkdtempSync(join(tmpdir(), 'bl-analytics-bench-'));
   try {
     log(`YOLOX-Nano ${cfg.anonymizer.objectModel}, input ${cfg.anonymizer.objectInputSize} (letterbox), threshold ${cfg.anonymizer.objectThreshold}, 1 thread`);
-    const scene = await sharp(plateSet(EVAL_DIR).find((p) => p.file === 'eu_eu3.jpg')!.path).resize(640, 360, { fit: 'cover' }).removeAlpha().raw().toBuffer();
+    const scene = await sharp(plateSet(EVAL_DIR).find((p) => p.file === 'eu_eu3.jpg')!.path)
+      .resize(640, 360, { fit: 'cover' })
+      .removeAlpha()
+      .raw()
+      .toBuffer();
     const frames = [toI420({ format: 'rgb', width: 640, height: 360, data: new Uint8Array(scene.buffer, scene.byteOffset, scene.length) })];
     for (let i = 0; i < 9; i++) frames.push(frames[0]);
     await stageCosts(detector, raw, frames.slice(0, 2));
@@ -308,27 +432,37 @@ async function main(): Promise<void> {
 
     // The scene's cut-outs are chosen by the detector at its native input (640), whatever size is
     // measured, so that a smaller input's misses show in the counting error instead of thinning the scene.
-    const reference = cfg.anonymizer.objectInputSize === REFERENCE_INPUT ? detector : (await loadObjectDetector({ ...cfg, anonymizer: { ...cfg.anonymizer, objectInputSize: REFERENCE_INPUT } }, models))!;
+    const reference =
+      cfg.anonymizer.objectInputSize === REFERENCE_INPUT
+        ? detector
+        : (await loadObjectDetector({ ...cfg, anonymizer: { ...cfg.anonymizer, objectInputSize: REFERENCE_INPUT } }, models))!;
     const sp = await sprites(reference);
     if (reference !== detector) await reference.release();
-    log(`counting scene: ${sp.persons.length} person and ${sp.vehicles.length} vehicle cut-outs from the evaluation images (${sp.rejected} more not detected on their own at input ${REFERENCE_INPUT}, left out)`);
+    log(
+      `counting scene: ${sp.persons.length} person and ${sp.vehicles.length} vehicle cut-outs from the evaluation images (${sp.rejected} more not detected on their own at input ${REFERENCE_INPUT}, left out)`,
+    );
     const count = await counting(detector, sp);
-    log(`counting: truth ${JSON.stringify(count.truth)}, counted ${JSON.stringify(count.counted)}: crossing error ${count.crossingError}; zone occupancy error ${count.occupancyError} (mean ${count.occupancyMeanTruth} persons)`);
+    log(
+      `counting: truth ${JSON.stringify(count.truth)}, counted ${JSON.stringify(count.counted)}: crossing error ${count.crossingError}; zone occupancy error ${count.occupancyError} (mean ${count.occupancyMeanTruth} persons)`,
+    );
 
-    log('RESULT ' + JSON.stringify({
-      cpuPerFrameMs: { ...stages, anonymizerTotal: anonymizerPerFrame },
-      mediaDecoderMsPerSecond: decoderPerSec,
-      camerasPerCore720p2fps: camerasPerCore,
-      camerasPerCoreAnonymizerOnly: camerasPerCoreAnonymizer,
-      personFaceInsideShare: persons.share,
-      vehiclePlateInsideShare: vehicles.share,
-      vehiclePlateInsideEu: vehicles.eu,
-      vehiclePlateInsideUs: vehicles.us,
-      countingCrossingError: count.crossingError,
-      countingOccupancyError: count.occupancyError,
-      countingTruth: count.truth,
-      countingCounted: count.counted,
-    }));
+    log(
+      'RESULT ' +
+        JSON.stringify({
+          cpuPerFrameMs: { ...stages, anonymizerTotal: anonymizerPerFrame },
+          mediaDecoderMsPerSecond: decoderPerSec,
+          camerasPerCore720p2fps: camerasPerCore,
+          camerasPerCoreAnonymizerOnly: camerasPerCoreAnonymizer,
+          personFaceInsideShare: persons.share,
+          vehiclePlateInsideShare: vehicles.share,
+          vehiclePlateInsideEu: vehicles.eu,
+          vehiclePlateInsideUs: vehicles.us,
+          countingCrossingError: count.crossingError,
+          countingOccupancyError: count.occupancyError,
+          countingTruth: count.truth,
+          countingCounted: count.counted,
+        }),
+    );
   } finally {
     await detector.release();
     await raw.release();

@@ -19,10 +19,11 @@ const validation = new ValidationPipe({
   whitelist: true,
   forbidNonWhitelisted: true,
   transform: true,
-  exceptionFactory: (errors) => new RpcException({
-    code: 'bad_request',
-    message: errors.flatMap((e) => [...Object.values(e.constraints ?? {}), ...(e.children ?? []).flatMap((c) => Object.values(c.constraints ?? {}))]).join('; '),
-  }),
+  exceptionFactory: (errors) =>
+    new RpcException({
+      code: 'bad_request',
+      message: errors.flatMap((e) => [...Object.values(e.constraints ?? {}), ...(e.children ?? []).flatMap((c) => Object.values(c.constraints ?? {}))]).join('; '),
+    }),
 });
 
 /** The anonymizer over the apps' transport; every call needs a service token. */
@@ -30,7 +31,10 @@ const validation = new ValidationPipe({
 @UseGuards(ServiceAuthGuard)
 @UseFilters(anonymizerErrorFilter)
 export class AnonymizerController {
-  constructor(private readonly anonymizer: AnonymizerService, private readonly analytics: AnalyticsService) {}
+  constructor(
+    private readonly anonymizer: AnonymizerService,
+    private readonly analytics: AnalyticsService,
+  ) {}
 
   @MessagePattern(Patterns.anonymizer.health)
   health(): AnonymizerHealth {

@@ -8,36 +8,50 @@ const METHODS: RedactionMethod[] = ['blur', 'pixelate', 'fill'];
 
 /** A frame on the transport (contract FrameMessage). Pixel data is checked against the size later. */
 export class FrameDto implements FrameMessage {
-  @IsInt() @Min(1) @Max(32768)
+  @IsInt()
+  @Min(1)
+  @Max(32768)
   width: number;
 
-  @IsInt() @Min(1) @Max(32768)
+  @IsInt()
+  @Min(1)
+  @Max(32768)
   height: number;
 
   @IsIn(FORMATS)
   format: FrameFormat;
 
   /** The pixels (i420, rgb, bgr) or the encoded image (jpeg, png): bytes, or base64 text. */
-  @ValidateBy({ name: 'isFrameData', validator: { validate: (v: unknown) => typeof v === 'string' || v instanceof Uint8Array, defaultMessage: () => 'data must be bytes or a base64 string' } })
+  @ValidateBy({
+    name: 'isFrameData',
+    validator: { validate: (v: unknown) => typeof v === 'string' || v instanceof Uint8Array, defaultMessage: () => 'data must be bytes or a base64 string' },
+  })
   data: string | Uint8Array;
 }
 
 export class DetectRequestDto extends FrameDto implements DetectRequest {
-  @IsOptional() @IsIn(MODES)
+  @IsOptional()
+  @IsIn(MODES)
   mode?: DetectMode;
 }
 
 export class RedactRequestDto implements RedactRequest {
-  @ValidateNested() @Type(() => FrameDto)
+  @ValidateNested()
+  @Type(() => FrameDto)
   frame: FrameDto;
 
-  @IsOptional() @IsIn(METHODS)
+  @IsOptional()
+  @IsIn(METHODS)
   method?: RedactionMethod;
 
-  @IsOptional() @IsNumber() @Min(0) @Max(2)
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(2)
   padding?: number;
 
-  @IsOptional() @IsIn(MODES)
+  @IsOptional()
+  @IsIn(MODES)
   mode?: DetectMode;
 }
 
@@ -49,9 +63,11 @@ export class AnalyzeRequestDto implements AnalyzeRequest {
   @IsNumber()
   at: number;
 
-  @ValidateNested() @Type(() => FrameDto)
+  @ValidateNested()
+  @Type(() => FrameDto)
   frame: FrameDto;
 
-  @IsOptional() @IsObject()
+  @IsOptional()
+  @IsObject()
   state?: unknown;
 }

@@ -13,10 +13,7 @@ export class AnonymizerModule {
   static forRoot(cfg: BorderlensConfig): DynamicModule {
     return {
       module: AnonymizerModule,
-      imports: [
-        ConfigModule.forRoot(cfg),
-        LoggerModule.forRoot({ pinoHttp: { level: cfg.logLevel, base: { app: 'anonymizer' } } }),
-      ],
+      imports: [ConfigModule.forRoot(cfg), LoggerModule.forRoot({ pinoHttp: { level: cfg.logLevel, base: { app: 'anonymizer' } } })],
       controllers: [AnonymizerController],
       providers: [
         { provide: ServiceTokens, inject: [CONFIG], useFactory: (c: BorderlensConfig) => ServiceTokens.forApp(c, ServiceName.anonymizer) },

@@ -22,9 +22,13 @@ describe('AnonymizerService fails closed', () => {
   const cfg = testConfig();
 
   it('refuses to start when a model differs from SHA256SUMS', async () => {
-    const svc = new AnonymizerService(testConfig({ ANONYMIZER_FACE_MODEL: 'face/yunet_s_dynamic.onnx' }), {
-      verify: () => Promise.reject(new ModelIntegrityError('face model differs')),
-    } as unknown as ModelRepository, ImageRepository.fromConfig(cfg));
+    const svc = new AnonymizerService(
+      testConfig({ ANONYMIZER_FACE_MODEL: 'face/yunet_s_dynamic.onnx' }),
+      {
+        verify: () => Promise.reject(new ModelIntegrityError('face model differs')),
+      } as unknown as ModelRepository,
+      ImageRepository.fromConfig(cfg),
+    );
     await expect(svc.onModuleInit()).rejects.toThrow(ModelIntegrityError);
   });
 
@@ -74,7 +78,8 @@ describe('AnonymizerService with the real models', () => {
     const after = await sharp(Buffer.from(reply.frame.data, 'base64')).raw().toBuffer();
     const { faces } = await svc.detect({ width: 416, height: 416, format: 'png', data: png.toString('base64') });
     const near = (x: number, y: number) => faces.some(({ box: [x1, y1, x2, y2] }) => x >= x1 - 2 && x < x2 + 2 && y >= y1 - 2 && y < y2 + 2);
-    let outsideChanged = 0, outside = 0;
+    let outsideChanged = 0,
+      outside = 0;
     for (let y = 0; y < 416; y++) {
       for (let x = 0; x < 416; x++) {
         if (near(x, y)) continue;

@@ -14,7 +14,10 @@ import { ModelIntegrityError, ModelRepository } from './repositories/model.repos
 
 /** An error the transport returns as {code, message}. */
 export class AnonymizerError extends Error {
-  constructor(readonly code: 'bad_request' | 'unavailable' | 'inference_failed', message: string) {
+  constructor(
+    readonly code: 'bad_request' | 'unavailable' | 'inference_failed',
+    message: string,
+  ) {
     super(message);
     this.name = 'AnonymizerError';
   }
@@ -119,7 +122,10 @@ export class AnonymizerService implements OnModuleInit, OnModuleDestroy {
   async objects(msg: FrameMessage): Promise<{ frame: RawFrame; objects: ObjectDetection[] }> {
     const { frame } = await this.decode(msg);
     if (!this.objectDetector) {
-      throw new AnonymizerError('unavailable', this.cfg.anonymizer.objectModel ? `anonymizer unavailable: ${this.error ?? 'models not loaded'}` : 'this anonymizer does no analytics (anonymizer.objectModel is empty)');
+      throw new AnonymizerError(
+        'unavailable',
+        this.cfg.anonymizer.objectModel ? `anonymizer unavailable: ${this.error ?? 'models not loaded'}` : 'this anonymizer does no analytics (anonymizer.objectModel is empty)',
+      );
     }
     try {
       return { frame, objects: await this.objectDetector.detect(frame) };
@@ -154,7 +160,8 @@ export class AnonymizerService implements OnModuleInit, OnModuleDestroy {
         const img = await this.images.decode(bytes);
         return { frame: img.frame, channels: img.channels, encoded: img.format };
       }
-      if (msg.width * msg.height > this.cfg.anonymizer.maxPixels) throw new InputError(`frame ${msg.width}x${msg.height} is larger than the ${this.cfg.anonymizer.maxPixels} pixels allowed`);
+      if (msg.width * msg.height > this.cfg.anonymizer.maxPixels)
+        throw new InputError(`frame ${msg.width}x${msg.height} is larger than the ${this.cfg.anonymizer.maxPixels} pixels allowed`);
       const frame: RawFrame = { format: msg.format, width: msg.width, height: msg.height, data: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length) };
       checkRawFrame(frame);
       return { frame, channels: 3 };

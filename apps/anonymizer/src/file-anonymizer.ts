@@ -61,7 +61,14 @@ export class FileAnonymizer {
       } else {
         const img = await this.images.decode(await readFile(input));
         const found = await this.detector.detect(img.frame);
-        redactRgb(img.frame.data, img.frame.width, img.frame.height, img.channels, [...found.faces, ...found.plates].map((d) => d.box), redact);
+        redactRgb(
+          img.frame.data,
+          img.frame.width,
+          img.frame.height,
+          img.channels,
+          [...found.faces, ...found.plates].map((d) => d.box),
+          redact,
+        );
         await writeFile(tmp, await this.images.encode(img.frame, img.channels, outputFormat(output, img.format)));
         result = { kind, faces: found.faces.length, plates: found.plates.length };
       }

@@ -12,10 +12,13 @@ export interface RawFrame {
 
 export function rawFrameSize(format: RawFormat, width: number, height: number): number {
   switch (format) {
-    case 'i420': return i420Size(width, height);
+    case 'i420':
+      return i420Size(width, height);
     case 'rgb':
-    case 'bgr': return width * height * 3;
-    case 'rgba': return width * height * 4;
+    case 'bgr':
+      return width * height * 3;
+    case 'rgba':
+      return width * height * 4;
   }
 }
 

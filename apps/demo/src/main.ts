@@ -31,7 +31,10 @@ class Supervised {
   private stopped = false;
   private failures = 0;
 
-  constructor(private readonly name: string, private readonly start: () => ChildProcess | Promise<ChildProcess>) {}
+  constructor(
+    private readonly name: string,
+    private readonly start: () => ChildProcess | Promise<ChildProcess>,
+  ) {}
 
   async run(): Promise<void> {
     while (!this.stopped) {
@@ -76,25 +79,33 @@ async function main(): Promise<void> {
   const streams: Supervised[] = [];
   // The fixed camera: the RTSP server plays the video in a loop from stdin (stream copy, no encoding).
   const sim = new CameraSim(cfg.demo.rtspPort, ['--stdin'], DEMO_STREAMS.fixed.path);
-  streams.push(new Supervised('rtsp', async () => {
-    await sim.stop();
-    const url = await sim.start();
-    const feeder = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', video.file, '-c', 'copy', '-f', 'h264', '-'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    feeder.stdout!.pipe(sim.stdin);
-    // The camera is pointed here once video flows: a first probe of a silent stream fails.
-    await sleep(2000);
-    await api.pointCameraAt(DEMO_STREAMS.fixed.admin, DEMO_STREAMS.fixed.camera, url);
-    log.info({ camera: DEMO_STREAMS.fixed.camera, url }, 'demo RTSP camera streaming');
-    return feeder;
-  }));
+  streams.push(
+    new Supervised('rtsp', async () => {
+      await sim.stop();
+      const url = await sim.start();
+      const feeder = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', video.file, '-c', 'copy', '-f', 'h264', '-'], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      feeder.stdout!.pipe(sim.stdin);
+      // The camera is pointed here once video flows: a first probe of a silent stream fails.
+      await sleep(2000);
+      await api.pointCameraAt(DEMO_STREAMS.fixed.admin, DEMO_STREAMS.fixed.camera, url);
+      log.info({ camera: DEMO_STREAMS.fixed.camera, url }, 'demo RTSP camera streaming');
+      return feeder;
+    }),
+  );
   // The drone: a fresh push key each start (the previous one is revoked), handed to the publisher only.
-  streams.push(new Supervised('rtmp', async () => {
-    const key = await api.issuePushKey(DEMO_STREAMS.drone.admin, DEMO_STREAMS.drone.camera);
-    const url = `rtmp://127.0.0.1:${cfg.media.rtmpPort}/live/${key}`;
-    const publisher = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', video.file, '-c', 'copy', '-f', 'flv', url], { stdio: ['ignore', 'ignore', 'inherit'] });
-    log.info({ camera: DEMO_STREAMS.drone.camera }, 'demo drone publishing over RTMP');
-    return publisher;
-  }));
+  streams.push(
+    new Supervised('rtmp', async () => {
+      const key = await api.issuePushKey(DEMO_STREAMS.drone.admin, DEMO_STREAMS.drone.camera);
+      const url = `rtmp://127.0.0.1:${cfg.media.rtmpPort}/live/${key}`;
+      const publisher = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', video.file, '-c', 'copy', '-f', 'flv', url], {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      log.info({ camera: DEMO_STREAMS.drone.camera }, 'demo drone publishing over RTMP');
+      return publisher;
+    }),
+  );
 
   const stop = () => {
     for (const s of streams) s.stop();

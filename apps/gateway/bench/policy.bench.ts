@@ -8,16 +8,7 @@
  * Requests are generated before timing; each decision is timed on its own for the percentiles.
  */
 import { cpus, loadavg } from 'node:os';
-import {
-  Action,
-  CameraInput,
-  DecisionRequest,
-  IncidentInContext,
-  OrganisationInput,
-  OrganisationKind,
-  PolicyEngine,
-  PrincipalInput,
-} from '@borderlens/policy';
+import { Action, CameraInput, DecisionRequest, IncidentInContext, OrganisationInput, OrganisationKind, PolicyEngine, PrincipalInput } from '@borderlens/policy';
 
 const CAMERAS = Number(process.env.BENCH_CAMERAS ?? 10_000);
 const USERS = Number(process.env.BENCH_USERS ?? 1_000);
@@ -73,7 +64,11 @@ for (let i = 0; i < CAMERAS; i++) {
     id: `camera-${i}`,
     owner,
     jurisdiction: owner.country,
-    kind: weighted([['fixed', 85], ['mobile', 10], ['drone', 5]] as const),
+    kind: weighted([
+      ['fixed', 85],
+      ['mobile', 10],
+      ['drone', 5],
+    ] as const),
     // The Jeseník-Nysa area.
     lat: 50.1 + random() * 0.5,
     lon: 16.9 + random() * 0.6,
@@ -184,8 +179,14 @@ function main(): void {
     const j = r.resource.type === 'Clip' ? r.resource.camera.jurisdiction : r.resource.type === 'Organisation' ? r.resource.country : r.resource.jurisdiction;
     return j !== r.principal.organisation.country;
   }).length;
-  console.log(`policy bench: ${CAMERAS} cameras, ${USERS} users, ${organisations.length} organisations, ${requests.length} requests (${Math.round((100 * crossBorder) / requests.length)}% cross-border)`);
-  console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model}), load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `policy bench: ${CAMERAS} cameras, ${USERS} users, ${organisations.length} organisations, ${requests.length} requests (${Math.round((100 * crossBorder) / requests.length)}% cross-border)`,
+  );
+  console.log(
+    `machine: ${cpus().length} cores (${cpus()[0]?.model}), load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
 
   const t0 = process.hrtime.bigint();
   const engine = PolicyEngine.fromDirectory();
@@ -196,7 +197,9 @@ function main(): void {
   run(PolicyEngine.fromDirectory(undefined, { cacheSize: 0 }), jitWarmup.slice(0, 200), jitWarmup);
   const cached = run(engine, requests);
   const line = (name: string, r: Run) =>
-    console.log(`${name}: ${r.decisionsPerSec} decisions/s (${r.cpuDecisionsPerSec} per CPU second), p50 ${r.p50Us} us, p99 ${r.p99Us} us, max ${r.maxUs} us, cache hits ${(r.cacheHitRate * 100).toFixed(2)}%, permits ${(r.permitRate * 100).toFixed(1)}%`);
+    console.log(
+      `${name}: ${r.decisionsPerSec} decisions/s (${r.cpuDecisionsPerSec} per CPU second), p50 ${r.p50Us} us, p99 ${r.p99Us} us, max ${r.maxUs} us, cache hits ${(r.cacheHitRate * 100).toFixed(2)}%, permits ${(r.permitRate * 100).toFixed(1)}%`,
+    );
   line('fresh engine, cache on', cached);
   const warm = run(engine, requestsOf(DECISIONS));
   line('warm engine, new requests', warm);
@@ -225,8 +228,22 @@ function main(): void {
     maxUs: cached.maxUs,
     cacheHitRate: cached.cacheHitRate,
     permitRate: cached.permitRate,
-    warm: { decisionsPerSec: warm.decisionsPerSec, cpuDecisionsPerSec: warm.cpuDecisionsPerSec, p50Us: warm.p50Us, p99Us: warm.p99Us, maxUs: warm.maxUs, cacheHitRate: warm.cacheHitRate },
-    uncached: { decisions: uncached.decisions, decisionsPerSec: uncached.decisionsPerSec, cpuDecisionsPerSec: uncached.cpuDecisionsPerSec, p50Us: uncached.p50Us, p99Us: uncached.p99Us, maxUs: uncached.maxUs },
+    warm: {
+      decisionsPerSec: warm.decisionsPerSec,
+      cpuDecisionsPerSec: warm.cpuDecisionsPerSec,
+      p50Us: warm.p50Us,
+      p99Us: warm.p99Us,
+      maxUs: warm.maxUs,
+      cacheHitRate: warm.cacheHitRate,
+    },
+    uncached: {
+      decisions: uncached.decisions,
+      decisionsPerSec: uncached.decisionsPerSec,
+      cpuDecisionsPerSec: uncached.cpuDecisionsPerSec,
+      p50Us: uncached.p50Us,
+      p99Us: uncached.p99Us,
+      maxUs: uncached.maxUs,
+    },
     matrixMs,
     startupMs,
     loadAverage: round(loadavg()[0], 2),

@@ -171,7 +171,9 @@ async function latency(e: Env, video: TestVideo): Promise<Record<string, unknown
   const sim = new CameraSim(await freePort(), ['--rawstdin', `${CLOCK_W}x${CLOCK_H}`]);
   const simStart = sim.start();
   // background: a scene of the test video (a face and a car), as yuv420p
-  const background = execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', video.scenes[1].png, '-vf', 'scale=1280:720,format=yuv420p', '-f', 'rawvideo', 'pipe:1'], { maxBuffer: 1 << 24 });
+  const background = execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', video.scenes[1].png, '-vf', 'scale=1280:720,format=yuv420p', '-f', 'rawvideo', 'pipe:1'], {
+    maxBuffer: 1 << 24,
+  });
   const clock = new ClockSource(background);
   // the simulator reads stdin once its pipeline runs; start feeding right away
   await sleep(300);
@@ -193,7 +195,9 @@ async function latency(e: Env, video: TestVideo): Promise<Record<string, unknown
       await sleep(4000);
       if (process.env.BENCH_DEBUG) {
         const f = await grabFrame(page, r.index!);
-        await sharp(f.rgba, { raw: { width: f.width, height: f.height, channels: 4 } }).png().toFile(`/tmp/rt/bench-${form}.png`);
+        await sharp(f.rgba, { raw: { width: f.width, height: f.height, channels: 4 } })
+          .png()
+          .toFile(`/tmp/rt/bench-${form}.png`);
       }
       const jb0 = await inboundStats(page, r.index!);
       await page.evaluate(`window.__clockStart(${r.index})`);
@@ -201,7 +205,10 @@ async function latency(e: Env, video: TestVideo): Promise<Record<string, unknown
       const parts: { decode: number[]; hold: number[]; encode: number[]; detect: number[] } = { decode: [], hold: [], encode: [], detect: [] };
       for (let i = 0; i < 48; i++) {
         await sleep(250);
-        const st = e.app.get(LiveService).status().find((x) => x.cameraId === 'cam-clock');
+        const st = e.app
+          .get(LiveService)
+          .status()
+          .find((x) => x.cameraId === 'cam-clock');
         if (st?.decoder && st.anonymized) {
           parts.decode.push(st.decoder.latencyMs);
           parts.hold.push(st.anonymized.lastHoldMs);
@@ -212,21 +219,35 @@ async function latency(e: Env, video: TestVideo): Promise<Record<string, unknown
       const c = (await page.evaluate('window.__clockStop()')) as { lat: number[]; bad: number; samples?: string[] };
       // the browser's own share: mean time a frame waited in its jitter buffer over the measurement
       const jb1 = await inboundStats(page, r.index!);
-      const jitterBufferMs = (1000 * (Number(jb1.jitterBufferDelay) - Number(jb0.jitterBufferDelay))) / Math.max(1, Number(jb1.jitterBufferEmittedCount) - Number(jb0.jitterBufferEmittedCount));
+      const jitterBufferMs =
+        (1000 * (Number(jb1.jitterBufferDelay) - Number(jb0.jitterBufferDelay))) / Math.max(1, Number(jb1.jitterBufferEmittedCount) - Number(jb0.jitterBufferEmittedCount));
       if (c.samples) log(`unreadable samples: ${c.samples.join(' | ')}`);
       await closeWhep(page, r.index!);
       const inside = parts.decode.length
         ? {
-          decodeMedianMs: quantile(parts.decode, 0.5),
-          gateHoldMedianMs: quantile(parts.hold, 0.5), gateHoldP95Ms: quantile(parts.hold, 0.95),
-          detectRoundTripMedianMs: quantile(parts.detect, 0.5), detectRoundTripP95Ms: quantile(parts.detect, 0.95),
-          encodeMedianMs: quantile(parts.encode, 0.5),
-        }
+            decodeMedianMs: quantile(parts.decode, 0.5),
+            gateHoldMedianMs: quantile(parts.hold, 0.5),
+            gateHoldP95Ms: quantile(parts.hold, 0.95),
+            detectRoundTripMedianMs: quantile(parts.detect, 0.5),
+            detectRoundTripP95Ms: quantile(parts.detect, 0.95),
+            encodeMedianMs: quantile(parts.encode, 0.5),
+          }
         : undefined;
-      out[form] = { medianMs: quantile(c.lat, 0.5), p95Ms: quantile(c.lat, 0.95), minMs: Math.min(...c.lat), maxMs: Math.max(...c.lat), frames: c.lat.length, unreadable: c.bad, browserJitterBufferMs: Math.round(jitterBufferMs), ...(inside ? { inside } : {}) };
+      out[form] = {
+        medianMs: quantile(c.lat, 0.5),
+        p95Ms: quantile(c.lat, 0.95),
+        minMs: Math.min(...c.lat),
+        maxMs: Math.max(...c.lat),
+        frames: c.lat.length,
+        unreadable: c.bad,
+        browserJitterBufferMs: Math.round(jitterBufferMs),
+        ...(inside ? { inside } : {}),
+      };
       if (inside) log(`inside the node (${form}): ${JSON.stringify(inside)}`);
       if (process.env.BENCH_DEBUG) log(`${form} latencies: ${c.lat.join(' ')}`);
-      log(`glass-to-glass ${form}: median ${quantile(c.lat, 0.5)} ms, p95 ${quantile(c.lat, 0.95)} ms over ${c.lat.length} frames (${c.bad} unreadable); browser jitter buffer ${jitterBufferMs.toFixed(0)} ms a frame`);
+      log(
+        `glass-to-glass ${form}: median ${quantile(c.lat, 0.5)} ms, p95 ${quantile(c.lat, 0.95)} ms over ${c.lat.length} frames (${c.bad} unreadable); browser jitter buffer ${jitterBufferMs.toFixed(0)} ms a frame`,
+      );
       await sleep(1500);
     }
   } finally {
@@ -242,8 +263,34 @@ async function latency(e: Env, video: TestVideo): Promise<Record<string, unknown
  * would (RTSP over TCP, slice threads), read back as soon as each picture is decoded.
  */
 async function cameraToDecoder(url: string, seconds = 6): Promise<{ medianMs: number; p95Ms: number; frames: number }> {
-  const ff = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-rtsp_transport', 'tcp', '-thread_type', 'slice', '-flags', 'low_delay', '-i', url,
-    '-map', '0:v:0', '-vf', 'extractplanes=y', '-threads', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', 'pipe:1'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const ff = spawn(
+    'ffmpeg',
+    [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-rtsp_transport',
+      'tcp',
+      '-thread_type',
+      'slice',
+      '-flags',
+      'low_delay',
+      '-i',
+      url,
+      '-map',
+      '0:v:0',
+      '-vf',
+      'extractplanes=y',
+      '-threads',
+      '1',
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'gray',
+      'pipe:1',
+    ],
+    { stdio: ['ignore', 'pipe', 'ignore'] },
+  );
   const ages: number[] = [];
   const frames = new RawFrameSplitter(CLOCK_W * CLOCK_H, (luma) => {
     const stamp = readClock(luma);
@@ -284,11 +331,19 @@ async function viewers(e: Env, video: TestVideo): Promise<Record<string, unknown
         detectMs: p1?.anonymized?.lastDetectMs,
         encodeMs: p1?.anonymized?.encodeMs,
       };
-      const step = { viewers: target, maxLoss: Math.max(...st.map((s) => s.loss)), meanLoss: st.reduce((a, s) => a + s.loss, 0) / st.length, minFps: Math.min(...st.map((s) => s.fps)), pipeline };
+      const step = {
+        viewers: target,
+        maxLoss: Math.max(...st.map((s) => s.loss)),
+        meanLoss: st.reduce((a, s) => a + s.loss, 0) / st.length,
+        minFps: Math.min(...st.map((s) => s.fps)),
+        pipeline,
+      };
       steps.push(step);
       const dead = rx.filter((r) => r.stats().packets === 0).map((r) => r.state);
       if (dead.length) log(`viewers without packets: ${dead.join(', ')}`);
-      log(`viewers ${target}: max loss ${(step.maxLoss * 100).toFixed(2)}%, mean ${(step.meanLoss * 100).toFixed(2)}%, slowest ${step.minFps.toFixed(1)} fps; pipeline ${JSON.stringify(pipeline)}; load ${loadavg()[0].toFixed(2)}`);
+      log(
+        `viewers ${target}: max loss ${(step.maxLoss * 100).toFixed(2)}%, mean ${(step.meanLoss * 100).toFixed(2)}%, slowest ${step.minFps.toFixed(1)} fps; pipeline ${JSON.stringify(pipeline)}; load ${loadavg()[0].toFixed(2)}`,
+      );
       // the figure asked for is loss; frame rate is reported (viewers here share the CPU with the node)
       if (step.maxLoss >= 0.01) break;
       best = target;
@@ -327,17 +382,28 @@ async function cameras(e: Env, video: TestVideo): Promise<Record<string, unknown
         ffmpeg: (cpuSeconds(e.processes.livePids()) - cpu0.children) / secs,
         anonymizer: (cpuSeconds([e.anonymizer.pid!]) - cpu0.anonymizer) / secs,
       };
-      const per = live.status().filter((s) => s.cameraId.startsWith('cam-') && /^cam-\d$/.test(s.cameraId)).map((s) => {
-        const b = before.get(s.cameraId)!;
-        const a = s.anonymized!;
-        const frames = a.frames - b.frames;
-        return { camera: s.cameraId, gateFps: frames / secs, maskedPct: (100 * (a.masked - b.masked)) / Math.max(1, frames), detectMs: a.lastDetectMs, encoderDropped: (a.encoderDropped ?? 0) - (b.encoderDropped ?? 0) };
-      });
+      const per = live
+        .status()
+        .filter((s) => s.cameraId.startsWith('cam-') && /^cam-\d$/.test(s.cameraId))
+        .map((s) => {
+          const b = before.get(s.cameraId)!;
+          const a = s.anonymized!;
+          const frames = a.frames - b.frames;
+          return {
+            camera: s.cameraId,
+            gateFps: frames / secs,
+            maskedPct: (100 * (a.masked - b.masked)) / Math.max(1, frames),
+            detectMs: a.lastDetectMs,
+            encoderDropped: (a.encoderDropped ?? 0) - (b.encoderDropped ?? 0),
+          };
+        });
       const rxFps = rx.map((r) => r.frameCount / secs);
       const ok = per.length === n && per.every((p) => p.gateFps >= 23.5 && p.maskedPct <= 5) && rxFps.every((f) => f >= 22.5);
       steps.push({ cameras: n, realTime: ok, cpuCores: cpu, perCamera: per, viewerFps: rxFps });
-      log(`${n} camera(s): ${ok ? 'real time' : 'NOT real time'}; cpu cores node ${cpu.node.toFixed(2)} ffmpeg ${cpu.ffmpeg.toFixed(2)} anonymizer ${cpu.anonymizer.toFixed(2)}; ` +
-        per.map((p) => `${p.camera} ${p.gateFps.toFixed(1)} fps, masked ${p.maskedPct.toFixed(1)}%`).join('; '));
+      log(
+        `${n} camera(s): ${ok ? 'real time' : 'NOT real time'}; cpu cores node ${cpu.node.toFixed(2)} ffmpeg ${cpu.ffmpeg.toFixed(2)} anonymizer ${cpu.anonymizer.toFixed(2)}; ` +
+          per.map((p) => `${p.camera} ${p.gateFps.toFixed(1)} fps, masked ${p.maskedPct.toFixed(1)}%`).join('; '),
+      );
       if (n === 1) cpuPerStream = { nodeCores: cpu.node, ffmpegCores: cpu.ffmpeg, anonymizerCores: cpu.anonymizer, totalCores: cpu.node + cpu.ffmpeg + cpu.anonymizer };
       if (!ok) break;
       best = n;
@@ -388,25 +454,49 @@ async function clips(e: Env, video: TestVideo): Promise<Record<string, unknown>>
     const total = cpuMsPerFrame.ffmpeg + cpuMsPerFrame.mediaNode + cpuMsPerFrame.anonymizer;
     // Inside the media node: detection copies (downscale + base64), redaction, watermark; the rest is frame I/O and transport.
     const st = form === 'anonymized' ? clipService.lastStages : undefined;
-    const mediaNodeStages = st ? round({ frameIn: st.frameInMs / st.frames, detectCopy: st.detectCopyMs / st.frames, detectSend: st.detectSendMs / st.frames, redact: st.redactMs / st.frames, watermark: st.watermarkMs / st.frames, frameOut: st.frameOutMs / st.frames }) : undefined;
+    const mediaNodeStages = st
+      ? round({
+          frameIn: st.frameInMs / st.frames,
+          detectCopy: st.detectCopyMs / st.frames,
+          detectSend: st.detectSendMs / st.frames,
+          redact: st.redactMs / st.frames,
+          watermark: st.watermarkMs / st.frames,
+          frameOut: st.frameOutMs / st.frames,
+        })
+      : undefined;
     // CPU per exported frame by stage. ffmpeg's share is split between decoder and encoder as sampled
     // from /proc while they ran; the anonymizer's CPU is detection (its transport share included);
     // transport is the node's sealing and sending; 'other' is the node's remainder (event loop, GC, reply handling).
-    const byStage = st ? (() => {
-      const ff = cpuMsPerFrame.ffmpeg;
-      const decode = ff * split.decodeShare + mediaNodeStages!.frameIn;
-      const encode = ff * (1 - split.decodeShare) + mediaNodeStages!.frameOut;
-      const detect = cpuMsPerFrame.anonymizer + mediaNodeStages!.detectCopy;
-      const named = mediaNodeStages!.frameIn + mediaNodeStages!.frameOut + mediaNodeStages!.detectCopy + mediaNodeStages!.detectSend + mediaNodeStages!.redact + mediaNodeStages!.watermark;
-      return round({ decode, detect, redact: mediaNodeStages!.redact + mediaNodeStages!.watermark, encode, transport: mediaNodeStages!.detectSend, otherMediaNode: Math.max(0, cpuMsPerFrame.mediaNode - named) });
-    })() : undefined;
+    const byStage = st
+      ? (() => {
+          const ff = cpuMsPerFrame.ffmpeg;
+          const decode = ff * split.decodeShare + mediaNodeStages!.frameIn;
+          const encode = ff * (1 - split.decodeShare) + mediaNodeStages!.frameOut;
+          const detect = cpuMsPerFrame.anonymizer + mediaNodeStages!.detectCopy;
+          const named =
+            mediaNodeStages!.frameIn + mediaNodeStages!.frameOut + mediaNodeStages!.detectCopy + mediaNodeStages!.detectSend + mediaNodeStages!.redact + mediaNodeStages!.watermark;
+          return round({
+            decode,
+            detect,
+            redact: mediaNodeStages!.redact + mediaNodeStages!.watermark,
+            encode,
+            transport: mediaNodeStages!.detectSend,
+            otherMediaNode: Math.max(0, cpuMsPerFrame.mediaNode - named),
+          });
+        })()
+      : undefined;
     out[form] = {
-      videoSec: r.durationSec, wallSec: wall, xRealTime: (r.durationSec ?? 0) / wall, cpuMsPerFrame: { ...round(cpuMsPerFrame), total: Math.round(total * 10) / 10 },
+      videoSec: r.durationSec,
+      wallSec: wall,
+      xRealTime: (r.durationSec ?? 0) / wall,
+      cpuMsPerFrame: { ...round(cpuMsPerFrame), total: Math.round(total * 10) / 10 },
       ...(mediaNodeStages ? { cpuMsPerFrameByStage: byStage, mediaNodeMsPerFrame: mediaNodeStages, detections: st!.detections, detectEvery: e.cfg.media.clipDetectEvery } : {}),
     };
     if (mediaNodeStages) log(`  media node ms per frame: ${JSON.stringify(mediaNodeStages)}`);
     if (byStage) log(`  CPU ms per exported frame by stage: ${JSON.stringify(byStage)} (${st!.detections} detections for ${st!.frames} frames)`);
-    log(`clip export ${form}: ${r.durationSec?.toFixed(1)} s of 720p in ${wall.toFixed(1)} s = ${((r.durationSec ?? 0) / wall).toFixed(2)}x real time; CPU ms per frame ${JSON.stringify(round(cpuMsPerFrame))} total ${total.toFixed(1)} (detect every ${e.cfg.media.clipDetectEvery})`);
+    log(
+      `clip export ${form}: ${r.durationSec?.toFixed(1)} s of 720p in ${wall.toFixed(1)} s = ${((r.durationSec ?? 0) / wall).toFixed(2)}x real time; CPU ms per frame ${JSON.stringify(round(cpuMsPerFrame))} total ${total.toFixed(1)} (detect every ${e.cfg.media.clipDetectEvery})`,
+    );
   }
   // Leak check: an independent detector (the anonymizer's models at their full still-image input sizes,
   // not the export's live sizes) on the same frames of the source (decoded, not redacted) and of the
@@ -426,7 +516,9 @@ async function clips(e: Env, video: TestVideo): Promise<Record<string, unknown>>
   }
   const leakPct = sourceFaces ? (100 * stillFound) / sourceFaces : 0;
   out.leakCheck = { framesChecked: Math.min(source.length, anonymized.length), sourceFaces, stillFound, leakPct, targetPct: 1 };
-  log(`leak check: the independent detector finds ${sourceFaces} faces in ${Math.min(source.length, anonymized.length)} source frames, ${stillFound} of them still in the anonymized clip (${leakPct.toFixed(2)}%, target <= 1%)`);
+  log(
+    `leak check: the independent detector finds ${sourceFaces} faces in ${Math.min(source.length, anonymized.length)} source frames, ${stillFound} of them still in the anonymized clip (${leakPct.toFixed(2)}%, target <= 1%)`,
+  );
   return out;
 }
 
@@ -480,7 +572,9 @@ function childCpuSeconds(): number {
 
 /** Frames of an MP4 as RGBA, `fps` per second. */
 function framesOf(file: string, width: number, height: number, fps: number): Buffer[] {
-  const raw = execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', file, '-vf', `fps=${fps}`, '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1'], { maxBuffer: 2 ** 31 });
+  const raw = execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', file, '-vf', `fps=${fps}`, '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1'], {
+    maxBuffer: 2 ** 31,
+  });
   const size = width * height * 4;
   const frames: Buffer[] = [];
   for (let i = 0; i + size <= raw.length; i += size) frames.push(raw.subarray(i, i + size));
@@ -494,7 +588,11 @@ async function main(): Promise<void> {
   const only = process.argv.slice(2);
   const want = (s: string) => only.length === 0 || only.includes(s);
   const dir = mkdtempSync(join(tmpdir(), 'bl-media-bench-'));
-  log(`load average at start ${loadavg().map((x) => x.toFixed(2)).join(' ')} (2-core machine; others' jobs skew figures)`);
+  log(
+    `load average at start ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')} (2-core machine; others' jobs skew figures)`,
+  );
   const video = await buildTestVideo(dir, { minutes: 10 });
   const e = await startEnv(dir);
   const result: Record<string, unknown> = { machine: { loadAvgAtStart: loadavg()[0], netns: inLoopbackOnlyNetns() } };
@@ -523,11 +621,15 @@ async function main(): Promise<void> {
   const c = result.cameras as { maxRealTime720p25: number; cpuPerAnonymizedStream?: { totalCores: number } } | undefined;
   const k = result.clipExport as Record<string, { xRealTime: number }> | undefined;
   const summary = {
-    rawG2gMedianMs: g?.raw?.medianMs, rawG2gP95Ms: g?.raw?.p95Ms,
-    anonymizedG2gMedianMs: g?.anonymized?.medianMs, anonymizedG2gP95Ms: g?.anonymized?.p95Ms,
-    anonymizedCameras720p25RealTime: c?.maxRealTime720p25, cpuCoresPerAnonymizedStream: c?.cpuPerAnonymizedStream?.totalCores,
+    rawG2gMedianMs: g?.raw?.medianMs,
+    rawG2gP95Ms: g?.raw?.p95Ms,
+    anonymizedG2gMedianMs: g?.anonymized?.medianMs,
+    anonymizedG2gP95Ms: g?.anonymized?.p95Ms,
+    anonymizedCameras720p25RealTime: c?.maxRealTime720p25,
+    cpuCoresPerAnonymizedStream: c?.cpuPerAnonymizedStream?.totalCores,
     viewersPerAnonymizedStreamUnder1PctLoss: v?.maxViewersUnder1PctLoss,
-    clipExportRawXRealTime: k?.raw?.xRealTime, clipExportAnonymizedXRealTime: k?.anonymized?.xRealTime,
+    clipExportRawXRealTime: k?.raw?.xRealTime,
+    clipExportAnonymizedXRealTime: k?.anonymized?.xRealTime,
     clipExportAnonymizedCpuMsPerFrame: (k?.anonymized as { cpuMsPerFrame?: unknown } | undefined)?.cpuMsPerFrame,
     clipExportAnonymizedCpuMsPerFrameByStage: (k?.anonymized as { cpuMsPerFrameByStage?: unknown } | undefined)?.cpuMsPerFrameByStage,
     clipExportLeakPct: (k?.leakCheck as { leakPct?: number } | undefined)?.leakPct,

@@ -13,7 +13,10 @@ export class WhepReceiver {
   private frames = new Set<number>();
   location?: string;
 
-  private constructor(private readonly pc: PeerConnection, private readonly track: Track) {
+  private constructor(
+    private readonly pc: PeerConnection,
+    private readonly track: Track,
+  ) {
     track.onMessage((msg) => this.onRtp(msg));
   }
 

@@ -9,7 +9,11 @@ export class CameraSim {
   private child?: ChildProcess;
   url = '';
 
-  constructor(private readonly port: number, private readonly args: string[], private readonly path = '/cam') {}
+  constructor(
+    private readonly port: number,
+    private readonly args: string[],
+    private readonly path = '/cam',
+  ) {}
 
   async start(): Promise<string> {
     const child = spawn('/usr/bin/python3', [SCRIPT, '--host', '127.0.0.1', '--port', String(this.port), '--path', this.path, ...this.args], { stdio: ['pipe', 'pipe', 'pipe'] });

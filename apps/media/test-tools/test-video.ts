@@ -55,7 +55,9 @@ export async function buildTestVideo(dir: string, opts: { sceneSec?: number; wid
     const fl = faceLabels.find((l) => l.file === FACE_FILES[i])!;
     const pl = plateLabels.find((l) => l.file === PLATE_FILES[i])!;
     const side = Math.min(half, H);
-    const face = await sharp(join(EVAL_DIR, 'faces/images', fl.file)).resize(side, side, { fit: 'fill' }).toBuffer();
+    const face = await sharp(join(EVAL_DIR, 'faces/images', fl.file))
+      .resize(side, side, { fit: 'fill' })
+      .toBuffer();
     const fs = side / fl.size[0];
     const plateImg = sharp(join(EVAL_DIR, 'plates/images', pl.file));
     const meta = await plateImg.metadata();
@@ -68,7 +70,10 @@ export async function buildTestVideo(dir: string, opts: { sceneSec?: number; wid
     const py = Math.round((H - ph) / 2);
     const png = join(dir, `scene${String(i).padStart(2, '0')}.png`);
     await sharp({ create: { width: W, height: H, channels: 3, background: { r: 90, g: 90, b: 90 } } })
-      .composite([{ input: face, left: 0, top: fy }, { input: plate, left: px, top: py }])
+      .composite([
+        { input: face, left: 0, top: fy },
+        { input: plate, left: px, top: py },
+      ])
       .png()
       .toFile(png);
     const thumb = await sharp(png).resize(64, 36, { fit: 'fill' }).greyscale().raw().toBuffer();
@@ -84,9 +89,29 @@ export async function buildTestVideo(dir: string, opts: { sceneSec?: number; wid
   }
   const cycle = join(dir, 'cycle.mp4');
   execFileSync('ffmpeg', [
-    '-hide_banner', '-loglevel', 'error', '-y', '-framerate', `1/${sceneSec}`, '-i', join(dir, 'scene%02d.png'),
-    '-vf', 'fps=25,format=yuv420p', '-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', 'baseline', '-g', '25', '-bf', '0',
-    '-t', String(scenes.length * sceneSec), cycle,
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-framerate',
+    `1/${sceneSec}`,
+    '-i',
+    join(dir, 'scene%02d.png'),
+    '-vf',
+    'fps=25,format=yuv420p',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-profile:v',
+    'baseline',
+    '-g',
+    '25',
+    '-bf',
+    '0',
+    '-t',
+    String(scenes.length * sceneSec),
+    cycle,
   ]);
   // The camera simulator plays a file once: repeat the cycle (stream copy) for as long as needed.
   const repeat = Math.ceil(((opts.minutes ?? 10) * 60) / (scenes.length * sceneSec));
@@ -97,7 +122,11 @@ export async function buildTestVideo(dir: string, opts: { sceneSec?: number; wid
 
 /** The scene a captured RGBA frame shows (mean absolute difference of thumbnails), or null when none is close (e.g. masked). */
 export async function whichScene(video: TestVideo, rgba: Buffer, width: number, height: number, maxDiff = 25): Promise<{ scene: Scene | null; diff: number }> {
-  const t = await sharp(rgba, { raw: { width, height, channels: 4 } }).resize(64, 36, { fit: 'fill' }).greyscale().raw().toBuffer();
+  const t = await sharp(rgba, { raw: { width, height, channels: 4 } })
+    .resize(64, 36, { fit: 'fill' })
+    .greyscale()
+    .raw()
+    .toBuffer();
   let best: Scene | null = null;
   let bestDiff = Infinity;
   for (const s of video.scenes) {

@@ -8,8 +8,8 @@ const { feature } = require('topojson-client');
 const ISO = { 203: 'CZ', 616: 'PL', 276: 'DE', 703: 'SK', '040': 'AT' };
 const topo = require('world-atlas/countries-10m.json');
 const round = (c) => (Array.isArray(c[0]) ? c.map(round) : [Math.round(c[0] * 1000) / 1000, Math.round(c[1] * 1000) / 1000]);
-const countries = feature(topo, topo.objects.countries).features
-  .filter((f) => ISO[f.id])
+const countries = feature(topo, topo.objects.countries)
+  .features.filter((f) => ISO[f.id])
   .map((f) => ({ type: 'Feature', properties: { country: ISO[f.id] }, geometry: { type: f.geometry.type, coordinates: round(f.geometry.coordinates) } }));
 const towns = JSON.parse(readFileSync(join(__dirname, 'towns.json'), 'utf8'));
 const out = join(__dirname, '../src/generated/base-layer.json');

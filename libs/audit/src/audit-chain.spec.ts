@@ -5,8 +5,19 @@ function chain(n: number): (AuditRecord & { hash: string })[] {
   let prev = GENESIS_HASH;
   for (let i = 1; i <= n; i++) {
     const r: AuditRecord = {
-      seq: String(i), time: new Date(Date.UTC(2026, 10, 22, 12, 0, i)), actorUser: 'u', actorOrganisation: 'hzs-olk', actorCountry: 'CZ',
-      operation: 'consultation', object: `camera:${i}`, justification: 'flood', recipient: '', decision: 'permit', policyIds: ['CZ@1:p1'], details: { b: 1, a: [1, 2] }, prevHash: prev,
+      seq: String(i),
+      time: new Date(Date.UTC(2026, 10, 22, 12, 0, i)),
+      actorUser: 'u',
+      actorOrganisation: 'hzs-olk',
+      actorCountry: 'CZ',
+      operation: 'consultation',
+      object: `camera:${i}`,
+      justification: 'flood',
+      recipient: '',
+      decision: 'permit',
+      policyIds: ['CZ@1:p1'],
+      details: { b: 1, a: [1, 2] },
+      prevHash: prev,
     };
     const e = { ...r, hash: entryHash(r) };
     out.push(e);

@@ -26,7 +26,9 @@ export function canonicalJson(value: unknown): string {
   if (value instanceof Date) return JSON.stringify(value.toISOString());
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
+  const keys = Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
 }
 
@@ -76,7 +78,10 @@ export class ChainVerifier {
     if (this.broken) return false;
     const seq = BigInt(e.seq);
     if (seq !== this.expectedSeq) {
-      this.broken = { seq: String(e.seq), reason: seq > this.expectedSeq ? `entries ${this.expectedSeq}..${seq - 1n} are missing` : `sequence number out of order (expected ${this.expectedSeq})` };
+      this.broken = {
+        seq: String(e.seq),
+        reason: seq > this.expectedSeq ? `entries ${this.expectedSeq}..${seq - 1n} are missing` : `sequence number out of order (expected ${this.expectedSeq})`,
+      };
     } else if (e.prevHash !== this.prevHash) {
       this.broken = { seq: String(e.seq), reason: 'previous-hash link does not match the entry before it (entry removed, inserted or reordered)' };
     } else if (entryHash(e) !== e.hash) {

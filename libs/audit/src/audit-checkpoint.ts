@@ -61,17 +61,32 @@ export async function verifyCheckpoints(
     try {
       claims = await openCheckpoint(cp.token, jwks);
     } catch (e) {
-      return { ok: false, checkpoints: sorted.length, lastSeq, problem: `checkpoint at entry ${cp.seq}: signature does not verify with the gateway's key (${(e as Error).message})` };
+      return {
+        ok: false,
+        checkpoints: sorted.length,
+        lastSeq,
+        problem: `checkpoint at entry ${cp.seq}: signature does not verify with the gateway's key (${(e as Error).message})`,
+      };
     }
     if (claims.seq !== String(cp.seq) || claims.hash !== cp.hash) {
       return { ok: false, checkpoints: sorted.length, lastSeq, problem: `checkpoint at entry ${cp.seq}: stored fields differ from what was signed` };
     }
     if (BigInt(claims.seq) > BigInt(chain.entries)) {
-      return { ok: false, checkpoints: sorted.length, lastSeq, problem: `truncated: checkpoint signed at ${claims.time} covers entry ${claims.seq}, the intact chain ends at ${chain.entries}` };
+      return {
+        ok: false,
+        checkpoints: sorted.length,
+        lastSeq,
+        problem: `truncated: checkpoint signed at ${claims.time} covers entry ${claims.seq}, the intact chain ends at ${chain.entries}`,
+      };
     }
     const hash = await hashAt(claims.seq);
     if (hash !== claims.hash) {
-      return { ok: false, checkpoints: sorted.length, lastSeq, problem: `entry ${claims.seq} does not match the checkpoint signed at ${claims.time} (chain rewritten and recomputed)` };
+      return {
+        ok: false,
+        checkpoints: sorted.length,
+        lastSeq,
+        problem: `entry ${claims.seq} does not match the checkpoint signed at ${claims.time} (chain rewritten and recomputed)`,
+      };
     }
     lastSeq = claims.seq;
   }
@@ -104,7 +119,12 @@ export class CheckpointRepository {
   }
 
   async insert(cp: SignedCheckpoint): Promise<void> {
-    await this.dataSource.query('INSERT INTO audit_checkpoints (seq, hash, time, token) VALUES ($1, $2, $3, $4) ON CONFLICT (seq) DO NOTHING', [cp.seq, cp.hash, cp.time, cp.token]);
+    await this.dataSource.query('INSERT INTO audit_checkpoints (seq, hash, time, token) VALUES ($1, $2, $3, $4) ON CONFLICT (seq) DO NOTHING', [
+      cp.seq,
+      cp.hash,
+      cp.time,
+      cp.token,
+    ]);
   }
 }
 

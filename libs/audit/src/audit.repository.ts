@@ -58,7 +58,13 @@ export class AuditRepository {
       const rows: { seq: string; hash: string }[] = await m.query('SELECT a.seq::text AS seq, a.hash FROM audit_entries a ORDER BY a.seq DESC LIMIT 1');
       const entry = build(rows[0] ?? null);
       // A plain INSERT: an entry is never updated (the database refuses it anyway).
-      await m.createQueryBuilder().insert().into(AuditEntryEntity).values(entry as QueryDeepPartialEntity<AuditEntryEntity>).updateEntity(false).execute();
+      await m
+        .createQueryBuilder()
+        .insert()
+        .into(AuditEntryEntity)
+        .values(entry as QueryDeepPartialEntity<AuditEntryEntity>)
+        .updateEntity(false)
+        .execute();
       return entry;
     };
     if (manager) {
@@ -82,7 +88,10 @@ export class AuditRepository {
   }
 
   find(f: AuditFilter): Promise<AuditEntryEntity[]> {
-    const q = this.repo.createQueryBuilder('a').orderBy('a.seq', f.order === 'desc' ? 'DESC' : 'ASC').limit(f.limit);
+    const q = this.repo
+      .createQueryBuilder('a')
+      .orderBy('a.seq', f.order === 'desc' ? 'DESC' : 'ASC')
+      .limit(f.limit);
     if (f.scope) inScope(q, f.scope);
     if (f.afterSeq) q.andWhere('a.seq > :after', { after: f.afterSeq });
     if (f.object) q.andWhere('a.object = :object', { object: f.object });
@@ -120,8 +129,10 @@ function inScope(q: SelectQueryBuilder<AuditEntryEntity>, scope: AuditScope): vo
     new Brackets((w) => {
       w.where('a.actor_organisation = ANY(CAST(:scopeOrgs AS text[]))')
         .orWhere("split_part(a.recipient, ' (', 1) = ANY(CAST(:scopeOrgs AS text[]))")
-        .orWhere("a.object = ANY(CAST(:scopeCameraObjects AS text[]))")
-        .orWhere("a.object IN (SELECT 'clip:' || r.id::text FROM clip_requests r WHERE r.camera_id::text = ANY(CAST(:scopeCameras AS text[])) OR r.requester_organisation = ANY(CAST(:scopeOrgs AS text[])))")
+        .orWhere('a.object = ANY(CAST(:scopeCameraObjects AS text[]))')
+        .orWhere(
+          "a.object IN (SELECT 'clip:' || r.id::text FROM clip_requests r WHERE r.camera_id::text = ANY(CAST(:scopeCameras AS text[])) OR r.requester_organisation = ANY(CAST(:scopeOrgs AS text[])))",
+        )
         .orWhere("a.object IN (SELECT 'incident:' || i.id::text FROM incidents i WHERE i.organisation_id = ANY(CAST(:scopeOrgs AS text[])))")
         .orWhere("a.object LIKE 'policy:%' AND substring(a.object, 8, 2) = ANY(CAST(:scopeCountries AS text[]))");
     }),

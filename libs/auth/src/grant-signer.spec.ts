@@ -35,8 +35,12 @@ describe('GrantSigner', () => {
   it('refuses a token with another algorithm even if it names the right claims', async () => {
     const signer = await GrantSigner.fromFile(join(dir, 'grant-key.json'));
     const { privateKey } = await generateKeyPair('ES256');
-    const forged = await new SignJWT({ ...base }).setProtectedHeader({ alg: 'ES256', kid: signer.publicJwk.kid, typ: 'grant+jwt' })
-      .setIssuer('borderlens-gateway').setAudience('borderlens-media').setExpirationTime('1m').sign(privateKey);
+    const forged = await new SignJWT({ ...base })
+      .setProtectedHeader({ alg: 'ES256', kid: signer.publicJwk.kid, typ: 'grant+jwt' })
+      .setIssuer('borderlens-gateway')
+      .setAudience('borderlens-media')
+      .setExpirationTime('1m')
+      .sign(privateKey);
     await expect(verifyGrant(forged, grantKeys(signer.jwks()))).rejects.toThrow();
   });
 });

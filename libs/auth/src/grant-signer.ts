@@ -1,17 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import {
-  SignJWT,
-  exportJWK,
-  generateKeyPair,
-  importJWK,
-  jwtVerify,
-  createLocalJWKSet,
-  createRemoteJWKSet,
-  type JWK,
-  type JWTVerifyGetKey,
-} from 'jose';
+import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify, createLocalJWKSet, createRemoteJWKSet, type JWK, type JWTVerifyGetKey } from 'jose';
 import type { GrantClaims } from '@borderlens/contracts';
 
 export type KeyObjectLike = Awaited<ReturnType<typeof importJWK>>;
@@ -44,7 +34,10 @@ export async function loadSigningKey(file: string): Promise<{ privateKey: KeyObj
  * published as a JWKS at /api/v1/grants/jwks so media nodes on other machines can verify.
  */
 export class GrantSigner {
-  private constructor(private readonly privateKey: KeyObjectLike, readonly publicJwk: JWK) {}
+  private constructor(
+    private readonly privateKey: KeyObjectLike,
+    readonly publicJwk: JWK,
+  ) {}
 
   static async fromFile(file: string): Promise<GrantSigner> {
     const { privateKey, publicJwk } = await loadSigningKey(file);
@@ -90,7 +83,15 @@ export async function verifyGrant(token: string, keys: JWTVerifyGetKey): Promise
   const p = payload as unknown as GrantClaims & { sub?: string; jti?: string };
   if (!p.sub || !p.cam || (p.form !== 'raw' && p.form !== 'anonymized') || !p.jti) throw new Error('grant is missing claims');
   return {
-    sub: p.sub, name: p.name, org: p.org, country: p.country, cam: p.cam, form: p.form, obligations: p.obligations ?? {}, exp: p.exp, jti: p.jti,
+    sub: p.sub,
+    name: p.name,
+    org: p.org,
+    country: p.country,
+    cam: p.cam,
+    form: p.form,
+    obligations: p.obligations ?? {},
+    exp: p.exp,
+    jti: p.jti,
     ...(typeof p.sid === 'string' && p.sid ? { sid: p.sid } : {}),
   };
 }

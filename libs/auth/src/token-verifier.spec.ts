@@ -26,7 +26,12 @@ describe('TokenVerifier', () => {
   it('maps a valid token to a principal, keeping only known roles', async () => {
     const { verifier, sign } = await setup();
     await expect(verifier.verify(await sign())).resolves.toEqual({
-      userId: 'user-1', username: 'hzs.operator', name: 'Jan Novák', organisation: 'hzs-olk', country: 'CZ', roles: ['operator'],
+      userId: 'user-1',
+      username: 'hzs.operator',
+      name: 'Jan Novák',
+      organisation: 'hzs-olk',
+      country: 'CZ',
+      roles: ['operator'],
     });
   });
 
@@ -50,7 +55,13 @@ describe('TokenVerifier', () => {
     const { verifier } = await setup();
     const none = `${Buffer.from(JSON.stringify({ alg: 'none', kid: 'k1' })).toString('base64url')}.${Buffer.from(JSON.stringify({ ...claims, sub: 'x', iss: issuer, aud: 'borderlens-gateway', exp: 9e9 })).toString('base64url')}.`;
     await expect(verifier.verify(none)).rejects.toThrow();
-    const hs = await new SignJWT({ ...claims }).setProtectedHeader({ alg: 'HS256', kid: 'k1' }).setSubject('x').setIssuer(issuer).setAudience('borderlens-gateway').setExpirationTime('5m').sign(new Uint8Array(32));
+    const hs = await new SignJWT({ ...claims })
+      .setProtectedHeader({ alg: 'HS256', kid: 'k1' })
+      .setSubject('x')
+      .setIssuer(issuer)
+      .setAudience('borderlens-gateway')
+      .setExpirationTime('5m')
+      .sign(new Uint8Array(32));
     await expect(verifier.verify(hs)).rejects.toThrow('token algorithm not allowed');
   });
 

@@ -2,7 +2,6 @@ import { BlockList, isIP } from 'node:net';
 import type { BorderlensConfig } from './config.types';
 import { demoCameraEndpoint } from './load-config';
 
-
 /**
  * Ranges a camera URL must not point at unless explicitly allowed (cameras.allowSpecialNetworks):
  * otherwise a camera registration could make the media node probe the platform's own network.
@@ -48,7 +47,11 @@ export class CameraNetworkPolicy {
   private readonly allowedSpecial: BlockList;
 
   /** `exemptEndpoints`: exact address:port pairs allowed whatever the ranges say (the demo camera). */
-  constructor(allowedNetworks: string[], allowSpecialNetworks: string[], private readonly exemptEndpoints: string[] = []) {
+  constructor(
+    allowedNetworks: string[],
+    allowSpecialNetworks: string[],
+    private readonly exemptEndpoints: string[] = [],
+  ) {
     this.allowed = toBlockList(allowedNetworks, 'cameras.allowedNetworks');
     this.allowedSpecial = toBlockList(allowSpecialNetworks, 'cameras.allowSpecialNetworks');
   }

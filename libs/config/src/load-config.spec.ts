@@ -48,7 +48,7 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'mysql://x@y/z' }, "option 'database.url'"],
     [{ NATS_URL: 'not a url' }, "option 'transport.natsUrl'"],
     [{ NATS_CA_FILE: '/etc/ca.pem' }, "option 'transport.natsCaFile'"],
-    [{ TRANSPORT_HOST: '0.0.0.0' }, "the TCP transport has no TLS"],
+    [{ TRANSPORT_HOST: '0.0.0.0' }, 'the TCP transport has no TLS'],
     [{ NATS_URL: 'nats://nats.example:4222' }, 'NATS on another machine needs TLS'],
     [{ ENCRYPTION_KEY: 'AAAA' }, "option 'security.encryptionKey'"],
     [{ ANONYMIZER_FACE_THRESHOLD: '1.5' }, "option 'anonymizer.faceThreshold'"],

@@ -58,7 +58,11 @@ function coerce(spec: OptionSpec, raw: unknown, source: string): unknown {
       return fail(spec, source, `expected true or false, got '${String(raw)}'`);
     }
     case 'list': {
-      if (typeof raw === 'string') return raw.split(',').map((s) => s.trim()).filter(Boolean);
+      if (typeof raw === 'string')
+        return raw
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
       if (Array.isArray(raw) && raw.every((x) => typeof x === 'string')) return raw;
       return fail(spec, source, 'expected a list of strings');
     }
@@ -109,7 +113,14 @@ export function demoCameraEndpoint(cfg: BorderlensConfig): string | null {
 }
 
 const KNOWN_PATHS = new Set(OPTIONS.map((o) => o.path));
-const KNOWN_PREFIXES = new Set(OPTIONS.flatMap((o) => o.path.split('.').slice(0, -1).map((_, i, a) => a.slice(0, i + 1).join('.'))));
+const KNOWN_PREFIXES = new Set(
+  OPTIONS.flatMap((o) =>
+    o.path
+      .split('.')
+      .slice(0, -1)
+      .map((_, i, a) => a.slice(0, i + 1).join('.')),
+  ),
+);
 
 function rejectUnknownKeys(node: unknown, prefix: string): void {
   if (!node || typeof node !== 'object' || Array.isArray(node)) {

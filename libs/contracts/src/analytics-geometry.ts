@@ -8,7 +8,14 @@ export const ANALYTICS_LIMITS = { maxZones: 16, maxLines: 16, maxPolygonPoints: 
 
 /** Why a drawn geometry is refused: a stable code, the zone or line it is about, and words. */
 export interface GeometryProblem {
-  code: 'geometry_outside_picture' | 'geometry_self_intersecting' | 'geometry_too_many_points' | 'geometry_too_few_points' | 'geometry_degenerate' | 'geometry_duplicate_id' | 'geometry_too_many_items';
+  code:
+    | 'geometry_outside_picture'
+    | 'geometry_self_intersecting'
+    | 'geometry_too_many_points'
+    | 'geometry_too_few_points'
+    | 'geometry_degenerate'
+    | 'geometry_duplicate_id'
+    | 'geometry_too_many_items';
   target: string;
   message: string;
 }
@@ -50,7 +57,8 @@ export function geometryProblems(g: AnalyticsGeometry): GeometryProblem[] {
       problems.push({ code: 'geometry_outside_picture', target: l.id, message: `line '${l.id}' has ends outside the picture (coordinates are fractions 0..1)` });
       continue;
     }
-    if (Math.hypot(l.b[0] - l.a[0], l.b[1] - l.a[1]) < 0.01) problems.push({ code: 'geometry_degenerate', target: l.id, message: `line '${l.id}' is shorter than 1% of the picture` });
+    if (Math.hypot(l.b[0] - l.a[0], l.b[1] - l.a[1]) < 0.01)
+      problems.push({ code: 'geometry_degenerate', target: l.id, message: `line '${l.id}' is shorter than 1% of the picture` });
   }
   return problems;
 }
@@ -70,7 +78,8 @@ export function polygonArea(poly: Point[]): number {
 export function selfIntersects(poly: Point[]): boolean {
   const n = poly.length;
   for (let i = 0; i < n; i++) {
-    const a1 = poly[i], a2 = poly[(i + 1) % n];
+    const a1 = poly[i],
+      a2 = poly[(i + 1) % n];
     for (let j = i + 1; j < n; j++) {
       // Neighbouring edges share a corner by construction.
       if (j === i + 1 || (i === 0 && j === n - 1)) continue;
@@ -87,7 +96,10 @@ export function side(a: Point, b: Point, c: Point): number {
 
 /** Whether segments p1-p2 and q1-q2 touch or cross (collinear overlaps included). */
 export function segmentsIntersect(p1: Point, p2: Point, q1: Point, q2: Point): boolean {
-  const d1 = side(q1, q2, p1), d2 = side(q1, q2, p2), d3 = side(p1, p2, q1), d4 = side(p1, p2, q2);
+  const d1 = side(q1, q2, p1),
+    d2 = side(q1, q2, p2),
+    d3 = side(p1, p2, q1),
+    d4 = side(p1, p2, q2);
   if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) return true;
   const on = (a: Point, b: Point, c: Point) => Math.min(a[0], b[0]) <= c[0] && c[0] <= Math.max(a[0], b[0]) && Math.min(a[1], b[1]) <= c[1] && c[1] <= Math.max(a[1], b[1]);
   return (d1 === 0 && on(q1, q2, p1)) || (d2 === 0 && on(q1, q2, p2)) || (d3 === 0 && on(p1, p2, q1)) || (d4 === 0 && on(p1, p2, q2));
@@ -97,7 +109,8 @@ export function segmentsIntersect(p1: Point, p2: Point, q1: Point, q2: Point): b
 export function pointInPolygon(p: Point, poly: Point[]): boolean {
   let inside = false;
   for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
-    const [xi, yi] = poly[i], [xj, yj] = poly[j];
+    const [xi, yi] = poly[i],
+      [xj, yj] = poly[j];
     if (yi > p[1] !== yj > p[1] && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) inside = !inside;
   }
   return inside;

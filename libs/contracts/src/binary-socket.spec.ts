@@ -38,7 +38,7 @@ describe('BinaryPacketSocket', () => {
     expect(got[1]).toEqual({ echo: { id: 2, data: 'plain' } });
   });
 
-  it('answers a peer speaking Nest\'s plain JSON framing in that framing', async () => {
+  it("answers a peer speaking Nest's plain JSON framing in that framing", async () => {
     const s = await open(srv.port);
     const json = JSON.stringify({ id: 3, data: 'ä' });
     const reply = new Promise<string>((r) => s.once('data', (d) => r(d.toString('utf8'))));

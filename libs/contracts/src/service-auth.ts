@@ -34,7 +34,11 @@ const MAX_SKEW_MS = 5_000;
 
 /** The authenticated caller of a call, as the deserializer hands it to the guard (never from JSON). */
 export class VerifiedCaller {
-  constructor(readonly app: ServiceName, readonly pattern: string, readonly id: string) {}
+  constructor(
+    readonly app: ServiceName,
+    readonly pattern: string,
+    readonly id: string,
+  ) {}
 }
 
 /** A call that was refused on receipt; the guard turns it into an error reply. */

@@ -58,7 +58,10 @@ export class ServerWire {
   readonly serializer = { serialize: (packet: Packet) => this.serialize(packet) };
   readonly deserializer = { deserialize: (raw: unknown, options?: { channel?: string }) => this.deserialize(raw, options) };
 
-  constructor(private readonly tokens: ServiceTokens, private readonly nats: boolean) {}
+  constructor(
+    private readonly tokens: ServiceTokens,
+    private readonly nats: boolean,
+  ) {}
 
   private deserialize(raw: unknown, options?: { channel?: string }): Packet {
     let packet: Packet;
@@ -87,7 +90,11 @@ export class ServerWire {
     const call = id === undefined ? undefined : this.calls.get(id);
     let out: Packet;
     if (!call || 'refused' in call) {
-      out = { id: packet.id, err: { code: 'service_unauthenticated', message: `service token refused: ${call && 'refused' in call ? call.refused : 'unknown call'}` }, isDisposed: true };
+      out = {
+        id: packet.id,
+        err: { code: 'service_unauthenticated', message: `service token refused: ${call && 'refused' in call ? call.refused : 'unknown call'}` },
+        isDisposed: true,
+      };
     } else if (packet.err !== undefined && packet.err !== null) {
       out = packet;
     } else {
@@ -105,7 +112,11 @@ export class ClientWire {
   readonly serializer = { serialize: (packet: Packet) => this.serialize(packet) };
   readonly deserializer = { deserialize: (raw: unknown) => this.deserialize(raw) };
 
-  constructor(private readonly tokens: ServiceTokens, private readonly target: ServiceName, private readonly nats: boolean) {}
+  constructor(
+    private readonly tokens: ServiceTokens,
+    private readonly target: ServiceName,
+    private readonly nats: boolean,
+  ) {}
 
   private serialize(packet: Packet): unknown {
     const pattern = patternString(packet.pattern);

@@ -30,7 +30,10 @@ export function dataSourceOptions(url: string, poolSize: number): DataSourceOpti
 function socketAnswers(path: string): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ path });
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 }
@@ -94,7 +97,12 @@ async function migrateAsOwner(ownerUrl: string, appUrl: string): Promise<void> {
       await owner.query(`REVOKE ALL ON ${t} FROM ${role}`);
       await owner.query(`GRANT ${APPEND_ONLY_TABLES.includes(name) ? 'SELECT, INSERT' : 'SELECT, INSERT, UPDATE, DELETE'} ON ${t} TO ${role}`);
     }
-    await owner.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA current_schema() TO ${role}`.replace('current_schema()', '"' + (await owner.query('SELECT current_schema() AS s'))[0].s + '"'));
+    await owner.query(
+      `GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA current_schema() TO ${role}`.replace(
+        'current_schema()',
+        '"' + (await owner.query('SELECT current_schema() AS s'))[0].s + '"',
+      ),
+    );
   } finally {
     await owner.destroy();
   }

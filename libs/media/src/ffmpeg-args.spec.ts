@@ -71,9 +71,12 @@ describe('ffmpeg argument builders', () => {
   });
 
   it('writes concat lists with quoting and in/out points, and clips with fast start', () => {
-    expect(concatList([{ file: "/r/it's.ts", inpoint: 1.5 }, { file: '/r/b.ts', outpoint: 2 }])).toBe(
-      "ffconcat version 1.0\nfile '/r/it'\\''s.ts'\ninpoint 1.500\nfile '/r/b.ts'\noutpoint 2.000\n",
-    );
+    expect(
+      concatList([
+        { file: "/r/it's.ts", inpoint: 1.5 },
+        { file: '/r/b.ts', outpoint: 2 },
+      ]),
+    ).toBe("ffconcat version 1.0\nfile '/r/it'\\''s.ts'\ninpoint 1.500\nfile '/r/b.ts'\noutpoint 2.000\n");
     const c = clipCopyArgs('/tmp/l.txt', '/clips/x.mp4');
     expect(after(c, '-movflags')).toBe('+faststart');
     expect(after(c, '-c:v')).toBe('copy');

@@ -56,13 +56,15 @@ function rtspInputArgs(): string[] {
 
 /** The concat list naming an RTSP camera, with its options (written to the process's stdin). */
 export function rtspSourceList(input: { url: string; transport: RtspTransport; timeoutSec: number }, lowDelay = true): string {
-  return [
-    'ffconcat version 1.0',
-    `file ${quoteConcat(input.url)}`,
-    `option rtsp_transport ${input.transport}`,
-    `option timeout ${input.timeoutSec * 1_000_000}`,
-    ...(lowDelay ? ['option fflags nobuffer'] : []),
-  ].join('\n') + '\n';
+  return (
+    [
+      'ffconcat version 1.0',
+      `file ${quoteConcat(input.url)}`,
+      `option rtsp_transport ${input.transport}`,
+      `option timeout ${input.timeoutSec * 1_000_000}`,
+      ...(lowDelay ? ['option fflags nobuffer'] : []),
+    ].join('\n') + '\n'
+  );
 }
 
 function quoteConcat(s: string): string {
@@ -77,7 +79,10 @@ export function inputArgs(input: VideoInput): string[] {
       // The app name is fixed; the stream key is checked by us (ffmpeg only logs a mismatch).
       return ['-listen', '1', '-i', `rtmp://${hostForUrl(input.host)}:${input.port}/live/push`];
     case 'srt':
-      return ['-i', `srt://${hostForUrl(input.host)}:${input.port}?mode=listener&transtype=live&latency=120000${input.passphrase ? `&passphrase=${encodeURIComponent(input.passphrase)}&pbkeylen=16` : ''}`];
+      return [
+        '-i',
+        `srt://${hostForUrl(input.host)}:${input.port}?mode=listener&transtype=live&latency=120000${input.passphrase ? `&passphrase=${encodeURIComponent(input.passphrase)}&pbkeylen=16` : ''}`,
+      ];
     case 'flv-pipe':
       return [...LOW_DELAY_INPUT, '-f', 'flv', '-i', 'pipe:0'];
   }
@@ -111,16 +116,26 @@ export function decodeArgs(o: DecodeOptions): string[] {
   return [
     ...common('error'),
     // slice threads only: frame threads would hold a frame or two back (measured: 39 ms median)
-    '-thread_type', 'slice',
+    '-thread_type',
+    'slice',
     ...inputArgs({ kind: 'flv-pipe' }),
-    '-map', '0:v:0', '-an',
+    '-map',
+    '0:v:0',
+    '-an',
     // Scale only if the stream's size differs from what we read (a camera changed resolution).
-    '-vf', `scale=${o.width}:${o.height}:flags=fast_bilinear,format=yuv420p`,
-    '-fps_mode', 'passthrough',
+    '-vf',
+    `scale=${o.width}:${o.height}:flags=fast_bilinear,format=yuv420p`,
+    '-fps_mode',
+    'passthrough',
     // ffmpeg's rawvideo "encoder" is frame-threaded: with more than one thread it hands frame N out
     // only when frame N+1 comes in (measured: 43 ms median at 25 fps, 3 ms with one thread).
-    '-threads', '1',
-    '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1',
+    '-threads',
+    '1',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'yuv420p',
+    'pipe:1',
   ];
 }
 
@@ -146,12 +161,22 @@ export const SAMPLE_DECODE_OPTIONS = ['-skip_loop_filter', 'all'];
 export function sampleArgs(o: SampleOptions): string[] {
   return [
     ...common('error'),
-    '-thread_type', 'slice', '-threads', '1',
+    '-thread_type',
+    'slice',
+    '-threads',
+    '1',
     ...SAMPLE_DECODE_OPTIONS,
     ...inputArgs({ kind: 'flv-pipe' }),
-    '-map', '0:v:0', '-an',
-    '-vf', `fps=${o.fps},scale=${o.width}:${o.height}:flags=fast_bilinear,format=yuv420p`,
-    '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1',
+    '-map',
+    '0:v:0',
+    '-an',
+    '-vf',
+    `fps=${o.fps},scale=${o.width}:${o.height}:flags=fast_bilinear,format=yuv420p`,
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'yuv420p',
+    'pipe:1',
   ];
 }
 
@@ -167,10 +192,28 @@ export interface EncodeOptions {
 /** x264 for the browser: constrained baseline, no B-frames, no lookahead. */
 export function x264Args(o: EncodeOptions): string[] {
   return [
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'baseline',
-    '-pix_fmt', 'yuv420p',
-    '-b:v', `${o.bitrateKbps}k`, '-maxrate', `${o.bitrateKbps}k`, '-bufsize', `${Math.round(o.bitrateKbps / 2)}k`,
-    '-g', String(o.keyframeInterval), '-keyint_min', String(o.keyframeInterval), '-sc_threshold', '0',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-tune',
+    'zerolatency',
+    '-profile:v',
+    'baseline',
+    '-pix_fmt',
+    'yuv420p',
+    '-b:v',
+    `${o.bitrateKbps}k`,
+    '-maxrate',
+    `${o.bitrateKbps}k`,
+    '-bufsize',
+    `${Math.round(o.bitrateKbps / 2)}k`,
+    '-g',
+    String(o.keyframeInterval),
+    '-keyint_min',
+    String(o.keyframeInterval),
+    '-sc_threshold',
+    '0',
   ];
 }
 
@@ -179,10 +222,26 @@ export function encodeArgs(o: EncodeOptions): string[] {
   return [
     ...common('error'),
     // Timestamps here do not matter: FrameEncoder gives each picture its camera timestamp back.
-    '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${o.width}x${o.height}`, '-framerate', String(o.fps),
-    '-i', 'pipe:0',
-    ...x264Args(o), '-fps_mode', 'passthrough',
-    '-f', 'flv', '-flvflags', 'no_duration_filesize', '-flush_packets', '1', 'pipe:1',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'yuv420p',
+    '-s',
+    `${o.width}x${o.height}`,
+    '-framerate',
+    String(o.fps),
+    '-i',
+    'pipe:0',
+    ...x264Args(o),
+    '-fps_mode',
+    'passthrough',
+    '-f',
+    'flv',
+    '-flvflags',
+    'no_duration_filesize',
+    '-flush_packets',
+    '1',
+    'pipe:1',
   ];
 }
 
@@ -206,27 +265,66 @@ export function probeArgs(target: string, rtsp?: { transport: RtspTransport; tim
 
 /** A concat-demuxer list: each segment with optional in/out points (seconds within it). */
 export function concatList(entries: { file: string; inpoint?: number; outpoint?: number }[]): string {
-  return ['ffconcat version 1.0', ...entries.flatMap((e) => [
-    `file ${quoteConcat(e.file)}`,
-    ...(e.inpoint !== undefined ? [`inpoint ${e.inpoint.toFixed(3)}`] : []),
-    ...(e.outpoint !== undefined ? [`outpoint ${e.outpoint.toFixed(3)}`] : []),
-  ])].join('\n') + '\n';
+  return (
+    [
+      'ffconcat version 1.0',
+      ...entries.flatMap((e) => [
+        `file ${quoteConcat(e.file)}`,
+        ...(e.inpoint !== undefined ? [`inpoint ${e.inpoint.toFixed(3)}`] : []),
+        ...(e.outpoint !== undefined ? [`outpoint ${e.outpoint.toFixed(3)}`] : []),
+      ]),
+    ].join('\n') + '\n'
+  );
 }
 
 /** Clip, raw form: joined segments copied into an MP4 with the index at the front (fast start). */
 export function clipCopyArgs(listFile: string, outFile: string): string[] {
   return [
-    ...common('error'), '-f', 'concat', '-safe', '0', '-i', listFile,
-    '-map', '0:v:0', '-c:v', 'copy', '-an', '-movflags', '+faststart', '-progress', 'pipe:1', '-f', 'mp4', '-y', outFile,
+    ...common('error'),
+    '-f',
+    'concat',
+    '-safe',
+    '0',
+    '-i',
+    listFile,
+    '-map',
+    '0:v:0',
+    '-c:v',
+    'copy',
+    '-an',
+    '-movflags',
+    '+faststart',
+    '-progress',
+    'pipe:1',
+    '-f',
+    'mp4',
+    '-y',
+    outFile,
   ];
 }
 
 /** Clip, anonymized form, first half: joined segments decoded to raw yuv420p on stdout. */
 export function clipDecodeArgs(listFile: string, width: number, height: number): string[] {
   return [
-    ...common('error'), '-f', 'concat', '-safe', '0', '-i', listFile,
-    '-map', '0:v:0', '-an', '-vf', `scale=${width}:${height},format=yuv420p`, '-fps_mode', 'passthrough',
-    '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1',
+    ...common('error'),
+    '-f',
+    'concat',
+    '-safe',
+    '0',
+    '-i',
+    listFile,
+    '-map',
+    '0:v:0',
+    '-an',
+    '-vf',
+    `scale=${width}:${height},format=yuv420p`,
+    '-fps_mode',
+    'passthrough',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'yuv420p',
+    'pipe:1',
   ];
 }
 
@@ -234,9 +332,30 @@ export function clipDecodeArgs(listFile: string, width: number, height: number):
 export function clipEncodeArgs(o: { width: number; height: number; fps: number; outFile: string }): string[] {
   return [
     ...common('error'),
-    '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${o.width}x${o.height}`, '-framerate', String(o.fps), '-i', 'pipe:0',
-    '-c:v', 'libx264', '-preset', 'superfast', '-crf', '23', '-pix_fmt', 'yuv420p',
-    '-movflags', '+faststart', '-f', 'mp4', '-y', o.outFile,
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'yuv420p',
+    '-s',
+    `${o.width}x${o.height}`,
+    '-framerate',
+    String(o.fps),
+    '-i',
+    'pipe:0',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'superfast',
+    '-crf',
+    '23',
+    '-pix_fmt',
+    'yuv420p',
+    '-movflags',
+    '+faststart',
+    '-f',
+    'mp4',
+    '-y',
+    o.outFile,
   ];
 }
 

@@ -39,9 +39,24 @@ export function encodeMp4Args(o: EncodeMp4Options): string[] {
   else args.push('-an');
   args.push(
     // x264 needs even sizes; pad an odd edge by one pixel.
-    '-vf', 'pad=ceil(iw/2)*2:ceil(ih/2)*2',
-    '-c:v', 'libx264', '-preset', o.preset ?? 'veryfast', '-crf', String(o.crf ?? 20), '-pix_fmt', 'yuv420p',
-    '-map_metadata', '-1', '-movflags', '+faststart', '-f', 'mp4', '-y', o.output,
+    '-vf',
+    'pad=ceil(iw/2)*2:ceil(ih/2)*2',
+    '-c:v',
+    'libx264',
+    '-preset',
+    o.preset ?? 'veryfast',
+    '-crf',
+    String(o.crf ?? 20),
+    '-pix_fmt',
+    'yuv420p',
+    '-map_metadata',
+    '-1',
+    '-movflags',
+    '+faststart',
+    '-f',
+    'mp4',
+    '-y',
+    o.output,
   );
   return args;
 }

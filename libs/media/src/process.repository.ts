@@ -27,7 +27,10 @@ export class MediaProcess {
   private partial = '';
   private done = false;
 
-  constructor(private readonly child: ChildProcess, private readonly keepLines = 40) {
+  constructor(
+    private readonly child: ChildProcess,
+    private readonly keepLines = 40,
+  ) {
     this.exited = new Promise((resolve) => {
       child.once('close', (code, signal) => {
         this.done = true;

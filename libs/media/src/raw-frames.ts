@@ -19,7 +19,7 @@ export class RawFrameSplitter {
   }
 
   push(chunk: Buffer): void {
-    for (let off = 0; off < chunk.length; ) {
+    for (let off = 0; off < chunk.length;) {
       const frame = (this.frame ??= this.alloc(this.size));
       const take = Math.min(this.size - this.filled, chunk.length - off);
       chunk.copy(frame, this.filled, off, off + take);
@@ -38,7 +38,10 @@ export class RawFrameSplitter {
 export class FramePool {
   private readonly free: Buffer[] = [];
 
-  constructor(readonly size: number, private readonly keep = 16) {}
+  constructor(
+    readonly size: number,
+    private readonly keep = 16,
+  ) {}
 
   take = (): Buffer => this.free.pop() ?? Buffer.allocUnsafe(this.size);
 

@@ -88,7 +88,12 @@ export function buildCedarRequest(req: DecisionRequest, relevance: Relevance, ho
       const requester = b.organisation(clip.requester, 'resource.requester');
       jurisdiction = clip.camera.jurisdiction;
       resourceUid = b.uid('Clip', clip.id);
-      b.add(resourceUid, { camera: () => ({ __entity: camera }), owner: () => ({ __entity: owner }), jurisdiction: () => jurisdiction, requester: () => ({ __entity: requester }) });
+      b.add(resourceUid, {
+        camera: () => ({ __entity: camera }),
+        owner: () => ({ __entity: owner }),
+        jurisdiction: () => jurisdiction,
+        requester: () => ({ __entity: requester }),
+      });
       break;
     }
     case 'Policy':

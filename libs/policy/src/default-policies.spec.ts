@@ -304,13 +304,13 @@ describe('default policies: obligations and reasons', () => {
     expect(d.obligations).toEqual({ watermark: false, purposeRequired: false, ownerApproval: false, anonymize: false });
   });
 
-  it('clip requests need the owner legal officer\'s approval', () => {
+  it("clip requests need the owner legal officer's approval", () => {
     const d = engine.decide({ principal: user('gmina-nysa', 'municipal'), action: 'clip.request', resource: camera, context: { purpose: 'vandalism report' } });
     expect(d.decision).toBe('permit');
     expect(d.obligations).toEqual({ watermark: true, purposeRequired: true, ownerApproval: true, anonymize: false, maxDurationSec: 3600 });
   });
 
-  it('anonymized live of a partner\'s camera: anonymize, and a purpose (LED Art. 25 justification)', () => {
+  it("anonymized live of a partner's camera: anonymize, and a purpose (LED Art. 25 justification)", () => {
     const without = engine.decide({ principal: user('psp-nysa', 'operator'), action: 'live.anonymized', resource: camera });
     expect(without).toMatchObject({ decision: 'deny', denial: 'purpose-required' });
     const d = engine.decide({ principal: user('psp-nysa', 'operator'), action: 'live.anonymized', resource: camera, context: { purpose: 'forest fire near the border' } });
@@ -355,16 +355,25 @@ describe('default policies: obligations and reasons', () => {
   it('audit trail: a supervisory authority reads its own country by an explicit rule, not the other', () => {
     const authority = user('mesto-jesenik', 'supervisory-authority');
     const pl = { type: 'Organisation' as const, ...ORGS['gmina-nysa'] };
-    expect(engine.decide({ principal: authority, action: 'audit.read', resource: { type: 'Organisation', ...ORGS['pcr-olk'] } })).toMatchObject({ decision: 'permit', policies: [expect.objectContaining({ ids: ['cz-audit-read-supervisory-authority'] })] });
-    expect(engine.decide({ principal: authority, action: 'audit.read', resource: camera })).toMatchObject({ decision: 'permit', policies: [expect.objectContaining({ ids: ['cz-audit-read-camera-supervisory-authority'] })] });
+    expect(engine.decide({ principal: authority, action: 'audit.read', resource: { type: 'Organisation', ...ORGS['pcr-olk'] } })).toMatchObject({
+      decision: 'permit',
+      policies: [expect.objectContaining({ ids: ['cz-audit-read-supervisory-authority'] })],
+    });
+    expect(engine.decide({ principal: authority, action: 'audit.read', resource: camera })).toMatchObject({
+      decision: 'permit',
+      policies: [expect.objectContaining({ ids: ['cz-audit-read-camera-supervisory-authority'] })],
+    });
     expect(engine.decide({ principal: authority, action: 'audit.read', resource: pl }).decision).toBe('deny');
     expect(engine.decide({ principal: authority, action: 'audit.read', resource: CAMERAS['pl-nysa-rynek'] }).decision).toBe('deny');
   });
 
-  it('municipal staff get no standing live view of another municipality\'s cameras (territorial competence), only clips and counts', () => {
+  it("municipal staff get no standing live view of another municipality's cameras (territorial competence), only clips and counts", () => {
     const drone = CAMERAS['cz-jesenik-drone'];
     const nysa = user('gmina-nysa', 'municipal');
-    expect(engine.decide({ principal: nysa, action: 'live.anonymized', resource: drone, context: { purpose: 'curious' } })).toMatchObject({ decision: 'deny', denial: 'not-shared' });
+    expect(engine.decide({ principal: nysa, action: 'live.anonymized', resource: drone, context: { purpose: 'curious' } })).toMatchObject({
+      decision: 'deny',
+      denial: 'not-shared',
+    });
     expect(engine.decide({ principal: nysa, action: 'clip.request', resource: drone, context: { purpose: 'vandalism report' } }).decision).toBe('permit');
     const raw = engine.decide({ principal: nysa, action: 'live.raw', resource: drone, context: { incidents: [FLOOD], purpose: 'flood' } });
     expect(raw).toMatchObject({ decision: 'deny', denial: 'forbidden' });
@@ -374,7 +383,7 @@ describe('default policies: obligations and reasons', () => {
     expect(engine.decide({ principal: user('kpp-nysa', 'operator'), action: 'live.anonymized', resource: shared, context: { purpose: 'pursuit' } }).decision).toBe('permit');
   });
 
-  it('the owner\'s sharing level caps every rule: private shares nothing, even during an incident', () => {
+  it("the owner's sharing level caps every rule: private shares nothing, even during an incident", () => {
     const fire = { ...camera, sharing: 'private' as const };
     // A rule text that opens everything to everyone still cannot open a private camera.
     const all = (id: string) => `@id("${id}") permit (principal, action, resource is BorderLens::Camera);`;

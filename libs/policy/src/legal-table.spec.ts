@@ -70,8 +70,16 @@ CZ municipality operator     foreign  municipality      on-request       inciden
 `;
 
 const ORG_OF: Record<string, string> = {
-  'CZ fire': 'hzs-olk', 'CZ police': 'pcr-olk', 'CZ municipality': 'mesto-jesenik', 'CZ municipal-police': 'mp-jesenik', 'CZ ems': 'zzs-olk',
-  'PL fire': 'psp-nysa', 'PL police': 'kpp-nysa', 'PL municipality': 'gmina-nysa', 'PL municipal-police': 'sm-nysa', 'PL ems': 'ratownictwo-opole',
+  'CZ fire': 'hzs-olk',
+  'CZ police': 'pcr-olk',
+  'CZ municipality': 'mesto-jesenik',
+  'CZ municipal-police': 'mp-jesenik',
+  'CZ ems': 'zzs-olk',
+  'PL fire': 'psp-nysa',
+  'PL police': 'kpp-nysa',
+  'PL municipality': 'gmina-nysa',
+  'PL municipal-police': 'sm-nysa',
+  'PL ems': 'ratownictwo-opole',
 };
 /** A second organisation of the same country and kind, for "partner" cameras of the user's own kind. */
 const OTHER: Record<string, OrganisationInput> = {
@@ -104,9 +112,22 @@ function parse(table: string): Row[] {
     .filter((l) => l && !l.startsWith('#'))
     .map((line) => {
       const [country, kind, role, camera, ownerKind, sharing, action, incident, outcome, ...source] = line.split(/\s+/);
-      if (!['own', 'partner', 'foreign'].includes(camera) || !(SHARING_LEVELS as readonly string[]).includes(sharing) || !(ACTIONS as readonly string[]).includes(action)) throw new Error(`bad row: ${line}`);
+      if (!['own', 'partner', 'foreign'].includes(camera) || !(SHARING_LEVELS as readonly string[]).includes(sharing) || !(ACTIONS as readonly string[]).includes(action))
+        throw new Error(`bad row: ${line}`);
       if (source.length === 0) throw new Error(`row without a legal source: ${line}`);
-      return { line, country, kind, role, camera: camera as Row['camera'], ownerKind, sharing: sharing as SharingLevel, action: action as Action, incident, outcome, source: source.join(' ') };
+      return {
+        line,
+        country,
+        kind,
+        role,
+        camera: camera as Row['camera'],
+        ownerKind,
+        sharing: sharing as SharingLevel,
+        action: action as Action,
+        incident,
+        outcome,
+        source: source.join(' '),
+      };
     });
 }
 

@@ -53,22 +53,25 @@ describe('PolicyEngine.decide', () => {
       ]);
     });
 
-    it('export without import: deny, the viewer\'s set refused', () => {
+    it("export without import: deny, the viewer's set refused", () => {
       const engine = new PolicyEngine({ CZ: { version: 1, text: exportsOnly }, PL: { version: 1, text: nothing } });
       const d = engine.decide(live());
       expect(d).toMatchObject({ decision: 'deny', denial: 'no-permit' });
       expect(d.reasons).toEqual(['No PL rule permits live.anonymized on resources under CZ law (import into PL)']);
     });
 
-    it('import without export: deny, the camera\'s set refused', () => {
-      const engine = new PolicyEngine({ CZ: { version: 1, text: `@id("cz-locals") permit (principal, ${LIVE}) when { principal.country == "CZ" };` }, PL: { version: 1, text: importsOnly } });
+    it("import without export: deny, the camera's set refused", () => {
+      const engine = new PolicyEngine({
+        CZ: { version: 1, text: `@id("cz-locals") permit (principal, ${LIVE}) when { principal.country == "CZ" };` },
+        PL: { version: 1, text: importsOnly },
+      });
       expect(engine.decide(live(czOperator)).decision).toBe('permit');
       const d = engine.decide(live());
       expect(d.decision).toBe('deny');
       expect(d.reasons).toEqual(['No CZ rule permits live.anonymized for users from PL (export from CZ)']);
     });
 
-    it('when one side forbids, the other side\'s own verdict is still reported', () => {
+    it("when one side forbids, the other side's own verdict is still reported", () => {
       const czForbids = `@id("cz-ok") permit (principal, ${LIVE}); @id("cz-no-police") forbid (principal, ${LIVE}) when { principal.organisation.kind == "police" };`;
       const plPermits = `@id("pl-ok") permit (principal, ${LIVE}); @id("pl-no-drones") forbid (principal, ${LIVE}) when { resource.kind == "drone" };`;
       const engine = new PolicyEngine({ CZ: { version: 1, text: czForbids }, PL: { version: 1, text: plPermits } });
@@ -245,7 +248,7 @@ describe('PolicyEngine versions and drafts', () => {
     expect(next.withPolicies({ CZ: { version: 3, text: v1 } }).decide(police).decision).toBe('permit');
   });
 
-  it('keeps deciding correctly when many drafts cycle through Cedar\'s pre-parsed slots', () => {
+  it("keeps deciding correctly when many drafts cycle through Cedar's pre-parsed slots", () => {
     const engine = new PolicyEngine({ CZ: { version: 1, text: v1 } });
     for (let i = 0; i < 40; i++) {
       const draft = `@id("d${i}") permit (principal, ${LIVE}) when { principal.country == "${i % 2 ? 'CZ' : 'PL'}" };`;

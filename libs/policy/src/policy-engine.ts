@@ -6,17 +6,7 @@ import { buildMatrix, MatrixOptions, PolicyMatrix } from './policy-matrix';
 import { CompiledPolicySet, compilePolicySet, ValidateOptions } from './policy-set';
 import { emptyRelevance, mergeRelevance, Relevance } from './relevance';
 import { notSharedReason } from './sharing';
-import {
-  CameraInput,
-  Country,
-  Decision,
-  DecisionRequest,
-  DenialCode,
-  DeterminingPolicies,
-  Obligations,
-  PolicyRole,
-  PolicySources,
-} from './policy.types';
+import { CameraInput, Country, Decision, DecisionRequest, DenialCode, DeterminingPolicies, Obligations, PolicyRole, PolicySources } from './policy.types';
 
 export interface PolicyEngineOptions extends ValidateOptions {
   /** IANA time zone per jurisdiction, for `context.hour` (unknown jurisdictions: UTC). */
@@ -126,7 +116,13 @@ export class PolicyEngine {
       return deny('foreign-policy-edit', [`Policies of ${to} can only be edited by users from ${to}`], []);
     }
 
-    const consulted: [Country, PolicyRole][] = from === to ? [[to, 'local']] : [[to, 'export'], [from, 'import']];
+    const consulted: [Country, PolicyRole][] =
+      from === to
+        ? [[to, 'local']]
+        : [
+            [to, 'export'],
+            [from, 'import'],
+          ];
     const policies: DeterminingPolicies[] = [];
     const reasons: string[] = [];
     const errors: string[] = [];
@@ -227,8 +223,7 @@ export class PolicyEngine {
     return answer;
   }
 
-  private readonly hourOf = (jurisdiction: Country, epochSec: number): number =>
-    localHour(this.timeZones[jurisdiction] ?? 'UTC', epochSec);
+  private readonly hourOf = (jurisdiction: Country, epochSec: number): number => localHour(this.timeZones[jurisdiction] ?? 'UTC', epochSec);
 }
 
 /** Any true wins; the shortest duration wins. */

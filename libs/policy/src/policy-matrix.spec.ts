@@ -21,7 +21,7 @@ function permitted(matrix: PolicyMatrix, label: string, situation: 'now' | 'inci
 describe('matrix', () => {
   const matrix = engine.matrix(camera, { now: Date.UTC(2026, 5, 1, 10) });
 
-  it('has a row per country x organisation kind x role, plus the owner organisation\'s roles', () => {
+  it("has a row per country x organisation kind x role, plus the owner organisation's roles", () => {
     expect(matrix.rows).toHaveLength(6 + 2 * 5 * 6);
     expect(matrix.versions).toEqual({ CZ: 1, PL: 1 });
     expect(matrix.rows[0].label).toBe('CZ fire operator (owner)');
@@ -30,7 +30,14 @@ describe('matrix', () => {
   it('shows what each kind of user gets now and during an incident', () => {
     // incident.accept: a CZ incident over Polish cameras, accepted on behalf of Poland.
     expect(permitted(matrix, 'PL police operator', 'now')).toEqual(['analytics.view', 'clip.request', 'incident.accept', 'live.anonymized']);
-    expect(permitted(matrix, 'PL police operator', 'incident')).toEqual(['analytics.view', 'clip.request', 'incident.accept', 'live.anonymized', 'live.raw', 'recording.anonymized']);
+    expect(permitted(matrix, 'PL police operator', 'incident')).toEqual([
+      'analytics.view',
+      'clip.request',
+      'incident.accept',
+      'live.anonymized',
+      'live.raw',
+      'recording.anonymized',
+    ]);
     expect(permitted(matrix, 'CZ fire admin (owner)', 'now')).toEqual(['camera.manage']);
     expect(permitted(matrix, 'CZ fire admin', 'now')).toEqual([]);
     expect(permitted(matrix, 'PL ems operator', 'incident')).toEqual([]);

@@ -94,7 +94,12 @@ export function buildMatrix(engine: PolicyEngine, camera: CameraInput, options: 
   const rows = principals.map((template): MatrixRow => {
     const organisation: OrganisationInput = template.ownOrganisation
       ? camera.owner
-      : { id: `simulated-${template.country}-${template.kind}`, kind: template.kind, country: template.country, regime: template.regime ?? (template.kind === 'police' ? 'led' : 'gdpr') };
+      : {
+          id: `simulated-${template.country}-${template.kind}`,
+          kind: template.kind,
+          country: template.country,
+          regime: template.regime ?? (template.kind === 'police' ? 'led' : 'gdpr'),
+        };
     const principal = { id: `simulated-user`, organisation, country: template.country, roles: template.roles };
     const cells: MatrixRow['cells'] = {};
     for (const action of actions) {

@@ -11,7 +11,10 @@ const LIVE = 'action == BorderLens::Action::"live.anonymized", resource is Borde
 
 describe('validatePolicyText', () => {
   it('accepts the shipped sets and lists their rules', () => {
-    for (const [j, text] of [['CZ', CZ], ['PL', PL]]) {
+    for (const [j, text] of [
+      ['CZ', CZ],
+      ['PL', PL],
+    ]) {
       const report = validatePolicyText(j, text);
       expect(report.problems).toEqual([]);
       expect(report.valid).toBe(true);
@@ -23,12 +26,7 @@ describe('validatePolicyText', () => {
   });
 
   it('reports a syntax error with line and column (counting characters, not UTF-8 bytes)', () => {
-    const text = [
-      '// Pravidla pro Jeseník – žluťoučký kůň',
-      '@id("broken")',
-      `permit (principal, ${LIVE})`,
-      'when { principal.roles.contains("operator") && };',
-    ].join('\n');
+    const text = ['// Pravidla pro Jeseník – žluťoučký kůň', '@id("broken")', `permit (principal, ${LIVE})`, 'when { principal.roles.contains("operator") && };'].join('\n');
     const report = validatePolicyText('CZ', text);
     expect(report.valid).toBe(false);
     expect(report.problems).toHaveLength(1);
@@ -69,22 +67,30 @@ describe('validatePolicyText', () => {
     const report = validatePolicyText('CZ', text);
     expect(report.valid).toBe(false);
     expect(report.problems).toEqual([
-      expect.objectContaining({ code: 'foreign-policy-edit', policyId: 'legal-officers-edit', line: 1, message: '"legal-officers-edit" could grant policy.edit on CZ policies to users of another country' }),
+      expect.objectContaining({
+        code: 'foreign-policy-edit',
+        policyId: 'legal-officers-edit',
+        line: 1,
+        message: '"legal-officers-edit" could grant policy.edit on CZ policies to users of another country',
+      }),
     ]);
   });
 
   it('also catches policy.edit hidden in a catch-all rule or an action list, or guarded only by an "||"', () => {
     const catchAll = '@id("admins-do-all") permit (principal, action, resource) when { principal.roles.contains("admin") };';
     const list = '@id("list") permit (principal, action in [BorderLens::Action::"audit.read", BorderLens::Action::"policy.edit"], resource);';
-    const weak = '@id("weak") permit (principal, action == BorderLens::Action::"policy.edit", resource) when { principal.country == resource.jurisdiction || principal.roles.contains("admin") };';
+    const weak =
+      '@id("weak") permit (principal, action == BorderLens::Action::"policy.edit", resource) when { principal.country == resource.jurisdiction || principal.roles.contains("admin") };';
     for (const text of [catchAll, list, weak]) {
       expect(validatePolicyText('CZ', text).problems.map((p) => p.code)).toContain('foreign-policy-edit');
     }
   });
 
   it('accepts policy.edit guarded by the country, either spelled with resource.jurisdiction or the country code', () => {
-    const guarded = '@id("g1") permit (principal, action == BorderLens::Action::"policy.edit", resource) when { principal.roles.contains("legal-officer") && resource.jurisdiction == principal.country };';
-    const literal = '@id("g2") permit (principal, action == BorderLens::Action::"policy.edit", resource) when { principal.country == "PL" && principal.roles.contains("legal-officer") };';
+    const guarded =
+      '@id("g1") permit (principal, action == BorderLens::Action::"policy.edit", resource) when { principal.roles.contains("legal-officer") && resource.jurisdiction == principal.country };';
+    const literal =
+      '@id("g2") permit (principal, action == BorderLens::Action::"policy.edit", resource) when { principal.country == "PL" && principal.roles.contains("legal-officer") };';
     const unless = '@id("g3") permit (principal, action, resource is BorderLens::Policy) unless { principal.country != resource.jurisdiction };';
     const otherResource = '@id("g4") permit (principal, action, resource is BorderLens::Camera) when { principal.roles.contains("admin") };';
     expect(validatePolicyText('PL', guarded).problems).toEqual([]);
@@ -99,7 +105,9 @@ describe('validatePolicyText', () => {
     const big = `// ${'x'.repeat(MAX_POLICY_BYTES)}\n`;
     const report = validatePolicyText('CZ', big);
     expect(report.valid).toBe(false);
-    expect(report.problems).toEqual([expect.objectContaining({ code: 'too-large', message: `The policy text has ${MAX_POLICY_BYTES + 4} bytes; at most ${MAX_POLICY_BYTES} are accepted` })]);
+    expect(report.problems).toEqual([
+      expect.objectContaining({ code: 'too-large', message: `The policy text has ${MAX_POLICY_BYTES + 4} bytes; at most ${MAX_POLICY_BYTES} are accepted` }),
+    ]);
     expect(validatePolicyText('CZ', CZ, { maxBytes: 1000 }).problems[0].code).toBe('too-large');
   });
 

@@ -13,16 +13,7 @@ const NS = 'BorderLens::';
 export const ANNOTATIONS = ['id', 'reason', 'watermark', 'purpose_required', 'max_duration', 'owner_approval', 'anonymize'] as const;
 const BOOLEAN_OBLIGATIONS = { watermark: 'watermark', purpose_required: 'purposeRequired', owner_approval: 'ownerApproval', anonymize: 'anonymize' } as const;
 
-export type ProblemCode =
-  | 'too-large'
-  | 'syntax'
-  | 'schema'
-  | 'template'
-  | 'missing-id'
-  | 'duplicate-id'
-  | 'annotation'
-  | 'foreign-policy-edit'
-  | 'empty';
+export type ProblemCode = 'too-large' | 'syntax' | 'schema' | 'template' | 'missing-id' | 'duplicate-id' | 'annotation' | 'foreign-policy-edit' | 'empty';
 
 export interface PolicyProblem {
   severity: 'error' | 'warning';
@@ -113,7 +104,11 @@ export function compilePolicySet(jurisdiction: Country, source: PolicySource, op
   if (!Number.isInteger(source.version) || source.version < 0) {
     throw new PolicySetError(jurisdiction, [{ severity: 'error', code: 'syntax', message: `version must be a non-negative integer, got ${source.version}` }]);
   }
-  const hash = createHash('sha256').update(options.schema ?? '').update('\0').update(source.text).digest('hex');
+  const hash = createHash('sha256')
+    .update(options.schema ?? '')
+    .update('\0')
+    .update(source.text)
+    .digest('hex');
   const key = `${jurisdiction}:${source.version}:${hash}`;
   const known = compiled.get(key);
   if (known) return known;
@@ -176,7 +171,10 @@ function analyse(jurisdiction: Country, text: string, options: ValidateOptions) 
   }
 
   // Cedar names policies policy0, policy1, ... in text order but returns them sorted by that name.
-  const textOrder = parts.policies.map((_, i) => `policy${i}`).sort().map((name) => Number(name.slice(6)));
+  const textOrder = parts.policies
+    .map((_, i) => `policy${i}`)
+    .sort()
+    .map((name) => Number(name.slice(6)));
   const ordered: string[] = [];
   parts.policies.forEach((policyText, k) => (ordered[textOrder[k]] = policyText));
   const cedarIdToId = new Map<string, string>();
@@ -196,7 +194,12 @@ function analyse(jurisdiction: Country, text: string, options: ValidateOptions) 
     const id = annotations.id;
     const where = { line, column: 1 };
     if (!id || !id.trim()) {
-      problems.push({ severity: 'error', code: 'missing-id', message: `The ${policy.effect} policy at line ${line} has no @id("...") annotation; every rule needs a stable name for decisions and the audit trail`, ...where });
+      problems.push({
+        severity: 'error',
+        code: 'missing-id',
+        message: `The ${policy.effect} policy at line ${line} has no @id("...") annotation; every rule needs a stable name for decisions and the audit trail`,
+        ...where,
+      });
       return;
     }
     if (seen.has(id)) {
@@ -232,7 +235,14 @@ function readObligations(id: string, policy: cedar.PolicyJson, line: number, pro
     }
     if (name === 'id' || name === 'reason') continue;
     if (policy.effect === 'forbid') {
-      problems.push({ severity: 'warning', code: 'annotation', policyId: id, message: `@${name} on the forbid "${id}" has no effect: obligations come from permits`, line, column: 1 });
+      problems.push({
+        severity: 'warning',
+        code: 'annotation',
+        policyId: id,
+        message: `@${name} on the forbid "${id}" has no effect: obligations come from permits`,
+        line,
+        column: 1,
+      });
       continue;
     }
     if (name === 'max_duration') {

@@ -144,12 +144,7 @@ export interface OrganisationResourceInput extends OrganisationInput {
   type: 'Organisation';
 }
 
-export type ResourceInput =
-  | CameraInput
-  | ClipInput
-  | PolicyResourceInput
-  | IncidentResourceInput
-  | OrganisationResourceInput;
+export type ResourceInput = CameraInput | ClipInput | PolicyResourceInput | IncidentResourceInput | OrganisationResourceInput;
 
 /**
  * An incident in force whose area covers the camera. It counts for the camera (context.incident) only
@@ -220,13 +215,7 @@ export interface DeterminingPolicies {
   ids: string[];
 }
 
-export type DenialCode =
-  | 'no-permit'
-  | 'forbidden'
-  | 'purpose-required'
-  | 'no-policy-set'
-  | 'foreign-policy-edit'
-  | 'not-shared';
+export type DenialCode = 'no-permit' | 'forbidden' | 'purpose-required' | 'no-policy-set' | 'foreign-policy-edit' | 'not-shared';
 
 export interface Decision {
   decision: 'permit' | 'deny';

@@ -49,7 +49,15 @@ function resources(action: Action, camera: CameraInput): ResourceInput[] {
     case 'incident.declare':
     case 'incident.end':
     case 'incident.accept':
-      return [3, 5].map((severity) => ({ type: 'Incident', id: 'i', jurisdiction: camera.jurisdiction, incidentType: 'flood', severity, countries: severity === 5 ? ['CZ', 'PL'] : undefined, declaringCountry: severity === 5 ? 'PL' : undefined }));
+      return [3, 5].map((severity) => ({
+        type: 'Incident',
+        id: 'i',
+        jurisdiction: camera.jurisdiction,
+        incidentType: 'flood',
+        severity,
+        countries: severity === 5 ? ['CZ', 'PL'] : undefined,
+        declaringCountry: severity === 5 ? 'PL' : undefined,
+      }));
     case 'policy.edit':
       return [{ type: 'Policy', jurisdiction: camera.jurisdiction }];
     case 'audit.read':

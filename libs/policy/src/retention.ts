@@ -40,7 +40,9 @@ export function maxRetentionMonths(jurisdiction: Country, ownerKind: Organisatio
  * as PostgreSQL's `+ make_interval(months => n)` computes.
  */
 export function addMonths(t: Date, months: number): Date {
-  const y = t.getUTCFullYear(), m = t.getUTCMonth() + months, d = t.getUTCDate();
+  const y = t.getUTCFullYear(),
+    m = t.getUTCMonth() + months,
+    d = t.getUTCDate();
   const last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
   const r = new Date(t);
   r.setUTCFullYear(y, m, Math.min(d, last));

@@ -125,12 +125,7 @@ export class BoxTracker {
     const w = t.box[2] - t.box[0];
     const h = t.box[3] - t.box[1];
     const g = Math.min(1, this.growPerFrame * dt);
-    return [
-      Math.min(t.box[0], m[0]) - g * w,
-      Math.min(t.box[1], m[1]) - g * h,
-      Math.max(t.box[2], m[2]) + g * w,
-      Math.max(t.box[3], m[3]) + g * h,
-    ];
+    return [Math.min(t.box[0], m[0]) - g * w, Math.min(t.box[1], m[1]) - g * h, Math.max(t.box[2], m[2]) + g * w, Math.max(t.box[3], m[3]) + g * h];
   }
 }
 

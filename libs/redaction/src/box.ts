@@ -18,12 +18,7 @@ export function padBox(box: Box, padding: number, width: number, height: number)
   if (![x1, y1, x2, y2].every(Number.isFinite)) return null;
   const px = Math.max(0, x2 - x1) * padding;
   const py = Math.max(0, y2 - y1) * padding;
-  const r: Rect = [
-    Math.max(0, Math.floor(x1 - px)),
-    Math.max(0, Math.floor(y1 - py)),
-    Math.min(width, Math.ceil(x2 + px)),
-    Math.min(height, Math.ceil(y2 + py)),
-  ];
+  const r: Rect = [Math.max(0, Math.floor(x1 - px)), Math.max(0, Math.floor(y1 - py)), Math.min(width, Math.ceil(x2 + px)), Math.min(height, Math.ceil(y2 + py))];
   return r[2] > r[0] && r[3] > r[1] ? r : null;
 }
 

@@ -13,7 +13,9 @@ function noiseFrame(w: number, h: number, seed = 1): Uint8Array {
 
 /** Counts changed bytes of one plane inside and outside a rectangle. */
 function diff(a: Uint8Array, b: Uint8Array, offset: number, stride: number, rows: number, r: [number, number, number, number]) {
-  let inside = 0, insideTotal = 0, outside = 0;
+  let inside = 0,
+    insideTotal = 0,
+    outside = 0;
   for (let y = 0; y < rows; y++) {
     for (let x = 0; x < stride; x++) {
       const changed = a[offset + y * stride + x] !== b[offset + y * stride + x];
@@ -27,7 +29,8 @@ function diff(a: Uint8Array, b: Uint8Array, offset: number, stride: number, rows
 }
 
 describe('redactI420', () => {
-  const w = 160, h = 90;
+  const w = 160,
+    h = 90;
   const box: Box = [40.3, 20.7, 80.2, 60.1];
 
   it.each<RedactionMethod>(['pixelate', 'blur', 'fill'])('%s changes the pixels of the padded box in Y, U and V and nothing else', (method) => {
@@ -38,7 +41,8 @@ describe('redactI420', () => {
     const y = diff(before, after, 0, w, h, [36, 16, 86, 66]);
     expect(y.outside).toBe(0);
     expect(y.inside / y.insideTotal).toBeGreaterThan(0.95);
-    const cw = w / 2, ch = h / 2;
+    const cw = w / 2,
+      ch = h / 2;
     for (const off of [w * h, w * h + cw * ch]) {
       const c = diff(before, after, off, cw, ch, [18, 8, 43, 33]);
       expect(c.outside).toBe(0);
@@ -73,7 +77,18 @@ describe('redactI420', () => {
 
   it('clips boxes at the frame edges and ignores empty or non-finite boxes', () => {
     const data = new Uint8Array(i420Size(w, h)).fill(200);
-    redactI420(data, w, h, [[-50, -50, 10, 10], [w - 5, h - 5, w + 100, h + 100], [30, 30, 30, 30], [NaN, 0, 10, 10]], { method: 'fill', padding: 0 });
+    redactI420(
+      data,
+      w,
+      h,
+      [
+        [-50, -50, 10, 10],
+        [w - 5, h - 5, w + 100, h + 100],
+        [30, 30, 30, 30],
+        [NaN, 0, 10, 10],
+      ],
+      { method: 'fill', padding: 0 },
+    );
     let filled = 0;
     for (let i = 0; i < w * h; i++) if (data[i] === 16) filled++;
     expect(data[0]).toBe(16);
@@ -82,7 +97,8 @@ describe('redactI420', () => {
   });
 
   it('works on odd frame sizes', () => {
-    const ow = 161, oh = 91;
+    const ow = 161,
+      oh = 91;
     const data = noiseFrame(ow, oh);
     redactI420(data, ow, oh, [[150, 80, 161, 91]], { method: 'blur', padding: 0.5 });
     redactI420(data, ow, oh, [[150, 80, 161, 91]], { method: 'pixelate', padding: 0.5 });

@@ -40,7 +40,10 @@ export function redactI420(data: Uint8Array, width: number, height: number, boxe
     const y1 = r[1] & ~1;
     const x2 = Math.min(width, r[2] + (r[2] & 1));
     const y2 = Math.min(height, r[3] + (r[3] & 1));
-    const cx1 = x1 >> 1, cy1 = y1 >> 1, cx2 = (x2 + 1) >> 1, cy2 = (y2 + 1) >> 1;
+    const cx1 = x1 >> 1,
+      cy1 = y1 >> 1,
+      cx2 = (x2 + 1) >> 1,
+      cy2 = (y2 + 1) >> 1;
     switch (opts.method) {
       case 'fill':
         fillPlane(yp, x1, y1, x2, y2, FILL.y);

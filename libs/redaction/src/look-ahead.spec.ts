@@ -13,7 +13,17 @@ describe('clip export look-ahead', () => {
   });
 
   it('drops boxes inside others, keeping one of identical ones', () => {
-    expect(withoutContained([[0, 0, 10, 10], [2, 2, 5, 5], [0, 0, 10, 10], [20, 20, 30, 30]])).toEqual([[0, 0, 10, 10], [20, 20, 30, 30]]);
+    expect(
+      withoutContained([
+        [0, 0, 10, 10],
+        [2, 2, 5, 5],
+        [0, 0, 10, 10],
+        [20, 20, 30, 30],
+      ]),
+    ).toEqual([
+      [0, 0, 10, 10],
+      [20, 20, 30, 30],
+    ]);
   });
 
   it('covers a box moving between two detections along its whole path', () => {

@@ -12,20 +12,36 @@ function noise(n: number): Uint8Array {
 }
 
 describe('redactRgb', () => {
-  const w = 100, h = 80;
+  const w = 100,
+    h = 80;
 
-  it.each<[RedactionMethod, 3 | 4]>([['pixelate', 3], ['blur', 3], ['fill', 3], ['pixelate', 4], ['blur', 4]])('%s on %i channels changes the box only and keeps alpha', (method, ch) => {
+  it.each<[RedactionMethod, 3 | 4]>([
+    ['pixelate', 3],
+    ['blur', 3],
+    ['fill', 3],
+    ['pixelate', 4],
+    ['blur', 4],
+  ])('%s on %i channels changes the box only and keeps alpha', (method, ch) => {
     const before = noise(w * h * ch);
     const after = before.slice();
     redactRgb(after, w, h, ch, [[20, 10, 60, 50]], { method, padding: 0.25 });
-    let inside = 0, total = 0, outside = 0, alpha = 0;
+    let inside = 0,
+      total = 0,
+      outside = 0,
+      alpha = 0;
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
         for (let c = 0; c < ch; c++) {
           const i = (y * w + x) * ch + c;
           const changed = before[i] !== after[i];
-          if (c === 3) { if (changed) alpha++; continue; }
-          if (x >= 10 && x < 70 && y >= 0 && y < 60) { total++; if (changed) inside++; } else if (changed) outside++;
+          if (c === 3) {
+            if (changed) alpha++;
+            continue;
+          }
+          if (x >= 10 && x < 70 && y >= 0 && y < 60) {
+            total++;
+            if (changed) inside++;
+          } else if (changed) outside++;
         }
       }
     }

@@ -28,10 +28,17 @@ export function redactRgb(data: Uint8Array, width: number, height: number, chann
     for (let c = 0; c < colour; c++) {
       const plane = { data, offset: c, rowStride: width * channels, pixStride: channels };
       switch (opts.method) {
-        case 'fill': fillPlane(plane, r[0], r[1], r[2], r[3], 0); break;
-        case 'pixelate': pixelatePlane(plane, r[0], r[1], r[2], r[3], cell); break;
-        case 'blur': blurPlane(plane, r[0], r[1], r[2], r[3], cell); break;
-        default: throw new RangeError(`unknown redaction method '${String(opts.method)}'`);
+        case 'fill':
+          fillPlane(plane, r[0], r[1], r[2], r[3], 0);
+          break;
+        case 'pixelate':
+          pixelatePlane(plane, r[0], r[1], r[2], r[3], cell);
+          break;
+        case 'blur':
+          blurPlane(plane, r[0], r[1], r[2], r[3], cell);
+          break;
+        default:
+          throw new RangeError(`unknown redaction method '${String(opts.method)}'`);
       }
     }
   }

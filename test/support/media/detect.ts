@@ -54,7 +54,19 @@ export async function liveVisible(detector: Detector, cfg: BorderlensConfig, sce
   const h = Math.round((height * w) / width) & ~1;
   const rgb = await sharp(scene.png).resize(w, h, { fit: 'fill' }).removeAlpha().raw().toBuffer();
   const d = await detector.detect({ format: 'rgb', width: w, height: h, data: rgb }, modeOverrides(cfg, 'live'));
-  const faces = scaleBoxes(d.faces.map((x) => x.box), w, h, width, height);
-  const plates = scaleBoxes(d.plates.map((x) => x.box), w, h, width, height);
+  const faces = scaleBoxes(
+    d.faces.map((x) => x.box),
+    w,
+    h,
+    width,
+    height,
+  );
+  const plates = scaleBoxes(
+    d.plates.map((x) => x.box),
+    w,
+    h,
+    width,
+    height,
+  );
   return { faces: scene.faces.filter((l) => found(l, faces)), plates: scene.plates.filter((l) => found(l, plates)) };
 }

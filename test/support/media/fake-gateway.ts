@@ -106,11 +106,7 @@ class FakeGatewayMessages {
 export async function startFakeGateway(cfg: BorderlensConfig, state = new FakeGatewayState()): Promise<{ app: INestMicroservice; state: FakeGatewayState }> {
   @Module({
     controllers: [FakeGatewayMessages],
-    providers: [
-      { provide: STATE, useValue: state },
-      { provide: ServiceTokens, useValue: ServiceTokens.forApp(cfg, 'gateway') },
-      ServiceAuthGuard,
-    ],
+    providers: [{ provide: STATE, useValue: state }, { provide: ServiceTokens, useValue: ServiceTokens.forApp(cfg, 'gateway') }, ServiceAuthGuard],
   })
   class FakeGatewayModule {}
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(FakeGatewayModule, { ...serverTransport(cfg, 'gateway'), logger: false });

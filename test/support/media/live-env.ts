@@ -35,7 +35,15 @@ export async function setupLiveEnv(env: Record<string, string> = {}): Promise<Li
   const h = await startMediaHarness({ env: { ANONYMIZER_DETECT_EVERY: '2', ...env } });
   const anonymizer = new AnonymizerProcess(h.env);
   await anonymizer.start();
-  h.gateway.cameras.set('cam-1', { id: 'cam-1', name: 'Nysa bridge', kind: 'fixed', ingest: { type: 'rtsp', url, rtspTransport: 'tcp' }, recordingEnabled: false, retentionDays: 30, redaction: { method: 'pixelate' } });
+  h.gateway.cameras.set('cam-1', {
+    id: 'cam-1',
+    name: 'Nysa bridge',
+    kind: 'fixed',
+    ingest: { type: 'rtsp', url, rtspTransport: 'tcp' },
+    recordingEnabled: false,
+    retentionDays: 30,
+    redaction: { method: 'pixelate' },
+  });
   const detector = await loadTestDetector(h.cfg);
   const visible: Pick<Scene, 'faces' | 'plates'>[] = [];
   for (const scene of video.scenes) visible.push(await liveVisible(detector, h.cfg, scene, video.width, video.height));
@@ -43,7 +51,16 @@ export async function setupLiveEnv(env: Record<string, string> = {}): Promise<Li
   const page = await browser.browser.newPage();
   await page.goto(`${h.baseUrl}/health`);
   return {
-    dir, video, camera, cameraPort, h, anonymizer, browser, page, detector, visible,
+    dir,
+    video,
+    camera,
+    cameraPort,
+    h,
+    anonymizer,
+    browser,
+    page,
+    detector,
+    visible,
     async close() {
       await browser.close();
       await h.close();

@@ -37,33 +37,47 @@ function keycloakAddress(): { host: string; port: number } {
  */
 export function insideWebNetns(specFile: string, timeoutMs = 20 * 60_000): boolean {
   if (inLoopbackOnlyNetns()) return true;
-  it(`runs ${specFile.split('/').pop()} inside a loopback-only network namespace`, async () => {
-    if (!canUnshare()) throw new Error('cannot create a network namespace (unshare -n): run the browser tests as root');
-    const dir = mkdtempSync(join(tmpdir(), 'bl-web-netns-'));
-    const socket = join(dir, 'keycloak.sock');
-    const kc = keycloakAddress();
-    const relay = createServer((c) => pipe(c, createConnection(kc.port, kc.host)));
-    await new Promise<void>((ok) => relay.listen(socket, ok));
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const jestConfig = require(join(ROOT, 'jest.config.js'));
-      const project = { ...jestConfig.projects.find((p: { displayName: string }) => p.displayName === 'integration') };
-      delete project.globalSetup;
-      const configFile = join(dir, 'jest.config.json');
-      writeFileSync(configFile, JSON.stringify({ ...project, rootDir: ROOT, testTimeout: jestConfig.testTimeout }));
-      const args = [join(ROOT, 'node_modules/jest/bin/jest.js'), '--config', configFile, '--runInBand', '--forceExit', '--runTestsByPath', specFile,
-        ...(process.env.WEB_TEST_NAME ? ['-t', process.env.WEB_TEST_NAME] : [])];
-      // spawn, not spawnSync: this process must keep relaying while the inner run lasts.
-      const child = spawn('unshare', ['-n', '--', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', process.execPath, ...args], {
-        stdio: 'inherit', cwd: ROOT, env: { ...process.env, BORDERLENS_NETNS: '1', [RELAY_ENV]: socket },
-      });
-      const code = await new Promise<number | null>((ok) => child.once('exit', ok));
-      expect(code).toBe(0);
-    } finally {
-      await new Promise((ok) => relay.close(ok));
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, timeoutMs);
+  it(
+    `runs ${specFile.split('/').pop()} inside a loopback-only network namespace`,
+    async () => {
+      if (!canUnshare()) throw new Error('cannot create a network namespace (unshare -n): run the browser tests as root');
+      const dir = mkdtempSync(join(tmpdir(), 'bl-web-netns-'));
+      const socket = join(dir, 'keycloak.sock');
+      const kc = keycloakAddress();
+      const relay = createServer((c) => pipe(c, createConnection(kc.port, kc.host)));
+      await new Promise<void>((ok) => relay.listen(socket, ok));
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const jestConfig = require(join(ROOT, 'jest.config.js'));
+        const project = { ...jestConfig.projects.find((p: { displayName: string }) => p.displayName === 'integration') };
+        delete project.globalSetup;
+        const configFile = join(dir, 'jest.config.json');
+        writeFileSync(configFile, JSON.stringify({ ...project, rootDir: ROOT, testTimeout: jestConfig.testTimeout }));
+        const args = [
+          join(ROOT, 'node_modules/jest/bin/jest.js'),
+          '--config',
+          configFile,
+          '--runInBand',
+          '--forceExit',
+          '--runTestsByPath',
+          specFile,
+          ...(process.env.WEB_TEST_NAME ? ['-t', process.env.WEB_TEST_NAME] : []),
+        ];
+        // spawn, not spawnSync: this process must keep relaying while the inner run lasts.
+        const child = spawn('unshare', ['-n', '--', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', process.execPath, ...args], {
+          stdio: 'inherit',
+          cwd: ROOT,
+          env: { ...process.env, BORDERLENS_NETNS: '1', [RELAY_ENV]: socket },
+        });
+        const code = await new Promise<number | null>((ok) => child.once('exit', ok));
+        expect(code).toBe(0);
+      } finally {
+        await new Promise((ok) => relay.close(ok));
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    timeoutMs,
+  );
   return false;
 }
 

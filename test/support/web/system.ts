@@ -129,7 +129,9 @@ export async function startSystem(opts: SystemOptions): Promise<TestSystem> {
       video ??= await demoVideo(join(dataDir, 'demo'));
       const sim = new CameraSim(port, ['--stdin'], path);
       const rtsp = await sim.start();
-      const feeder = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', video.file, '-c', 'copy', '-f', 'h264', '-'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      const feeder = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', video.file, '-c', 'copy', '-f', 'h264', '-'], {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
       feeder.stdout!.pipe(sim.stdin);
       sims.push({ sim, feeder });
       // A first probe of a silent stream fails: let video flow before the camera is pointed here.
@@ -142,11 +144,15 @@ export async function startSystem(opts: SystemOptions): Promise<TestSystem> {
         await sim.stop();
       }
       await Promise.all(
-        children.map((c) => (c.exitCode !== null ? null : new Promise((r) => {
-          c.once('exit', r);
-          c.kill('SIGTERM');
-          setTimeout(() => c.kill('SIGKILL'), 5000).unref();
-        }))),
+        children.map((c) =>
+          c.exitCode !== null
+            ? null
+            : new Promise((r) => {
+                c.once('exit', r);
+                c.kill('SIGTERM');
+                setTimeout(() => c.kill('SIGKILL'), 5000).unref();
+              }),
+        ),
       );
       relay?.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -1,6 +1,16 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { CONFIG, type BorderlensConfig } from '@borderlens/config';
-import { Patterns, ServiceClient, ServiceName, type AnalyticsClass, type AnalyticsLive, type AnalyticsMinute, type AnalyticsMinutesReport, type AnalyzeReply, type AnalyzeRequest } from '@borderlens/contracts';
+import {
+  Patterns,
+  ServiceClient,
+  ServiceName,
+  type AnalyticsClass,
+  type AnalyticsLive,
+  type AnalyticsMinute,
+  type AnalyticsMinutesReport,
+  type AnalyzeReply,
+  type AnalyzeRequest,
+} from '@borderlens/contracts';
 import { AnonymizerService } from '../anonymizer.service';
 import { CameraCounter } from './counter';
 
@@ -66,10 +76,13 @@ export class AnalyticsService implements OnModuleInit, OnModuleDestroy {
     const started = performance.now();
     const { frame, objects } = await this.anonymizer.objects(req.frame);
     const counter = new CameraCounter(req.camera, req.state);
-    const { finished, live } = counter.sample(req.at, objects.map((o) => ({
-      cls: o.cls,
-      box: [o.box[0] / frame.width, o.box[1] / frame.height, o.box[2] / frame.width, o.box[3] / frame.height],
-    })));
+    const { finished, live } = counter.sample(
+      req.at,
+      objects.map((o) => ({
+        cls: o.cls,
+        box: [o.box[0] / frame.width, o.box[1] / frame.height, o.box[2] / frame.width, o.box[3] / frame.height],
+      })),
+    );
     this.pending.push(...finished);
     if (this.pending.length > MAX_PENDING) this.pending.splice(0, this.pending.length - MAX_PENDING);
     this.live.set(live.cameraId, live);

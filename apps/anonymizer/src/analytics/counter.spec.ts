@@ -15,7 +15,18 @@ const T0 = Date.UTC(2026, 11, 2, 10, 0, 0);
 const camera: AnalyticsCamera = {
   cameraId: 'cam-1',
   revision: 1,
-  zones: [{ id: 'bridge', name: 'Bridge', polygon: [[0.6, 0.2], [0.9, 0.2], [0.9, 0.9], [0.6, 0.9]] }],
+  zones: [
+    {
+      id: 'bridge',
+      name: 'Bridge',
+      polygon: [
+        [0.6, 0.2],
+        [0.9, 0.2],
+        [0.9, 0.9],
+        [0.6, 0.9],
+      ],
+    },
+  ],
   lines: [{ id: 'border', name: 'Border', a: [0.5, 0.9], b: [0.5, 0.1], forwardName: 'towards PL', backwardName: 'towards CZ' }],
 };
 
@@ -42,7 +53,9 @@ describe('ObjectTracker', () => {
     const first = tr.update([at(0.3, 0.5)])[0].id;
     tr.update([]);
     expect(tr.update([at(0.32, 0.5)])[0].id).toBe(first);
-    tr.update([]); tr.update([]); tr.update([]);
+    tr.update([]);
+    tr.update([]);
+    tr.update([]);
     expect(tr.tracks).toHaveLength(0);
     expect(tr.update([at(0.32, 0.5)])[0].id).not.toBe(first);
   });
@@ -95,7 +108,10 @@ describe('CameraCounter', () => {
   it('counts a walk back and forth as one crossing each way', () => {
     const c = new CameraCounter(camera);
     const xs = [0.4, 0.45, 0.55, 0.6, 0.55, 0.45, 0.4];
-    const results = run(c, xs.map((x) => [at(x, 0.5)]));
+    const results = run(
+      c,
+      xs.map((x) => [at(x, 0.5)]),
+    );
     const counts = Object.fromEntries(results[results.length - 1].live.crossings.map((x) => [x.direction, x.count]));
     expect(counts).toEqual({ forward: 1, backward: 1 });
   });

@@ -1,6 +1,13 @@
 import {
-  pointInPolygon, segmentsIntersect, side,
-  type AnalyticsCamera, type AnalyticsClass, type AnalyticsLive, type AnalyticsMinute, type CrossingDirection, type Point,
+  pointInPolygon,
+  segmentsIntersect,
+  side,
+  type AnalyticsCamera,
+  type AnalyticsClass,
+  type AnalyticsLive,
+  type AnalyticsMinute,
+  type CrossingDirection,
+  type Point,
 } from '@borderlens/contracts';
 import { ObjectTracker, type TrackInput, type TrackerOptions, type TrackerState } from './tracker';
 
@@ -45,7 +52,11 @@ export class CameraCounter {
   private readonly tracker: ObjectTracker;
   private readonly state: CounterState;
 
-  constructor(private readonly camera: AnalyticsCamera, state?: unknown, opts?: TrackerOptions) {
+  constructor(
+    private readonly camera: AnalyticsCamera,
+    state?: unknown,
+    opts?: TrackerOptions,
+  ) {
     const s = isCounterState(state) && state.revision === camera.revision ? state : undefined;
     this.state = s ?? { revision: camera.revision, tracker: { nextId: 1, tracks: [] }, sides: {} };
     this.tracker = new ObjectTracker(this.state.tracker, opts);

@@ -41,9 +41,7 @@ export async function loadDetector(cfg: BorderlensConfig, models: ModelInfo[], r
 
 /** Input sizes of a detection mode: 'live' uses the smaller live widths. */
 export function modeOverrides(cfg: BorderlensConfig, mode: DetectMode = 'still'): DetectOverrides {
-  return mode === 'live'
-    ? { faceInputWidths: [cfg.anonymizer.liveFaceInputWidth], plateInputWidths: [cfg.anonymizer.livePlateInputWidth] }
-    : {};
+  return mode === 'live' ? { faceInputWidths: [cfg.anonymizer.liveFaceInputWidth], plateInputWidths: [cfg.anonymizer.livePlateInputWidth] } : {};
 }
 
 /** The analytics detector (persons and vehicles), when the configuration names an object model. */

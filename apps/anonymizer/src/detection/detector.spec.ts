@@ -23,7 +23,15 @@ describe('Detector on evaluation images', () => {
       const { faces } = await detector.detect(await loadRgb(img.path));
       const labelled = img.faces.filter((b) => b[3] - b[1] >= 24);
       expect(labelled.length).toBeGreaterThanOrEqual(3);
-      expect(labelled.filter((b) => !isCovered(b, faces.map((d) => d.box)))).toEqual([]);
+      expect(
+        labelled.filter(
+          (b) =>
+            !isCovered(
+              b,
+              faces.map((d) => d.box),
+            ),
+        ),
+      ).toEqual([]);
     },
   );
 
@@ -33,7 +41,12 @@ describe('Detector on evaluation images', () => {
       const img = evalImage(file);
       const frame = await loadRgb(img.path);
       const { plates } = await detector.detect(frame);
-      expect(isCovered(img.plates[0], plates.map((d) => d.box))).toBe(true);
+      expect(
+        isCovered(
+          img.plates[0],
+          plates.map((d) => d.box),
+        ),
+      ).toBe(true);
       for (const p of plates) {
         expect(p.box[0]).toBeGreaterThanOrEqual(0);
         expect(p.box[2]).toBeLessThanOrEqual(frame.width);
@@ -46,19 +59,36 @@ describe('Detector on evaluation images', () => {
     const img = evalImage('2_Demonstration_Demonstrators_2_456.jpg');
     const { faces } = await detector.detect(rgbToI420(await loadRgb(img.path)));
     const labelled = img.faces.filter((b) => b[3] - b[1] >= 24);
-    expect(labelled.filter((b) => !isCovered(b, faces.map((d) => d.box)))).toEqual([]);
+    expect(
+      labelled.filter(
+        (b) =>
+          !isCovered(
+            b,
+            faces.map((d) => d.box),
+          ),
+      ),
+    ).toEqual([]);
   });
 
   it("runs 'live' mode with the live input widths", async () => {
     const img = evalImage('eu_eu3.jpg');
     const frame = await loadRgb(img.path);
     const live = await detector.detect(frame, modeOverrides(cfg, 'live'));
-    expect(isCovered(img.plates[0], live.plates.map((d) => d.box))).toBe(true);
+    expect(
+      isCovered(
+        img.plates[0],
+        live.plates.map((d) => d.box),
+      ),
+    ).toBe(true);
   });
 
   it('lays out LPD-YuNet priors exactly as many as the model outputs', async () => {
     const session = await ort.InferenceSession.create(join(MODEL_DIR, cfg.anonymizer.plateModel));
-    for (const [w, h] of [[320, 240], [640, 384], [416, 256]]) {
+    for (const [w, h] of [
+      [320, 240],
+      [640, 384],
+      [416, 256],
+    ]) {
       const out = await session.run({ input: new ort.Tensor('float32', new Float32Array(3 * w * h), [1, 3, h, w]) });
       expect(out.iou.dims[0]).toBe(lpdPriors(w, h).length / 4);
     }

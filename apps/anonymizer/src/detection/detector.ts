@@ -36,10 +36,7 @@ export class Detector {
     // and the plate input is often made from the face input.
     const faceInputs = (overrides.faceInputWidths ?? this.settings.faceInputWidths).map((w) => tensors.input(w));
     const plateInputs = (overrides.plateInputWidths ?? this.settings.plateInputWidths).map((w) => tensors.input(w));
-    const [faces, plates] = await Promise.all([
-      Promise.all(faceInputs.map((i) => this.faces(frame, i))),
-      Promise.all(plateInputs.map((i) => this.plates(frame, i))),
-    ]);
+    const [faces, plates] = await Promise.all([Promise.all(faceInputs.map((i) => this.faces(frame, i))), Promise.all(plateInputs.map((i) => this.plates(frame, i)))]);
     return {
       faces: nms(faces.flat(), this.settings.nmsThreshold),
       plates: nms(plates.flat(), this.settings.nmsThreshold),
@@ -94,14 +91,22 @@ class TensorCache {
 /** Input pixels to frame pixels, clipped to the frame; NMS runs per scale first to keep it cheap. */
 function toFrame(dets: Detection[], g: InputGeometry, frame: RawFrame, nmsThreshold: number): Detection[] {
   const kept = nms(dets, nmsThreshold);
-  const boxes = scaleBoxes(kept.map((d) => d.box), g.width, g.height, frame.width, frame.height);
-  return kept.map((d, i): Detection => {
-    const [x1, y1, x2, y2] = boxes[i];
-    return {
-      box: [clip(x1, frame.width), clip(y1, frame.height), clip(x2, frame.width), clip(y2, frame.height)],
-      score: Math.round(d.score * 1e4) / 1e4,
-    };
-  }).filter((d) => d.box[2] > d.box[0] && d.box[3] > d.box[1]);
+  const boxes = scaleBoxes(
+    kept.map((d) => d.box),
+    g.width,
+    g.height,
+    frame.width,
+    frame.height,
+  );
+  return kept
+    .map((d, i): Detection => {
+      const [x1, y1, x2, y2] = boxes[i];
+      return {
+        box: [clip(x1, frame.width), clip(y1, frame.height), clip(x2, frame.width), clip(y2, frame.height)],
+        score: Math.round(d.score * 1e4) / 1e4,
+      };
+    })
+    .filter((d) => d.box[2] > d.box[0] && d.box[3] > d.box[1]);
 }
 
 function clip(v: number, max: number): number {

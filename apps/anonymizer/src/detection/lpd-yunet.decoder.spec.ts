@@ -52,8 +52,10 @@ describe('decodeLpdYunet', () => {
 
   it('clamps iou to 0..1 and applies the threshold', () => {
     const out = outputs(n);
-    out.conf.data[3] = 0.5; out.iou.data[1] = 2; // sqrt(0.5 * 1)
-    out.conf.data[5] = 1; out.iou.data[2] = -1; // 0
+    out.conf.data[3] = 0.5;
+    out.iou.data[1] = 2; // sqrt(0.5 * 1)
+    out.conf.data[5] = 1;
+    out.iou.data[2] = -1; // 0
     const dets = decodeLpdYunet(out, priors, 0.2);
     expect(dets.map((d) => Math.round(d.score * 1000) / 1000)).toEqual([0.707]);
   });

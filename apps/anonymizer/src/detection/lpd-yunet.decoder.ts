@@ -1,7 +1,12 @@
 import type { Detection, OutputTensors } from './detection.types';
 import { clamp01 } from './yunet.decoder';
 
-const MIN_SIZES = [[10, 16, 24], [32, 48], [64, 96], [128, 192, 256]];
+const MIN_SIZES = [
+  [10, 16, 24],
+  [32, 48],
+  [64, 96],
+  [128, 192, 256],
+];
 const STEPS = [8, 16, 32, 64];
 const VARIANCE = 0.1;
 
@@ -55,8 +60,14 @@ export function decodeLpdYunet(out: OutputTensors, priors: Float32Array, thresho
   for (let i = 0; i < n; i++) {
     const score = Math.sqrt(clamp01(conf[i * 2 + 1]) * clamp01(iouT[i]));
     if (!(score >= threshold)) continue;
-    const cx = priors[i * 4], cy = priors[i * 4 + 1], pw = priors[i * 4 + 2], ph = priors[i * 4 + 3];
-    let x1 = Infinity, y1 = Infinity, x2 = -Infinity, y2 = -Infinity;
+    const cx = priors[i * 4],
+      cy = priors[i * 4 + 1],
+      pw = priors[i * 4 + 2],
+      ph = priors[i * 4 + 3];
+    let x1 = Infinity,
+      y1 = Infinity,
+      x2 = -Infinity,
+      y2 = -Infinity;
     for (const o of [4, 6, 10, 12]) {
       const x = cx + loc[i * 14 + o] * VARIANCE * pw;
       const y = cy + loc[i * 14 + o + 1] * VARIANCE * ph;

@@ -2,12 +2,15 @@ import { nms } from './nms';
 
 describe('nms', () => {
   it('keeps the best of overlapping boxes and every box that overlaps nothing', () => {
-    const kept = nms([
-      { box: [0, 0, 10, 10], score: 0.6 },
-      { box: [1, 1, 11, 11], score: 0.9 },
-      { box: [50, 50, 60, 60], score: 0.2 },
-      { box: [0, 0, 10, 4], score: 0.5 }, // IoU with the best: 27/113 < 0.3
-    ], 0.3);
+    const kept = nms(
+      [
+        { box: [0, 0, 10, 10], score: 0.6 },
+        { box: [1, 1, 11, 11], score: 0.9 },
+        { box: [50, 50, 60, 60], score: 0.2 },
+        { box: [0, 0, 10, 4], score: 0.5 }, // IoU with the best: 27/113 < 0.3
+      ],
+      0.3,
+    );
     expect(kept.map((d) => d.score)).toEqual([0.9, 0.5, 0.2]);
   });
 

@@ -75,19 +75,27 @@ describe('ObjectDetector on evaluation images', () => {
     expect(faces.filter((f) => isInside(f, persons)).length / faces.length).toBeGreaterThanOrEqual(0.6);
   });
 
-  it.each(['eu_eu3.jpg', 'eu_eu5.jpg', 'us_0b86cecf-67d1-4fc0-87c9-b36b0ee228bb.jpg'])('finds the vehicle around the plate of %s, boxes in the frame, in RGB and I420', async (file) => {
-    const img = evalImage(file);
-    const rgb = await loadRgb(img.path);
-    for (const frame of [rgb, rgbToI420(rgb)]) {
-      const objects = await detector.detect(frame);
-      const vehicles = objects.filter((o) => o.cls !== 'person');
-      expect(isInside(img.plates[0], vehicles.map((o) => o.box))).toBe(true);
-      for (const o of objects) {
-        expect(o.box[0]).toBeGreaterThanOrEqual(0);
-        expect(o.box[2]).toBeLessThanOrEqual(frame.width);
-        expect(o.box[3]).toBeLessThanOrEqual(frame.height);
-        expect(o.score).toBeGreaterThanOrEqual(cfg.anonymizer.objectThreshold);
+  it.each(['eu_eu3.jpg', 'eu_eu5.jpg', 'us_0b86cecf-67d1-4fc0-87c9-b36b0ee228bb.jpg'])(
+    'finds the vehicle around the plate of %s, boxes in the frame, in RGB and I420',
+    async (file) => {
+      const img = evalImage(file);
+      const rgb = await loadRgb(img.path);
+      for (const frame of [rgb, rgbToI420(rgb)]) {
+        const objects = await detector.detect(frame);
+        const vehicles = objects.filter((o) => o.cls !== 'person');
+        expect(
+          isInside(
+            img.plates[0],
+            vehicles.map((o) => o.box),
+          ),
+        ).toBe(true);
+        for (const o of objects) {
+          expect(o.box[0]).toBeGreaterThanOrEqual(0);
+          expect(o.box[2]).toBeLessThanOrEqual(frame.width);
+          expect(o.box[3]).toBeLessThanOrEqual(frame.height);
+          expect(o.score).toBeGreaterThanOrEqual(cfg.anonymizer.objectThreshold);
+        }
       }
-    }
-  });
+    },
+  );
 });

@@ -42,7 +42,10 @@ export function objectNms(dets: ObjectDetection[], iouThreshold = YOLOX_NMS_IOU)
 
 /** Persons and vehicles (YOLOX-Nano) in a raw frame, boxes in the frame's pixels. */
 export class ObjectDetector {
-  constructor(private readonly model: InferenceModel, readonly settings: ObjectDetectorSettings) {}
+  constructor(
+    private readonly model: InferenceModel,
+    readonly settings: ObjectDetectorSettings,
+  ) {}
 
   async detect(frame: RawFrame): Promise<ObjectDetection[]> {
     const g = letterbox(frame.width, frame.height, this.settings.inputSize);

@@ -29,7 +29,8 @@ describe('toBgrTensor', () => {
   });
 
   it('averages when downscaling (a 1-px line does not vanish or dominate)', () => {
-    const w = 8, h = 8;
+    const w = 8,
+      h = 8;
     const data = new Uint8Array(w * h * 3);
     for (let x = 0; x < w; x++) data.set([200, 200, 200], (3 * w + x) * 3); // one white row
     const g = { width: 2, height: 2, padWidth: 2, padHeight: 2 };
@@ -39,7 +40,8 @@ describe('toBgrTensor', () => {
   });
 
   it('converts I420 with BT.601 limited range', () => {
-    const w = 2, h = 2;
+    const w = 2,
+      h = 2;
     const data = new Uint8Array([16, 16, 235, 235, 128, 128]); // Y (black top, white bottom), U, V
     const g = { width: 2, height: 2, padWidth: 2, padHeight: 2 };
     const t = toBgrTensor({ format: 'i420', width: w, height: h, data }, g);
@@ -49,7 +51,8 @@ describe('toBgrTensor', () => {
 
 describe('toBgrTensor, I420 at the same size (one pass)', () => {
   it('gives what resampling by one would give: each pixel with the chroma of its 2x2 block', () => {
-    const w = 6, h = 4;
+    const w = 6,
+      h = 4;
     const data = new Uint8Array(w * h * 1.5);
     for (let i = 0; i < data.length; i++) data[i] = (i * 37 + 11) % 256;
     const f = { format: 'i420' as const, width: w, height: h, data };
@@ -61,7 +64,9 @@ describe('toBgrTensor, I420 at the same size (one pass)', () => {
         const u = data[w * h + (y >> 1) * (w / 2) + (x >> 1)] - 128;
         const v = data[w * h + (w / 2) * (h / 2) + (y >> 1) * (w / 2) + (x >> 1)] - 128;
         const o = y * 32 + x;
-        expect([same[o], same[plane + o], same[2 * plane + o]].map((n) => n.toFixed(3))).toEqual([Y + 2.017 * u, Y - 0.392 * u - 0.813 * v, Y + 1.596 * v].map((n) => n.toFixed(3)));
+        expect([same[o], same[plane + o], same[2 * plane + o]].map((n) => n.toFixed(3))).toEqual(
+          [Y + 2.017 * u, Y - 0.392 * u - 0.813 * v, Y + 1.596 * v].map((n) => n.toFixed(3)),
+        );
       }
     }
     // padding stays zero, also in an array that is reused

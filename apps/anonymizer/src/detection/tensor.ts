@@ -81,18 +81,24 @@ function interleavedTensor(f: RawFrame, g: InputGeometry, tx: Taps, ty: Taps, ou
   const d = f.data;
   const plane = g.padWidth * g.padHeight;
   const rowStride = f.width * ch;
-  const gw = g.width, kx = tx.k, ky = ty.k;
+  const gw = g.width,
+    kx = tx.k,
+    ky = ty.k;
   const xi = new Int32Array(tx.idx.length);
   for (let i = 0; i < xi.length; i++) xi[i] = tx.idx[i] * ch;
   const xw = tx.w;
-  const accR = new Float32Array(gw), accG = new Float32Array(gw), accB = new Float32Array(gw);
+  const accR = new Float32Array(gw),
+    accG = new Float32Array(gw),
+    accB = new Float32Array(gw);
   if (tx.uniform && ty.uniform) {
     // Box average: integer sums, one scale per pixel.
     const inv = 1 / (kx * ky);
     for (let y = 0; y < g.height; y++) {
       const o0 = y * g.padWidth;
       for (let x = 0; x < gw; x++) {
-        let r = 0, gg = 0, b = 0;
+        let r = 0,
+          gg = 0,
+          b = 0;
         for (let j = 0; j < ky; j++) {
           const row = ty.idx[y * ky + j] * rowStride;
           for (let i = 0, t = x * kx; i < kx; i++, t++) {
@@ -110,12 +116,16 @@ function interleavedTensor(f: RawFrame, g: InputGeometry, tx: Taps, ty: Taps, ou
     return;
   }
   for (let y = 0; y < g.height; y++) {
-    accR.fill(0); accG.fill(0); accB.fill(0);
+    accR.fill(0);
+    accG.fill(0);
+    accB.fill(0);
     for (let j = 0; j < ky; j++) {
       const row = ty.idx[y * ky + j] * rowStride;
       const wy = ty.w[y * ky + j];
       for (let x = 0, t = 0; x < gw; x++) {
-        let r = 0, gg = 0, b = 0;
+        let r = 0,
+          gg = 0,
+          b = 0;
         for (let i = 0; i < kx; i++, t++) {
           const p = row + xi[t];
           const wt = xw[t];
@@ -123,7 +133,9 @@ function interleavedTensor(f: RawFrame, g: InputGeometry, tx: Taps, ty: Taps, ou
           gg += wt * d[p + 1];
           b += wt * d[p + bo];
         }
-        accR[x] += wy * r; accG[x] += wy * gg; accB[x] += wy * b;
+        accR[x] += wy * r;
+        accG[x] += wy * gg;
+        accB[x] += wy * b;
       }
     }
     const o0 = y * g.padWidth;
@@ -147,11 +159,14 @@ function i420Tensor(f: RawFrame, g: InputGeometry, tx: Taps, ty: Taps, out: Floa
   const uBase = w * f.height;
   const vBase = uBase + cw * chh;
   const plane = g.padWidth * g.padHeight;
-  const gw = g.width, kx = tx.k, ky = ty.k;
-  const xi = tx.idx, xw = tx.w;
+  const gw = g.width,
+    kx = tx.k,
+    ky = ty.k;
+  const xi = tx.idx,
+    xw = tx.w;
   // Chroma column per output pixel: the footprint's centre.
   const ccol = new Int32Array(gw);
-  for (let x = 0; x < gw; x++) ccol[x] = Math.min(cw - 1, Math.floor((((x + 0.5) * f.width) / gw) / 2));
+  for (let x = 0; x < gw; x++) ccol[x] = Math.min(cw - 1, Math.floor(((x + 0.5) * f.width) / gw / 2));
   if (gw === f.width && g.height === f.height) {
     // Same size (the live input, a copy already downscaled by the media node): no resampling, one pass.
     for (let y = 0; y < g.height; y++) {
@@ -193,7 +208,7 @@ function i420Tensor(f: RawFrame, g: InputGeometry, tx: Taps, ty: Taps, out: Floa
       }
     }
     const o0 = y * g.padWidth;
-    const crow = Math.min(chh - 1, Math.floor((((y + 0.5) * f.height) / g.height) / 2)) * cw;
+    const crow = Math.min(chh - 1, Math.floor(((y + 0.5) * f.height) / g.height / 2)) * cw;
     for (let x = 0; x < gw; x++) {
       const yy = 1.164 * (luma[x] - 16);
       const ci = crow + ccol[x];
@@ -215,7 +230,8 @@ export function halveTensor(src: Float32Array, gs: InputGeometry, gd: InputGeome
   if (gd.width * 2 !== gs.width || gd.height * 2 !== gs.height) return undefined;
   if (out) out.fill(0);
   else out = new Float32Array(3 * gd.padWidth * gd.padHeight);
-  const ps = gs.padWidth * gs.padHeight, pd = gd.padWidth * gd.padHeight;
+  const ps = gs.padWidth * gs.padHeight,
+    pd = gd.padWidth * gd.padHeight;
   for (let c = 0; c < 3; c++) {
     for (let y = 0; y < gd.height; y++) {
       const a = c * ps + 2 * y * gs.padWidth;

@@ -6,7 +6,12 @@ export const YOLOX_STRIDES = [8, 16, 32] as const;
 
 /** COCO class ids (0-based) of what analytics counts; every other class is ignored. */
 export const YOLOX_CLASSES: ReadonlyMap<number, AnalyticsClass> = new Map([
-  [0, 'person'], [1, 'bicycle'], [2, 'car'], [3, 'motorcycle'], [5, 'bus'], [7, 'truck'],
+  [0, 'person'],
+  [1, 'bicycle'],
+  [2, 'car'],
+  [3, 'motorcycle'],
+  [5, 'bus'],
+  [7, 'truck'],
 ]);
 
 /** A person or vehicle, box in the pixels of the picture given to the detector. */
@@ -47,7 +52,10 @@ export function decodeYolox(out: OutputTensors, inputWidth: number, inputHeight:
         let bestCls: AnalyticsClass | undefined;
         for (const [id, cls] of YOLOX_CLASSES) {
           const s = d[o + 5 + id];
-          if (s > best) { best = s; bestCls = cls; }
+          if (s > best) {
+            best = s;
+            bestCls = cls;
+          }
         }
         const score = obj * best;
         if (!bestCls || !(score >= threshold)) continue;

@@ -39,9 +39,12 @@ describe('decodeYunet', () => {
 
   it('clamps cls and obj to 0..1 and drops scores under the threshold', () => {
     const out = outputs(32, 32);
-    out.cls_8.data[0] = 1.7; out.obj_8.data[0] = 0.25; // sqrt(1 * 0.25) = 0.5
-    out.cls_8.data[1] = 0.2; out.obj_8.data[1] = -3; // 0
-    out.cls_8.data[2] = 0.09; out.obj_8.data[2] = 1; // 0.3
+    out.cls_8.data[0] = 1.7;
+    out.obj_8.data[0] = 0.25; // sqrt(1 * 0.25) = 0.5
+    out.cls_8.data[1] = 0.2;
+    out.obj_8.data[1] = -3; // 0
+    out.cls_8.data[2] = 0.09;
+    out.obj_8.data[2] = 1; // 0.3
     const scores = decodeYunet(out, 32, 32, 0.3).map((d) => d.score);
     expect(scores.map((s) => Math.round(s * 1000) / 1000)).toEqual([0.5, 0.3]);
   });

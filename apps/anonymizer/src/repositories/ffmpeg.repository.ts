@@ -15,7 +15,10 @@ export interface VideoInfo {
 
 /** Runs ffmpeg and ffprobe (spawned directly) for video files. */
 export class FfmpegRepository {
-  constructor(private readonly ffmpeg = 'ffmpeg', private readonly ffprobe = 'ffprobe') {}
+  constructor(
+    private readonly ffmpeg = 'ffmpeg',
+    private readonly ffprobe = 'ffprobe',
+  ) {}
 
   async probe(path: string): Promise<VideoInfo> {
     const { code, stdout, stderr } = await run(this.ffprobe, fileProbeArgs(path));

@@ -14,7 +14,10 @@ describe('ImageRepository', () => {
   const repo = new ImageRepository(1_000_000);
 
   it('decodes to RGB and encodes back without metadata', async () => {
-    const jpeg = await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 200, g: 10, b: 10 } } }).jpeg().withMetadata({ exif: { IFD0: { Copyright: 'secret place' } } }).toBuffer();
+    const jpeg = await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 200, g: 10, b: 10 } } })
+      .jpeg()
+      .withMetadata({ exif: { IFD0: { Copyright: 'secret place' } } })
+      .toBuffer();
     const img = await repo.decode(jpeg);
     expect([img.frame.width, img.frame.height, img.channels, img.format]).toEqual([40, 30, 3, 'jpeg']);
     const out = await repo.encode(img.frame, img.channels, 'png');
@@ -23,10 +26,14 @@ describe('ImageRepository', () => {
   });
 
   it('refuses truncated, non-image and too large input', async () => {
-    const jpeg = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#888' } }).jpeg().toBuffer();
+    const jpeg = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#888' } })
+      .jpeg()
+      .toBuffer();
     await expect(repo.decode(jpeg.subarray(0, jpeg.length / 2))).rejects.toThrow(InputError);
     await expect(repo.decode(Buffer.from('hello'))).rejects.toThrow('not a JPEG or PNG image');
-    const big = await sharp({ create: { width: 2000, height: 1000, channels: 3, background: '#888' } }).png().toBuffer();
+    const big = await sharp({ create: { width: 2000, height: 1000, channels: 3, background: '#888' } })
+      .png()
+      .toBuffer();
     await expect(repo.decode(big)).rejects.toThrow(/2000x1000, larger than the 1000000 pixels allowed/);
   });
 });

@@ -49,13 +49,14 @@ export class ImageRepository {
       if ((meta.width ?? 0) * (meta.height ?? 0) > this.maxPixels) {
         throw new InputError(`image is ${meta.width}x${meta.height}, larger than the ${this.maxPixels} pixels allowed`);
       }
-      const { data, info } = await sharp(input, { failOn: 'warning', limitInputPixels: this.maxPixels })
-        .rotate()
-        .toColourspace('srgb')
-        .raw()
-        .toBuffer({ resolveWithObject: true });
+      const { data, info } = await sharp(input, { failOn: 'warning', limitInputPixels: this.maxPixels }).rotate().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
       if (info.channels !== 3 && info.channels !== 4) throw new InputError(`unsupported image with ${info.channels} channels`);
-      const frame: RawFrame = { format: info.channels === 4 ? 'rgba' : 'rgb', width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+      const frame: RawFrame = {
+        format: info.channels === 4 ? 'rgba' : 'rgb',
+        width: info.width,
+        height: info.height,
+        data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+      };
       return { frame, channels: info.channels, format };
     } catch (e) {
       if (e instanceof InputError) throw e;

@@ -61,7 +61,8 @@ export class ModelRepository {
    */
   async verify(files: Record<string, string>): Promise<ModelInfo[]> {
     const sumsPath = join(this.modelDir, 'SHA256SUMS');
-    if (!existsSync(sumsPath)) throw new ModelIntegrityError(`model directory ${this.modelDir} has no SHA256SUMS (download the models with: npm run models:download -- ${this.modelDir})`);
+    if (!existsSync(sumsPath))
+      throw new ModelIntegrityError(`model directory ${this.modelDir} has no SHA256SUMS (download the models with: npm run models:download -- ${this.modelDir})`);
     const sums = parseSha256Sums(readFileSync(sumsPath, 'utf8'));
     const infos: ModelInfo[] = [];
     for (const [name, file] of Object.entries(files)) {
@@ -154,7 +155,12 @@ class WorkerModel implements InferenceModel {
   private starting = 0;
   private released = false;
 
-  private constructor(readonly info: ModelInfo, private readonly file: string, private readonly options: ort.InferenceSession.SessionOptions, private readonly size: number) {}
+  private constructor(
+    readonly info: ModelInfo,
+    private readonly file: string,
+    private readonly options: ort.InferenceSession.SessionOptions,
+    private readonly size: number,
+  ) {}
 
   static async start(info: ModelInfo, file: string, options: ort.InferenceSession.SessionOptions, size: number): Promise<WorkerModel> {
     const m = new WorkerModel(info, file, options, size);

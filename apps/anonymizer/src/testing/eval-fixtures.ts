@@ -24,7 +24,8 @@ export function evalImage(file: string): LabelledImage {
 /** RGB -> I420 (BT.601 limited range), as a video decoder would hand frames over. */
 export function rgbToI420(f: RawFrame): RawFrame {
   const { width: w, height: h, data } = f;
-  const cw = (w + 1) >> 1, ch = (h + 1) >> 1;
+  const cw = (w + 1) >> 1,
+    ch = (h + 1) >> 1;
   const out = new Uint8Array(w * h + 2 * cw * ch);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {

@@ -4,7 +4,8 @@ import type { RawFrame } from '../frame';
 import type { FfmpegRepository, Mp4Encoder } from '../repositories/ffmpeg.repository';
 import { VideoRedactor } from './video-redactor';
 
-const W = 64, H = 48;
+const W = 64,
+  H = 48;
 
 /** Frames of a grey picture; a bright 8x8 "face" at x=20..28 from frame `appears` on. */
 function frames(count: number, appears: number): Buffer[] {
@@ -23,7 +24,9 @@ const detector = {
 function fakeFfmpeg(input: Buffer[], written: Buffer[]): FfmpegRepository {
   return {
     probe: async () => ({ width: W, height: H, fps: '25/1', hasAudio: false, durationSec: input.length / 25 }),
-    frames: async function* () { for (const f of input) yield f; },
+    frames: async function* () {
+      for (const f of input) yield f;
+    },
     encoder: () => ({ write: async (f: Uint8Array) => void written.push(Buffer.from(f)), end: async () => undefined, abort: () => undefined }) as unknown as Mp4Encoder,
   } as unknown as FfmpegRepository;
 }
@@ -32,7 +35,10 @@ describe('VideoRedactor', () => {
   it('covers a face from its first frame although detection runs every 4th frame (look-ahead)', async () => {
     const written: Buffer[] = [];
     const r = await new VideoRedactor(fakeFfmpeg(frames(10, 1), written), detector).redact('in.mp4', 'out.mp4', {
-      redact: { method: 'fill', padding: 0 }, detectEvery: 4, keepAudio: false, maxPixels: 1e6,
+      redact: { method: 'fill', padding: 0 },
+      detectEvery: 4,
+      keepAudio: false,
+      maxPixels: 1e6,
     });
     expect(r).toMatchObject({ frames: 10, detections: 4, faces: 3 }); // frames 0, 4, 8 and the last (9)
     expect(written).toHaveLength(10);
@@ -43,8 +49,13 @@ describe('VideoRedactor', () => {
   });
 
   it('refuses a video larger than the pixel limit before decoding', async () => {
-    await expect(new VideoRedactor(fakeFfmpeg([], []), detector).redact('in.mp4', 'out.mp4', {
-      redact: { method: 'fill', padding: 0 }, detectEvery: 4, keepAudio: false, maxPixels: 100,
-    })).rejects.toThrow('video is 64x48, larger than the 100 pixels allowed');
+    await expect(
+      new VideoRedactor(fakeFfmpeg([], []), detector).redact('in.mp4', 'out.mp4', {
+        redact: { method: 'fill', padding: 0 },
+        detectEvery: 4,
+        keepAudio: false,
+        maxPixels: 100,
+      }),
+    ).rejects.toThrow('video is 64x48, larger than the 100 pixels allowed');
   });
 });

@@ -31,7 +31,10 @@ export interface VideoRedactResult {
  * uses only its own boxes (cover rule 'own'). One detection runs at a time.
  */
 export class VideoRedactor {
-  constructor(private readonly ffmpeg: FfmpegRepository, private readonly detector: Detector) {}
+  constructor(
+    private readonly ffmpeg: FfmpegRepository,
+    private readonly detector: Detector,
+  ) {}
 
   async redact(input: string, output: string, o: VideoRedactOptions): Promise<VideoRedactResult> {
     const info = await this.ffmpeg.probe(input);

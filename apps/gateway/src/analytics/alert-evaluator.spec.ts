@@ -2,11 +2,28 @@ import type { AnalyticsAlertRule, AnalyticsLive, AnalyticsMinute } from '@border
 import { AlertEvaluator } from './alert-evaluator';
 
 const crowd: AnalyticsAlertRule = { id: 'crowd', name: 'Crowd on the bridge', kind: 'occupancy', targetId: 'bridge', classes: ['person'], threshold: 50, durationSec: 30 };
-const queue: AnalyticsAlertRule = { id: 'queue', name: 'Many vehicles towards PL', kind: 'crossing-rate', targetId: 'crossing', classes: ['car', 'truck'], direction: 'forward', threshold: 20, durationSec: 120 };
+const queue: AnalyticsAlertRule = {
+  id: 'queue',
+  name: 'Many vehicles towards PL',
+  kind: 'crossing-rate',
+  targetId: 'crossing',
+  classes: ['car', 'truck'],
+  direction: 'forward',
+  threshold: 20,
+  durationSec: 120,
+};
 const T0 = Date.UTC(2026, 11, 2, 10, 0, 0);
 
 function live(secondsIn: number, persons: number): AnalyticsLive {
-  return { cameraId: 'c', at: new Date(T0 + secondsIn * 1000).toISOString(), zones: [{ targetId: 'bridge', cls: 'person', count: persons }, { targetId: 'bridge', cls: 'car', count: 99 }], crossings: [] };
+  return {
+    cameraId: 'c',
+    at: new Date(T0 + secondsIn * 1000).toISOString(),
+    zones: [
+      { targetId: 'bridge', cls: 'person', count: persons },
+      { targetId: 'bridge', cls: 'car', count: 99 },
+    ],
+    crossings: [],
+  };
 }
 
 describe('AlertEvaluator', () => {

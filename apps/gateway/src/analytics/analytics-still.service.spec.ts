@@ -29,7 +29,13 @@ describe(AnalyticsStillService.name, () => {
   it('cuts a still a second before the end of the latest recording, audited as a consultation', async () => {
     const { sut, authz, audit, recordings, media } = setup();
     const end = ago(60_000);
-    recordings.ranges.mockResolvedValue({ ranges: [{ from: ago(1800_000), to: ago(1200_000) }, { from: ago(600_000), to: end }], gaps: [] });
+    recordings.ranges.mockResolvedValue({
+      ranges: [
+        { from: ago(1800_000), to: ago(1200_000) },
+        { from: ago(600_000), to: end },
+      ],
+      gaps: [],
+    });
     media.send.mockResolvedValue({ cameraId: CAM, at: 'x', jpeg: 'AAAA', masked: true } as never);
     await expect(sut.still(admin, CAM, 640)).resolves.toEqual({ cameraId: CAM, at: 'x', jpeg: 'AAAA', masked: true });
     expect(authz.require).toHaveBeenCalledWith(admin, 'camera.manage', { type: 'Camera', id: CAM }, { code: 'analytics_manage_forbidden', object: `camera:${CAM}` });
@@ -37,10 +43,15 @@ describe(AnalyticsStillService.name, () => {
     expect(to.getTime() - from.getTime()).toBe(3600_000);
     const at = new Date(end.getTime() - 1000).toISOString();
     expect(media.send).toHaveBeenCalledWith(Patterns.media.recordingStill, { cameraId: CAM, at, width: 640 }, 20_000);
-    expect(audit.record).toHaveBeenCalledWith(expect.objectContaining({
-      operation: 'consultation', object: `camera:${CAM}`, decision: 'permit', policyIds: ['CZ@1:cz-manage'],
-      details: { action: 'analytics.still', form: 'anonymized', at, masked: true },
-    }));
+    expect(audit.record).toHaveBeenCalledWith(
+      expect.objectContaining({
+        operation: 'consultation',
+        object: `camera:${CAM}`,
+        decision: 'permit',
+        policyIds: ['CZ@1:cz-manage'],
+        details: { action: 'analytics.still', form: 'anonymized', at, masked: true },
+      }),
+    );
   });
 
   it.each([

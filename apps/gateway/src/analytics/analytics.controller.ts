@@ -30,7 +30,9 @@ export class AnalyticsController {
   }
 
   @Sse('live')
-  @ApiOkResponse({ description: 'Server-sent events of every camera with analytics on whose counts the caller may see: `counts` (the latest of each at once, then every report) and `alert`' })
+  @ApiOkResponse({
+    description: 'Server-sent events of every camera with analytics on whose counts the caller may see: `counts` (the latest of each at once, then every report) and `alert`',
+  })
   async liveAll(@CurrentPrincipal() p: Principal): Promise<Observable<MessageEvent>> {
     return (await this.service.liveAll(p)).pipe(map((e) => ({ type: e.type, data: e.data as object })));
   }
@@ -43,7 +45,10 @@ export class AnalyticsController {
 
   @Put('cameras/:id/config')
   @Roles('admin')
-  @ApiOkResponse({ type: AnalyticsConfigViewDto, description: 'Bad geometry: 400 geometry_self_intersecting, geometry_outside_picture, geometry_too_many_points, ... with every problem in details' })
+  @ApiOkResponse({
+    type: AnalyticsConfigViewDto,
+    description: 'Bad geometry: 400 geometry_self_intersecting, geometry_outside_picture, geometry_too_many_points, ... with every problem in details',
+  })
   putConfig(@CurrentPrincipal() p: Principal, @IdParam('camera') id: string, @Body() dto: AnalyticsConfigDto): Promise<AnalyticsConfigViewDto> {
     return this.service.putConfig(p, id, dto);
   }
@@ -51,7 +56,10 @@ export class AnalyticsController {
   @Get('cameras/:id/still')
   @Roles('admin')
   @ApiProduces('image/jpeg')
-  @ApiOkResponse({ description: "An anonymized JPEG of the camera's latest recording, to draw zones and lines on: the owner's administrators only (camera.manage); 204 (no content) when nothing was recorded in the last hour" })
+  @ApiOkResponse({
+    description:
+      "An anonymized JPEG of the camera's latest recording, to draw zones and lines on: the owner's administrators only (camera.manage); 204 (no content) when nothing was recorded in the last hour",
+  })
   async still(@CurrentPrincipal() p: Principal, @IdParam('camera') id: string, @Query() q: StillWidthQueryDto, @Res() res: Response): Promise<void> {
     const still = await this.stills.still(p, id, q.width ?? 640);
     if (!still) {

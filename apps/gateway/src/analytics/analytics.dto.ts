@@ -12,78 +12,129 @@ const MAX_POINTS_ACCEPTED = 1000;
 const POINT_SCHEMA = { type: 'array' as const, items: { type: 'number' as const }, minItems: 2, maxItems: 2 };
 
 export class ZoneDto implements AnalyticsZone {
-  @ApiProperty({ example: 'bridge' }) @Matches(ID, { message: ID_MESSAGE })
+  @ApiProperty({ example: 'bridge' })
+  @Matches(ID, { message: ID_MESSAGE })
   id: string;
 
-  @ApiProperty({ example: 'Głuchołazy bridge' }) @IsString() @MaxLength(200)
+  @ApiProperty({ example: 'Głuchołazy bridge' })
+  @IsString()
+  @MaxLength(200)
   name: string;
 
-  @ApiProperty({ type: 'array', items: POINT_SCHEMA, example: [[0.1, 0.5], [0.6, 0.5], [0.6, 0.9], [0.1, 0.9]], description: 'Corners as [x, y] fractions of the picture (0..1, y down); 3 to 32, not crossing itself' })
-  @IsArray() @ArrayMaxSize(MAX_POINTS_ACCEPTED) @IsArray({ each: true })
+  @ApiProperty({
+    type: 'array',
+    items: POINT_SCHEMA,
+    example: [
+      [0.1, 0.5],
+      [0.6, 0.5],
+      [0.6, 0.9],
+      [0.1, 0.9],
+    ],
+    description: 'Corners as [x, y] fractions of the picture (0..1, y down); 3 to 32, not crossing itself',
+  })
+  @IsArray()
+  @ArrayMaxSize(MAX_POINTS_ACCEPTED)
+  @IsArray({ each: true })
   polygon: Point[];
 }
 
 export class LineDto implements AnalyticsLine {
-  @ApiProperty({ example: 'crossing' }) @Matches(ID, { message: ID_MESSAGE })
+  @ApiProperty({ example: 'crossing' })
+  @Matches(ID, { message: ID_MESSAGE })
   id: string;
 
-  @ApiProperty({ example: 'Mikulovice crossing' }) @IsString() @MaxLength(200)
+  @ApiProperty({ example: 'Mikulovice crossing' })
+  @IsString()
+  @MaxLength(200)
   name: string;
 
-  @ApiProperty({ ...POINT_SCHEMA, example: [0.5, 0.9], description: 'Start, [x, y] fractions of the picture' }) @IsArray()
+  @ApiProperty({ ...POINT_SCHEMA, example: [0.5, 0.9], description: 'Start, [x, y] fractions of the picture' })
+  @IsArray()
   a: Point;
 
-  @ApiProperty({ ...POINT_SCHEMA, example: [0.5, 0.1], description: 'End. Crossing from the left of a->b to its right is "forward"' }) @IsArray()
+  @ApiProperty({ ...POINT_SCHEMA, example: [0.5, 0.1], description: 'End. Crossing from the left of a->b to its right is "forward"' })
+  @IsArray()
   b: Point;
 
-  @ApiPropertyOptional({ example: 'towards PL' }) @IsOptional() @IsString() @MaxLength(100)
+  @ApiPropertyOptional({ example: 'towards PL' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
   forwardName?: string;
 
-  @ApiPropertyOptional({ example: 'towards CZ' }) @IsOptional() @IsString() @MaxLength(100)
+  @ApiPropertyOptional({ example: 'towards CZ' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
   backwardName?: string;
 }
 
 export class AlertRuleDto implements AnalyticsAlertRule {
-  @ApiProperty({ example: 'bridge-crowd' }) @Matches(ID, { message: ID_MESSAGE })
+  @ApiProperty({ example: 'bridge-crowd' })
+  @Matches(ID, { message: ID_MESSAGE })
   id: string;
 
-  @ApiProperty({ example: 'More than 50 persons on the bridge' }) @IsString() @MaxLength(200)
+  @ApiProperty({ example: 'More than 50 persons on the bridge' })
+  @IsString()
+  @MaxLength(200)
   name: string;
 
   @ApiProperty({ enum: ['occupancy', 'crossing-rate'], description: 'occupancy: objects in a zone at once; crossing-rate: crossings of a line per minute' })
   @IsIn(['occupancy', 'crossing-rate'])
   kind: 'occupancy' | 'crossing-rate';
 
-  @ApiProperty({ example: 'bridge', description: 'The zone (occupancy) or line (crossing-rate)' }) @Matches(ID, { message: ID_MESSAGE })
+  @ApiProperty({ example: 'bridge', description: 'The zone (occupancy) or line (crossing-rate)' })
+  @Matches(ID, { message: ID_MESSAGE })
   targetId: string;
 
   @ApiProperty({ enum: ANALYTICS_CLASSES, isArray: true, example: ['person'] })
-  @IsArray() @ArrayMaxSize(ANALYTICS_CLASSES.length) @IsIn(ANALYTICS_CLASSES, { each: true })
+  @IsArray()
+  @ArrayMaxSize(ANALYTICS_CLASSES.length)
+  @IsIn(ANALYTICS_CLASSES, { each: true })
   classes: AnalyticsClass[];
 
   @ApiPropertyOptional({ enum: ['forward', 'backward'], description: 'crossing-rate: one direction only' })
-  @IsOptional() @IsIn(['forward', 'backward'])
+  @IsOptional()
+  @IsIn(['forward', 'backward'])
   direction?: CrossingDirection;
 
-  @ApiProperty({ example: 50 }) @IsNumber() @Min(0) @Max(100000)
+  @ApiProperty({ example: 50 })
+  @IsNumber()
+  @Min(0)
+  @Max(100000)
   threshold: number;
 
   @ApiProperty({ example: 30, description: 'How long the value must stay above the threshold (crossing-rate: rounded up to whole minutes)' })
-  @IsInt() @Min(0) @Max(86400)
+  @IsInt()
+  @Min(0)
+  @Max(86400)
   durationSec: number;
 }
 
 export class AnalyticsConfigDto {
-  @ApiProperty({ description: 'Count continuously (the media node samples the camera whether anyone watches or not)' }) @IsBoolean()
+  @ApiProperty({ description: 'Count continuously (the media node samples the camera whether anyone watches or not)' })
+  @IsBoolean()
   enabled: boolean;
 
-  @ApiProperty({ type: ZoneDto, isArray: true }) @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => ZoneDto)
+  @ApiProperty({ type: ZoneDto, isArray: true })
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => ZoneDto)
   zones: ZoneDto[];
 
-  @ApiProperty({ type: LineDto, isArray: true }) @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => LineDto)
+  @ApiProperty({ type: LineDto, isArray: true })
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => LineDto)
   lines: LineDto[];
 
-  @ApiProperty({ type: AlertRuleDto, isArray: true }) @IsArray() @ArrayMaxSize(32) @ValidateNested({ each: true }) @Type(() => AlertRuleDto)
+  @ApiProperty({ type: AlertRuleDto, isArray: true })
+  @IsArray()
+  @ArrayMaxSize(32)
+  @ValidateNested({ each: true })
+  @Type(() => AlertRuleDto)
   alerts: AlertRuleDto[];
 }
 
@@ -97,24 +148,30 @@ export const BUCKETS = { '1m': 60, '5m': 300, '1h': 3600 } as const;
 export type Bucket = keyof typeof BUCKETS;
 
 export class SeriesQueryDto {
-  @ApiProperty({ example: '2026-12-02T10:00:00Z' }) @IsISO8601()
+  @ApiProperty({ example: '2026-12-02T10:00:00Z' })
+  @IsISO8601()
   from: string;
 
-  @ApiProperty({ example: '2026-12-02T12:00:00Z' }) @IsISO8601()
+  @ApiProperty({ example: '2026-12-02T12:00:00Z' })
+  @IsISO8601()
   to: string;
 
-  @ApiPropertyOptional({ enum: Object.keys(BUCKETS), default: '5m' }) @IsOptional() @IsIn(Object.keys(BUCKETS))
+  @ApiPropertyOptional({ enum: Object.keys(BUCKETS), default: '5m' })
+  @IsOptional()
+  @IsIn(Object.keys(BUCKETS))
   bucket?: Bucket;
 }
 
 export class AreaQueryDto extends SeriesQueryDto {
-  @ApiProperty({ description: 'Sum over the cameras inside this incident\'s area (those whose analytics the caller may see)' })
+  @ApiProperty({ description: "Sum over the cameras inside this incident's area (those whose analytics the caller may see)" })
   @IsUUID()
   incidentId: string;
 }
 
 export class AlertListQueryDto {
-  @ApiPropertyOptional({ enum: ['open', 'all'], default: 'open' }) @IsOptional() @IsIn(['open', 'all'])
+  @ApiPropertyOptional({ enum: ['open', 'all'], default: 'open' })
+  @IsOptional()
+  @IsIn(['open', 'all'])
   state?: 'open' | 'all';
 }
 
@@ -153,7 +210,12 @@ export class SeriesResponseDto {
 }
 
 export class StillWidthQueryDto {
-  @ApiPropertyOptional({ minimum: 64, maximum: 1280, default: 640 }) @IsOptional() @Type(() => Number) @IsInt() @Min(64) @Max(1280)
+  @ApiPropertyOptional({ minimum: 64, maximum: 1280, default: 640 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(64)
+  @Max(1280)
   width?: number;
 }
 
@@ -169,7 +231,8 @@ export class AlertDto {
   @ApiProperty() cameraId: string;
   @ApiProperty() ruleId: string;
   @ApiProperty() message: string;
-  @ApiProperty({ oneOf: [{ type: 'number' }, { type: 'string', example: '<3' }], description: 'The value that raised the alert, or "<N" when it is below the floor' }) value: ShownCount;
+  @ApiProperty({ oneOf: [{ type: 'number' }, { type: 'string', example: '<3' }], description: 'The value that raised the alert, or "<N" when it is below the floor' })
+  value: ShownCount;
   @ApiProperty() raisedAt: string;
   @ApiPropertyOptional() acknowledgedAt?: string;
   @ApiPropertyOptional() acknowledgedBy?: string;

@@ -15,7 +15,15 @@ import { AnalyticsService } from './analytics.service';
 const CAM = '6f1c2a8e-3b7d-4c59-9a1e-2d4f6b8c0e12';
 const ALERT = '8b1c2a8e-3b7d-4c59-9a1e-2d4f6b8c0e12';
 const camera = { id: CAM, organisationId: 'nysa', jurisdiction: 'PL', latitude: 50.47, longitude: 17.33 } as CameraEntity;
-const zone = { id: 'z1', name: 'Bridge, "east"', polygon: [[0.1, 0.1], [0.9, 0.1], [0.9, 0.9]] };
+const zone = {
+  id: 'z1',
+  name: 'Bridge, "east"',
+  polygon: [
+    [0.1, 0.1],
+    [0.9, 0.1],
+    [0.9, 0.9],
+  ],
+};
 const line = { id: 'l1', name: 'Border', a: [0.1, 0.5], b: [0.9, 0.5] };
 const rule: AnalyticsAlertRule = { id: 'r1', name: 'Crowd', kind: 'occupancy', targetId: 'z1', classes: ['person'], threshold: 10, durationSec: 0 };
 const config = { cameraId: CAM, enabled: true, zones: [zone], lines: [line], alerts: [rule], revision: 3 } as unknown as AnalyticsConfigEntity;
@@ -65,12 +73,34 @@ describe(AnalyticsService.name, () => {
       expect(v).toMatchObject({ cameraId: CAM, enabled: false, revision: 4, updatedAt: '2026-12-02T10:00:00.000Z' });
       expect(findOne).toHaveBeenCalledWith({ where: { cameraId: CAM }, lock: { mode: 'pessimistic_write' } });
       expect(repo.saveConfig.mock.calls[0][0]).toMatchObject({ updatedBy: 'nysa.municipal', revision: 4 });
-      expect(authz.recordDecision).toHaveBeenCalledWith(nysaUser, 'camera.manage', expect.anything(), expect.objectContaining({ operation: 'alteration', details: expect.objectContaining({ revision: 4, zones: 1 }) }), mocks.manager);
+      expect(authz.recordDecision).toHaveBeenCalledWith(
+        nysaUser,
+        'camera.manage',
+        expect.anything(),
+        expect.objectContaining({ operation: 'alteration', details: expect.objectContaining({ revision: 4, zones: 1 }) }),
+        mocks.manager,
+      );
     });
 
     it('refuses bad geometry and alert rules on targets that are not configured, before writing', async () => {
       const { sut, mocks } = setup();
-      await expect(sut.putConfig(nysaUser, CAM, dto({ zones: [{ ...zone, polygon: [[0.1, 0.1], [0.2, 0.2]] }] as never }))).rejects.toMatchObject({ code: 'geometry_too_few_points', status: 400 });
+      await expect(
+        sut.putConfig(
+          nysaUser,
+          CAM,
+          dto({
+            zones: [
+              {
+                ...zone,
+                polygon: [
+                  [0.1, 0.1],
+                  [0.2, 0.2],
+                ],
+              },
+            ] as never,
+          }),
+        ),
+      ).rejects.toMatchObject({ code: 'geometry_too_few_points', status: 400 });
       await expect(sut.putConfig(nysaUser, CAM, dto({ alerts: [{ ...rule, targetId: 'nowhere' }] }))).rejects.toMatchObject({ code: 'alert_target_unknown', status: 400 });
       await expect(sut.putConfig(nysaUser, CAM, dto({ alerts: [{ ...rule, kind: 'crossing-rate', targetId: 'z1' }] }))).rejects.toMatchObject({ code: 'alert_target_unknown' });
       expect(mocks.dataSource.transaction).not.toHaveBeenCalled();
@@ -90,7 +120,14 @@ describe(AnalyticsService.name, () => {
     it('stores minutes of cameras with analytics on only', async () => {
       const { sut, repo } = setup();
       const minute = { minute: '2026-12-02T10:00:00.000Z', kind: 'line', targetId: 'l1', cls: 'person', direction: 'in', crossings: 2, samples: 60 } as const;
-      await expect(sut.ingest({ minutes: [{ ...minute, cameraId: CAM }, { ...minute, cameraId: 'switched-off' }] } as never)).resolves.toEqual({ stored: 1 });
+      await expect(
+        sut.ingest({
+          minutes: [
+            { ...minute, cameraId: CAM },
+            { ...minute, cameraId: 'switched-off' },
+          ],
+        } as never),
+      ).resolves.toEqual({ stored: 1 });
       expect(repo.upsertMinutes).toHaveBeenCalledWith([{ ...minute, cameraId: CAM }]);
     });
 
@@ -103,7 +140,10 @@ describe(AnalyticsService.name, () => {
       await sut.ingest({ live: [live('2026-12-02T10:00:01Z', 7)] } as never);
       await sut.ingest({ live: [live('2026-12-02T10:00:03Z', 12)] } as never);
       const [first, second, alert] = await events;
-      expect(first).toEqual({ type: 'counts', data: { cameraId: CAM, at: '2026-12-02T10:00:02Z', minCount: 3, zones: [{ targetId: 'z1', cls: 'person', count: '<3' }], crossings: [] } });
+      expect(first).toEqual({
+        type: 'counts',
+        data: { cameraId: CAM, at: '2026-12-02T10:00:02Z', minCount: 3, zones: [{ targetId: 'z1', cls: 'person', count: '<3' }], crossings: [] },
+      });
       expect(second).toMatchObject({ type: 'counts', data: { at: '2026-12-02T10:00:03Z', zones: [{ count: 12 }] } });
       expect(alert).toMatchObject({ type: 'alert', data: { id: ALERT, ruleId: 'r1', value: 12, message: "Crowd: 12 in zone 'z1' (threshold 10, for 0 s)" } });
       expect(audit.record).toHaveBeenCalledWith(expect.objectContaining({ operation: 'collection', object: `analytics-alert:${ALERT}`, decision: 'raise' }), expect.anything());
@@ -138,17 +178,34 @@ describe(AnalyticsService.name, () => {
       const s = await sut.series(czUser, CAM, q as never);
       expect(repo.buckets).toHaveBeenCalledWith([CAM], new Date('2026-12-02T10:00:00Z'), new Date('2026-12-02T11:00:00Z'), 300);
       expect(s.series).toEqual([
-        { kind: 'zone', targetId: 'z1', name: 'Bridge, "east"', cls: 'person', measure: 'occupancy', points: [{ t: '2026-12-02T10:00:00.000Z', value: 5 }, { t: '2026-12-02T10:05:00.000Z', value: '<3' }] },
+        {
+          kind: 'zone',
+          targetId: 'z1',
+          name: 'Bridge, "east"',
+          cls: 'person',
+          measure: 'occupancy',
+          points: [
+            { t: '2026-12-02T10:00:00.000Z', value: 5 },
+            { t: '2026-12-02T10:05:00.000Z', value: '<3' },
+          ],
+        },
         { kind: 'line', targetId: 'l1', name: 'Border', cls: 'car', direction: 'in', measure: 'crossings', points: [{ t: '2026-12-02T10:00:00.000Z', value: 0 }] },
       ]);
-      expect(authz.recordDecision).toHaveBeenCalledWith(czUser, 'analytics.view', expect.anything(), expect.objectContaining({ operation: 'disclosure', recipient: 'hzs-olk (CZ)', details: expect.objectContaining({ query: 'series' }) }));
+      expect(authz.recordDecision).toHaveBeenCalledWith(
+        czUser,
+        'analytics.view',
+        expect.anything(),
+        expect.objectContaining({ operation: 'disclosure', recipient: 'hzs-olk (CZ)', details: expect.objectContaining({ query: 'series' }) }),
+      );
     });
 
     it('writes CSV with quoted names', async () => {
       const { sut, repo } = setup();
       repo.findConfig.mockResolvedValue(config);
       repo.buckets.mockResolvedValue(rows.slice(1, 2));
-      await expect(sut.csv(nysaUser, CAM, q as never)).resolves.toBe('time,kind,target,name,class,direction,measure,value\n2026-12-02T10:00:00.000Z,zone,z1,"Bridge, ""east""",person,,occupancy,5\n');
+      await expect(sut.csv(nysaUser, CAM, q as never)).resolves.toBe(
+        'time,kind,target,name,class,direction,measure,value\n2026-12-02T10:00:00.000Z,zone,z1,"Bridge, ""east""",person,,occupancy,5\n',
+      );
     });
 
     it.each([
@@ -172,7 +229,16 @@ describe(AnalyticsService.name, () => {
   });
 
   describe('acknowledge', () => {
-    const alert = { id: ALERT, cameraId: CAM, ruleId: 'r1', message: 'm', value: 12, raisedAt: new Date('2026-12-02T10:00:00Z'), acknowledgedAt: null, acknowledgedBy: null } as AnalyticsAlertEntity;
+    const alert = {
+      id: ALERT,
+      cameraId: CAM,
+      ruleId: 'r1',
+      message: 'm',
+      value: 12,
+      raisedAt: new Date('2026-12-02T10:00:00Z'),
+      acknowledgedAt: null,
+      acknowledgedBy: null,
+    } as AnalyticsAlertEntity;
 
     it('acknowledges once, audited; a second time is alert_already_acknowledged (409)', async () => {
       const { sut, mocks, repo, authz } = setup();
@@ -181,13 +247,19 @@ describe(AnalyticsService.name, () => {
       repo.acknowledge.mockResolvedValueOnce(true);
       await expect(sut.acknowledge(nysaUser, ALERT)).resolves.toMatchObject({ id: ALERT, acknowledgedBy: 'nysa.municipal', acknowledgedAt: '2026-12-02T10:01:00.000Z' });
       expect(repo.acknowledge).toHaveBeenCalledWith(ALERT, 'nysa.municipal', mocks.manager);
-      expect(authz.recordDecision).toHaveBeenCalledWith(nysaUser, 'analytics.view', expect.anything(), expect.objectContaining({ object: `analytics-alert:${ALERT}` }), mocks.manager);
+      expect(authz.recordDecision).toHaveBeenCalledWith(
+        nysaUser,
+        'analytics.view',
+        expect.anything(),
+        expect.objectContaining({ object: `analytics-alert:${ALERT}` }),
+        mocks.manager,
+      );
       repo.findAlert.mockResolvedValueOnce(alert);
       repo.acknowledge.mockResolvedValueOnce(false);
       await expect(sut.acknowledge(nysaUser, ALERT)).rejects.toMatchObject({ code: 'alert_already_acknowledged', status: 409 });
     });
 
-    it("keeps alerts of cameras the user may not view unknown (alert_not_found), like ids that are not UUIDs", async () => {
+    it('keeps alerts of cameras the user may not view unknown (alert_not_found), like ids that are not UUIDs', async () => {
       const { sut, repo, authz } = setup();
       repo.findAlert.mockResolvedValue(alert);
       authz.decide.mockReturnValue(deny());

@@ -14,7 +14,18 @@ import { areaContains } from '../incident/incident-area';
 import { IncidentService } from '../incident/incident.service';
 import { AuthorizationService, denied, policyIds } from '../policy/authorization.service';
 import { AlertEvaluator, type RaisedAlert } from './alert-evaluator';
-import { BUCKETS, type AlertDto, type AnalyticsCameraDto, type AnalyticsConfigDto, type AnalyticsConfigViewDto, type AreaQueryDto, type Bucket, type SeriesDto, type SeriesQueryDto, type SeriesResponseDto } from './analytics.dto';
+import {
+  BUCKETS,
+  type AlertDto,
+  type AnalyticsCameraDto,
+  type AnalyticsConfigDto,
+  type AnalyticsConfigViewDto,
+  type AreaQueryDto,
+  type Bucket,
+  type SeriesDto,
+  type SeriesQueryDto,
+  type SeriesResponseDto,
+} from './analytics.dto';
 import { AnalyticsRepository, type BucketRow } from './analytics.repository';
 import { showCount } from './small-counts';
 import { isUuid } from '../common/validation';
@@ -82,7 +93,10 @@ export class AnalyticsService implements OnModuleDestroy {
     for (const rule of dto.alerts) {
       const targets = rule.kind === 'occupancy' ? dto.zones : dto.lines;
       if (!targets.some((t) => t.id === rule.targetId)) {
-        throw AppError.badRequest('alert_target_unknown', `alert rule '${rule.id}' names ${rule.kind === 'occupancy' ? 'zone' : 'line'} '${rule.targetId}', which is not configured`);
+        throw AppError.badRequest(
+          'alert_target_unknown',
+          `alert rule '${rule.id}' names ${rule.kind === 'occupancy' ? 'zone' : 'line'} '${rule.targetId}', which is not configured`,
+        );
       }
     }
     const saved = await this.dataSource.transaction(async (m) => {
@@ -90,11 +104,17 @@ export class AnalyticsService implements OnModuleDestroy {
       const c = existing ?? Object.assign(new AnalyticsConfigEntity(), { cameraId: camera.id, revision: 0 });
       Object.assign(c, { enabled: dto.enabled, zones: dto.zones, lines: dto.lines, alerts: dto.alerts, revision: c.revision + 1, updatedBy: p.username || p.userId });
       const s = await this.repo.saveConfig(c, m);
-      await this.authz.recordDecision(p, 'camera.manage', decision, {
-        operation: 'alteration',
-        object: `camera:${camera.id}`,
-        details: { change: 'analytics configuration', enabled: dto.enabled, zones: dto.zones.length, lines: dto.lines.length, alerts: dto.alerts.length, revision: s.revision },
-      }, m);
+      await this.authz.recordDecision(
+        p,
+        'camera.manage',
+        decision,
+        {
+          operation: 'alteration',
+          object: `camera:${camera.id}`,
+          details: { change: 'analytics configuration', enabled: dto.enabled, zones: dto.zones.length, lines: dto.lines.length, alerts: dto.alerts.length, revision: s.revision },
+        },
+        m,
+      );
       return s;
     });
     this.configsAt = 0;
@@ -143,15 +163,18 @@ export class AnalyticsService implements OnModuleDestroy {
     const message = `${a.rule.name}: ${a.rule.kind === 'occupancy' ? `${shown} in zone '${a.rule.targetId}'` : `${shown} crossings per minute of line '${a.rule.targetId}'`} (threshold ${a.rule.threshold}, for ${a.rule.durationSec} s)`;
     const alert = await this.dataSource.transaction(async (m) => {
       const saved = await this.repo.saveAlert({ cameraId: a.cameraId, ruleId: a.rule.id, message, value: a.value, raisedAt: a.at, acknowledgedAt: null, acknowledgedBy: null }, m);
-      await this.audit.record({
-        actor: SYSTEM_ACTOR,
-        operation: 'collection',
-        object: `analytics-alert:${saved.id}`,
-        justification: 'analytics alert rule',
-        decision: 'raise',
-        policyIds: [],
-        details: { camera: a.cameraId, rule: a.rule.id, value: a.value, threshold: a.rule.threshold },
-      }, m);
+      await this.audit.record(
+        {
+          actor: SYSTEM_ACTOR,
+          operation: 'collection',
+          object: `analytics-alert:${saved.id}`,
+          justification: 'analytics alert rule',
+          decision: 'raise',
+          policyIds: [],
+          details: { camera: a.cameraId, rule: a.rule.id, value: a.value, threshold: a.rule.threshold },
+        },
+        m,
+      );
       return saved;
     });
     this.log.warn(`alert on camera ${a.cameraId}: ${message}`);
@@ -167,7 +190,18 @@ export class AnalyticsService implements OnModuleDestroy {
     const config = await this.repo.findConfig(camera.id);
     const rows = await this.repo.buckets([camera.id], from, to, sec);
     const names = new Map<string, string>([...(config?.zones ?? []), ...(config?.lines ?? [])].map((t) => [t.id, t.name]));
-    return { cameraId: camera.id, from: from.toISOString(), to: to.toISOString(), bucket, minCount: this.cfg.analytics.minCount, series: this.toSeries(rows, (r) => r.targetId, (id) => names.get(id) ?? id) };
+    return {
+      cameraId: camera.id,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      bucket,
+      minCount: this.cfg.analytics.minCount,
+      series: this.toSeries(
+        rows,
+        (r) => r.targetId,
+        (id) => names.get(id) ?? id,
+      ),
+    };
   }
 
   /** The sum over the cameras inside an incident's area whose analytics the caller may see. */
@@ -197,7 +231,12 @@ export class AnalyticsService implements OnModuleDestroy {
       policyIds: [...new Set(decisions.flatMap(policyIds))],
       details: { action: 'analytics.view', query: 'area', cameras: inside.map((c) => c.id), from: from.toISOString(), to: to.toISOString(), bucket },
     });
-    const rows = await this.repo.buckets(inside.map((c) => c.id), from, to, sec);
+    const rows = await this.repo.buckets(
+      inside.map((c) => c.id),
+      from,
+      to,
+      sec,
+    );
     return {
       incidentId: incident.id,
       cameraIds: inside.map((c) => c.id),
@@ -205,7 +244,11 @@ export class AnalyticsService implements OnModuleDestroy {
       to: to.toISOString(),
       bucket,
       minCount: this.cfg.analytics.minCount,
-      series: this.toSeries(rows, () => '*', () => 'all cameras in the area'),
+      series: this.toSeries(
+        rows,
+        () => '*',
+        () => 'all cameras in the area',
+      ),
     };
   }
 
@@ -223,7 +266,10 @@ export class AnalyticsService implements OnModuleDestroy {
     const latest = this.live.get(camera.id);
     return merge(
       latest ? of<LiveEvent>({ type: 'counts', data: this.liveView(latest) }) : of<LiveEvent>(),
-      this.events.pipe(filter((e) => e.cameraId === camera.id), map((e) => e.event)),
+      this.events.pipe(
+        filter((e) => e.cameraId === camera.id),
+        map((e) => e.event),
+      ),
     );
   }
 
@@ -260,7 +306,10 @@ export class AnalyticsService implements OnModuleDestroy {
     const latest = [...ids].map((id) => this.live.get(id)).filter((l): l is AnalyticsLive => !!l);
     return merge(
       fromValues(latest.map((l): LiveEvent => ({ type: 'counts', data: this.liveView(l) }))),
-      this.events.pipe(filter((e) => ids.has(e.cameraId)), map((e) => e.event)),
+      this.events.pipe(
+        filter((e) => ids.has(e.cameraId)),
+        map((e) => e.event),
+      ),
     );
   }
 
@@ -296,8 +345,15 @@ export class AnalyticsService implements OnModuleDestroy {
     // An alert of a camera whose analytics the user may not see stays unknown to them.
     if (decision.decision !== 'permit') throw AppError.notFound('alert', alertId);
     await this.dataSource.transaction(async (m) => {
-      if (!(await this.repo.acknowledge(alert.id, p.username || p.userId, m))) throw AppError.conflict('alert_already_acknowledged', `alert '${alert.id}' was already acknowledged`);
-      await this.authz.recordDecision(p, 'analytics.view', decision, { operation: 'alteration', object: `analytics-alert:${alert.id}`, details: { change: 'acknowledged', camera: camera.id } }, m);
+      if (!(await this.repo.acknowledge(alert.id, p.username || p.userId, m)))
+        throw AppError.conflict('alert_already_acknowledged', `alert '${alert.id}' was already acknowledged`);
+      await this.authz.recordDecision(
+        p,
+        'analytics.view',
+        decision,
+        { operation: 'alteration', object: `analytics-alert:${alert.id}`, details: { change: 'acknowledged', camera: camera.id } },
+        m,
+      );
     });
     return alertView((await this.repo.findAlert(alert.id))!, this.cfg.analytics.minCount);
   }
@@ -306,7 +362,11 @@ export class AnalyticsService implements OnModuleDestroy {
 
   /** analytics.view on the camera (403 analytics_forbidden, audited), and one audit entry for the query. */
   private async authorizeView(p: Principal, camera: CameraEntity, details: Record<string, unknown>): Promise<void> {
-    const decision = await this.authz.require(p, 'analytics.view', await this.authz.camera(camera), { code: 'analytics_forbidden', object: `camera:${camera.id}`, context: await this.context(camera) });
+    const decision = await this.authz.require(p, 'analytics.view', await this.authz.camera(camera), {
+      code: 'analytics_forbidden',
+      object: `camera:${camera.id}`,
+      context: await this.context(camera),
+    });
     const crossBorder = (p.country || '') !== camera.jurisdiction;
     await this.authz.recordDecision(p, 'analytics.view', decision, {
       operation: crossBorder ? 'disclosure' : 'consultation',
@@ -326,7 +386,8 @@ export class AnalyticsService implements OnModuleDestroy {
     const from = new Date(Math.floor(Date.parse(q.from) / (sec * 1000)) * sec * 1000);
     const to = new Date(Date.parse(q.to));
     if (!(to > from)) throw AppError.badRequest('analytics_range_invalid', "'to' must be later than 'from'");
-    if ((to.getTime() - from.getTime()) / 1000 / sec > MAX_BUCKETS) throw AppError.badRequest('analytics_range_too_long', `at most ${MAX_BUCKETS} buckets of ${bucket} per query: choose a larger bucket or a shorter range`);
+    if ((to.getTime() - from.getTime()) / 1000 / sec > MAX_BUCKETS)
+      throw AppError.badRequest('analytics_range_too_long', `at most ${MAX_BUCKETS} buckets of ${bucket} per query: choose a larger bucket or a shorter range`);
     return { from, to, bucket, sec };
   }
 
@@ -339,7 +400,15 @@ export class AnalyticsService implements OnModuleDestroy {
       let e = series.get(key);
       if (!e) {
         e = {
-          s: { kind: r.kind, targetId: id, name: name(id), cls: r.cls as SeriesDto['cls'], ...(r.direction ? { direction: r.direction as SeriesDto['direction'] } : {}), measure: r.kind === 'zone' ? 'occupancy' : 'crossings', points: [] },
+          s: {
+            kind: r.kind,
+            targetId: id,
+            name: name(id),
+            cls: r.cls as SeriesDto['cls'],
+            ...(r.direction ? { direction: r.direction as SeriesDto['direction'] } : {}),
+            measure: r.kind === 'zone' ? 'occupancy' : 'crossings',
+            points: [],
+          },
           values: new Map(),
         };
         series.set(key, e);
@@ -348,7 +417,10 @@ export class AnalyticsService implements OnModuleDestroy {
       e.values.set(t, (e.values.get(t) ?? 0) + (r.kind === 'zone' ? r.occupancyMax : r.crossings));
     }
     const min = this.cfg.analytics.minCount;
-    return [...series.values()].map(({ s, values }) => ({ ...s, points: [...values.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([t, v]) => ({ t, value: showCount(v, min) })) }));
+    return [...series.values()].map(({ s, values }) => ({
+      ...s,
+      points: [...values.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([t, v]) => ({ t, value: showCount(v, min) })),
+    }));
   }
 
   private liveView(l: AnalyticsLive) {

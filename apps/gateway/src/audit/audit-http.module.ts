@@ -6,5 +6,10 @@ import { AuditCheckpointService } from './audit-checkpoint.service';
 import { AuditReadService } from './audit-read.service';
 import { AuditController } from './audit.controller';
 
-@Module({ imports: [PolicyModule, OrganisationModule, CameraModule], controllers: [AuditController], providers: [AuditReadService, AuditCheckpointService], exports: [AuditCheckpointService] })
+@Module({
+  imports: [PolicyModule, OrganisationModule, CameraModule],
+  controllers: [AuditController],
+  providers: [AuditReadService, AuditCheckpointService],
+  exports: [AuditCheckpointService],
+})
 export class AuditHttpModule {}

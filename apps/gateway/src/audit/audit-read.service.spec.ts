@@ -44,7 +44,11 @@ describe(AuditReadService.name, () => {
   it('refuses a reader permitted nothing (audit_read_forbidden, 403) and audits the denial', async () => {
     const { sut, authz } = setup([]);
     await expect(sut.scope(reader, 'audit export')).rejects.toMatchObject({ code: 'audit_read_forbidden', status: 403 });
-    expect(authz.recordDecision).toHaveBeenCalledWith(reader, 'audit.read', expect.objectContaining({ decision: 'deny' }), { operation: 'consultation', object: 'audit', justification: 'audit export' });
+    expect(authz.recordDecision).toHaveBeenCalledWith(reader, 'audit.read', expect.objectContaining({ decision: 'deny' }), {
+      operation: 'consultation',
+      object: 'audit',
+      justification: 'audit export',
+    });
   });
 
   it('still refuses, without an audit entry, a reader whose organisation is unknown', async () => {

@@ -29,7 +29,9 @@ export class AuditReadService {
     const principal = await this.authz.principal(p);
     const permits: Decision[] = [];
     const permitted = (d: Decision) => d.decision === 'permit' && permits.push(d) > 0;
-    const organisations = (await this.organisations.findAll()).filter((o) => permitted(this.authz.decide(principal, 'audit.read', { type: 'Organisation', ...organisationInput(o) })));
+    const organisations = (await this.organisations.findAll()).filter((o) =>
+      permitted(this.authz.decide(principal, 'audit.read', { type: 'Organisation', ...organisationInput(o) })),
+    );
     const orgIds = new Set(organisations.map((o) => o.id));
     const cameras: string[] = [];
     for (const c of await this.cameras.findAll()) {

@@ -5,9 +5,18 @@ import { csvField } from './audit.controller';
 
 function entry(i: number) {
   return {
-    seq: String(i), time: `2026-12-03T08:00:${String(i % 60).padStart(2, '0')}.000Z`, actorUser: 'nysa.municipal', actorOrganisation: 'gmina-nysa', actorCountry: 'PL',
-    operation: 'collection', object: `clip:${i}`, recipient: 'mesto-jesenik (CZ)', decision: 'submitted',
-    justification: `Powódź na moście, żądanie nr ${i}`, policyIds: ['CZ@1:cz-clip-request'], hash: 'ab'.repeat(32),
+    seq: String(i),
+    time: `2026-12-03T08:00:${String(i % 60).padStart(2, '0')}.000Z`,
+    actorUser: 'nysa.municipal',
+    actorOrganisation: 'gmina-nysa',
+    actorCountry: 'PL',
+    operation: 'collection',
+    object: `clip:${i}`,
+    recipient: 'mesto-jesenik (CZ)',
+    decision: 'submitted',
+    justification: `Powódź na moście, żądanie nr ${i}`,
+    policyIds: ['CZ@1:cz-clip-request'],
+    hash: 'ab'.repeat(32),
   };
 }
 
@@ -15,8 +24,13 @@ const input = (n: number, ok = true): AuditReportInput => ({
   title: 'BorderLens audit report',
   generatedAt: new Date('2026-12-03T08:30:00Z'),
   generatedBy: 'jesenik.legal (mesto-jesenik, CZ)',
-  filter: [['Operation', 'collection'], ['Cross-border only', 'yes']],
-  verification: ok ? { ok: true, entries: 1234, lastHash: 'cd'.repeat(32) } : { ok: false, entries: 41, lastHash: 'cd'.repeat(32), firstBreak: { seq: '42', reason: 'hash does not match the content' } },
+  filter: [
+    ['Operation', 'collection'],
+    ['Cross-border only', 'yes'],
+  ],
+  verification: ok
+    ? { ok: true, entries: 1234, lastHash: 'cd'.repeat(32) }
+    : { ok: false, entries: 41, lastHash: 'cd'.repeat(32), firstBreak: { seq: '42', reason: 'hash does not match the content' } },
   checkpoint: { seq: '1200', hash: 'ef'.repeat(32), time: '2026-12-03T08:29:00.000Z', token: 'eyJhbGciOiJFZERTQSJ9.eyJzZXEiOiIxMjAwIn0.c2ln' },
   entries: Array.from({ length: n }, (_, i) => entry(i + 1)),
 });
@@ -31,7 +45,10 @@ describe('audit report PDF', () => {
     expect(text.slice(startxref, startxref + 5)).toBe('xref\n');
     const [, first, count] = /^xref\n(\d+) (\d+)\n/.exec(text.slice(startxref))!.map(Number);
     expect(first).toBe(0);
-    const rows = text.slice(startxref).split('\n').slice(2, 2 + count);
+    const rows = text
+      .slice(startxref)
+      .split('\n')
+      .slice(2, 2 + count);
     expect(rows[0]).toBe('0000000000 65535 f ');
     rows.slice(1).forEach((row, i) => {
       const at = Number(row.slice(0, 10));
@@ -46,7 +63,16 @@ describe('audit report PDF', () => {
     const pages = pdfText(await auditReportPdf(input(150)));
     expect(pages.length).toBeGreaterThan(3);
     const [titlePage, ...entryPages] = pages;
-    expect(titlePage).toEqual(expect.arrayContaining(['BorderLens audit report', 'Operation: collection', 'Cross-border only: yes', 'Intact: 1234 entries checked', 'Entry #1200, signed 2026-12-03T08:29:00.000Z', '1 / ' + pages.length]));
+    expect(titlePage).toEqual(
+      expect.arrayContaining([
+        'BorderLens audit report',
+        'Operation: collection',
+        'Cross-border only: yes',
+        'Intact: 1234 entries checked',
+        'Entry #1200, signed 2026-12-03T08:29:00.000Z',
+        '1 / ' + pages.length,
+      ]),
+    );
     expect(titlePage.some((l) => l.startsWith('#'))).toBe(false);
     const shown = entryPages.flat();
     for (let i = 1; i <= 150; i++) expect(shown).toContain(`#${i}  2026-12-03T08:00:${String(i % 60).padStart(2, '0')}.000Z  COLLECTION  submitted`);
@@ -55,7 +81,12 @@ describe('audit report PDF', () => {
 
   it('shows Czech and Polish text exactly, with an embedded subset of a Unicode font', async () => {
     const words = 'Jeseník, Głuchołazy: příjmení, žluťoučký kůň; Łódź, gęś, Ślęża, Żółć, ŘÍČNÍ ÚŘAD';
-    const pdf = await auditReportPdf({ ...input(1), generatedBy: 'jesenik.auditor (Město Jeseník, CZ)', filter: [['Camera', 'Jeseník – Masarykovo náměstí']], entries: [{ ...entry(1), justification: words }] });
+    const pdf = await auditReportPdf({
+      ...input(1),
+      generatedBy: 'jesenik.auditor (Město Jeseník, CZ)',
+      filter: [['Camera', 'Jeseník – Masarykovo náměstí']],
+      entries: [{ ...entry(1), justification: words }],
+    });
     const [titlePage, entries] = pdfText(pdf);
     expect(titlePage).toContain('Camera: Jeseník – Masarykovo náměstí');
     expect(titlePage).toContain('Generated 2026-12-03T08:30:00.000Z by jesenik.auditor (Město Jeseník, CZ)');
@@ -68,7 +99,9 @@ describe('audit report PDF', () => {
   });
 
   it('names the first broken entry when the chain is broken', async () => {
-    expect(pdfText(await auditReportPdf(input(0, false))).flat()).toEqual(expect.arrayContaining(['BROKEN after 41 entries', 'First broken entry: #42 (hash does not match the content)', '0 entries follow, oldest first.']));
+    expect(pdfText(await auditReportPdf(input(0, false))).flat()).toEqual(
+      expect.arrayContaining(['BROKEN after 41 entries', 'First broken entry: #42 (hash does not match the content)', '0 entries follow, oldest first.']),
+    );
   });
 
   it('writes its file for a look (AUDIT_PDF_OUT)', async () => {

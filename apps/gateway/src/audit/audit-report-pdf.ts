@@ -106,7 +106,10 @@ export async function auditReportPdf(r: AuditReportInput): Promise<Buffer> {
   for (let i = start; i < start + count; i++) {
     doc.switchToPage(i);
     doc.page.margins.bottom = 0;
-    doc.font('regular').fontSize(8).text(`${i + 1} / ${count}`, MARGIN, doc.page.height - MARGIN / 2 - 8, { width, align: 'right', lineBreak: false });
+    doc
+      .font('regular')
+      .fontSize(8)
+      .text(`${i + 1} / ${count}`, MARGIN, doc.page.height - MARGIN / 2 - 8, { width, align: 'right', lineBreak: false });
   }
   doc.end();
   return await done;

@@ -38,7 +38,16 @@ export class AuditController {
   async exportCheckpoints(@CurrentPrincipal() p: Principal): Promise<CheckpointExportDto> {
     const scope = await this.readers.scope(p, 'audit checkpoints exported');
     const out = await this.checkpoints.export();
-    await this.audit.record({ actor: actorOf(p), operation: 'disclosure', object: 'audit', recipient: p.organisation, decision: 'permit', justification: 'audit checkpoints exported', policyIds: scope.policyIds, details: { checkpoints: out.checkpoints.length } });
+    await this.audit.record({
+      actor: actorOf(p),
+      operation: 'disclosure',
+      object: 'audit',
+      recipient: p.organisation,
+      decision: 'permit',
+      justification: 'audit checkpoints exported',
+      policyIds: scope.policyIds,
+      details: { checkpoints: out.checkpoints.length },
+    });
     return out;
   }
 
@@ -47,16 +56,35 @@ export class AuditController {
   async list(@CurrentPrincipal() p: Principal, @Query() q: AuditQueryDto): Promise<AuditEntryDto[]> {
     const scope = await this.readers.scope(p, 'audit trail read');
     const rows = await this.audit.find({ ...filterOf(q), scope, limit: q.limit ?? 100 });
-    await this.audit.record({ actor: actorOf(p), operation: 'consultation', object: 'audit', decision: 'permit', justification: 'audit trail read', policyIds: scope.policyIds, details: { query: { ...q }, ...scopeDetails(scope), returned: rows.length } });
+    await this.audit.record({
+      actor: actorOf(p),
+      operation: 'consultation',
+      object: 'audit',
+      decision: 'permit',
+      justification: 'audit trail read',
+      policyIds: scope.policyIds,
+      details: { query: { ...q }, ...scopeDetails(scope), returned: rows.length },
+    });
     return rows.map(AuditEntryDto.from);
   }
 
   @Get('verify')
-  @ApiOkResponse({ type: ChainReportDto, description: 'Checks the whole chain (every entry takes part in the hashes) but shows none of the entries the caller may not read. Needs some audit.read permit.' })
+  @ApiOkResponse({
+    type: ChainReportDto,
+    description: 'Checks the whole chain (every entry takes part in the hashes) but shows none of the entries the caller may not read. Needs some audit.read permit.',
+  })
   async verify(@CurrentPrincipal() p: Principal): Promise<ChainReportDto> {
     const scope = await this.readers.scope(p, 'audit chain verified');
     const report = await this.audit.verify();
-    await this.audit.record({ actor: actorOf(p), operation: 'consultation', object: 'audit', decision: 'permit', justification: 'audit chain verified', policyIds: scope.policyIds, details: { ok: report.ok, entries: report.entries, ...scopeDetails(scope) } });
+    await this.audit.record({
+      actor: actorOf(p),
+      operation: 'consultation',
+      object: 'audit',
+      decision: 'permit',
+      justification: 'audit chain verified',
+      policyIds: scope.policyIds,
+      details: { ok: report.ok, entries: report.entries, ...scopeDetails(scope) },
+    });
     return report;
   }
 
@@ -78,7 +106,16 @@ export class AuditController {
   @ApiOkResponse({ description: `The entries of the filter (as GET; oldest first, at most max) as CSV with a header line, UTF-8. ${SCOPE_DOC} Recorded as a disclosure.` })
   async exportCsv(@CurrentPrincipal() p: Principal, @Query() q: AuditExportQueryDto, @Res() res: Response): Promise<void> {
     const scope = await this.readers.scope(p, 'audit trail exported (CSV)');
-    await this.audit.record({ actor: actorOf(p), operation: 'disclosure', object: 'audit', recipient: p.organisation, decision: 'permit', justification: 'audit trail exported (CSV)', policyIds: scope.policyIds, details: { filter: Object.fromEntries(filterLines(q)), ...scopeDetails(scope) } });
+    await this.audit.record({
+      actor: actorOf(p),
+      operation: 'disclosure',
+      object: 'audit',
+      recipient: p.organisation,
+      decision: 'permit',
+      justification: 'audit trail exported (CSV)',
+      policyIds: scope.policyIds,
+      details: { filter: Object.fromEntries(filterLines(q)), ...scopeDetails(scope) },
+    });
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', 'attachment; filename="borderlens-audit.csv"');
     res.write(CSV_COLUMNS.join(',') + '\r\n');
@@ -90,14 +127,25 @@ export class AuditController {
 
   @Get('report.pdf')
   @ApiProduces('application/pdf')
-  @ApiOkResponse({ description: `A report for a supervisory authority: a title page with the filter, the chain's verification result and the latest signed checkpoint, then the filtered entries (oldest first, at most max). ${SCOPE_DOC} Recorded as a disclosure.` })
+  @ApiOkResponse({
+    description: `A report for a supervisory authority: a title page with the filter, the chain's verification result and the latest signed checkpoint, then the filtered entries (oldest first, at most max). ${SCOPE_DOC} Recorded as a disclosure.`,
+  })
   async exportPdf(@CurrentPrincipal() p: Principal, @Query() q: AuditExportQueryDto, @Res() res: Response): Promise<void> {
     const scope = await this.readers.scope(p, 'audit report exported (PDF)');
     const verification = await this.audit.verify();
     const { checkpoints } = await this.checkpoints.export();
     const entries: AuditEntryDto[] = [];
     for await (const e of this.filtered(q, scope)) entries.push(AuditEntryDto.from(e));
-    await this.audit.record({ actor: actorOf(p), operation: 'disclosure', object: 'audit', recipient: p.organisation, decision: 'permit', justification: 'audit report exported (PDF)', policyIds: scope.policyIds, details: { filter: Object.fromEntries(filterLines(q)), entries: entries.length, chainOk: verification.ok, ...scopeDetails(scope) } });
+    await this.audit.record({
+      actor: actorOf(p),
+      operation: 'disclosure',
+      object: 'audit',
+      recipient: p.organisation,
+      decision: 'permit',
+      justification: 'audit report exported (PDF)',
+      policyIds: scope.policyIds,
+      details: { filter: Object.fromEntries(filterLines(q)), entries: entries.length, chainOk: verification.ok, ...scopeDetails(scope) },
+    });
     const last = checkpoints.at(-1);
     const pdf = await auditReportPdf({
       title: 'BorderLens audit report',
@@ -116,10 +164,21 @@ export class AuditController {
   /** The caller's part of the trail as JSON lines, each with its hashes (e.g. for a supervisory authority). */
   @Get('export')
   @ApiProduces('application/x-ndjson')
-  @ApiOkResponse({ description: `${SCOPE_DOC} Each line is one entry with prevHash and hash: an entry's own hash can be checked alone; the links between entries only where no entry in between is left out.` })
+  @ApiOkResponse({
+    description: `${SCOPE_DOC} Each line is one entry with prevHash and hash: an entry's own hash can be checked alone; the links between entries only where no entry in between is left out.`,
+  })
   async export(@CurrentPrincipal() p: Principal, @Res() res: Response): Promise<void> {
     const scope = await this.readers.scope(p, 'audit trail exported');
-    await this.audit.record({ actor: actorOf(p), operation: 'disclosure', object: 'audit', recipient: p.organisation, decision: 'permit', justification: 'audit trail exported', policyIds: scope.policyIds, details: scopeDetails(scope) });
+    await this.audit.record({
+      actor: actorOf(p),
+      operation: 'disclosure',
+      object: 'audit',
+      recipient: p.organisation,
+      decision: 'permit',
+      justification: 'audit trail exported',
+      policyIds: scope.policyIds,
+      details: scopeDetails(scope),
+    });
     res.setHeader('Content-Type', 'application/x-ndjson');
     res.setHeader('Content-Disposition', 'attachment; filename="borderlens-audit.ndjson"');
     for await (const e of this.audit.streamAll(scope)) {
@@ -131,7 +190,18 @@ export class AuditController {
 
 /** The query's filter in the repository's terms. */
 function filterOf(q: AuditQueryDto): Omit<AuditFilter, 'limit' | 'scope'> {
-  return { afterSeq: q.afterSeq, object: q.object, operation: q.operation, from: q.from, to: q.to, actorUser: q.user, organisation: q.organisation, camera: q.camera, crossBorder: q.crossBorder, order: q.order };
+  return {
+    afterSeq: q.afterSeq,
+    object: q.object,
+    operation: q.operation,
+    from: q.from,
+    to: q.to,
+    actorUser: q.user,
+    organisation: q.organisation,
+    camera: q.camera,
+    crossBorder: q.crossBorder,
+    order: q.order,
+  };
 }
 
 /** The filter as label/value lines (the report's title page, the audit entry of the export). */
@@ -148,7 +218,22 @@ function filterLines(q: AuditQueryDto): [string, string][] {
   return lines;
 }
 
-const CSV_COLUMNS = ['seq', 'time', 'actorUser', 'actorOrganisation', 'actorCountry', 'operation', 'object', 'recipient', 'decision', 'justification', 'policyIds', 'details', 'prevHash', 'hash'] as const;
+const CSV_COLUMNS = [
+  'seq',
+  'time',
+  'actorUser',
+  'actorOrganisation',
+  'actorCountry',
+  'operation',
+  'object',
+  'recipient',
+  'decision',
+  'justification',
+  'policyIds',
+  'details',
+  'prevHash',
+  'hash',
+] as const;
 
 /** One CSV field (RFC 4180); a leading = + - @ is quoted away so a spreadsheet does not run it as a formula. */
 export function csvField(v: string): string {

@@ -69,6 +69,14 @@ export class CameraMediaService {
     } else {
       ingest = { type: 'push', protocol: c.pushProtocol ?? 'rtmp' };
     }
-    return { id: c.id, name: c.name, kind: c.kind, ingest, recordingEnabled: c.recordingEnabled, retentionDays: c.retentionDays, redaction: { method: c.redactionMethod ?? undefined } };
+    return {
+      id: c.id,
+      name: c.name,
+      kind: c.kind,
+      ingest,
+      recordingEnabled: c.recordingEnabled,
+      retentionDays: c.retentionDays,
+      redaction: { method: c.redactionMethod ?? undefined },
+    };
   }
 }

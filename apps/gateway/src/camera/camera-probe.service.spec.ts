@@ -7,7 +7,15 @@ import { CameraMediaService } from './camera-media.service';
 describe(CameraProbeService.name, () => {
   const CAM = '0b1c2d3e-4f50-4a6b-8c7d-8e9f0a1b2c3d';
   const admin = testPrincipal({ username: 'jesenik.admin', organisation: 'mesto-jesenik', roles: ['admin'] });
-  const rtsp: CameraIngestInfo = { id: CAM, name: 'c', kind: 'fixed', ingest: { type: 'rtsp', url: 'rtsp://user:pw@10.1.2.3/s', rtspTransport: 'udp' }, recordingEnabled: true, retentionDays: 30, redaction: {} };
+  const rtsp: CameraIngestInfo = {
+    id: CAM,
+    name: 'c',
+    kind: 'fixed',
+    ingest: { type: 'rtsp', url: 'rtsp://user:pw@10.1.2.3/s', rtspTransport: 'udp' },
+    recordingEnabled: true,
+    retentionDays: 30,
+    redaction: {},
+  };
 
   const setup = (info: CameraIngestInfo = rtsp) => {
     const { sut, mocks } = newTestService(CameraProbeService);

@@ -31,7 +31,13 @@ export class CameraController {
   @Get('retention-caps')
   @ApiOkResponse({ type: RetentionCapDto, isArray: true, description: 'Statutory caps on how long recordings may be kept, per jurisdiction and owner kind' })
   retentionCaps(): RetentionCapDto[] {
-    return RETENTION_CAPS.map((c) => ({ jurisdiction: c.jurisdiction, ownerKinds: [...c.ownerKinds], maxMonths: c.maxMonths, maxDays: longestMonthsInDays(c.maxMonths), source: c.source }));
+    return RETENTION_CAPS.map((c) => ({
+      jurisdiction: c.jurisdiction,
+      ownerKinds: [...c.ownerKinds],
+      maxMonths: c.maxMonths,
+      maxDays: longestMonthsInDays(c.maxMonths),
+      source: c.source,
+    }));
   }
 
   @Get(':id')

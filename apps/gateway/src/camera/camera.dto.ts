@@ -8,7 +8,7 @@ const SHARING_DESCRIPTION =
   'What the owner shares with other organisations: private (own organisation only), analytics (partners see counts), ' +
   'on-request (partners also request clips, which the owner approves; responders watch it during an incident accepted by its country), ' +
   'live-anonymized (partner fire and police operators also watch anonymized live video, with a stated purpose). ' +
-  'The rules of the camera\'s country may forbid more, never allow more.';
+  "The rules of the camera's country may forbid more, never allow more.";
 
 export class IngestDto {
   @ApiProperty({ enum: INGEST_TYPES, description: 'rtsp: pulled from the camera; push: a drone or mobile unit publishes with its push key' })
@@ -67,7 +67,12 @@ export class CreateCameraDto {
   @Type(() => IngestDto)
   ingest: IngestDto;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 3650, description: 'Days recordings are kept. Above the statutory cap of the jurisdiction (e.g. 90 days for Polish municipal cameras): 400 retention_exceeds_cap. Default: cameras.defaultRetentionDays, lowered to the cap.' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 3650,
+    description:
+      'Days recordings are kept. Above the statutory cap of the jurisdiction (e.g. 90 days for Polish municipal cameras): 400 retention_exceeds_cap. Default: cameras.defaultRetentionDays, lowered to the cap.',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -138,7 +143,8 @@ export class CameraDto {
   @ApiProperty() retentionDays: number;
   @ApiProperty() recordingEnabled: boolean;
   @ApiProperty({ nullable: true, enum: REDACTION_METHODS }) redactionMethod: RedactionMethod | null;
-  @ApiProperty({ enum: CAMERA_DISPLAY_STATES, description: 'disabled: by its administrators (disabledAt, with the reason in stateReason); else as its media node reports' }) state: CameraDisplayState;
+  @ApiProperty({ enum: CAMERA_DISPLAY_STATES, description: 'disabled: by its administrators (disabledAt, with the reason in stateReason); else as its media node reports' })
+  state: CameraDisplayState;
   @ApiProperty({ nullable: true, type: String }) stateReason: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'When its administrators disabled it; null while enabled' }) disabledAt: string | null;
   @ApiProperty() createdAt: string;
@@ -170,9 +176,19 @@ export class CameraDto {
 export class PushKeyDto {
   @ApiProperty({ description: 'Shown once; the drone or mobile unit publishes with it. Rotate to revoke.' })
   pushKey: string;
-  @ApiProperty({ nullable: true, type: String, example: 'rtmp://media.example.org:1935/live/KEY', description: "RTMP URL to publish to with this key (the media node's RTMP listener); null when the node has none" })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'rtmp://media.example.org:1935/live/KEY',
+    description: "RTMP URL to publish to with this key (the media node's RTMP listener); null when the node has none",
+  })
   rtmpUrl: string | null;
-  @ApiProperty({ nullable: true, type: String, example: 'srt://media.example.org:9000?streamid=KEY', description: "SRT URL to publish to with this key; null when the node has no SRT listener" })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'srt://media.example.org:9000?streamid=KEY',
+    description: 'SRT URL to publish to with this key; null when the node has no SRT listener',
+  })
   srtUrl: string | null;
 }
 
@@ -192,7 +208,11 @@ export class CameraProbeDto {
   @ApiPropertyOptional({ example: 1280 }) width?: number;
   @ApiPropertyOptional({ example: 720 }) height?: number;
   @ApiPropertyOptional({ example: 25, description: 'Frames per second (0 when the stream does not say)' }) fps?: number;
-  @ApiPropertyOptional({ example: 'camera not reachable', description: 'Why not: a fixed text (not allowed address, not reachable, credentials refused, stream not found) or the unsupported codec' }) reason?: string;
+  @ApiPropertyOptional({
+    example: 'camera not reachable',
+    description: 'Why not: a fixed text (not allowed address, not reachable, credentials refused, stream not found) or the unsupported codec',
+  })
+  reason?: string;
   @ApiProperty({ description: 'How long the probe took (ms)' }) ms: number;
 }
 

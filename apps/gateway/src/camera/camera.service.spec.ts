@@ -23,7 +23,23 @@ const nysa = { id: 'nysa', kind: 'municipality', country: 'PL' } as Organisation
 const admin = testPrincipal({ username: 'jesenik.admin', organisation: 'jesenik', roles: ['admin'] });
 
 const existing = (over: Partial<CameraEntity> = {}) =>
-  ({ id: CAM, name: 'Náměstí', organisationId: 'jesenik', jurisdiction: 'CZ', kind: 'fixed', latitude: 50.23, longitude: 17.2, sharing: 'on-request', retentionDays: 30, ingestType: 'push', pushProtocol: 'srt', pushKeyHash: 'h', rtspUrl: null, credentialsEncrypted: null, ...over }) as CameraEntity;
+  ({
+    id: CAM,
+    name: 'Náměstí',
+    organisationId: 'jesenik',
+    jurisdiction: 'CZ',
+    kind: 'fixed',
+    latitude: 50.23,
+    longitude: 17.2,
+    sharing: 'on-request',
+    retentionDays: 30,
+    ingestType: 'push',
+    pushProtocol: 'srt',
+    pushKeyHash: 'h',
+    rtspUrl: null,
+    credentialsEncrypted: null,
+    ...over,
+  }) as CameraEntity;
 
 describe(CameraService.name, () => {
   /** The camera module's services wired together (each one's own dependencies mocked), as Nest wires them. */
@@ -32,11 +48,21 @@ describe(CameraService.name, () => {
     const repo = found.mocks.of(CameraRepository);
     const authz = found.mocks.of(AuthorizationService);
     const cipher = new CredentialsCipher(encryptionKey(found.mocks.config));
-    const below = (over: TestServiceOptions['provide'] = []) => ({ ...options, provide: [[CameraRepository, repo], [CameraVisibilityService, found.sut], [CredentialsCipher, cipher], ...over] as TestServiceOptions['provide'] });
+    const below = (over: TestServiceOptions['provide'] = []) => ({
+      ...options,
+      provide: [[CameraRepository, repo], [CameraVisibilityService, found.sut], [CredentialsCipher, cipher], ...over] as TestServiceOptions['provide'],
+    });
     const pushKeys = newTestService(PushKeyService, below());
     const addresses = newTestService(CameraAddressService, below([[PushKeyService, pushKeys.sut]]));
     const media = newTestService(CameraMediaService, below());
-    const { sut, mocks } = newTestService(CameraService, below([[CameraAddressService, addresses.sut], [CameraMediaService, media.sut], [AuditService, pushKeys.mocks.of(AuditService)]]));
+    const { sut, mocks } = newTestService(
+      CameraService,
+      below([
+        [CameraAddressService, addresses.sut],
+        [CameraMediaService, media.sut],
+        [AuditService, pushKeys.mocks.of(AuditService)],
+      ]),
+    );
     const audit = mocks.of(AuditService);
     repo.save.mockImplementation(async (c) => ({ ...c, id: c.id ?? CAM }) as CameraEntity);
     audit.record.mockResolvedValue(undefined as never);
@@ -48,7 +74,18 @@ describe(CameraService.name, () => {
       if (id === 'nysa') return nysa;
       throw AppError.notFound('organisation', id);
     });
-    return { sut, mocks, repo, authz, audit, resolver: addresses.mocks.of(HostResolver), visibility: found.sut, pushKeys: pushKeys.sut, media: media.sut, mediaNodes: media.mocks.media };
+    return {
+      sut,
+      mocks,
+      repo,
+      authz,
+      audit,
+      resolver: addresses.mocks.of(HostResolver),
+      visibility: found.sut,
+      pushKeys: pushKeys.sut,
+      media: media.sut,
+      mediaNodes: media.mocks.media,
+    };
   };
 
   describe('lookups', () => {
@@ -91,17 +128,36 @@ describe(CameraService.name, () => {
   });
 
   describe('create', () => {
-    const dto = (over: Partial<CreateCameraDto> = {}) => ({ name: ' Most ', kind: 'fixed', latitude: 50.2, longitude: 17.2, ingest: { type: 'rtsp', url: 'rtsp://user:p%40ss@10.1.2.3/stream' }, ...over }) as CreateCameraDto;
+    const dto = (over: Partial<CreateCameraDto> = {}) =>
+      ({ name: ' Most ', kind: 'fixed', latitude: 50.2, longitude: 17.2, ingest: { type: 'rtsp', url: 'rtsp://user:p%40ss@10.1.2.3/stream' }, ...over }) as CreateCameraDto;
 
     it("registers an RTSP camera of the user's organisation with credentials encrypted apart from the URL, audited as a collection", async () => {
       const { sut, mocks, repo, audit, media } = setup();
       const { camera, pushKey } = await sut.create(admin, dto());
       expect(pushKey).toBeUndefined();
-      expect(camera).toMatchObject({ name: 'Most', organisationId: 'jesenik', jurisdiction: 'CZ', sharing: 'on-request', state: 'offline', retentionDays: 30, ingestType: 'rtsp', rtspUrl: 'rtsp://10.1.2.3/stream', rtspTransport: 'tcp' });
+      expect(camera).toMatchObject({
+        name: 'Most',
+        organisationId: 'jesenik',
+        jurisdiction: 'CZ',
+        sharing: 'on-request',
+        state: 'offline',
+        retentionDays: 30,
+        ingestType: 'rtsp',
+        rtspUrl: 'rtsp://10.1.2.3/stream',
+        rtspTransport: 'tcp',
+      });
       expect(camera.credentialsEncrypted).toEqual(expect.any(String));
       expect(camera.credentialsEncrypted).not.toContain('p%40ss');
       expect(repo.save).toHaveBeenCalledWith(expect.anything(), mocks.manager);
-      expect(audit.record).toHaveBeenCalledWith(expect.objectContaining({ operation: 'collection', object: `camera:${CAM}`, policyIds: ['CZ@1:manage'], details: { name: 'Most', organisation: 'jesenik', ingest: 'rtsp', sharing: 'on-request' } }), mocks.manager);
+      expect(audit.record).toHaveBeenCalledWith(
+        expect.objectContaining({
+          operation: 'collection',
+          object: `camera:${CAM}`,
+          policyIds: ['CZ@1:manage'],
+          details: { name: 'Most', organisation: 'jesenik', ingest: 'rtsp', sharing: 'on-request' },
+        }),
+        mocks.manager,
+      );
       // The media node gets the credentials back in the URL.
       repo.findById.mockResolvedValue(camera);
       await expect(media.ingestInfo(CAM)).resolves.toMatchObject({ ingest: { type: 'rtsp', url: 'rtsp://user:p%40ss@10.1.2.3/stream', rtspTransport: 'tcp' } });
@@ -130,16 +186,24 @@ describe(CameraService.name, () => {
 
     it("allows the demo camera's own loopback endpoint only while demo cameras are on", async () => {
       const url = 'rtsp://127.0.0.1:8554/demo';
-      await expect(setup({ config: { demo: { cameras: true, rtspPort: 8554 } } }).sut.create(admin, dto({ ingest: { type: 'rtsp', url } as CreateCameraDto['ingest'] }))).resolves.toMatchObject({ camera: { rtspUrl: url } });
-      await expect(setup({ config: { demo: { cameras: false, rtspPort: 8554 } } }).sut.create(admin, dto({ ingest: { type: 'rtsp', url } as CreateCameraDto['ingest'] }))).rejects.toMatchObject({ code: 'camera_network_refused' });
+      await expect(
+        setup({ config: { demo: { cameras: true, rtspPort: 8554 } } }).sut.create(admin, dto({ ingest: { type: 'rtsp', url } as CreateCameraDto['ingest'] })),
+      ).resolves.toMatchObject({ camera: { rtspUrl: url } });
+      await expect(
+        setup({ config: { demo: { cameras: false, rtspPort: 8554 } } }).sut.create(admin, dto({ ingest: { type: 'rtsp', url } as CreateCameraDto['ingest'] })),
+      ).rejects.toMatchObject({ code: 'camera_network_refused' });
     });
 
     it('checks every address a host name resolves to', async () => {
       const { sut, resolver } = setup();
       resolver.resolve.mockResolvedValueOnce(['10.0.0.5', '8.8.8.8']);
-      await expect(sut.create(admin, dto({ ingest: { type: 'rtsp', url: 'rtsp://cam.example/' } as CreateCameraDto['ingest'] }))).rejects.toMatchObject({ code: 'camera_network_refused' });
+      await expect(sut.create(admin, dto({ ingest: { type: 'rtsp', url: 'rtsp://cam.example/' } as CreateCameraDto['ingest'] }))).rejects.toMatchObject({
+        code: 'camera_network_refused',
+      });
       resolver.resolve.mockRejectedValueOnce(new Error('ENOTFOUND'));
-      await expect(sut.create(admin, dto({ ingest: { type: 'rtsp', url: 'rtsp://nowhere.example/' } as CreateCameraDto['ingest'] }))).rejects.toMatchObject({ code: 'camera_host_unresolvable' });
+      await expect(sut.create(admin, dto({ ingest: { type: 'rtsp', url: 'rtsp://nowhere.example/' } as CreateCameraDto['ingest'] }))).rejects.toMatchObject({
+        code: 'camera_host_unresolvable',
+      });
       expect(resolver.resolve).toHaveBeenCalledWith('nowhere.example');
     });
 
@@ -149,7 +213,11 @@ describe(CameraService.name, () => {
       expect(camera.jurisdiction).toBe('PL');
       expect(camera.retentionDays).toBeLessThanOrEqual(92);
       expect(camera.retentionDays).toBeGreaterThanOrEqual(89);
-      await expect(sut.create(admin, dto({ organisationId: 'nysa', retentionDays: 120 }))).rejects.toMatchObject({ code: 'retention_exceeds_cap', status: 400, details: expect.objectContaining({ maxMonths: 3 }) });
+      await expect(sut.create(admin, dto({ organisationId: 'nysa', retentionDays: 120 }))).rejects.toMatchObject({
+        code: 'retention_exceeds_cap',
+        status: 400,
+        details: expect.objectContaining({ maxMonths: 3 }),
+      });
     });
 
     it('stops at camera.manage for someone who may not register cameras for the organisation', async () => {
@@ -223,8 +291,14 @@ describe(CameraService.name, () => {
         ['alteration', 'mast repair', { change: 'disabled' }],
         ['alteration', 'repaired', { change: 'enabled' }],
       ]);
-      expect(mediaNodes.send.mock.calls.map((c) => c[1])).toEqual([{ cameraId: CAM, disabled: true }, { cameraId: CAM, disabled: false }]);
-      expect(seen).toEqual([{ cameraId: CAM, disabled: true }, { cameraId: CAM, disabled: false }]);
+      expect(mediaNodes.send.mock.calls.map((c) => c[1])).toEqual([
+        { cameraId: CAM, disabled: true },
+        { cameraId: CAM, disabled: false },
+      ]);
+      expect(seen).toEqual([
+        { cameraId: CAM, disabled: true },
+        { cameraId: CAM, disabled: false },
+      ]);
     });
 
     it('leaves a camera already in the asked state alone, and stops at camera.manage', async () => {
@@ -271,7 +345,9 @@ describe(CameraService.name, () => {
     it('lists the cameras to record as ingest settings', async () => {
       const { media: sut, repo } = setup();
       repo.findRecording.mockResolvedValue([existing({ recordingEnabled: true, redactionMethod: null })]);
-      await expect(sut.camerasToRecord()).resolves.toEqual([{ id: CAM, name: 'Náměstí', kind: 'fixed', ingest: { type: 'push', protocol: 'srt' }, recordingEnabled: true, retentionDays: 30, redaction: { method: undefined } }]);
+      await expect(sut.camerasToRecord()).resolves.toEqual([
+        { id: CAM, name: 'Náměstí', kind: 'fixed', ingest: { type: 'push', protocol: 'srt' }, recordingEnabled: true, retentionDays: 30, redaction: { method: undefined } },
+      ]);
     });
   });
 });

@@ -68,7 +68,18 @@ export class CameraService {
     const pushKey = await this.addresses.applyIngest(camera, dto.ingest);
     const saved = await this.dataSource.transaction(async (m) => {
       const c = await this.cameras.save(camera, m);
-      await this.audit.record({ actor: actorOf(p), operation: 'collection', object: `camera:${c.id}`, decision: 'done', policyIds: policyIds(allowed), justification: 'camera registered', details: { name: c.name, organisation: c.organisationId, ingest: c.ingestType, sharing: c.sharing } }, m);
+      await this.audit.record(
+        {
+          actor: actorOf(p),
+          operation: 'collection',
+          object: `camera:${c.id}`,
+          decision: 'done',
+          policyIds: policyIds(allowed),
+          justification: 'camera registered',
+          details: { name: c.name, organisation: c.organisationId, ingest: c.ingestType, sharing: c.sharing },
+        },
+        m,
+      );
       return c;
     });
     return { camera: saved, pushKey };
@@ -97,7 +108,18 @@ export class CameraService {
     }
     return this.dataSource.transaction(async (m) => {
       const c = await this.cameras.save(camera, m);
-      await this.audit.record({ actor: actorOf(p), operation: 'alteration', object: `camera:${c.id}`, decision: 'done', policyIds: policyIds(allowed), justification: 'camera settings changed', details: { fields: changed } }, m);
+      await this.audit.record(
+        {
+          actor: actorOf(p),
+          operation: 'alteration',
+          object: `camera:${c.id}`,
+          decision: 'done',
+          policyIds: policyIds(allowed),
+          justification: 'camera settings changed',
+          details: { fields: changed },
+        },
+        m,
+      );
       return c;
     });
   }
@@ -109,7 +131,18 @@ export class CameraService {
     camera.sharing = dto.sharing;
     const saved = await this.dataSource.transaction(async (m) => {
       const c = await this.cameras.save(camera, m);
-      await this.audit.record({ actor: actorOf(p), operation: 'alteration', object: `camera:${c.id}`, decision: 'done', policyIds: policyIds(allowed), justification: dto.reason.trim(), details: { change: 'sharing', from, to: c.sharing } }, m);
+      await this.audit.record(
+        {
+          actor: actorOf(p),
+          operation: 'alteration',
+          object: `camera:${c.id}`,
+          decision: 'done',
+          policyIds: policyIds(allowed),
+          justification: dto.reason.trim(),
+          details: { change: 'sharing', from, to: c.sharing },
+        },
+        m,
+      );
       return c;
     });
     if (from !== saved.sharing) this.sharingChanges.next({ cameraId: saved.id, from, to: saved.sharing });
@@ -128,7 +161,18 @@ export class CameraService {
     camera.disabledReason = disabled ? dto.reason.trim() : null;
     const saved = await this.dataSource.transaction(async (m) => {
       const c = await this.cameras.save(camera, m);
-      await this.audit.record({ actor: actorOf(p), operation: 'alteration', object: `camera:${c.id}`, decision: 'done', policyIds: policyIds(allowed), justification: dto.reason.trim(), details: { change: disabled ? 'disabled' : 'enabled' } }, m);
+      await this.audit.record(
+        {
+          actor: actorOf(p),
+          operation: 'alteration',
+          object: `camera:${c.id}`,
+          decision: 'done',
+          policyIds: policyIds(allowed),
+          justification: dto.reason.trim(),
+          details: { change: disabled ? 'disabled' : 'enabled' },
+        },
+        m,
+      );
       return c;
     });
     await this.media.tellDisabled(saved.id, disabled);
@@ -141,7 +185,18 @@ export class CameraService {
     try {
       await this.dataSource.transaction(async (m) => {
         await this.cameras.remove(id, m);
-        await this.audit.record({ actor: actorOf(p), operation: 'erasure', object: `camera:${id}`, decision: 'done', policyIds: policyIds(allowed), justification: 'camera deleted', details: { name: camera.name } }, m);
+        await this.audit.record(
+          {
+            actor: actorOf(p),
+            operation: 'erasure',
+            object: `camera:${id}`,
+            decision: 'done',
+            policyIds: policyIds(allowed),
+            justification: 'camera deleted',
+            details: { name: camera.name },
+          },
+          m,
+        );
       });
     } catch (e) {
       // foreign_key_violation, or restrict_violation on newer PostgreSQL

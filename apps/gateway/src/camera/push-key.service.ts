@@ -38,7 +38,10 @@ export class PushKeyService {
     camera.pushKeyHash = hash;
     await this.dataSource.transaction(async (m) => {
       await this.cameras.save(camera, m);
-      await this.audit.record({ actor: actorOf(p), operation: 'alteration', object: `camera:${id}`, decision: 'done', policyIds: policyIds(allowed), justification: 'push key rotated' }, m);
+      await this.audit.record(
+        { actor: actorOf(p), operation: 'alteration', object: `camera:${id}`, decision: 'done', policyIds: policyIds(allowed), justification: 'push key rotated' },
+        m,
+      );
     });
     return key;
   }

@@ -38,7 +38,9 @@ async function main(): Promise<number> {
       process.stdout.write(`audit trail BROKEN: ${c.problem} (the chain itself is consistent over ${r.entries} entries)\n`);
       return 1;
     }
-    process.stdout.write(`audit trail intact: ${r.entries} entries, last hash ${r.lastHash}; ${c.checkpoints} signed checkpoints match${c.lastSeq ? ` (latest at entry ${c.lastSeq})` : ''}${witnessed.length ? `, ${witnessed.length} of them kept by partners` : ''}\n`);
+    process.stdout.write(
+      `audit trail intact: ${r.entries} entries, last hash ${r.lastHash}; ${c.checkpoints} signed checkpoints match${c.lastSeq ? ` (latest at entry ${c.lastSeq})` : ''}${witnessed.length ? `, ${witnessed.length} of them kept by partners` : ''}\n`,
+    );
     return 0;
   } finally {
     await db.close();

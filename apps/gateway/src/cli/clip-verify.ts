@@ -26,8 +26,12 @@ async function main(args: string[]): Promise<number> {
   const r = await verifyClip(readFileSync(clipFile), readFileSync(manifestFile, 'utf8'), keys);
   if (r.ok) {
     const m = JSON.parse(readFileSync(manifestFile, 'utf8')).manifest;
-    process.stdout.write(`VALID: ${clipFile} is clip ${m.requestId} of camera ${m.camera.id} (${m.camera.jurisdiction}), ${m.range.from} - ${m.range.to}, ${m.file.form}, for ${m.requester.organisation}\n`);
-    process.stdout.write(`signed by key ${r.keyId} (JWK thumbprint ${r.keyThumbprint})${keys ? ', found in the given key set' : '; compare it with the key published at ' + m.jwksUrl}\n`);
+    process.stdout.write(
+      `VALID: ${clipFile} is clip ${m.requestId} of camera ${m.camera.id} (${m.camera.jurisdiction}), ${m.range.from} - ${m.range.to}, ${m.file.form}, for ${m.requester.organisation}\n`,
+    );
+    process.stdout.write(
+      `signed by key ${r.keyId} (JWK thumbprint ${r.keyThumbprint})${keys ? ', found in the given key set' : '; compare it with the key published at ' + m.jwksUrl}\n`,
+    );
     return 0;
   }
   process.stdout.write(`NOT VALID: ${clipFile} / ${manifestFile}\n${r.problems.map((p) => `  - ${p}\n`).join('')}`);

@@ -17,8 +17,7 @@ async function main(): Promise<void> {
   if (process.argv[2]) {
     mkdirSync(dirname(process.argv[2]), { recursive: true });
     writeFileSync(process.argv[2], json);
-  }
-  else process.stdout.write(json);
+  } else process.stdout.write(json);
 }
 
 main().catch((e) => {

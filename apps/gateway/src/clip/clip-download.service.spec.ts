@@ -16,8 +16,22 @@ const user = testPrincipal({ userId: 'u-nysa', username: 'nysa.municipal', organ
 
 const clip = (over: Partial<ClipRequestEntity> = {}) =>
   ({
-    id: ID, cameraId: 'cam-1', state: 'ready', expiresAt: new Date(Date.now() + 3600_000), legalHold: false, sha256: sha(FILE), bytes: String(FILE.length), form: 'anonymized',
-    purpose: 'flood', justification: 'damage survey', requesterOrganisation: 'nysa', requesterCountry: 'PL', policyIds: ['PL@1:a'], approvalPolicyIds: ['CZ@2:b'], manifest: null, ...over,
+    id: ID,
+    cameraId: 'cam-1',
+    state: 'ready',
+    expiresAt: new Date(Date.now() + 3600_000),
+    legalHold: false,
+    sha256: sha(FILE),
+    bytes: String(FILE.length),
+    form: 'anonymized',
+    purpose: 'flood',
+    justification: 'damage survey',
+    requesterOrganisation: 'nysa',
+    requesterCountry: 'PL',
+    policyIds: ['PL@1:a'],
+    approvalPolicyIds: ['CZ@2:b'],
+    manifest: null,
+    ...over,
   }) as ClipRequestEntity;
 
 function fakeResponse() {
@@ -108,7 +122,16 @@ describe(ClipDownloadService.name, () => {
       const { sut, mocks, audit } = streamSetup(clip(), 'CZ');
       const { res, written, headers } = fakeResponse();
       await sut.stream(user, clip(), res as unknown as Response);
-      expect(audit.record).toHaveBeenCalledWith(expect.objectContaining({ operation: 'disclosure', object: `clip:${ID}`, recipient: 'nysa (PL)', decision: 'download', policyIds: ['PL@1:a', 'CZ@2:b'], details: expect.objectContaining({ transfer: 'cross-border', bytes: FILE.length }) }));
+      expect(audit.record).toHaveBeenCalledWith(
+        expect.objectContaining({
+          operation: 'disclosure',
+          object: `clip:${ID}`,
+          recipient: 'nysa (PL)',
+          decision: 'download',
+          policyIds: ['PL@1:a', 'CZ@2:b'],
+          details: expect.objectContaining({ transfer: 'cross-border', bytes: FILE.length }),
+        }),
+      );
       expect(mocks.media.send.mock.calls.map((c) => [c[0], c[1]])).toEqual([
         [Patterns.media.clipRead, { clipId: ID, offset: 0, length: CLIP_CHUNK_BYTES }],
         [Patterns.media.clipRead, { clipId: ID, offset: 10, length: CLIP_CHUNK_BYTES }],
@@ -132,7 +155,13 @@ describe(ClipDownloadService.name, () => {
       await sut.stream(user, r, res as unknown as Response);
       expect(res.destroy).toHaveBeenCalled();
       expect(res.end).not.toHaveBeenCalled();
-      expect(audit.record).toHaveBeenLastCalledWith(expect.objectContaining({ decision: 'deny', justification: 'file does not match its recorded SHA-256', details: { camera: 'cam-1', expected: 'f'.repeat(64), actual: sha(FILE) } }));
+      expect(audit.record).toHaveBeenLastCalledWith(
+        expect.objectContaining({
+          decision: 'deny',
+          justification: 'file does not match its recorded SHA-256',
+          details: { camera: 'cam-1', expected: 'f'.repeat(64), actual: sha(FILE) },
+        }),
+      );
     });
 
     it('answers media_unavailable (503) when the media node cannot read the file', async () => {

@@ -86,7 +86,14 @@ export class ClipDownloadService {
     if (sha256 !== r.sha256) {
       // Headers are gone: cut the connection so the client sees an incomplete download, and record why.
       this.log.error(`clip ${r.id}: file on the media node does not match its SHA-256 (${sha256} != ${r.sha256}); download cut off`);
-      await this.audit.record({ actor: actorOf(p), operation: 'consultation', object: `clip:${r.id}`, decision: 'deny', justification: 'file does not match its recorded SHA-256', details: { camera: r.cameraId, expected: r.sha256, actual: sha256 } });
+      await this.audit.record({
+        actor: actorOf(p),
+        operation: 'consultation',
+        object: `clip:${r.id}`,
+        decision: 'deny',
+        justification: 'file does not match its recorded SHA-256',
+        details: { camera: r.cameraId, expected: r.sha256, actual: sha256 },
+      });
       res.destroy();
       return;
     }
@@ -105,12 +112,26 @@ export class ClipDownloadService {
   }
 
   private async refuse(p: Principal, r: ClipRequestEntity, code: string, message: string): Promise<AppError> {
-    await this.audit.record({ actor: actorOf(p), operation: 'consultation', object: `clip:${r.id}`, decision: 'deny', justification: message, details: { camera: r.cameraId, code } });
+    await this.audit.record({
+      actor: actorOf(p),
+      operation: 'consultation',
+      object: `clip:${r.id}`,
+      decision: 'deny',
+      justification: message,
+      details: { camera: r.cameraId, code },
+    });
     return AppError.forbidden(message, code);
   }
 
   private async gone(p: Principal, r: ClipRequestEntity, message: string): Promise<AppError> {
-    await this.audit.record({ actor: actorOf(p), operation: 'consultation', object: `clip:${r.id}`, decision: 'deny', justification: message, details: { camera: r.cameraId, code: 'clip_expired' } });
+    await this.audit.record({
+      actor: actorOf(p),
+      operation: 'consultation',
+      object: `clip:${r.id}`,
+      decision: 'deny',
+      justification: message,
+      details: { camera: r.cameraId, code: 'clip_expired' },
+    });
     return new AppError(HttpStatus.GONE, 'clip_expired', message);
   }
 }

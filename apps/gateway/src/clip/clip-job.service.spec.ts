@@ -14,9 +14,31 @@ const DAY = 86_400_000;
 
 const clip = (over: Partial<ClipRequestEntity> = {}) =>
   ({
-    id: ID, cameraId: 'cam-1', state: 'approved', form: 'anonymized', exportAttempts: 0, startsAt: new Date('2026-12-01T10:00:00Z'), endsAt: new Date('2026-12-01T10:05:00Z'),
-    requesterName: 'nysa.municipal', requesterOrganisation: 'nysa', requesterCountry: 'PL', decidedBy: null, purpose: 'incident', justification: 'flood', caseReference: null, urgent: false,
-    legalBasis: 'permitted', policyIds: ['CZ@3:cz-clip'], approvalPolicyIds: [], obligations: {}, anonymizerModels: [], legalHold: false, expiresAt: null, updatedAt: new Date(), exportStartedAt: null, ...over,
+    id: ID,
+    cameraId: 'cam-1',
+    state: 'approved',
+    form: 'anonymized',
+    exportAttempts: 0,
+    startsAt: new Date('2026-12-01T10:00:00Z'),
+    endsAt: new Date('2026-12-01T10:05:00Z'),
+    requesterName: 'nysa.municipal',
+    requesterOrganisation: 'nysa',
+    requesterCountry: 'PL',
+    decidedBy: null,
+    purpose: 'incident',
+    justification: 'flood',
+    caseReference: null,
+    urgent: false,
+    legalBasis: 'permitted',
+    policyIds: ['CZ@3:cz-clip'],
+    approvalPolicyIds: [],
+    obligations: {},
+    anonymizerModels: [],
+    legalHold: false,
+    expiresAt: null,
+    updatedAt: new Date(),
+    exportStartedAt: null,
+    ...over,
   }) as ClipRequestEntity;
 
 describe(ClipJobService.name, () => {
@@ -30,7 +52,18 @@ describe(ClipJobService.name, () => {
     repo.lockNextJob.mockImplementation(async (_m, where) => (where.includes(`'${table.row.state}'`) ? { ...table.row } : null));
     repo.save.mockImplementation(async (r) => (table.row = { ...r } as ClipRequestEntity));
     const audit = mocks.of(AuditService);
-    audit.record.mockImplementation(async (e) => ({ seq: '9', time: new Date('2026-12-02T10:00:00Z'), operation: e.operation, actorUser: 'system', actorOrganisation: '', decision: e.decision, hash: 'h9' }) as AuditEntryEntity);
+    audit.record.mockImplementation(
+      async (e) =>
+        ({
+          seq: '9',
+          time: new Date('2026-12-02T10:00:00Z'),
+          operation: e.operation,
+          actorUser: 'system',
+          actorOrganisation: '',
+          decision: e.decision,
+          hash: 'h9',
+        }) as AuditEntryEntity,
+    );
     mocks.anonymizer.send.mockResolvedValue({ models: [{ name: 'yunet', file: 'yunet.onnx', sha256: 'abc', loaded: true }] });
     return { sut, mocks, table, audit, media: mocks.media };
   };
@@ -41,7 +74,14 @@ describe(ClipJobService.name, () => {
       media.send.mockResolvedValue({ state: 'exporting', progress: 0 });
       await sut.round();
       expect(table.row).toMatchObject({ state: 'exporting', exportAttempts: 1, progress: 0, anonymizerModels: [{ name: 'yunet', file: 'yunet.onnx', sha256: 'abc' }] });
-      expect(media.send).toHaveBeenCalledWith(Patterns.media.clipExport, { clipId: ID, cameraId: 'cam-1', from: '2026-12-01T10:00:00.000Z', to: '2026-12-01T10:05:00.000Z', form: 'anonymized', watermark: `FOR nysa CLIP ${ID}` });
+      expect(media.send).toHaveBeenCalledWith(Patterns.media.clipExport, {
+        clipId: ID,
+        cameraId: 'cam-1',
+        from: '2026-12-01T10:00:00.000Z',
+        to: '2026-12-01T10:05:00.000Z',
+        form: 'anonymized',
+        watermark: `FOR nysa CLIP ${ID}`,
+      });
       expect(clipWatermark(table.row)).toBe(`FOR nysa CLIP ${ID}`);
     });
 
@@ -58,7 +98,10 @@ describe(ClipJobService.name, () => {
       media.send.mockRejectedValue(new Error('clip.export: bad_request: no recording of that range'));
       await sut.round();
       expect(table.row).toMatchObject({ state: 'failed', error: 'the media node refused the export: clip.export: bad_request: no recording of that range' });
-      expect(audit.record).toHaveBeenCalledWith(expect.objectContaining({ actor: SYSTEM_ACTOR, object: `clip:${ID}`, decision: 'failed', details: { camera: 'cam-1', attempts: 1 } }), expect.anything());
+      expect(audit.record).toHaveBeenCalledWith(
+        expect.objectContaining({ actor: SYSTEM_ACTOR, object: `clip:${ID}`, decision: 'failed', details: { camera: 'cam-1', attempts: 1 } }),
+        expect.anything(),
+      );
     });
 
     it('keeps exporting when the media node is only unreachable', async () => {
@@ -87,7 +130,17 @@ describe(ClipJobService.name, () => {
       media.send.mockResolvedValue({ state: 'ready', progress: 1, sha256: 'f'.repeat(64), bytes: 4096, durationSec: 300, path: 'clips/x.mp4' });
       mocks.of(CameraVisibilityService).findOne.mockResolvedValue({ id: 'cam-1', name: 'Most', kind: 'fixed', organisationId: 'jesenik', jurisdiction: 'CZ' } as CameraEntity);
       mocks.of(OrganisationService).findOne.mockResolvedValue({ id: 'jesenik', name: 'Město Jeseník', country: 'CZ' } as OrganisationEntity);
-      audit.find.mockResolvedValue([{ seq: '3', time: new Date('2026-12-01T11:00:00Z'), operation: 'collection', actorUser: 'nysa.municipal', actorOrganisation: 'nysa', decision: 'approved', hash: 'h3' } as AuditEntryEntity]);
+      audit.find.mockResolvedValue([
+        {
+          seq: '3',
+          time: new Date('2026-12-01T11:00:00Z'),
+          operation: 'collection',
+          actorUser: 'nysa.municipal',
+          actorOrganisation: 'nysa',
+          decision: 'approved',
+          hash: 'h3',
+        } as AuditEntryEntity,
+      ]);
       const signer = mocks.of(ClipSigner);
       signer.signManifest.mockImplementation(async (m) => ({ manifest: m, signature: 'sig' }) as never);
       await sut.round();
@@ -100,7 +153,10 @@ describe(ClipJobService.name, () => {
         issuer: 'https://gw.example',
         jwksUrl: 'https://gw.example/api/v1/clips/jwks',
       });
-      expect(manifest.audit.map((a) => [a.seq, a.decision])).toEqual([['3', 'approved'], ['9', 'ready']]);
+      expect(manifest.audit.map((a) => [a.seq, a.decision])).toEqual([
+        ['3', 'approved'],
+        ['9', 'ready'],
+      ]);
       expect(table.row).toMatchObject({ state: 'ready', progress: 1, sha256: 'f'.repeat(64), bytes: '4096', path: 'clips/x.mp4', manifest: { signature: 'sig' } });
       expect(table.row.expiresAt!.getTime() - Date.now()).toBeGreaterThan(7 * DAY - 60_000);
     });
@@ -146,7 +202,10 @@ describe(ClipJobService.name, () => {
       await sut.round();
       expect(media.send).toHaveBeenCalledWith(Patterns.media.clipDelete, { clipId: ID });
       expect(table.row).toMatchObject({ state: 'expired', path: null });
-      expect(audit.record).toHaveBeenCalledWith(expect.objectContaining({ operation: 'erasure', object: `clip:${ID}`, justification: 'download period elapsed' }), expect.anything());
+      expect(audit.record).toHaveBeenCalledWith(
+        expect.objectContaining({ operation: 'erasure', object: `clip:${ID}`, justification: 'download period elapsed' }),
+        expect.anything(),
+      );
     });
 
     it('keeps a held clip, one still in its period, and one whose file the media node could not erase yet', async () => {

@@ -87,7 +87,15 @@ export class ClipJobService implements OnApplicationBootstrap, OnModuleDestroy {
     const claimed = await this.dataSource.transaction(async (m) => {
       const row = await this.repo.lockNextJob(m, "r.id = :id AND r.state = 'approved'", { id });
       if (!row) return null;
-      Object.assign(row, { state: 'exporting', progress: 0, etaSec: null, error: null, exportStartedAt: new Date(), exportAttempts: row.exportAttempts + 1, anonymizerModels: models.map((x) => ({ name: x.name, file: x.file, sha256: x.sha256 })) });
+      Object.assign(row, {
+        state: 'exporting',
+        progress: 0,
+        etaSec: null,
+        error: null,
+        exportStartedAt: new Date(),
+        exportAttempts: row.exportAttempts + 1,
+        anonymizerModels: models.map((x) => ({ name: x.name, file: x.file, sha256: x.sha256 })),
+      });
       return this.repo.save(row, m);
     });
     if (claimed) await this.send(claimed);
@@ -138,7 +146,17 @@ export class ClipJobService implements OnApplicationBootstrap, OnModuleDestroy {
       if (!x) return null;
       Object.assign(x, { progress: 0, etaSec: null, exportStartedAt: new Date(), exportAttempts: x.exportAttempts + 1 });
       const saved = await this.repo.save(x, m);
-      await this.audit.record({ actor: SYSTEM_ACTOR, operation: 'alteration', object: `clip:${x.id}`, decision: 'export-restarted', justification: why, details: { camera: x.cameraId, attempt: x.exportAttempts } }, m);
+      await this.audit.record(
+        {
+          actor: SYSTEM_ACTOR,
+          operation: 'alteration',
+          object: `clip:${x.id}`,
+          decision: 'export-restarted',
+          justification: why,
+          details: { camera: x.cameraId, attempt: x.exportAttempts },
+        },
+        m,
+      );
       return saved;
     });
     if (row) await this.send(row);
@@ -150,7 +168,17 @@ export class ClipJobService implements OnApplicationBootstrap, OnModuleDestroy {
       if (!r) return;
       Object.assign(r, { state: 'failed', error: error.slice(0, 2000), etaSec: null });
       await this.repo.save(r, m);
-      await this.audit.record({ actor: SYSTEM_ACTOR, operation: 'alteration', object: `clip:${id}`, decision: 'failed', justification: error.slice(0, 500), details: { camera: r.cameraId, attempts: r.exportAttempts } }, m);
+      await this.audit.record(
+        {
+          actor: SYSTEM_ACTOR,
+          operation: 'alteration',
+          object: `clip:${id}`,
+          decision: 'failed',
+          justification: error.slice(0, 500),
+          details: { camera: r.cameraId, attempts: r.exportAttempts },
+        },
+        m,
+      );
     });
     this.log.warn(`clip ${id} failed: ${error}`);
   }
@@ -165,7 +193,22 @@ export class ClipJobService implements OnApplicationBootstrap, OnModuleDestroy {
       if (!row) return;
       const expiresAt = new Date(Date.now() + this.cfg.clips.downloadDays * DAY_MS);
       const entry = await this.audit.record(
-        { actor: SYSTEM_ACTOR, operation: 'collection', object: `clip:${row.id}`, decision: 'ready', justification: 'clip exported', details: { camera: row.cameraId, form: row.form, sha256: s.sha256, bytes: s.bytes, watermark: clipWatermark(row), anonymizerModels: row.anonymizerModels, expiresAt: expiresAt.toISOString() } },
+        {
+          actor: SYSTEM_ACTOR,
+          operation: 'collection',
+          object: `clip:${row.id}`,
+          decision: 'ready',
+          justification: 'clip exported',
+          details: {
+            camera: row.cameraId,
+            form: row.form,
+            sha256: s.sha256,
+            bytes: s.bytes,
+            watermark: clipWatermark(row),
+            anonymizerModels: row.anonymizerModels,
+            expiresAt: expiresAt.toISOString(),
+          },
+        },
         m,
       );
       const base = this.cfg.gateway.publicUrl.replace(/\/+$/, '');
@@ -176,7 +219,9 @@ export class ClipJobService implements OnApplicationBootstrap, OnModuleDestroy {
         camera: { id: camera.id, name: camera.name, kind: camera.kind, owner: { id: owner.id, name: owner.name, country: owner.country }, jurisdiction: camera.jurisdiction },
         range: { from: row.startsAt.toISOString(), to: row.endsAt.toISOString() },
         requester: { user: row.requesterName, name: row.requesterName, organisation: row.requesterOrganisation, country: row.requesterCountry },
-        approver: row.decidedBy ? { user: row.decidedBy, organisation: row.deciderOrganisation ?? '', decidedAt: row.decidedAt!.toISOString(), reason: row.decisionReason ?? '' } : null,
+        approver: row.decidedBy
+          ? { user: row.decidedBy, organisation: row.deciderOrganisation ?? '', decidedAt: row.decidedAt!.toISOString(), reason: row.decisionReason ?? '' }
+          : null,
         purpose: { category: row.purpose, justification: row.justification, caseReference: row.caseReference, urgent: row.urgent },
         legalBasis: { reasons: row.legalBasis, rules: row.policyIds, approvalRules: row.approvalPolicyIds, obligations: row.obligations },
         policyVersions: policyVersions([...row.policyIds, ...row.approvalPolicyIds]),
@@ -211,11 +256,29 @@ export class ClipJobService implements OnApplicationBootstrap, OnModuleDestroy {
       if (!row) return;
       Object.assign(row, { state: 'expired', path: null });
       await this.repo.save(row, m);
-      await this.audit.record({ actor: SYSTEM_ACTOR, operation: 'erasure', object: `clip:${row.id}`, decision: 'done', justification: why, details: { camera: row.cameraId, sha256: row.sha256, expiresAt: row.expiresAt?.toISOString() } }, m);
+      await this.audit.record(
+        {
+          actor: SYSTEM_ACTOR,
+          operation: 'erasure',
+          object: `clip:${row.id}`,
+          decision: 'done',
+          justification: why,
+          details: { camera: row.cameraId, sha256: row.sha256, expiresAt: row.expiresAt?.toISOString() },
+        },
+        m,
+      );
     });
   }
 }
 
 function auditRef(e: AuditEntryEntity): ClipManifest['audit'][number] {
-  return { seq: String(e.seq), time: new Date(e.time).toISOString(), operation: e.operation, actor: e.actorUser, organisation: e.actorOrganisation, decision: e.decision, hash: e.hash };
+  return {
+    seq: String(e.seq),
+    time: new Date(e.time).toISOString(),
+    operation: e.operation,
+    actor: e.actorUser,
+    organisation: e.actorOrganisation,
+    decision: e.decision,
+    hash: e.hash,
+  };
 }

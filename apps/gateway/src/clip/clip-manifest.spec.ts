@@ -12,7 +12,14 @@ describe('clip manifest and download links', () => {
   const manifest = (): ClipManifest => ({
     format: 'borderlens.clip-manifest/1',
     requestId: '11111111-2222-4333-8444-555555555555',
-    file: { name: 'clip.mp4', sha256: createHash('sha256').update(file).digest('hex'), bytes: file.length, durationSec: 10, form: 'anonymized', watermark: 'FOR gmina-nysa CLIP 1111' },
+    file: {
+      name: 'clip.mp4',
+      sha256: createHash('sha256').update(file).digest('hex'),
+      bytes: file.length,
+      durationSec: 10,
+      form: 'anonymized',
+      watermark: 'FOR gmina-nysa CLIP 1111',
+    },
     camera: { id: 'c', name: 'Jeseník – Masarykovo náměstí', kind: 'fixed', owner: { id: 'mesto-jesenik', name: 'Město Jeseník', country: 'CZ' }, jurisdiction: 'CZ' },
     range: { from: '2026-12-01T10:00:00.000Z', to: '2026-12-01T10:00:10.000Z' },
     requester: { user: 'nysa.municipal', name: 'nysa.municipal', organisation: 'gmina-nysa', country: 'PL' },

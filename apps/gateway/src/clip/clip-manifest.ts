@@ -62,7 +62,10 @@ export function policyVersions(ids: string[]): Record<string, number> {
  * gateways sharing the work share the file). The public key is published at /api/v1/clips/jwks.
  */
 export class ClipSigner {
-  private constructor(private readonly privateKey: KeyObjectLike, readonly publicJwk: JWK) {}
+  private constructor(
+    private readonly privateKey: KeyObjectLike,
+    readonly publicJwk: JWK,
+  ) {}
 
   static async fromFile(file: string): Promise<ClipSigner> {
     const { privateKey, publicJwk } = await loadSigningKey(file);

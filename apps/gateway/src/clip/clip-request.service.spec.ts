@@ -39,8 +39,14 @@ describe('recording ranges', () => {
       { startedAt: t(40), endedAt: t(50) },
     ];
     const r = mergeRanges(segs, t(5), t(60));
-    expect(r.ranges).toEqual([{ from: t(5), to: t(20) }, { from: t(40), to: t(50) }]);
-    expect(r.gaps).toEqual([{ from: t(20), to: t(40) }, { from: t(50), to: t(60) }]);
+    expect(r.ranges).toEqual([
+      { from: t(5), to: t(20) },
+      { from: t(40), to: t(50) },
+    ]);
+    expect(r.gaps).toEqual([
+      { from: t(20), to: t(40) },
+      { from: t(50), to: t(60) },
+    ]);
     expect(mergeRanges([], t(0), t(10)).gaps).toEqual([{ from: t(0), to: t(10) }]);
   });
 });
@@ -59,7 +65,9 @@ describe(ClipRequestService.name, () => {
     const { sut, mocks } = newTestService(ClipRequestService, { config: { gateway: { publicUrl: 'https://gw.example/' } } });
     mocks.of(CameraVisibilityService).findOne.mockResolvedValue(jesenikCamera);
     const authz = mocks.of(AuthorizationService);
-    authz.principal.mockImplementation(async (p) => ({ id: p.userId, country: p.country, organisation: { id: p.organisation, kind: 'municipality', country: p.country, regime: 'gdpr' } }) as PrincipalInput);
+    authz.principal.mockImplementation(
+      async (p) => ({ id: p.userId, country: p.country, organisation: { id: p.organisation, kind: 'municipality', country: p.country, regime: 'gdpr' } }) as PrincipalInput,
+    );
     authz.camera.mockResolvedValue({ type: 'Camera', id: CAM, jurisdiction: 'CZ', owner } as CameraInput);
     authz.organisation.mockResolvedValue(undefined);
     authz.decide.mockImplementation((_p, action) => decide(action));
@@ -80,14 +88,40 @@ describe(ClipRequestService.name, () => {
 
   describe('create', () => {
     const dto = (over: Partial<CreateClipRequestDto> = {}) =>
-      ({ cameraId: CAM, from: new Date(Date.now() - 20 * MIN), to: new Date(Date.now() - 15 * MIN), purpose: 'incident', justification: ' flood damage ', form: 'anonymized', ...over }) as CreateClipRequestDto;
+      ({
+        cameraId: CAM,
+        from: new Date(Date.now() - 20 * MIN),
+        to: new Date(Date.now() - 15 * MIN),
+        purpose: 'incident',
+        justification: ' flood damage ',
+        form: 'anonymized',
+        ...over,
+      }) as CreateClipRequestDto;
 
     it('approves at once when the rules oblige no owner approval, audits the collection and starts the export', async () => {
       const { sut, audit, approved } = setup();
       const r = await sut.create(requester, dto());
-      expect(r).toMatchObject({ cameraId: CAM, requesterId: 'u-nysa', requesterCountry: 'PL', state: 'approved', justification: 'flood damage', decisionReason: 'no owner approval required by the rules', deadlineAt: null, policyIds: ['CZ@1:cz-rule'] });
+      expect(r).toMatchObject({
+        cameraId: CAM,
+        requesterId: 'u-nysa',
+        requesterCountry: 'PL',
+        state: 'approved',
+        justification: 'flood damage',
+        decisionReason: 'no owner approval required by the rules',
+        deadlineAt: null,
+        policyIds: ['CZ@1:cz-rule'],
+      });
       expect(approved).toHaveBeenCalledTimes(1);
-      expect(audit.record).toHaveBeenCalledWith(expect.objectContaining({ operation: 'collection', object: `clip:${CLIP}`, decision: 'approved', justification: 'incident: flood damage', details: expect.objectContaining({ action: 'clip.request', camera: CAM }) }), expect.anything());
+      expect(audit.record).toHaveBeenCalledWith(
+        expect.objectContaining({
+          operation: 'collection',
+          object: `clip:${CLIP}`,
+          decision: 'approved',
+          justification: 'incident: flood damage',
+          details: expect.objectContaining({ action: 'clip.request', camera: CAM }),
+        }),
+        expect.anything(),
+      );
     });
 
     it("waits for the owner's approval when a rule obliges it", async () => {
@@ -99,7 +133,12 @@ describe(ClipRequestService.name, () => {
     it('audits a refused request as a disclosure attempt across the border and answers clip_request_denied', async () => {
       const { sut, authz, repo } = setup(() => deny('no clips for you'));
       await expect(sut.create(requester, dto())).rejects.toMatchObject({ code: 'clip_request_denied', status: 403 });
-      expect(authz.recordDecision).toHaveBeenCalledWith(requester, 'clip.request', expect.anything(), expect.objectContaining({ operation: 'disclosure', recipient: 'nysa (PL)', object: `camera:${CAM}` }));
+      expect(authz.recordDecision).toHaveBeenCalledWith(
+        requester,
+        'clip.request',
+        expect.anything(),
+        expect.objectContaining({ operation: 'disclosure', recipient: 'nysa (PL)', object: `camera:${CAM}` }),
+      );
       expect(repo.save).not.toHaveBeenCalled();
     });
 
@@ -115,8 +154,13 @@ describe(ClipRequestService.name, () => {
     });
 
     it('decides recording.raw too for a raw clip, and refuses raw when the rules demand anonymization', async () => {
-      await expect(setup((a) => (a === 'recording.raw' ? deny() : permit())).sut.create(requester, dto({ form: 'raw' }))).rejects.toMatchObject({ code: 'clip_raw_denied', status: 403 });
-      await expect(setup((a) => (a === 'recording.raw' ? permit({ anonymize: true }) : permit())).sut.create(requester, dto({ form: 'raw' }))).rejects.toMatchObject({ code: 'clip_raw_denied' });
+      await expect(setup((a) => (a === 'recording.raw' ? deny() : permit())).sut.create(requester, dto({ form: 'raw' }))).rejects.toMatchObject({
+        code: 'clip_raw_denied',
+        status: 403,
+      });
+      await expect(setup((a) => (a === 'recording.raw' ? permit({ anonymize: true }) : permit())).sut.create(requester, dto({ form: 'raw' }))).rejects.toMatchObject({
+        code: 'clip_raw_denied',
+      });
       const r = await setup().sut.create(requester, dto({ form: 'raw' }));
       expect(r.policyIds).toEqual(['CZ@1:cz-rule', 'CZ@1:cz-rule']);
     });
@@ -140,13 +184,28 @@ describe(ClipRequestService.name, () => {
       recordings.covers.mockResolvedValue(false);
       const from = new Date('2026-12-01T10:00:00Z');
       recordings.ranges.mockResolvedValue({ ranges: [{ from, to: new Date('2026-12-01T10:05:00Z') }], gaps: [] });
-      await expect(sut.create(requester, dto())).rejects.toMatchObject({ code: 'clip_range_not_recorded', details: { ranges: [{ from: from.toISOString(), to: '2026-12-01T10:05:00.000Z' }] } });
+      await expect(sut.create(requester, dto())).rejects.toMatchObject({
+        code: 'clip_range_not_recorded',
+        details: { ranges: [{ from: from.toISOString(), to: '2026-12-01T10:05:00.000Z' }] },
+      });
     });
   });
 
   describe('decisions', () => {
     const request = (over: Partial<ClipRequestEntity> = {}) =>
-      ({ id: CLIP, cameraId: CAM, requesterId: 'u-nysa', requesterOrganisation: 'nysa', requesterCountry: 'PL', state: 'submitted', legalHold: false, deadlineAt: null, policyIds: [], approvalPolicyIds: [], ...over }) as ClipRequestEntity;
+      ({
+        id: CLIP,
+        cameraId: CAM,
+        requesterId: 'u-nysa',
+        requesterOrganisation: 'nysa',
+        requesterCountry: 'PL',
+        state: 'submitted',
+        legalHold: false,
+        deadlineAt: null,
+        policyIds: [],
+        approvalPolicyIds: [],
+        ...over,
+      }) as ClipRequestEntity;
     const withRequest = (decide: (action: string) => Decision = () => permit(), r = request()) => {
       const s = setup(decide);
       s.repo.findById.mockResolvedValue(r);
@@ -158,7 +217,15 @@ describe(ClipRequestService.name, () => {
       const { sut, audit, approved } = withRequest();
       const r = await sut.approve(officer, CLIP, ' fine ');
       expect(r).toMatchObject({ state: 'approved', decidedBy: 'jesenik.legal', deciderOrganisation: 'jesenik', decisionReason: 'fine', approvalPolicyIds: ['CZ@1:cz-rule'] });
-      expect(audit.record).toHaveBeenCalledWith(expect.objectContaining({ operation: 'alteration', decision: 'approved', recipient: 'nysa (PL)', details: expect.objectContaining({ action: 'clip.approve', overdue: false }) }), expect.anything());
+      expect(audit.record).toHaveBeenCalledWith(
+        expect.objectContaining({
+          operation: 'alteration',
+          decision: 'approved',
+          recipient: 'nysa (PL)',
+          details: expect.objectContaining({ action: 'clip.approve', overdue: false }),
+        }),
+        expect.anything(),
+      );
       expect(approved).toHaveBeenCalled();
     });
 
@@ -177,7 +244,11 @@ describe(ClipRequestService.name, () => {
     it('refuses, audited, an officer the rules do not permit to approve', async () => {
       const { sut, authz } = withRequest((a) => (a === 'clip.approve' ? deny('not yours') : permit()));
       await expect(sut.approve(officer, CLIP, 'x')).rejects.toMatchObject({ code: 'clip_approve_denied', status: 403 });
-      expect(authz.recordDecision).toHaveBeenCalledWith(officer, 'clip.approve', expect.anything(), { operation: 'consultation', object: `clip:${CLIP}`, justification: 'approve refused' });
+      expect(authz.recordDecision).toHaveBeenCalledWith(officer, 'clip.approve', expect.anything(), {
+        operation: 'consultation',
+        object: `clip:${CLIP}`,
+        justification: 'approve refused',
+      });
     });
 
     it('answers clip_not_pending (409) for a request decided meanwhile, and clip_request_not_found for an unknown one', async () => {
@@ -222,11 +293,35 @@ describe(ClipRequestService.name, () => {
     const { sut, mocks } = setup();
     mocks.of(ClipSigner).signLink.mockResolvedValue('signed');
     const r = {
-      id: CLIP, cameraId: CAM, state: 'ready', form: 'anonymized', requesterId: 'u-nysa', requesterName: 'nysa.municipal', requesterOrganisation: 'nysa', requesterCountry: 'PL',
-      startsAt: new Date('2026-12-01T10:00:00Z'), endsAt: new Date('2026-12-01T10:05:00Z'), expiresAt: new Date('2026-12-08T10:00:00Z'), decidedAt: null, obligations: {}, policyIds: ['a'], approvalPolicyIds: ['b'],
-      progress: 1, bytes: '2048', manifest: { signed: true }, legalHold: false, createdAt: new Date(), updatedAt: new Date(),
+      id: CLIP,
+      cameraId: CAM,
+      state: 'ready',
+      form: 'anonymized',
+      requesterId: 'u-nysa',
+      requesterName: 'nysa.municipal',
+      requesterOrganisation: 'nysa',
+      requesterCountry: 'PL',
+      startsAt: new Date('2026-12-01T10:00:00Z'),
+      endsAt: new Date('2026-12-01T10:05:00Z'),
+      expiresAt: new Date('2026-12-08T10:00:00Z'),
+      decidedAt: null,
+      obligations: {},
+      policyIds: ['a'],
+      approvalPolicyIds: ['b'],
+      progress: 1,
+      bytes: '2048',
+      manifest: { signed: true },
+      legalHold: false,
+      createdAt: new Date(),
+      updatedAt: new Date(),
     } as unknown as ClipRequestEntity;
-    await expect(sut.toDto(requester, r)).resolves.toMatchObject({ downloadUrl: `https://gw.example/api/v1/clips/${CLIP}/download?token=signed`, manifestUrl: `https://gw.example/api/v1/clips/${CLIP}/manifest`, bytes: 2048, percent: 100, policies: ['a', 'b'] });
+    await expect(sut.toDto(requester, r)).resolves.toMatchObject({
+      downloadUrl: `https://gw.example/api/v1/clips/${CLIP}/download?token=signed`,
+      manifestUrl: `https://gw.example/api/v1/clips/${CLIP}/manifest`,
+      bytes: 2048,
+      percent: 100,
+      policies: ['a', 'b'],
+    });
     expect(mocks.of(ClipSigner).signLink).toHaveBeenCalledWith({ sub: 'u-nysa', clip: CLIP, exp: Math.floor(r.expiresAt!.getTime() / 1000) });
     await expect(sut.toDto(officer, r)).resolves.toMatchObject({ downloadUrl: null });
   });

@@ -43,7 +43,13 @@ export function strictest(a: Obligations, b?: Obligations): Obligations {
  * Answer deadline of a request: between police forces of two countries, Directive (EU) 2023/977
  * (Art. 5) applies: urgent within clips.deadlineUrgentHours, otherwise clips.deadlineDays.
  */
-export function answerDeadline(cfg: BorderlensConfig['clips'], requester: { kind: string; country: string }, owner: { kind: string; country: string }, urgent: boolean, now: Date): Date | null {
+export function answerDeadline(
+  cfg: BorderlensConfig['clips'],
+  requester: { kind: string; country: string },
+  owner: { kind: string; country: string },
+  urgent: boolean,
+  now: Date,
+): Date | null {
   if (requester.kind !== 'police' || owner.kind !== 'police' || requester.country === owner.country) return null;
   return new Date(now.getTime() + (urgent ? cfg.deadlineUrgentHours * 3600_000 : cfg.deadlineDays * DAY_MS));
 }
@@ -77,10 +83,21 @@ export class ClipRequestService {
     const from = dto.from;
     const to = dto.to;
     const durationSec = (to.getTime() - from.getTime()) / 1000;
-    const context = { incidents: this.incidents.covering(camera, await this.incidents.activeNow()), purpose: `${dto.purpose}: ${dto.justification.trim()}`, durationSec: Math.max(1, Math.ceil(durationSec)), now: new Date() };
+    const context = {
+      incidents: this.incidents.covering(camera, await this.incidents.activeNow()),
+      purpose: `${dto.purpose}: ${dto.justification.trim()}`,
+      durationSec: Math.max(1, Math.ceil(durationSec)),
+      now: new Date(),
+    };
     const crossBorder = principal.country !== camera.jurisdiction;
     const refuse = async (action: Action, d: Decision, code: string) => {
-      await this.authz.recordDecision(p, action, d, { operation: crossBorder ? 'disclosure' : 'consultation', object: `camera:${camera.id}`, justification: context.purpose, recipient: crossBorder ? `${p.organisation} (${principal.country})` : undefined, details: { form: dto.form, from: from.toISOString(), to: to.toISOString() } });
+      await this.authz.recordDecision(p, action, d, {
+        operation: crossBorder ? 'disclosure' : 'consultation',
+        object: `camera:${camera.id}`,
+        justification: context.purpose,
+        recipient: crossBorder ? `${p.organisation} (${principal.country})` : undefined,
+        details: { form: dto.form, from: from.toISOString(), to: to.toISOString() },
+      });
       throw denied(d, d.denial === 'purpose-required' ? 'purpose_required' : code);
     };
     const request = this.authz.decide(principal, 'clip.request', cameraInput, context);
@@ -98,7 +115,9 @@ export class ClipRequestService {
     this.checkRange(camera, maxRetentionMonths(camera.jurisdiction, cameraInput.owner.kind), from, to, obligations);
     if (!(await this.recordings.covers(camera.id, from, to))) {
       const { ranges } = await this.recordings.ranges(camera.id, new Date(from.getTime() - DAY_MS), new Date(to.getTime() + DAY_MS));
-      throw AppError.badRequest('clip_range_not_recorded', 'the camera has no continuous recording of that range', { ranges: ranges.map((r) => ({ from: r.from.toISOString(), to: r.to.toISOString() })) });
+      throw AppError.badRequest('clip_range_not_recorded', 'the camera has no continuous recording of that range', {
+        ranges: ranges.map((r) => ({ from: r.from.toISOString(), to: r.to.toISOString() })),
+      });
     }
     const owner = cameraInput.owner;
     const now = new Date();
@@ -115,7 +134,13 @@ export class ClipRequestService {
       justification: dto.justification.trim(),
       caseReference: dto.caseReference?.trim() || null,
       urgent: dto.urgent ?? false,
-      deadlineAt: answerDeadline(this.cfg.clips, { kind: principal.organisation.kind, country: principal.country! }, { kind: owner.kind, country: camera.jurisdiction }, dto.urgent ?? false, now),
+      deadlineAt: answerDeadline(
+        this.cfg.clips,
+        { kind: principal.organisation.kind, country: principal.country! },
+        { kind: owner.kind, country: camera.jurisdiction },
+        dto.urgent ?? false,
+        now,
+      ),
       form: dto.form,
       state: obligations.ownerApproval ? 'submitted' : 'approved',
       policyIds: [...policyIds(request), ...(raw ? policyIds(raw) : [])],
@@ -127,7 +152,26 @@ export class ClipRequestService {
     } satisfies Partial<ClipRequestEntity>);
     const saved = await this.dataSource.transaction(async (m) => {
       const s = await this.repo.save(r, m);
-      await this.record(p, s, 'collection', s.state, `${s.purpose}: ${s.justification}`, [...s.policyIds], { action: dto.form === 'raw' ? 'clip.request+recording.raw' : 'clip.request', camera: camera.id, form: s.form, from: s.startsAt.toISOString(), to: s.endsAt.toISOString(), obligations, caseReference: s.caseReference, urgent: s.urgent, deadlineAt: s.deadlineAt?.toISOString() ?? null }, m);
+      await this.record(
+        p,
+        s,
+        'collection',
+        s.state,
+        `${s.purpose}: ${s.justification}`,
+        [...s.policyIds],
+        {
+          action: dto.form === 'raw' ? 'clip.request+recording.raw' : 'clip.request',
+          camera: camera.id,
+          form: s.form,
+          from: s.startsAt.toISOString(),
+          to: s.endsAt.toISOString(),
+          obligations,
+          caseReference: s.caseReference,
+          urgent: s.urgent,
+          deadlineAt: s.deadlineAt?.toISOString() ?? null,
+        },
+        m,
+      );
       return s;
     });
     if (saved.state === 'approved') this.onApproved();
@@ -144,10 +188,23 @@ export class ClipRequestService {
     const principal = await this.authz.principal(p);
     const cameraInput = await this.authz.camera(camera);
     const durationSec = Math.max(1, Math.ceil((dto.to.getTime() - dto.from.getTime()) / 1000));
-    const context = { incidents: this.incidents.covering(camera, await this.incidents.activeNow()), purpose: `${dto.purpose}: ${dto.justification.trim()}`, durationSec, now: new Date() };
+    const context = {
+      incidents: this.incidents.covering(camera, await this.incidents.activeNow()),
+      purpose: `${dto.purpose}: ${dto.justification.trim()}`,
+      durationSec,
+      now: new Date(),
+    };
     const owner = { organisation: cameraInput.owner.id, country: camera.jurisdiction, role: 'legal-officer' };
     const base = { crossBorder: principal.country !== camera.jurisdiction, owner };
-    const refusal = (d: Decision, code: string): ClipRequestCheckDto => ({ ...base, outcome: 'denied', code: d.denial === 'purpose-required' ? 'purpose_required' : code, reasons: d.reasons, policies: policyIds(d), obligations: {}, problems: [] });
+    const refusal = (d: Decision, code: string): ClipRequestCheckDto => ({
+      ...base,
+      outcome: 'denied',
+      code: d.denial === 'purpose-required' ? 'purpose_required' : code,
+      reasons: d.reasons,
+      policies: policyIds(d),
+      obligations: {},
+      problems: [],
+    });
     const request = this.authz.decide(principal, 'clip.request', cameraInput, context);
     if (request.decision === 'deny') return refusal(request, 'clip_request_denied');
     let raw: Decision | undefined;
@@ -162,12 +219,19 @@ export class ClipRequestService {
     const problems: { code: string; message: string }[] = [];
     try {
       this.checkRange(camera, maxRetentionMonths(camera.jurisdiction, cameraInput.owner.kind), dto.from, dto.to, obligations);
-      if (!(await this.recordings.covers(camera.id, dto.from, dto.to))) problems.push({ code: 'clip_range_not_recorded', message: 'the camera has no continuous recording of that range' });
+      if (!(await this.recordings.covers(camera.id, dto.from, dto.to)))
+        problems.push({ code: 'clip_range_not_recorded', message: 'the camera has no continuous recording of that range' });
     } catch (e) {
       if (!(e instanceof AppError)) throw e;
       problems.push({ code: e.code, message: e.message });
     }
-    const deadline = answerDeadline(this.cfg.clips, { kind: principal.organisation.kind, country: principal.country! }, { kind: cameraInput.owner.kind, country: camera.jurisdiction }, dto.urgent ?? false, new Date());
+    const deadline = answerDeadline(
+      this.cfg.clips,
+      { kind: principal.organisation.kind, country: principal.country! },
+      { kind: cameraInput.owner.kind, country: camera.jurisdiction },
+      dto.urgent ?? false,
+      new Date(),
+    );
     return {
       ...base,
       outcome: obligations.ownerApproval ? 'approval' : 'allowed',
@@ -187,11 +251,16 @@ export class ClipRequestService {
     const kept = retainedFrom(new Date(now), camera.retentionDays, capMonths).getTime();
     if (from.getTime() < kept) {
       const period = capMonths === undefined ? `${camera.retentionDays} days` : `${camera.retentionDays} days, at most ${capMonths} calendar months`;
-      throw AppError.badRequest('clip_range_beyond_retention', `recordings of this camera are kept ${period}: the range must start after ${new Date(kept).toISOString()}`, { retentionDays: camera.retentionDays, ...(capMonths === undefined ? {} : { retentionMonths: capMonths }) });
+      throw AppError.badRequest('clip_range_beyond_retention', `recordings of this camera are kept ${period}: the range must start after ${new Date(kept).toISOString()}`, {
+        retentionDays: camera.retentionDays,
+        ...(capMonths === undefined ? {} : { retentionMonths: capMonths }),
+      });
     }
     const sec = (to.getTime() - from.getTime()) / 1000;
     if (obligations.maxDurationSec !== undefined && sec > obligations.maxDurationSec) {
-      throw AppError.badRequest('clip_too_long', `the rules allow clips of at most ${obligations.maxDurationSec} s; this range is ${Math.ceil(sec)} s`, { maxDurationSec: obligations.maxDurationSec });
+      throw AppError.badRequest('clip_too_long', `the rules allow clips of at most ${obligations.maxDurationSec} s; this range is ${Math.ceil(sec)} s`, {
+        maxDurationSec: obligations.maxDurationSec,
+      });
     }
   }
 
@@ -235,7 +304,14 @@ export class ClipRequestService {
       const r = await this.repo.lock(id, m);
       if (!r) throw AppError.notFound('clip_request', id);
       if (r.state !== 'submitted') throw AppError.conflict('clip_not_pending', `the request is ${r.state}, not waiting for a decision`);
-      Object.assign(r, { state: outcome, decidedBy: p.username, deciderOrganisation: p.organisation, decidedAt: new Date(), decisionReason: reason.trim(), approvalPolicyIds: policyIds(d) });
+      Object.assign(r, {
+        state: outcome,
+        decidedBy: p.username,
+        deciderOrganisation: p.organisation,
+        decidedAt: new Date(),
+        decisionReason: reason.trim(),
+        approvalPolicyIds: policyIds(d),
+      });
       const s = await this.repo.save(r, m);
       await this.record(p, s, 'alteration', outcome, reason.trim(), policyIds(d), { action: 'clip.approve', state: outcome, overdue: this.overdue(s, s.decidedAt!) }, m);
       return s;
@@ -265,7 +341,8 @@ export class ClipRequestService {
     return this.dataSource.transaction(async (m) => {
       const r = await this.repo.lock(id, m);
       if (!r) throw AppError.notFound('clip_request', id);
-      if (r.legalHold === on) throw AppError.conflict(on ? 'clip_already_held' : 'clip_not_held', on ? 'the request is already under legal hold' : 'the request is not under legal hold');
+      if (r.legalHold === on)
+        throw AppError.conflict(on ? 'clip_already_held' : 'clip_not_held', on ? 'the request is already under legal hold' : 'the request is not under legal hold');
       if (on && r.state === 'expired') throw AppError.conflict('clip_expired', 'the clip has expired and its file is erased; nothing is left to hold');
       Object.assign(r, { legalHold: on, holdReason: reason.trim(), heldBy: p.username });
       const s = await this.repo.save(r, m);
@@ -319,7 +396,12 @@ export class ClipRequestService {
   async clipInput(r: ClipRequestEntity): Promise<ClipInput> {
     const camera = await this.cameras.findOne(r.cameraId);
     const { type: _t, ...cam } = (await this.authz.camera(camera)) as CameraInput;
-    const requester = (await this.authz.organisation(r.requesterOrganisation)) ?? { id: r.requesterOrganisation, kind: 'municipality', country: r.requesterCountry, regime: 'gdpr' };
+    const requester = (await this.authz.organisation(r.requesterOrganisation)) ?? {
+      id: r.requesterOrganisation,
+      kind: 'municipality',
+      country: r.requesterCountry,
+      regime: 'gdpr',
+    };
     return { type: 'Clip', id: r.id, camera: cam, requester };
   }
 
@@ -328,7 +410,16 @@ export class ClipRequestService {
   }
 
   /** One audit entry about a request (object clip:<id>); a step across the border names the other side as recipient. */
-  record(p: Principal, r: ClipRequestEntity, operation: 'collection' | 'consultation' | 'alteration', decision: string, justification: string, rules: string[], details: Record<string, unknown>, m?: EntityManager) {
+  record(
+    p: Principal,
+    r: ClipRequestEntity,
+    operation: 'collection' | 'consultation' | 'alteration',
+    decision: string,
+    justification: string,
+    rules: string[],
+    details: Record<string, unknown>,
+    m?: EntityManager,
+  ) {
     return this.audit.record(
       {
         actor: actorOf(p),

@@ -30,14 +30,21 @@ export class ClipRequestController {
   ) {}
 
   @Post()
-  @ApiCreatedResponse({ type: ClipRequestDto, description: 'state submitted (waits for the owner\'s legal officer) or approved (export starts). 403 clip_request_denied / clip_raw_denied / purpose_required; 400 clip_range_not_recorded, clip_range_beyond_retention, clip_too_long, clip_range_invalid' })
+  @ApiCreatedResponse({
+    type: ClipRequestDto,
+    description:
+      "state submitted (waits for the owner's legal officer) or approved (export starts). 403 clip_request_denied / clip_raw_denied / purpose_required; 400 clip_range_not_recorded, clip_range_beyond_retention, clip_too_long, clip_range_invalid",
+  })
   async create(@CurrentPrincipal() p: Principal, @Body() dto: CreateClipRequestDto): Promise<ClipRequestDto> {
     return this.clips.toDto(p, await this.clips.create(p, dto));
   }
 
   @Post('check')
   @HttpCode(200)
-  @ApiOkResponse({ type: ClipRequestCheckDto, description: "A dry run of POST: the policies' answer (denied with reasons, allowed, or approval needed and by whom) and the range's problems; nothing is stored" })
+  @ApiOkResponse({
+    type: ClipRequestCheckDto,
+    description: "A dry run of POST: the policies' answer (denied with reasons, allowed, or approval needed and by whom) and the range's problems; nothing is stored",
+  })
   check(@CurrentPrincipal() p: Principal, @Body() dto: CreateClipRequestDto): Promise<ClipRequestCheckDto> {
     return this.clips.check(p, dto);
   }
@@ -99,7 +106,10 @@ export class ClipRequestController {
 
   @Post(':id/approve')
   @HttpCode(200)
-  @ApiOkResponse({ type: ClipRequestDto, description: '403 clip_self_approval (own request), clip_approve_denied (not a legal officer of the owner / foreign); 409 clip_not_pending' })
+  @ApiOkResponse({
+    type: ClipRequestDto,
+    description: '403 clip_self_approval (own request), clip_approve_denied (not a legal officer of the owner / foreign); 409 clip_not_pending',
+  })
   async approve(@CurrentPrincipal() p: Principal, @IdParam('clip_request') id: string, @Body() dto: ReasonDto): Promise<ClipRequestDto> {
     return this.clips.toDto(p, await this.clips.approve(p, id, dto.reason));
   }
@@ -154,7 +164,9 @@ export class ClipController {
   @Get(':id/download')
   @ApiBearerAuth()
   @ApiProduces('video/mp4')
-  @ApiOkResponse({ description: 'The MP4 (X-Content-SHA256 header). 403 download_link_invalid (altered link) / download_link_foreign (another user\'s); 410 clip_expired; 409 clip_not_ready' })
+  @ApiOkResponse({
+    description: "The MP4 (X-Content-SHA256 header). 403 download_link_invalid (altered link) / download_link_foreign (another user's); 410 clip_expired; 409 clip_not_ready",
+  })
   async download(@CurrentPrincipal() p: Principal, @IdParam('clip') id: string, @Query() q: DownloadQueryDto, @Res() res: Response): Promise<void> {
     const r = await this.downloads.authorise(p, id, q.token);
     await this.downloads.stream(p, r, res);
@@ -162,7 +174,16 @@ export class ClipController {
 
   @Get(':id/manifest')
   @ApiBearerAuth()
-  @ApiOkResponse({ description: 'The signed manifest: {manifest, signature (detached JWS over the canonical JSON of manifest), key}', schema: { example: { manifest: { format: 'borderlens.clip-manifest/1', requestId: '…', file: { sha256: '…' } }, signature: 'eyJhbGciOiJFZERTQSJ9..c2ln', key: { kty: 'OKP', crv: 'Ed25519', x: '…', kid: '…' } } } })
+  @ApiOkResponse({
+    description: 'The signed manifest: {manifest, signature (detached JWS over the canonical JSON of manifest), key}',
+    schema: {
+      example: {
+        manifest: { format: 'borderlens.clip-manifest/1', requestId: '…', file: { sha256: '…' } },
+        signature: 'eyJhbGciOiJFZERTQSJ9..c2ln',
+        key: { kty: 'OKP', crv: 'Ed25519', x: '…', kid: '…' },
+      },
+    },
+  })
   async manifest(@CurrentPrincipal() p: Principal, @IdParam('clip_request') id: string): Promise<unknown> {
     return this.downloads.manifest(await this.clips.findVisible(p, id));
   }

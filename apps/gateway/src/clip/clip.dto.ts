@@ -31,7 +31,10 @@ export class CreateClipRequestDto {
   @IsIn(CLIP_PURPOSES)
   purpose: ClipPurpose;
 
-  @ApiProperty({ example: 'Flood wave passing the bridge on the Biała; damage assessment for the crisis staff', description: 'Why this range is needed (recorded in the audit trail and the manifest)' })
+  @ApiProperty({
+    example: 'Flood wave passing the bridge on the Biała; damage assessment for the crisis staff',
+    description: 'Why this range is needed (recorded in the audit trail and the manifest)',
+  })
   @IsString()
   @IsNotEmpty()
   @MaxLength(2000)
@@ -73,7 +76,8 @@ export class ClipDecisionDto {
 export class ClipRequestDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) cameraId: string;
-  @ApiProperty({ enum: CLIP_STATES, example: 'exporting', description: 'submitted -> approved | rejected | cancelled; approved -> exporting -> ready | failed; ready -> expired' }) state: ClipState;
+  @ApiProperty({ enum: CLIP_STATES, example: 'exporting', description: 'submitted -> approved | rejected | cancelled; approved -> exporting -> ready | failed; ready -> expired' })
+  state: ClipState;
   @ApiProperty({ enum: CLIP_FORMS }) form: 'anonymized' | 'raw';
   @ApiProperty({ format: 'date-time' }) from: string;
   @ApiProperty({ format: 'date-time' }) to: string;
@@ -81,7 +85,8 @@ export class ClipRequestDto {
   @ApiProperty() justification: string;
   @ApiPropertyOptional({ nullable: true, type: String }) caseReference: string | null;
   @ApiProperty() urgent: boolean;
-  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time', description: 'Answer deadline (Directive (EU) 2023/977, police to police across the border)' }) deadlineAt: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time', description: 'Answer deadline (Directive (EU) 2023/977, police to police across the border)' })
+  deadlineAt: string | null;
   @ApiProperty({ description: 'Undecided past its deadline' }) overdue: boolean;
   @ApiProperty({ type: ClipPersonDto }) requester: ClipPersonDto;
   @ApiPropertyOptional({ nullable: true, type: ClipDecisionDto }) decision: ClipDecisionDto | null;
@@ -92,10 +97,12 @@ export class ClipRequestDto {
   @ApiPropertyOptional({ nullable: true, type: String }) error: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, example: 'b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9' }) sha256: string | null;
   @ApiPropertyOptional({ nullable: true, type: Number }) bytes: number | null;
-  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time', description: 'The download works until then; the file is erased after (unless on legal hold)' }) expiresAt: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time', description: 'The download works until then; the file is erased after (unless on legal hold)' })
+  expiresAt: string | null;
   @ApiProperty() legalHold: boolean;
   @ApiPropertyOptional({ nullable: true, type: String }) holdReason: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'For the requester once ready: the download link, bound to them (send your bearer token too) and expiring' }) downloadUrl: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'For the requester once ready: the download link, bound to them (send your bearer token too) and expiring' })
+  downloadUrl: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Signed manifest once ready' }) manifestUrl: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
@@ -113,12 +120,17 @@ export class ClipRequestCheckOwnerDto {
 }
 
 export class ClipRequestCheckDto {
-  @ApiProperty({ enum: ['denied', 'allowed', 'approval'], description: "denied: the rules refuse it (reasons); allowed: the export starts at once; approval: the owner's legal officer decides first" }) outcome: 'denied' | 'allowed' | 'approval';
+  @ApiProperty({
+    enum: ['denied', 'allowed', 'approval'],
+    description: "denied: the rules refuse it (reasons); allowed: the export starts at once; approval: the owner's legal officer decides first",
+  })
+  outcome: 'denied' | 'allowed' | 'approval';
   @ApiPropertyOptional({ example: 'clip_request_denied', description: 'For denied: the code a POST would answer' }) code?: string;
   @ApiProperty({ type: [String] }) reasons: string[];
   @ApiProperty({ type: [String] }) policies: string[];
   @ApiProperty({ type: Object, example: { ownerApproval: true, watermark: true, maxDurationSec: 3600 } }) obligations: Record<string, unknown>;
-  @ApiProperty({ type: [ClipRequestCheckProblemDto], description: 'What about the range a POST would refuse (400): not recorded, beyond retention, too long, invalid' }) problems: ClipRequestCheckProblemDto[];
+  @ApiProperty({ type: [ClipRequestCheckProblemDto], description: 'What about the range a POST would refuse (400): not recorded, beyond retention, too long, invalid' })
+  problems: ClipRequestCheckProblemDto[];
   @ApiProperty({ type: ClipRequestCheckOwnerDto }) owner: ClipRequestCheckOwnerDto;
   @ApiProperty({ description: "The camera lies under another country's law than the requester's" }) crossBorder: boolean;
   @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time', description: 'Answer deadline a request would get' }) deadlineAt?: string | null;

@@ -6,7 +6,12 @@ import { HttpException, HttpStatus } from '@nestjs/common';
  * over the transport as `{code, message, details?}`.
  */
 export class AppError extends HttpException {
-  constructor(status: HttpStatus, readonly code: string, message: string, readonly details?: unknown) {
+  constructor(
+    status: HttpStatus,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
     super({ code, message, details }, status);
   }
 

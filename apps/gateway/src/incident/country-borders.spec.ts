@@ -25,8 +25,38 @@ describe('country borders (Natural Earth 1:10m from world-atlas)', () => {
     ['a circle around Jeseník square', circle(17.2047, 50.2293, 1500), ['CZ']],
     ['a circle around Nysa', circle(17.334, 50.4737, 3000), ['PL']],
     ['a circle on the Mikulovice - Głuchołazy crossing', circle(17.335, 50.305, 2000), ['CZ', 'PL']],
-    ['the Bělá / Biała valley polygon', { type: 'Polygon' as const, coordinates: [[[17.18, 50.21], [17.42, 50.21], [17.42, 50.33], [17.18, 50.33], [17.18, 50.21]]] }, ['CZ', 'PL']],
-    ['a thin polygon whose vertices are all in CZ but whose edge crosses into PL', { type: 'Polygon' as const, coordinates: [[[17.2, 50.3], [17.6, 50.2], [17.6, 50.19], [17.2, 50.29], [17.2, 50.3]]] }, ['CZ', 'PL']],
+    [
+      'the Bělá / Biała valley polygon',
+      {
+        type: 'Polygon' as const,
+        coordinates: [
+          [
+            [17.18, 50.21],
+            [17.42, 50.21],
+            [17.42, 50.33],
+            [17.18, 50.33],
+            [17.18, 50.21],
+          ],
+        ],
+      },
+      ['CZ', 'PL'],
+    ],
+    [
+      'a thin polygon whose vertices are all in CZ but whose edge crosses into PL',
+      {
+        type: 'Polygon' as const,
+        coordinates: [
+          [
+            [17.2, 50.3],
+            [17.6, 50.2],
+            [17.6, 50.19],
+            [17.2, 50.29],
+            [17.2, 50.3],
+          ],
+        ],
+      },
+      ['CZ', 'PL'],
+    ],
     ['a circle in the sea', circle(18.5, 55.5, 1000), []],
   ])('finds the countries of %s', (_what, area, countries) => {
     expect(borders.countriesOf(area)).toEqual(countries);
@@ -37,8 +67,28 @@ describe('country borders (Natural Earth 1:10m from world-atlas)', () => {
     try {
       const file = join(dir, 'borders.geojson');
       // Two made-up countries split at longitude 17.3.
-      const square = (west: number, east: number) => ({ type: 'Polygon', coordinates: [[[west, 50], [east, 50], [east, 51], [west, 51], [west, 50]]] });
-      writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { country: 'XA' }, geometry: square(17, 17.3) }, { type: 'Feature', properties: { ISO_A2: 'XB' }, geometry: square(17.3, 17.6) }] }));
+      const square = (west: number, east: number) => ({
+        type: 'Polygon',
+        coordinates: [
+          [
+            [west, 50],
+            [east, 50],
+            [east, 51],
+            [west, 51],
+            [west, 50],
+          ],
+        ],
+      });
+      writeFileSync(
+        file,
+        JSON.stringify({
+          type: 'FeatureCollection',
+          features: [
+            { type: 'Feature', properties: { country: 'XA' }, geometry: square(17, 17.3) },
+            { type: 'Feature', properties: { ISO_A2: 'XB' }, geometry: square(17.3, 17.6) },
+          ],
+        }),
+      );
       const custom = CountryBorders.load(file);
       expect(custom.countriesOf(circle(17.2, 50.5, 1000))).toEqual(['XA']);
       expect(custom.countriesOf(circle(17.3, 50.5, 1000))).toEqual(['XA', 'XB']);

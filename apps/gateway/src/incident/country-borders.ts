@@ -25,11 +25,51 @@ export interface CountryShape {
  * file with alpha-2 codes in `properties.country`.
  */
 const NUMERIC_TO_ALPHA2: Record<string, string> = {
-  '008': 'AL', '020': 'AD', '040': 'AT', '056': 'BE', '070': 'BA', '100': 'BG', '112': 'BY', '191': 'HR', '196': 'CY',
-  '203': 'CZ', '208': 'DK', '233': 'EE', '246': 'FI', '250': 'FR', '276': 'DE', '300': 'GR', '336': 'VA', '348': 'HU',
-  '352': 'IS', '372': 'IE', '380': 'IT', '428': 'LV', '438': 'LI', '440': 'LT', '442': 'LU', '470': 'MT', '492': 'MC',
-  '498': 'MD', '499': 'ME', '528': 'NL', '578': 'NO', '616': 'PL', '620': 'PT', '642': 'RO', '643': 'RU', '674': 'SM',
-  '688': 'RS', '703': 'SK', '705': 'SI', '724': 'ES', '752': 'SE', '756': 'CH', '792': 'TR', '804': 'UA', '807': 'MK',
+  '008': 'AL',
+  '020': 'AD',
+  '040': 'AT',
+  '056': 'BE',
+  '070': 'BA',
+  '100': 'BG',
+  '112': 'BY',
+  '191': 'HR',
+  '196': 'CY',
+  '203': 'CZ',
+  '208': 'DK',
+  '233': 'EE',
+  '246': 'FI',
+  '250': 'FR',
+  '276': 'DE',
+  '300': 'GR',
+  '336': 'VA',
+  '348': 'HU',
+  '352': 'IS',
+  '372': 'IE',
+  '380': 'IT',
+  '428': 'LV',
+  '438': 'LI',
+  '440': 'LT',
+  '442': 'LU',
+  '470': 'MT',
+  '492': 'MC',
+  '498': 'MD',
+  '499': 'ME',
+  '528': 'NL',
+  '578': 'NO',
+  '616': 'PL',
+  '620': 'PT',
+  '642': 'RO',
+  '643': 'RU',
+  '674': 'SM',
+  '688': 'RS',
+  '703': 'SK',
+  '705': 'SI',
+  '724': 'ES',
+  '752': 'SE',
+  '756': 'CH',
+  '792': 'TR',
+  '804': 'UA',
+  '807': 'MK',
   '826': 'GB',
 };
 
@@ -83,11 +123,14 @@ export class CountryBorders {
     for (const f of features) {
       const country = countryCode(f);
       if (!country || !f.geometry) continue;
-      const polygons = f.geometry.type === 'Polygon' ? [f.geometry.coordinates as number[][][]] : f.geometry.type === 'MultiPolygon' ? (f.geometry.coordinates as number[][][][]) : [];
+      const polygons =
+        f.geometry.type === 'Polygon' ? [f.geometry.coordinates as number[][][]] : f.geometry.type === 'MultiPolygon' ? (f.geometry.coordinates as number[][][][]) : [];
       if (!byCountry.has(country)) byCountry.set(country, []);
       byCountry.get(country)!.push(...polygons.filter((p) => p.length > 0 && p[0].length >= 4));
     }
-    const shapes = [...byCountry].filter(([, p]) => p.length > 0).map(([country, polygons]) => ({ country, pieces: polygons.map((rings) => ({ rings, bbox: bboxOf([rings[0]]) })) }));
+    const shapes = [...byCountry]
+      .filter(([, p]) => p.length > 0)
+      .map(([country, polygons]) => ({ country, pieces: polygons.map((rings) => ({ rings, bbox: bboxOf([rings[0]]) })) }));
     return new CountryBorders(shapes, source);
   }
 

@@ -26,7 +26,14 @@ const POLICIE = user('policie.operator', 'policie-olk', 'CZ');
 const NYSA = user('nysa.operator', 'gmina-nysa', 'PL');
 
 type Cam = Pick<CameraEntity, 'id' | 'organisationId' | 'jurisdiction' | 'kind' | 'latitude' | 'longitude'>;
-const cam = (id: string, organisationId: string, jurisdiction: string, latitude: number, longitude: number): Cam => ({ id, organisationId, jurisdiction, kind: 'fixed', latitude, longitude });
+const cam = (id: string, organisationId: string, jurisdiction: string, latitude: number, longitude: number): Cam => ({
+  id,
+  organisationId,
+  jurisdiction,
+  kind: 'fixed',
+  latitude,
+  longitude,
+});
 const CAMS = {
   jesenik: cam('jesenik', 'mesto-jesenik', 'CZ', 50.2293, 17.2047),
   glucholazy: cam('glucholazy', 'gmina-glucholazy', 'PL', 50.3133, 17.3841),
@@ -38,7 +45,18 @@ const CAMS = {
 type CamName = keyof typeof CAMS;
 
 const circle = (lon: number, lat: number, radiusMeters: number): IncidentArea => ({ type: 'Circle', center: [lon, lat], radiusMeters });
-const VALLEY: IncidentArea = { type: 'Polygon', coordinates: [[[17.18, 50.21], [17.42, 50.21], [17.42, 50.33], [17.18, 50.33], [17.18, 50.21]]] };
+const VALLEY: IncidentArea = {
+  type: 'Polygon',
+  coordinates: [
+    [
+      [17.18, 50.21],
+      [17.42, 50.21],
+      [17.42, 50.33],
+      [17.18, 50.33],
+      [17.18, 50.21],
+    ],
+  ],
+};
 const JESENIK_ONLY = circle(17.2047, 50.2293, 1500);
 const NEAR_BORDER_CZ = circle(17.296, 50.309, 700);
 const GLUCHOLAZY_ONLY = circle(17.3841, 50.3133, 800);
@@ -89,17 +107,52 @@ interface Case {
 const CASES: Case[] = [
   { name: 'declared in CZ, in CZ only', by: HZS, area: JESENIK_ONLY, countries: ['CZ'], steps: [], raw: ['jesenik'] },
   { name: 'across the border, not yet accepted by PL', by: HZS, area: VALLEY, countries: ['CZ', 'PL'], steps: [], raw: ['jesenik', 'mikulovice'] },
-  { name: 'across the border, accepted by PL', by: HZS, area: VALLEY, countries: ['CZ', 'PL'], steps: [accept(NYSA)], raw: ['jesenik', 'mikulovice', 'glucholazy', 'acrossTheBorder'] },
+  {
+    name: 'across the border, accepted by PL',
+    by: HZS,
+    area: VALLEY,
+    countries: ['CZ', 'PL'],
+    steps: [accept(NYSA)],
+    raw: ['jesenik', 'mikulovice', 'glucholazy', 'acrossTheBorder'],
+  },
   { name: 'across the border, refused by PL', by: HZS, area: VALLEY, countries: ['CZ', 'PL'], steps: [refuse(NYSA)], raw: ['jesenik', 'mikulovice'] },
-  { name: 'across the border, refused, then accepted by PL', by: HZS, area: VALLEY, countries: ['CZ', 'PL'], steps: [refuse(NYSA), accept(NYSA)], raw: ['jesenik', 'mikulovice', 'glucholazy', 'acrossTheBorder'] },
-  { name: 'across the border, accepted then withdrawn by PL', by: HZS, area: VALLEY, countries: ['CZ', 'PL'], steps: [accept(NYSA), withdraw(NYSA)], raw: ['jesenik', 'mikulovice'] },
+  {
+    name: 'across the border, refused, then accepted by PL',
+    by: HZS,
+    area: VALLEY,
+    countries: ['CZ', 'PL'],
+    steps: [refuse(NYSA), accept(NYSA)],
+    raw: ['jesenik', 'mikulovice', 'glucholazy', 'acrossTheBorder'],
+  },
+  {
+    name: 'across the border, accepted then withdrawn by PL',
+    by: HZS,
+    area: VALLEY,
+    countries: ['CZ', 'PL'],
+    steps: [accept(NYSA), withdraw(NYSA)],
+    raw: ['jesenik', 'mikulovice'],
+  },
   { name: 'across the border, accepted, ended by the declaring side (CZ)', by: HZS, area: VALLEY, countries: ['CZ', 'PL'], steps: [accept(NYSA), end(POLICIE)], raw: [] },
   { name: 'across the border, accepted, ended by the accepting side (PL)', by: HZS, area: VALLEY, countries: ['CZ', 'PL'], steps: [accept(NYSA), end(NYSA)], raw: [] },
   { name: 'declared in PL by PL, over Polish cameras only', by: NYSA, area: GLUCHOLAZY_ONLY, countries: ['PL'], steps: [], raw: ['glucholazy'] },
-  { name: 'declared by PL across the border, accepted by CZ', by: NYSA, area: VALLEY, countries: ['CZ', 'PL'], steps: [accept(POLICIE)], raw: ['jesenik', 'mikulovice', 'glucholazy', 'acrossTheBorder'] },
+  {
+    name: 'declared by PL across the border, accepted by CZ',
+    by: NYSA,
+    area: VALLEY,
+    countries: ['CZ', 'PL'],
+    steps: [accept(POLICIE)],
+    raw: ['jesenik', 'mikulovice', 'glucholazy', 'acrossTheBorder'],
+  },
   { name: 'declared by PL across the border, not accepted by CZ', by: NYSA, area: VALLEY, countries: ['CZ', 'PL'], steps: [], raw: ['glucholazy', 'acrossTheBorder'] },
   { name: 'in CZ only, over a Polish camera standing just across the border', by: HZS, area: NEAR_BORDER_CZ, countries: ['CZ'], steps: [], raw: [] },
-  { name: 'in CZ only, over a Polish camera just across the border, accepted by PL', by: HZS, area: NEAR_BORDER_CZ, countries: ['CZ'], steps: [accept(NYSA)], raw: ['acrossTheBorder'] },
+  {
+    name: 'in CZ only, over a Polish camera just across the border, accepted by PL',
+    by: HZS,
+    area: NEAR_BORDER_CZ,
+    countries: ['CZ'],
+    steps: [accept(NYSA)],
+    raw: ['acrossTheBorder'],
+  },
   { name: 'around a Czech camera that lies just inside Poland', by: HZS, area: MIKULOVICE, countries: ['CZ', 'PL'], steps: [], raw: ['mikulovice'] },
 ];
 
@@ -137,7 +190,9 @@ describe('incidents across the border: dual control (default policies)', () => {
   });
 
   it('refuses to declare an incident whose area lies wholly in the other country', async () => {
-    await expect(service.declare(HZS, { type: 'flood', severity: 4, title: 'x', area: GLUCHOLAZY_ONLY, endsAt: new Date(Date.now() + HOUR) })).rejects.toMatchObject({ code: 'incident_declare_forbidden' });
+    await expect(service.declare(HZS, { type: 'flood', severity: 4, title: 'x', area: GLUCHOLAZY_ONLY, endsAt: new Date(Date.now() + HOUR) })).rejects.toMatchObject({
+      code: 'incident_declare_forbidden',
+    });
   });
 
   it('lets only operators the rules name accept, and not for the declaring country', async () => {
@@ -157,9 +212,15 @@ describe('incidents across the border: dual control (default policies)', () => {
   it('explains raw decisions: declared by whom, accepted by whom and when, or awaiting acceptance', async () => {
     const incident = await service.declare(HZS, { type: 'flood', severity: 4, title: 'Bělá', area: VALLEY, endsAt: new Date(Date.now() + HOUR) });
     const active = () => service.activeNow();
-    expect(service.explain(CAMS.glucholazy, await active())).toEqual([expect.stringMatching(new RegExp(`^no raw: incident "Bělá" \\(${incident.id}\\) declared by hzs-olk \\(CZ\\) at \\d\\d:\\d\\d UTC, awaits acceptance by an authorised operator of PL$`))]);
+    expect(service.explain(CAMS.glucholazy, await active())).toEqual([
+      expect.stringMatching(
+        new RegExp(`^no raw: incident "Bělá" \\(${incident.id}\\) declared by hzs-olk \\(CZ\\) at \\d\\d:\\d\\d UTC, awaits acceptance by an authorised operator of PL$`),
+      ),
+    ]);
     await service.decideAcceptance(NYSA, incident.id, 'accepted', 'ok');
-    expect(service.explain(CAMS.glucholazy, await active())).toEqual([expect.stringMatching(/^raw: incident "Bělá" .* declared by hzs-olk \(CZ\) at \d\d:\d\d UTC, accepted for PL by gmina-nysa \(nysa.operator\) at \d\d:\d\d UTC$/)]);
+    expect(service.explain(CAMS.glucholazy, await active())).toEqual([
+      expect.stringMatching(/^raw: incident "Bělá" .* declared by hzs-olk \(CZ\) at \d\d:\d\d UTC, accepted for PL by gmina-nysa \(nysa.operator\) at \d\d:\d\d UTC$/),
+    ]);
     expect(service.explain(CAMS.jesenik, await active())).toEqual([expect.stringMatching(/^raw: incident "Bělá" .* declared by hzs-olk \(CZ\)/)]);
   });
 });

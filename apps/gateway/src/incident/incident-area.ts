@@ -57,7 +57,8 @@ export function areaCentre(area: IncidentArea): [number, number] {
 
 /** Why an area is unusable, or null. Bounds keep one incident from covering a whole country by mistake. */
 export function areaProblem(area: IncidentArea, maxRadiusMeters: number): string | null {
-  const okPoint = (p: unknown) => Array.isArray(p) && p.length === 2 && p.every((n) => typeof n === 'number' && Number.isFinite(n)) && Math.abs(p[0]) <= 180 && Math.abs(p[1]) <= 90;
+  const okPoint = (p: unknown) =>
+    Array.isArray(p) && p.length === 2 && p.every((n) => typeof n === 'number' && Number.isFinite(n)) && Math.abs(p[0]) <= 180 && Math.abs(p[1]) <= 90;
   if (area.type === 'Circle') {
     if (!okPoint(area.center)) return 'area.center must be [longitude, latitude]';
     if (!(area.radiusMeters > 0 && area.radiusMeters <= maxRadiusMeters)) return `area.radiusMeters must be between 1 and ${maxRadiusMeters}`;

@@ -63,21 +63,32 @@ export class IncidentController {
 
   @Post(':id/refuse')
   @HttpCode(200)
-  @ApiOkResponse({ type: IncidentDto, description: "The caller's country declines the incident: it stays without effect on its cameras. Audited. 409 incident_already_accepted (withdraw instead), incident_already_refused" })
+  @ApiOkResponse({
+    type: IncidentDto,
+    description:
+      "The caller's country declines the incident: it stays without effect on its cameras. Audited. 409 incident_already_accepted (withdraw instead), incident_already_refused",
+  })
   async refuse(@CurrentPrincipal() p: Principal, @IdParam('incident') id: string, @Body() dto: IncidentAcceptanceDecisionDto): Promise<IncidentDto> {
     return IncidentDto.from(await this.service.decideAcceptance(p, id, 'refused', dto.reason));
   }
 
   @Post(':id/withdraw')
   @HttpCode(200)
-  @ApiOkResponse({ type: IncidentDto, description: "The caller's country takes back its acceptance: raw sessions on its cameras that depended on it are re-decided within seconds. Audited. 409 incident_not_accepted" })
+  @ApiOkResponse({
+    type: IncidentDto,
+    description:
+      "The caller's country takes back its acceptance: raw sessions on its cameras that depended on it are re-decided within seconds. Audited. 409 incident_not_accepted",
+  })
   async withdraw(@CurrentPrincipal() p: Principal, @IdParam('incident') id: string, @Body() dto: IncidentAcceptanceDecisionDto): Promise<IncidentDto> {
     return IncidentDto.from(await this.service.decideAcceptance(p, id, 'withdrawn', dto.reason));
   }
 
   @Post(':id/end')
   @HttpCode(200)
-  @ApiOkResponse({ type: IncidentDto, description: 'For every country: by the declaring side or by a country that accepted it. Live raw grants that depended on it are re-decided within seconds' })
+  @ApiOkResponse({
+    type: IncidentDto,
+    description: 'For every country: by the declaring side or by a country that accepted it. Live raw grants that depended on it are re-decided within seconds',
+  })
   async end(@CurrentPrincipal() p: Principal, @IdParam('incident') id: string, @Body() dto: EndIncidentDto): Promise<IncidentDto> {
     return IncidentDto.from(await this.service.end(p, id, dto.reason));
   }

@@ -75,7 +75,8 @@ export class IncidentAcceptanceDecisionDto {
 
 export class IncidentAcceptanceDto {
   @ApiProperty({ example: 'PL', description: 'The country this entry is about' }) country: string;
-  @ApiProperty({ enum: ['accepted', 'refused', 'withdrawn'], description: 'accepted: in effect for this country\'s cameras (the declaring country accepts by declaring)' }) state: AcceptanceState;
+  @ApiProperty({ enum: ['accepted', 'refused', 'withdrawn'], description: "accepted: in effect for this country's cameras (the declaring country accepts by declaring)" })
+  state: AcceptanceState;
   @ApiProperty({ description: 'Organisation of the user who decided' }) organisationId: string;
   @ApiProperty({ description: 'User who decided' }) by: string;
   @ApiProperty() at: string;
@@ -128,7 +129,9 @@ export class IncidentDto {
       countries: i.countries,
       crossBorder: i.countries.length > 1,
       declaringCountry: i.declaringCountry,
-      acceptances: Object.entries(i.acceptances ?? {}).map(([country, a]) => ({ country, ...a })).sort((a, b) => a.at.localeCompare(b.at)),
+      acceptances: Object.entries(i.acceptances ?? {})
+        .map(([country, a]) => ({ country, ...a }))
+        .sort((a, b) => a.at.localeCompare(b.at)),
       awaitingAcceptance: i.countries.filter((c) => !i.acceptances?.[c]),
       declaredBy: i.declaredBy,
       startsAt: i.startsAt.toISOString(),

@@ -55,13 +55,49 @@ describe('IncidentService', () => {
   });
 
   const dto = (over: Partial<DeclareIncidentDto> = {}): DeclareIncidentDto =>
-    ({ type: 'flood', severity: 4, title: 'Bělá', area: { type: 'Circle', center: [17.2047, 50.2293], radiusMeters: 1500 }, endsAt: new Date(Date.now() + 2 * HOUR), ...over }) as DeclareIncidentDto;
+    ({
+      type: 'flood',
+      severity: 4,
+      title: 'Bělá',
+      area: { type: 'Circle', center: [17.2047, 50.2293], radiusMeters: 1500 },
+      endsAt: new Date(Date.now() + 2 * HOUR),
+      ...over,
+    }) as DeclareIncidentDto;
 
   it.each([
     ['a Circle with a string radius', { area: { type: 'Circle', center: [17.2, 50.2], radiusMeters: '100' } }, 'incident_area_invalid'],
     ['a Circle without centre', { area: { type: 'Circle', radiusMeters: 100 } }, 'incident_area_invalid'],
-    ['a Polygon with too few positions', { area: { type: 'Polygon', coordinates: [[[17.2, 50.2], [17.3, 50.2], [17.2, 50.2]]] } }, 'incident_area_invalid'],
-    ['a Polygon of eleven rings', { area: { type: 'Polygon', coordinates: Array(11).fill([[17.2, 50.2], [17.3, 50.2], [17.3, 50.3], [17.2, 50.2]]) } }, 'incident_area_invalid'],
+    [
+      'a Polygon with too few positions',
+      {
+        area: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [17.2, 50.2],
+              [17.3, 50.2],
+              [17.2, 50.2],
+            ],
+          ],
+        },
+      },
+      'incident_area_invalid',
+    ],
+    [
+      'a Polygon of eleven rings',
+      {
+        area: {
+          type: 'Polygon',
+          coordinates: Array(11).fill([
+            [17.2, 50.2],
+            [17.3, 50.2],
+            [17.3, 50.3],
+            [17.2, 50.2],
+          ]),
+        },
+      },
+      'incident_area_invalid',
+    ],
     ['a Point', { area: { type: 'Point', coordinates: [17.2, 50.2] } }, 'incident_area_invalid'],
     ['an end beyond the maximum', { endsAt: new Date(Date.now() + 25 * HOUR) }, 'incident_too_long'],
     ['an end before the start', { startsAt: new Date(Date.now() + 3 * HOUR) }, 'incident_end_invalid'],
@@ -76,9 +112,28 @@ describe('IncidentService', () => {
     service.changes.subscribe((c) => changes.push(c));
     const i = await service.declare(operator, dto());
     expect(decided).toEqual([
-      { action: 'incident.declare', resource: { type: 'Incident', id: 'new', jurisdiction: 'CZ', incidentType: 'flood', severity: 4, countries: ['CZ'], declaringCountry: 'CZ', declaringOrganisation: 'hzs-olk' } },
+      {
+        action: 'incident.declare',
+        resource: {
+          type: 'Incident',
+          id: 'new',
+          jurisdiction: 'CZ',
+          incidentType: 'flood',
+          severity: 4,
+          countries: ['CZ'],
+          declaringCountry: 'CZ',
+          declaringOrganisation: 'hzs-olk',
+        },
+      },
     ]);
-    expect(i).toMatchObject({ country: 'CZ', countries: ['CZ'], declaringCountry: 'CZ', declaredBy: 'hzs.operator', organisationId: 'hzs-olk', area: { type: 'Circle', center: [17.2047, 50.2293], radiusMeters: 1500 } });
+    expect(i).toMatchObject({
+      country: 'CZ',
+      countries: ['CZ'],
+      declaringCountry: 'CZ',
+      declaredBy: 'hzs.operator',
+      organisationId: 'hzs-olk',
+      area: { type: 'Circle', center: [17.2047, 50.2293], radiusMeters: 1500 },
+    });
     expect(i.acceptances).toEqual({ CZ: expect.objectContaining({ state: 'accepted', organisationId: 'hzs-olk', by: 'hzs.operator', reason: 'declared' }) });
     expect(changes).toEqual([{ incidentId: i.id, change: 'declared' }]);
   });

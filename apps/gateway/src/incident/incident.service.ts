@@ -119,19 +119,57 @@ export class IncidentService implements OnApplicationShutdown {
     // country it touches must accept it before it counts for that country's cameras.
     const jurisdiction = countries.length === 1 || !countries.includes(p.country) ? countries[0] : p.country;
     const resource: IncidentResourceInput = {
-      type: 'Incident', id: 'new', jurisdiction, incidentType: dto.type, severity: dto.severity, countries, declaringCountry: p.country, declaringOrganisation: p.organisation,
+      type: 'Incident',
+      id: 'new',
+      jurisdiction,
+      incidentType: dto.type,
+      severity: dto.severity,
+      countries,
+      declaringCountry: p.country,
+      declaringOrganisation: p.organisation,
     };
     const decision = await this.authz.require(p, 'incident.declare', resource, { code: 'incident_declare_forbidden', object: 'incident:new', justification: dto.title });
     const saved = await this.dataSource.transaction(async (m) => {
       const incident = m.create(IncidentEntity, {
-        type: dto.type, severity: dto.severity, title: dto.title.trim(), area, organisationId: p.organisation, country: jurisdiction,
-        countries, declaringCountry: p.country,
+        type: dto.type,
+        severity: dto.severity,
+        title: dto.title.trim(),
+        area,
+        organisationId: p.organisation,
+        country: jurisdiction,
+        countries,
+        declaringCountry: p.country,
         // Declaring is the declaring country's acceptance.
         acceptances: { [p.country]: { state: 'accepted', organisationId: p.organisation, by: p.username, at: now.toISOString(), reason: 'declared' } },
-        declaredBy: p.username, startsAt, endsAt: dto.endsAt, endedAt: null, endedBy: null, endReason: null,
+        declaredBy: p.username,
+        startsAt,
+        endsAt: dto.endsAt,
+        endedAt: null,
+        endedBy: null,
+        endReason: null,
       });
       const i = await this.repo.save(incident, m);
-      await this.authz.recordDecision(p, 'incident.declare', decision, { operation: 'collection', object: `incident:${i.id}`, justification: `incident declared: ${i.title}`, details: { change: 'declared', type: i.type, severity: i.severity, area: i.area, countries: i.countries, jurisdiction: i.country, startsAt: i.startsAt, endsAt: i.endsAt } }, m);
+      await this.authz.recordDecision(
+        p,
+        'incident.declare',
+        decision,
+        {
+          operation: 'collection',
+          object: `incident:${i.id}`,
+          justification: `incident declared: ${i.title}`,
+          details: {
+            change: 'declared',
+            type: i.type,
+            severity: i.severity,
+            area: i.area,
+            countries: i.countries,
+            jurisdiction: i.country,
+            startsAt: i.startsAt,
+            endsAt: i.endsAt,
+          },
+        },
+        m,
+      );
       return i;
     });
     this.changed(saved.id, 'declared');
@@ -140,7 +178,11 @@ export class IncidentService implements OnApplicationShutdown {
 
   async extend(p: Principal, id: string, dto: ExtendIncidentDto): Promise<IncidentEntity> {
     const incident = await this.findOne(id);
-    const decision = await this.authz.require(p, 'incident.declare', resourceOf(incident), { code: 'incident_extend_forbidden', object: `incident:${id}`, justification: dto.reason });
+    const decision = await this.authz.require(p, 'incident.declare', resourceOf(incident), {
+      code: 'incident_extend_forbidden',
+      object: `incident:${id}`,
+      justification: dto.reason,
+    });
     const saved = await this.dataSource.transaction(async (m) => {
       const i = await this.lockOpen(id, m);
       if (dto.endsAt <= i.endsAt) throw AppError.badRequest('incident_extension_invalid', `endsAt must be later than the current planned end (${i.endsAt.toISOString()})`);
@@ -148,7 +190,13 @@ export class IncidentService implements OnApplicationShutdown {
       const previous = i.endsAt;
       i.endsAt = dto.endsAt;
       await this.repo.save(i, m);
-      await this.authz.recordDecision(p, 'incident.declare', decision, { operation: 'alteration', object: `incident:${id}`, justification: dto.reason.trim(), details: { change: 'extended', previousEndsAt: previous, endsAt: i.endsAt } }, m);
+      await this.authz.recordDecision(
+        p,
+        'incident.declare',
+        decision,
+        { operation: 'alteration', object: `incident:${id}`, justification: dto.reason.trim(), details: { change: 'extended', previousEndsAt: previous, endsAt: i.endsAt } },
+        m,
+      );
       return i;
     });
     this.changed(id, 'extended');
@@ -168,7 +216,13 @@ export class IncidentService implements OnApplicationShutdown {
       const i = await this.lockOpen(id, m);
       Object.assign(i, { endedAt: new Date(), endedBy: p.username, endReason: reason.trim() });
       await this.repo.save(i, m);
-      await this.authz.recordDecision(p, 'incident.end', decision, { operation: 'alteration', object: `incident:${id}`, justification: reason.trim(), details: { change: 'ended', plannedEnd: i.endsAt } }, m);
+      await this.authz.recordDecision(
+        p,
+        'incident.end',
+        decision,
+        { operation: 'alteration', object: `incident:${id}`, justification: reason.trim(), details: { change: 'ended', plannedEnd: i.endsAt } },
+        m,
+      );
       return i;
     });
     this.changed(id, 'ended');
@@ -187,7 +241,11 @@ export class IncidentService implements OnApplicationShutdown {
       throw AppError.conflict('incident_declared_by_your_country', `incident ${id} was declared in ${country}; it is in effect there already (end it to stop it)`);
     }
     const object = `incident:${id}`;
-    const decision = await this.authz.require(p, 'incident.accept', resourceOf(incident), { code: `incident_${change === 'accepted' ? 'accept' : change === 'refused' ? 'refuse' : 'withdraw'}_forbidden`, object, justification: reason });
+    const decision = await this.authz.require(p, 'incident.accept', resourceOf(incident), {
+      code: `incident_${change === 'accepted' ? 'accept' : change === 'refused' ? 'refuse' : 'withdraw'}_forbidden`,
+      object,
+      justification: reason,
+    });
     const saved = await this.dataSource.transaction(async (m) => {
       const i = await this.lockOpen(id, m);
       const current = i.acceptances?.[country]?.state;
@@ -196,7 +254,13 @@ export class IncidentService implements OnApplicationShutdown {
       const state: AcceptanceState = change;
       i.acceptances = { ...i.acceptances, [country]: { state, organisationId: p.organisation, by: p.username, at: new Date().toISOString(), reason: reason.trim() } };
       await this.repo.save(i, m);
-      await this.authz.recordDecision(p, 'incident.accept', decision, { operation: 'alteration', object, justification: reason.trim(), details: { change, country, previous: current ?? 'pending' } }, m);
+      await this.authz.recordDecision(
+        p,
+        'incident.accept',
+        decision,
+        { operation: 'alteration', object, justification: reason.trim(), details: { change, country, previous: current ?? 'pending' } },
+        m,
+      );
       return i;
     });
     this.changed(id, change);
@@ -217,7 +281,17 @@ export class IncidentService implements OnApplicationShutdown {
       for (const i of due) {
         Object.assign(i, { endedAt: i.endsAt, endedBy: SYSTEM_ACTOR.user, endReason: 'planned end reached' });
         await this.repo.save(i, m);
-        await this.audit.record({ actor: SYSTEM_ACTOR, operation: 'alteration', object: `incident:${i.id}`, decision: 'expired', justification: 'planned end reached', details: { change: 'expired', endsAt: i.endsAt } }, m);
+        await this.audit.record(
+          {
+            actor: SYSTEM_ACTOR,
+            operation: 'alteration',
+            object: `incident:${i.id}`,
+            decision: 'expired',
+            justification: 'planned end reached',
+            details: { change: 'expired', endsAt: i.endsAt },
+          },
+          m,
+        );
       }
       return due;
     });
@@ -282,7 +356,10 @@ const ACCEPTANCE_CONFLICTS: Record<AcceptanceChange, (current: AcceptanceState |
 
 /** An incident as the policies see it in a camera's context (whether it counts is decided per camera country). */
 export function toContext(i: IncidentEntity): IncidentInContext {
-  const byState = (state: AcceptanceState) => Object.entries(i.acceptances ?? {}).filter(([, a]) => a.state === state).map(([c]) => c);
+  const byState = (state: AcceptanceState) =>
+    Object.entries(i.acceptances ?? {})
+      .filter(([, a]) => a.state === state)
+      .map(([c]) => c);
   return {
     id: i.id,
     type: i.type,
@@ -297,7 +374,16 @@ export function toContext(i: IncidentEntity): IncidentInContext {
 }
 
 export function resourceOf(i: IncidentEntity): IncidentResourceInput {
-  return { type: 'Incident', id: i.id, jurisdiction: i.country, incidentType: i.type, severity: i.severity, countries: i.countries, declaringCountry: i.declaringCountry, declaringOrganisation: i.organisationId };
+  return {
+    type: 'Incident',
+    id: i.id,
+    jurisdiction: i.country,
+    incidentType: i.type,
+    severity: i.severity,
+    countries: i.countries,
+    declaringCountry: i.declaringCountry,
+    declaringOrganisation: i.organisationId,
+  };
 }
 
 function hhmm(d: Date): string {

@@ -9,7 +9,16 @@ import { LiveAccessService } from './live-access.service';
 
 describe(LiveAccessService.name, () => {
   const camera = { id: 'cam-1', jurisdiction: 'CZ', latitude: 50.23, longitude: 17.2 } as CameraEntity;
-  const flood: IncidentInContext = { id: 'i-flood', type: 'flood', severity: 4, country: 'CZ', declaringCountry: 'CZ', organisation: 'hzs-olk', countries: ['CZ'], acceptedIn: ['CZ'] };
+  const flood: IncidentInContext = {
+    id: 'i-flood',
+    type: 'flood',
+    severity: 4,
+    country: 'CZ',
+    declaringCountry: 'CZ',
+    organisation: 'hzs-olk',
+    countries: ['CZ'],
+    acceptedIn: ['CZ'],
+  };
   const purposeRequired = deny('a purpose is required', 'purpose-required');
 
   /** `decide(action, purpose, incidents)`: the engine's answer for one question of the service. */
@@ -22,7 +31,13 @@ describe(LiveAccessService.name, () => {
     const authz = mocks.of(AuthorizationService);
     authz.principal.mockResolvedValue({ id: 'u', country: 'CZ' } as PrincipalInput);
     authz.camera.mockResolvedValue({ type: 'Camera', id: 'cam-1' } as CameraInput);
-    authz.decide.mockImplementation((_p, action, _c, ctx) => decide(action, ctx?.purpose ?? '', (ctx?.incidents ?? []).map((i) => i.id)));
+    authz.decide.mockImplementation((_p, action, _c, ctx) =>
+      decide(
+        action,
+        ctx?.purpose ?? '',
+        (ctx?.incidents ?? []).map((i) => i.id),
+      ),
+    );
     return { sut, authz, grants: mocks.of(LiveSessionRepository) };
   };
 
@@ -44,7 +59,9 @@ describe(LiveAccessService.name, () => {
 
   it('counts a decision that only lacks a purpose as allowed, and says a purpose is required', async () => {
     const { sut } = setup((action) => (action === 'live.anonymized' ? purposeRequired : deny('only during a declared incident', 'forbidden')));
-    await expect(sut.cameraAccess(testPrincipal())).resolves.toMatchObject([{ access: 'anonymized', purposeRequired: true, rawDuringIncident: false, reasons: ['a purpose is required'] }]);
+    await expect(sut.cameraAccess(testPrincipal())).resolves.toMatchObject([
+      { access: 'anonymized', purposeRequired: true, rawDuringIncident: false, reasons: ['a purpose is required'] },
+    ]);
   });
 
   it('falls back to clip requests, then to none, with the live refusal’s reasons', async () => {
@@ -70,7 +87,15 @@ describe(LiveAccessService.name, () => {
     const { sut, grants } = setup(() => deny());
     const since = new Date('2026-12-03T09:00:00Z');
     grants.findForUser.mockResolvedValue([
-      { id: 's1', cameraId: 'cam-1', form: 'anonymized', state: 'ended', endReason: 'lapsed: not renewed', expiresAt: new Date('2026-12-03T09:01:00Z'), incidentIds: null } as unknown as LiveSessionEntity,
+      {
+        id: 's1',
+        cameraId: 'cam-1',
+        form: 'anonymized',
+        state: 'ended',
+        endReason: 'lapsed: not renewed',
+        expiresAt: new Date('2026-12-03T09:01:00Z'),
+        incidentIds: null,
+      } as unknown as LiveSessionEntity,
     ]);
     await expect(sut.sessions(testPrincipal({ userId: 'u-7' }), since)).resolves.toEqual([
       { sessionId: 's1', cameraId: 'cam-1', form: 'anonymized', state: 'ended', endReason: 'lapsed: not renewed', expiresAt: '2026-12-03T09:01:00.000Z', incidentIds: [] },

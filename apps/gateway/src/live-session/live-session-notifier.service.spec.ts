@@ -7,7 +7,16 @@ import { LiveSessionRepository } from './live-session.repository';
 describe(LiveSessionNotifier.name, () => {
   const now = Math.floor(Date.now() / 1000);
   const session = (over: Partial<LiveSessionEntity> = {}) =>
-    ({ id: 'g1', tokens: [{ jti: 'old', exp: now - 60 }, { jti: 'a', exp: now + 60 }, { jti: 'b', exp: now + 120 }], pendingChange: { action: 'downgrade', reason: 'incident ended' }, ...over }) as LiveSessionEntity;
+    ({
+      id: 'g1',
+      tokens: [
+        { jti: 'old', exp: now - 60 },
+        { jti: 'a', exp: now + 60 },
+        { jti: 'b', exp: now + 120 },
+      ],
+      pendingChange: { action: 'downgrade', reason: 'incident ended' },
+      ...over,
+    }) as LiveSessionEntity;
 
   const setup = () => {
     const { sut, mocks } = newTestService(LiveSessionNotifier);

@@ -17,7 +17,19 @@ import { LiveSessionService } from './live-session.service';
 
 const camera = { id: 'cam-1', jurisdiction: 'CZ' } as CameraEntity;
 const session = (over: Partial<LiveSessionEntity> = {}) =>
-  ({ id: 'g1', cameraId: 'cam-1', userId: 'u1', username: 'nysa.operator', organisationId: 'nysa', country: 'PL', roles: ['operator'], form: 'raw', state: 'active', purpose: 'flood', ...over }) as LiveSessionEntity;
+  ({
+    id: 'g1',
+    cameraId: 'cam-1',
+    userId: 'u1',
+    username: 'nysa.operator',
+    organisationId: 'nysa',
+    country: 'PL',
+    roles: ['operator'],
+    form: 'raw',
+    state: 'active',
+    purpose: 'flood',
+    ...over,
+  }) as LiveSessionEntity;
 
 describe(LiveSessionReviewService.name, () => {
   /** `decide(form)`: the decision on live video in that form now. */

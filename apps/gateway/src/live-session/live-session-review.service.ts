@@ -52,7 +52,9 @@ export class LiveSessionReviewService implements OnModuleInit, OnApplicationShut
   }
 
   onModuleInit(): void {
-    this.subscription = merge(this.incidents.changes, this.policies.changes, this.cameraService.sharingChanges, this.cameraService.disabledChanges).subscribe(() => void this.review());
+    this.subscription = merge(this.incidents.changes, this.policies.changes, this.cameraService.sharingChanges, this.cameraService.disabledChanges).subscribe(
+      () => void this.review(),
+    );
   }
 
   onApplicationShutdown(): void {
@@ -84,11 +86,16 @@ export class LiveSessionReviewService implements OnModuleInit, OnApplicationShut
     const form = g.form;
     const decided = this.sessions.decideLive(principal, form, camera, cameraInput, g, active);
     // A camera its administrators disabled ends every session on it, whatever the rules say.
-    const first = camera.disabledAt ? { ...decided, decision: { ...decided.decision, decision: 'deny' as const, reasons: ['the camera was disabled by its administrators'] } } : decided;
+    const first = camera.disabledAt
+      ? { ...decided, decision: { ...decided.decision, decision: 'deny' as const, reasons: ['the camera was disabled by its administrators'] } }
+      : decided;
     if (first.decision.decision === 'permit') return;
     const anonymized = form === 'raw' && !camera.disabledAt ? this.sessions.decideLive(principal, 'anonymized', camera, cameraInput, g, active) : first;
     const downgrade = form === 'raw' && anonymized.decision.decision === 'permit';
-    const change: PendingGrantChange = { action: downgrade ? 'downgrade' : 'end', reason: `${form === 'raw' ? 'raw' : 'anonymized'} video is no longer permitted: ${first.decision.reasons.join('; ')}` };
+    const change: PendingGrantChange = {
+      action: downgrade ? 'downgrade' : 'end',
+      reason: `${form === 'raw' ? 'raw' : 'anonymized'} video is no longer permitted: ${first.decision.reasons.join('; ')}`,
+    };
     const changed = await this.dataSource.transaction(async (m) => {
       const locked = await this.repo.lock(g.id, m);
       // Renewed, ended or reviewed by another gateway meanwhile.
@@ -97,9 +104,25 @@ export class LiveSessionReviewService implements OnModuleInit, OnApplicationShut
       else Object.assign(locked, { state: 'ended', endReason: change.reason, pendingChange: change });
       await this.repo.save(locked, m);
       const outcome = downgrade ? 'downgrade' : 'end';
-      await this.sessions.recordAccess(SYSTEM_ACTOR, locked.organisationId, locked.country, camera, first.decision, { form, purpose: locked.purpose, incidents: first.incidents, outcome, session: locked.id, viewer: locked.username }, m);
+      await this.sessions.recordAccess(
+        SYSTEM_ACTOR,
+        locked.organisationId,
+        locked.country,
+        camera,
+        first.decision,
+        { form, purpose: locked.purpose, incidents: first.incidents, outcome, session: locked.id, viewer: locked.username },
+        m,
+      );
       if (downgrade) {
-        await this.sessions.recordAccess(SYSTEM_ACTOR, locked.organisationId, locked.country, camera, anonymized.decision, { form: 'anonymized', purpose: locked.purpose, incidents: anonymized.incidents, outcome: 'permit', session: locked.id, viewer: locked.username }, m);
+        await this.sessions.recordAccess(
+          SYSTEM_ACTOR,
+          locked.organisationId,
+          locked.country,
+          camera,
+          anonymized.decision,
+          { form: 'anonymized', purpose: locked.purpose, incidents: anonymized.incidents, outcome: 'permit', session: locked.id, viewer: locked.username },
+          m,
+        );
       }
       return locked;
     });

@@ -13,7 +13,16 @@ import { GRANT_TTL_SEC, LiveSessionService, LAPSE_GRACE_SEC } from './live-sessi
 const CAM = '6f1c2a8e-3b7d-4c59-9a1e-2d4f6b8c0e12';
 const SID = '7a1c2a8e-3b7d-4c59-9a1e-2d4f6b8c0e12';
 const camera = { id: CAM, organisationId: 'jesenik', jurisdiction: 'CZ', latitude: 50.23, longitude: 17.2 } as CameraEntity;
-const flood: IncidentInContext = { id: 'i-flood', type: 'flood', severity: 4, country: 'CZ', declaringCountry: 'CZ', organisation: 'hzs-olk', countries: ['CZ'], acceptedIn: ['CZ'] };
+const flood: IncidentInContext = {
+  id: 'i-flood',
+  type: 'flood',
+  severity: 4,
+  country: 'CZ',
+  declaringCountry: 'CZ',
+  organisation: 'hzs-olk',
+  countries: ['CZ'],
+  acceptedIn: ['CZ'],
+};
 const viewer = testPrincipal({ userId: 'u-pl', username: 'nysa.operator', organisation: 'nysa', country: 'PL' });
 
 describe(LiveSessionService.name, () => {
@@ -52,21 +61,50 @@ describe(LiveSessionService.name, () => {
       const { sut, mocks, repo, audit, signer } = setup(() => permit({ watermark: true, maxDurationSec: 600 }));
       const s = await sut.open(viewer, CAM, { form: 'raw', purpose: ' flood ', durationSec: 1200 });
       expect(s.token).toMatch(/^token-/);
-      expect(s.grant).toMatchObject({ cameraId: CAM, userId: 'u-pl', country: 'PL', form: 'raw', requestedForm: 'raw', purpose: 'flood', state: 'active', incidentIds: ['i-flood'], policyIds: ['CZ@1:cz-rule'] });
+      expect(s.grant).toMatchObject({
+        cameraId: CAM,
+        userId: 'u-pl',
+        country: 'PL',
+        form: 'raw',
+        requestedForm: 'raw',
+        purpose: 'flood',
+        state: 'active',
+        incidentIds: ['i-flood'],
+        policyIds: ['CZ@1:cz-rule'],
+      });
       // The shorter of the requested duration and the rules' maximum.
       expect(s.grant.endsAt!.getTime() - Date.now()).toBeGreaterThan(590_000);
       expect(s.grant.endsAt!.getTime() - Date.now()).toBeLessThanOrEqual(600_000);
-      expect(signer.sign).toHaveBeenCalledWith(expect.objectContaining({ sub: 'u-pl', cam: CAM, form: 'raw', sid: s.grant.id, obligations: { watermark: true, anonymize: false, ownerApproval: false, purpose: 'flood', maxDurationSec: 600 } }), GRANT_TTL_SEC);
+      expect(signer.sign).toHaveBeenCalledWith(
+        expect.objectContaining({
+          sub: 'u-pl',
+          cam: CAM,
+          form: 'raw',
+          sid: s.grant.id,
+          obligations: { watermark: true, anonymize: false, ownerApproval: false, purpose: 'flood', maxDurationSec: 600 },
+        }),
+        GRANT_TTL_SEC,
+      );
       expect(repo.save).toHaveBeenCalledWith(s.grant, mocks.manager);
       expect(audit.record).toHaveBeenCalledWith(
-        expect.objectContaining({ operation: 'disclosure', recipient: 'nysa (PL)', decision: 'permit', justification: 'flood', details: expect.objectContaining({ action: 'live.raw', incidents: ['i-flood'], session: s.grant.id, grant: s.grant.tokens[0].jti }) }),
+        expect.objectContaining({
+          operation: 'disclosure',
+          recipient: 'nysa (PL)',
+          decision: 'permit',
+          justification: 'flood',
+          details: expect.objectContaining({ action: 'live.raw', incidents: ['i-flood'], session: s.grant.id, grant: s.grant.tokens[0].jti }),
+        }),
         mocks.manager,
       );
     });
 
     it('adds to a raw decision which incidents count for the camera', async () => {
       const { sut, authz } = setup((a) => (a === 'live.raw' ? deny('no raw') : permit()));
-      await expect(sut.open(viewer, CAM, { form: 'raw' })).rejects.toMatchObject({ code: 'access_denied', status: 403, details: { reasons: ['no raw', 'flood i-flood counts in CZ'] } });
+      await expect(sut.open(viewer, CAM, { form: 'raw' })).rejects.toMatchObject({
+        code: 'access_denied',
+        status: 403,
+        details: { reasons: ['no raw', 'flood i-flood counts in CZ'] },
+      });
       expect(authz.decide).toHaveBeenCalledWith(expect.anything(), 'live.raw', expect.anything(), expect.objectContaining({ incidents: [flood], purpose: '' }));
     });
 
@@ -78,7 +116,10 @@ describe(LiveSessionService.name, () => {
     it('audits a denial and answers purpose_required when only a purpose is missing, saving no session', async () => {
       const { sut, audit, repo } = setup(() => deny('state a purpose', 'purpose-required'));
       await expect(sut.open(viewer, CAM, { form: 'anonymized' })).rejects.toMatchObject({ code: 'purpose_required', status: 403 });
-      expect(audit.record).toHaveBeenCalledWith(expect.objectContaining({ decision: 'deny', details: expect.objectContaining({ denial: 'purpose-required', action: 'live.anonymized' }) }), undefined);
+      expect(audit.record).toHaveBeenCalledWith(
+        expect.objectContaining({ decision: 'deny', details: expect.objectContaining({ denial: 'purpose-required', action: 'live.anonymized' }) }),
+        undefined,
+      );
       expect(repo.save).not.toHaveBeenCalled();
     });
 
@@ -92,7 +133,25 @@ describe(LiveSessionService.name, () => {
 
   describe('renew', () => {
     const session = (over: Partial<LiveSessionEntity> = {}) =>
-      ({ id: SID, cameraId: CAM, userId: viewer.userId, username: viewer.username, organisationId: 'nysa', country: 'PL', form: 'raw', requestedForm: 'raw', purpose: 'flood', durationSec: null, state: 'active', endReason: null, endsAt: null, pendingChange: null, expiresAt: new Date(Date.now() + 30_000), tokens: [{ jti: 'old', exp: Math.floor(Date.now() / 1000) + 30 }], ...over }) as LiveSessionEntity;
+      ({
+        id: SID,
+        cameraId: CAM,
+        userId: viewer.userId,
+        username: viewer.username,
+        organisationId: 'nysa',
+        country: 'PL',
+        form: 'raw',
+        requestedForm: 'raw',
+        purpose: 'flood',
+        durationSec: null,
+        state: 'active',
+        endReason: null,
+        endsAt: null,
+        pendingChange: null,
+        expiresAt: new Date(Date.now() + 30_000),
+        tokens: [{ jti: 'old', exp: Math.floor(Date.now() / 1000) + 30 }],
+        ...over,
+      }) as LiveSessionEntity;
     const withSession = (decide: (action: string) => Decision, g = session()) => {
       const s = setup(decide);
       s.repo.findById.mockResolvedValue(g);
@@ -112,14 +171,20 @@ describe(LiveSessionService.name, () => {
       const { sut, audit, notifier } = withSession((a) => (a === 'live.raw' ? deny('incident ended') : permit()));
       const r = await sut.renew(viewer, CAM, SID);
       expect(r).toMatchObject({ downgraded: true, grant: { form: 'anonymized', pendingChange: { action: 'downgrade', reason: 'raw video is no longer permitted' } } });
-      expect(audit.record.mock.calls.map((c) => [c[0].decision, c[0].details!.action])).toEqual([['deny', 'live.raw'], ['permit', 'live.anonymized']]);
+      expect(audit.record.mock.calls.map((c) => [c[0].decision, c[0].details!.action])).toEqual([
+        ['deny', 'live.raw'],
+        ['permit', 'live.anonymized'],
+      ]);
       expect(notifier.deliver).toHaveBeenCalledWith(r.grant);
     });
 
     it('ends a session no longer permitted at all (403) and tells the media node', async () => {
       const { sut, notifier, repo } = withSession(() => deny('sharing turned off'), session({ form: 'anonymized' }));
       await expect(sut.renew(viewer, CAM, SID)).rejects.toMatchObject({ code: 'access_denied', status: 403 });
-      expect(repo.save).toHaveBeenCalledWith(expect.objectContaining({ state: 'ended', endReason: 'sharing turned off', pendingChange: { action: 'end', reason: 'no longer permitted' } }), expect.anything());
+      expect(repo.save).toHaveBeenCalledWith(
+        expect.objectContaining({ state: 'ended', endReason: 'sharing turned off', pendingChange: { action: 'end', reason: 'no longer permitted' } }),
+        expect.anything(),
+      );
       expect(notifier.deliver).toHaveBeenCalled();
     });
 
@@ -161,7 +226,12 @@ describe(LiveSessionService.name, () => {
 
   it('records a domestic access as a consultation without recipient', async () => {
     const { sut, audit } = setup(() => permit());
-    await sut.recordAccess({ user: 'u', organisation: 'jesenik', country: 'CZ' }, 'jesenik', 'CZ', camera, permit(), { form: 'anonymized', purpose: '', incidents: [], outcome: 'permit' });
+    await sut.recordAccess({ user: 'u', organisation: 'jesenik', country: 'CZ' }, 'jesenik', 'CZ', camera, permit(), {
+      form: 'anonymized',
+      purpose: '',
+      incidents: [],
+      outcome: 'permit',
+    });
     expect(audit.record).toHaveBeenCalledWith(expect.objectContaining({ operation: 'consultation', recipient: '' }), undefined);
   });
 });

@@ -62,7 +62,14 @@ export class LiveSessionService {
   }
 
   /** Decides live video of a camera in a form for a user, with the incidents covering it now. */
-  decideLive(principal: PrincipalInput, form: GrantForm, camera: CameraEntity, cameraInput: CameraInput, g: { purpose: string; durationSec: number | null }, active: IncidentEntity[]): LiveDecision {
+  decideLive(
+    principal: PrincipalInput,
+    form: GrantForm,
+    camera: CameraEntity,
+    cameraInput: CameraInput,
+    g: { purpose: string; durationSec: number | null },
+    active: IncidentEntity[],
+  ): LiveDecision {
     const incidents = this.incidents.covering(camera, active);
     const decided = this.authz.decide(principal, form === 'raw' ? 'live.raw' : 'live.anonymized', cameraInput, {
       incidents,
@@ -111,7 +118,15 @@ export class LiveSessionService {
     const token = await this.issue(grant, dto.form, decision, incidents);
     await this.dataSource.transaction(async (m) => {
       await this.repo.save(grant, m);
-      await this.recordAccess(actorOf(p), p.organisation, p.country, camera, decision, { form: grant.form, purpose: grant.purpose, incidents, outcome: 'permit', session: grant.id, jti: last(grant.tokens).jti }, m);
+      await this.recordAccess(
+        actorOf(p),
+        p.organisation,
+        p.country,
+        camera,
+        decision,
+        { form: grant.form, purpose: grant.purpose, incidents, outcome: 'permit', session: grant.id, jti: last(grant.tokens).jti },
+        m,
+      );
     });
     return { grant, token, decision, downgraded: false };
   }
@@ -141,17 +156,42 @@ export class LiveSessionService {
       const g = await this.repo.lock(sessionId, m);
       if (!g) throw AppError.notFound('session', sessionId);
       this.assertRenewable(g);
-      for (const r of refusals) await this.recordAccess(actorOf(p), g.organisationId, g.country, camera, r, { form: 'raw', purpose: g.purpose, incidents, outcome: 'deny', session: g.id, renewal: true }, m);
+      for (const r of refusals)
+        await this.recordAccess(
+          actorOf(p),
+          g.organisationId,
+          g.country,
+          camera,
+          r,
+          { form: 'raw', purpose: g.purpose, incidents, outcome: 'deny', session: g.id, renewal: true },
+          m,
+        );
       if (decision.decision === 'deny') {
         Object.assign(g, { state: 'ended', endReason: decision.reasons.join('; '), pendingChange: { action: 'end', reason: 'no longer permitted' } });
         await this.repo.save(g, m);
-        await this.recordAccess(actorOf(p), g.organisationId, g.country, camera, decision, { form, purpose: g.purpose, incidents, outcome: 'deny', session: g.id, renewal: true }, m);
+        await this.recordAccess(
+          actorOf(p),
+          g.organisationId,
+          g.country,
+          camera,
+          decision,
+          { form, purpose: g.purpose, incidents, outcome: 'deny', session: g.id, renewal: true },
+          m,
+        );
         return g;
       }
       if (form !== g.form) g.pendingChange = { action: 'downgrade', reason: 'raw video is no longer permitted' };
       token = await this.issue(g, form, decision, incidents);
       await this.repo.save(g, m);
-      await this.recordAccess(actorOf(p), g.organisationId, g.country, camera, decision, { form, purpose: g.purpose, incidents, outcome: 'permit', session: g.id, jti: last(g.tokens).jti, renewal: true }, m);
+      await this.recordAccess(
+        actorOf(p),
+        g.organisationId,
+        g.country,
+        camera,
+        decision,
+        { form, purpose: g.purpose, incidents, outcome: 'permit', session: g.id, jti: last(g.tokens).jti, renewal: true },
+        m,
+      );
       return g;
     });
     if (grant.pendingChange) await this.notifier.deliver(grant);
@@ -178,7 +218,17 @@ export class LiveSessionService {
     viewerCountry: string,
     camera: CameraEntity,
     d: Decision,
-    what: { form: GrantForm; purpose: string; incidents: IncidentInContext[]; outcome: string; session?: string; jti?: string; renewal?: boolean; reasons?: string[]; viewer?: string },
+    what: {
+      form: GrantForm;
+      purpose: string;
+      incidents: IncidentInContext[];
+      outcome: string;
+      session?: string;
+      jti?: string;
+      renewal?: boolean;
+      reasons?: string[];
+      viewer?: string;
+    },
     manager?: EntityManager,
   ) {
     const crossBorder = viewerCountry !== camera.jurisdiction;
@@ -220,7 +270,10 @@ export class LiveSessionService {
       ...(g.purpose ? { purpose: g.purpose } : {}),
       ...(d.obligations.maxDurationSec !== undefined ? { maxDurationSec: d.obligations.maxDurationSec } : {}),
     };
-    const { token, claims } = await this.signer.sign({ sub: g.userId, name: g.userName || g.username, org: g.organisationId, country: g.country, cam: g.cameraId, form: granted, obligations, sid: g.id }, ttl);
+    const { token, claims } = await this.signer.sign(
+      { sub: g.userId, name: g.userName || g.username, org: g.organisationId, country: g.country, cam: g.cameraId, form: granted, obligations, sid: g.id },
+      ttl,
+    );
     const tokens: IssuedToken[] = [...(g.tokens ?? []).filter((t) => t.exp > nowSec), { jti: claims.jti, exp: claims.exp }];
     Object.assign(g, {
       form: granted,

@@ -12,14 +12,39 @@ describe(WhepAuditService.name, () => {
   const CAMERA_ID = '0b1c2d3e-4f50-4a6b-8c7d-8e9f0a1b2c3d';
   const camera = { id: CAMERA_ID, jurisdiction: 'CZ' } as CameraEntity;
   const grant = (over: Partial<LiveSessionEntity> = {}) =>
-    ({ id: SESSION_ID, username: 'hzs.operator', organisationId: 'hzs-olk', country: 'CZ', purpose: 'flood watch', policyIds: ['cz-rule'], incidentIds: ['i1'], ...over }) as LiveSessionEntity;
+    ({
+      id: SESSION_ID,
+      username: 'hzs.operator',
+      organisationId: 'hzs-olk',
+      country: 'CZ',
+      purpose: 'flood watch',
+      policyIds: ['cz-rule'],
+      incidentIds: ['i1'],
+      ...over,
+    }) as LiveSessionEntity;
   const start = (over: Partial<WhepSessionEvent> = {}): WhepSessionEvent => ({
-    kind: 'start', session: 'whep-1', gatewaySession: SESSION_ID, grant: 'jti-1', cameraId: CAMERA_ID,
-    viewer: { sub: 'kc-sub', name: 'Media Name', org: 'media-org', country: 'PL' }, form: 'anonymized', purpose: 'from media', at: '2026-12-03T10:00:00Z', ...over,
+    kind: 'start',
+    session: 'whep-1',
+    gatewaySession: SESSION_ID,
+    grant: 'jti-1',
+    cameraId: CAMERA_ID,
+    viewer: { sub: 'kc-sub', name: 'Media Name', org: 'media-org', country: 'PL' },
+    form: 'anonymized',
+    purpose: 'from media',
+    at: '2026-12-03T10:00:00Z',
+    ...over,
   });
   const refused = (over: Partial<WhepRefusalEvent> = {}): WhepRefusalEvent => ({
-    kind: 'refused', cause: 'grant_expired', status: 401, request: 'offer', cameraIds: [CAMERA_ID], viewer: { source: '127.0.0.1' },
-    count: 3, from: '2026-12-03T10:00:00Z', to: '2026-12-03T10:00:05Z', ...over,
+    kind: 'refused',
+    cause: 'grant_expired',
+    status: 401,
+    request: 'offer',
+    cameraIds: [CAMERA_ID],
+    viewer: { source: '127.0.0.1' },
+    count: 3,
+    from: '2026-12-03T10:00:00Z',
+    to: '2026-12-03T10:00:05Z',
+    ...over,
   });
 
   const setup = () => {
@@ -69,7 +94,16 @@ describe(WhepAuditService.name, () => {
         recipient: '',
         decision: 'permit',
         policyIds: ['cz-rule'],
-        details: { event: 'whep.session.start', action: 'live.anonymized', form: 'anonymized', whepSession: 'whep-1', session: SESSION_ID, grant: 'jti-1', incidents: ['i1'], at: '2026-12-03T10:00:00Z' },
+        details: {
+          event: 'whep.session.start',
+          action: 'live.anonymized',
+          form: 'anonymized',
+          whepSession: 'whep-1',
+          session: SESSION_ID,
+          grant: 'jti-1',
+          incidents: ['i1'],
+          at: '2026-12-03T10:00:00Z',
+        },
       });
     });
 
@@ -78,9 +112,13 @@ describe(WhepAuditService.name, () => {
       grants.findById.mockResolvedValue(grant({ username: 'nysa.municipal', organisationId: 'um-nysa', country: 'PL' }));
       cameras.findOne.mockResolvedValue(camera);
       await sut.record([start({ form: 'raw' })]);
-      expect(audit.record).toHaveBeenCalledWith(expect.objectContaining({
-        operation: 'disclosure', recipient: 'um-nysa (PL)', details: expect.objectContaining({ action: 'live.raw', form: 'raw' }),
-      }));
+      expect(audit.record).toHaveBeenCalledWith(
+        expect.objectContaining({
+          operation: 'disclosure',
+          recipient: 'um-nysa (PL)',
+          details: expect.objectContaining({ action: 'live.raw', form: 'raw' }),
+        }),
+      );
     });
 
     it('falls back to the media node’s viewer, and marks it so, when the gateway has no session', async () => {
@@ -145,7 +183,17 @@ describe(WhepAuditService.name, () => {
         object: `camera:${CAMERA_ID}`,
         justification: 'WHEP offer refused: grant_expired (3 times)',
         decision: 'deny',
-        details: { event: 'whep.refused', cause: 'grant_expired', status: 401, request: 'offer', count: 3, from: '2026-12-03T10:00:00Z', to: '2026-12-03T10:00:05Z', cameras: [CAMERA_ID], source: '127.0.0.1' },
+        details: {
+          event: 'whep.refused',
+          cause: 'grant_expired',
+          status: 401,
+          request: 'offer',
+          count: 3,
+          from: '2026-12-03T10:00:00Z',
+          to: '2026-12-03T10:00:05Z',
+          cameras: [CAMERA_ID],
+          source: '127.0.0.1',
+        },
       });
     });
 

@@ -53,7 +53,11 @@ export class ActivePolicyService implements OnModuleInit, OnApplicationShutdown 
     const sources = await this.loadSources();
     // Fail closed: a gateway whose active policies do not compile must not decide anything.
     this.use(new PolicyEngine(sources), sources);
-    this.log.log(`active policies: ${Object.entries(this.engine.versions()).map(([j, v]) => `${j}@${v}`).join(', ')}`);
+    this.log.log(
+      `active policies: ${Object.entries(this.engine.versions())
+        .map(([j, v]) => `${j}@${v}`)
+        .join(', ')}`,
+    );
   }
 
   onApplicationShutdown(): void {
@@ -137,12 +141,30 @@ export class ActivePolicyService implements OnModuleInit, OnApplicationShutdown 
         await this.repo.savePolicy(m.create(PolicyEntity, { jurisdiction, activeVersion: 1, updatedAt: now }), m);
         await this.repo.saveVersion(
           m.create(PolicyVersionEntity, {
-            jurisdiction, version: 1, text: source.text, state: 'active', createdBy: SYSTEM_ACTOR.user, reason: 'default policies shipped with BorderLens',
-            activatedAt: now, activatedBy: SYSTEM_ACTOR.user, activationReason: 'initial policies of a new installation', sourceVersion: null,
+            jurisdiction,
+            version: 1,
+            text: source.text,
+            state: 'active',
+            createdBy: SYSTEM_ACTOR.user,
+            reason: 'default policies shipped with BorderLens',
+            activatedAt: now,
+            activatedBy: SYSTEM_ACTOR.user,
+            activationReason: 'initial policies of a new installation',
+            sourceVersion: null,
           }),
           m,
         );
-        await this.audit.record({ actor: SYSTEM_ACTOR, operation: 'alteration', object: `policy:${jurisdiction}@1`, decision: 'activated', justification: 'default policies shipped with BorderLens', policyIds: [`${jurisdiction}@1`] }, m);
+        await this.audit.record(
+          {
+            actor: SYSTEM_ACTOR,
+            operation: 'alteration',
+            object: `policy:${jurisdiction}@1`,
+            decision: 'activated',
+            justification: 'default policies shipped with BorderLens',
+            policyIds: [`${jurisdiction}@1`],
+          },
+          m,
+        );
         this.log.log(`seeded the default ${jurisdiction} policies as version 1`);
       }
     });

@@ -34,7 +34,16 @@ describe(AuthorizationService.name, () => {
 
   it('maps organisations and cameras onto the policy vocabulary, loading the organisations once', async () => {
     const { sut, orgs } = setup();
-    await expect(sut.camera(camera)).resolves.toEqual({ type: 'Camera', id: 'c1', owner: { id: 'nysa', kind: 'municipality', country: 'PL', regime: 'gdpr' }, jurisdiction: 'PL', kind: 'fixed', lat: 50.47, lon: 17.33, sharing: 'on-request' });
+    await expect(sut.camera(camera)).resolves.toEqual({
+      type: 'Camera',
+      id: 'c1',
+      owner: { id: 'nysa', kind: 'municipality', country: 'PL', regime: 'gdpr' },
+      jurisdiction: 'PL',
+      kind: 'fixed',
+      lat: 50.47,
+      lon: 17.33,
+      sharing: 'on-request',
+    });
     await expect(sut.organisation('hzs-olk')).resolves.toEqual({ id: 'hzs-olk', kind: 'fire', country: 'CZ', regime: 'gdpr' });
     expect(orgs.findAll).toHaveBeenCalledTimes(1);
   });

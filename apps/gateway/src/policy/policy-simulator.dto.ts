@@ -1,7 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsDate, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { ACTIONS, ROLES, SHARING_LEVELS, type Action, type SharingLevel, type DeterminingPolicies, type IncidentInContext, type MatrixChange, type Obligations, type PolicyMatrix } from '@borderlens/policy';
+import {
+  ACTIONS,
+  ROLES,
+  SHARING_LEVELS,
+  type Action,
+  type SharingLevel,
+  type DeterminingPolicies,
+  type IncidentInContext,
+  type MatrixChange,
+  type Obligations,
+  type PolicyMatrix,
+} from '@borderlens/policy';
 
 /** Which text to evaluate: a stored draft (any version), an unsaved text, or neither: the active set. */
 export class DraftChoiceDto {
@@ -37,7 +48,9 @@ export class SimulatedUserDto {
 }
 
 export class SimulatedContextDto {
-  @ApiPropertyOptional({ description: 'true: as if an incident (severity 3) covered the camera; false: no incident. Absent (and no incidentIds): the incidents covering the camera now' })
+  @ApiPropertyOptional({
+    description: 'true: as if an incident (severity 3) covered the camera; false: no incident. Absent (and no incidentIds): the incidents covering the camera now',
+  })
   @IsOptional()
   @IsBoolean()
   incident?: boolean;
@@ -60,7 +73,10 @@ export class SimulatedContextDto {
   @MaxLength(64)
   incidentDeclaredBy?: string;
 
-  @ApiPropertyOptional({ description: "With incident: true and a foreign incidentJurisdiction: whether the camera's country accepted it (default true). An incident declared by the camera's country is always in effect there." })
+  @ApiPropertyOptional({
+    description:
+      "With incident: true and a foreign incidentJurisdiction: whether the camera's country accepted it (default true). An incident declared by the camera's country is always in effect there.",
+  })
   @IsOptional()
   @IsBoolean()
   incidentAccepted?: boolean;
@@ -70,7 +86,10 @@ export class SimulatedContextDto {
   @IsIn(SHARING_LEVELS)
   sharing?: SharingLevel;
 
-  @ApiPropertyOptional({ example: 'policie-olk', description: 'For clip.approve: the organisation that requested the clip (default: a police organisation of the camera\'s country)' })
+  @ApiPropertyOptional({
+    example: 'policie-olk',
+    description: "For clip.approve: the organisation that requested the clip (default: a police organisation of the camera's country)",
+  })
   @IsOptional()
   @IsString()
   @MaxLength(64)
@@ -113,7 +132,12 @@ export class SimulateDto extends DraftChoiceDto {
   @Type(() => SimulatedContextDto)
   context?: SimulatedContextDto;
 
-  @ApiPropertyOptional({ enum: ACTIONS, isArray: true, description: "Default: every action. Actions not on cameras are tried on what the camera implies: a clip of it (clip.approve), an incident over it (incident.*, see the context), the policies of this jurisdiction (policy.edit), its audit trail (audit.read)" })
+  @ApiPropertyOptional({
+    enum: ACTIONS,
+    isArray: true,
+    description:
+      'Default: every action. Actions not on cameras are tried on what the camera implies: a clip of it (clip.approve), an incident over it (incident.*, see the context), the policies of this jurisdiction (policy.edit), its audit trail (audit.read)',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(ACTIONS.length)
@@ -133,7 +157,8 @@ export class SimulatedDecisionDto {
   @ApiProperty({ enum: ['permit', 'deny'] }) decision: 'permit' | 'deny';
   @ApiProperty({ type: [String] }) reasons: string[];
   @ApiPropertyOptional({ description: 'no-permit | forbidden | purpose-required | no-policy-set | foreign-policy-edit | not-shared' }) denial?: string;
-  @ApiProperty({ type: [Object], description: 'Per jurisdiction consulted: version, role (local/export/import), its answer and the rules that decided' }) policies: DeterminingPolicies[];
+  @ApiProperty({ type: [Object], description: 'Per jurisdiction consulted: version, role (local/export/import), its answer and the rules that decided' })
+  policies: DeterminingPolicies[];
   @ApiProperty({ type: Object }) obligations: Obligations;
   @ApiProperty({ type: [String] }) errors: string[];
 }

@@ -46,7 +46,12 @@ describe(PolicySimulatorService.name, () => {
     const r = await sut.simulate(legal, 'CZ', dto({ context: { purpose: 'flood', sharing: 'private' } as SimulateDto['context'] }));
     expect(policies.requireEdit).toHaveBeenCalledWith(legal, 'CZ');
     const req = engine.decide.mock.calls[0][0];
-    expect(req).toMatchObject({ principal: { id: 'simulated-user', organisation: orgs.nysa, country: 'PL', roles: ['operator'] }, action: 'live.raw', resource: { ...cameraInput, sharing: 'private' }, context: { incidents: [], purpose: 'flood' } });
+    expect(req).toMatchObject({
+      principal: { id: 'simulated-user', organisation: orgs.nysa, country: 'PL', roles: ['operator'] },
+      action: 'live.raw',
+      resource: { ...cameraInput, sharing: 'private' },
+      context: { incidents: [], purpose: 'flood' },
+    });
     expect(r).toMatchObject({ versions: { CZ: 4 }, incidents: [], results: [{ action: 'live.raw', decision: 'permit', obligations: { watermark: true } }] });
   });
 
@@ -59,20 +64,40 @@ describe(PolicySimulatorService.name, () => {
 
   it('answers organisation_not_found for an unknown user or requester organisation', async () => {
     const { sut } = setup();
-    await expect(sut.simulate(legal, 'CZ', dto({ user: { organisationId: 'atlantis', roles: ['operator'] } as SimulateDto['user'] }))).rejects.toMatchObject({ code: 'organisation_not_found', status: 404 });
-    await expect(sut.simulate(legal, 'CZ', dto({ context: { incident: false, requesterOrganisationId: 'atlantis' } as SimulateDto['context'] }))).rejects.toMatchObject({ code: 'organisation_not_found' });
+    await expect(sut.simulate(legal, 'CZ', dto({ user: { organisationId: 'atlantis', roles: ['operator'] } as SimulateDto['user'] }))).rejects.toMatchObject({
+      code: 'organisation_not_found',
+      status: 404,
+    });
+    await expect(sut.simulate(legal, 'CZ', dto({ context: { incident: false, requesterOrganisationId: 'atlantis' } as SimulateDto['context'] }))).rejects.toMatchObject({
+      code: 'organisation_not_found',
+    });
   });
 
   it("simulates a foreign incident not accepted in the camera's country", async () => {
     const { sut, engine } = setup();
-    const r = await sut.simulate(legal, 'CZ', dto({ context: { incident: true, incidentJurisdiction: 'PL', incidentAccepted: false, incidentDeclaredBy: 'nysa' } as SimulateDto['context'] }));
-    expect(r.incidents).toEqual([{ id: 'simulated-incident', type: 'simulation', severity: 3, country: 'PL', declaringCountry: 'PL', organisation: 'nysa', countries: ['PL', 'CZ'], acceptedIn: ['PL'] }]);
+    const r = await sut.simulate(
+      legal,
+      'CZ',
+      dto({ context: { incident: true, incidentJurisdiction: 'PL', incidentAccepted: false, incidentDeclaredBy: 'nysa' } as SimulateDto['context'] }),
+    );
+    expect(r.incidents).toEqual([
+      { id: 'simulated-incident', type: 'simulation', severity: 3, country: 'PL', declaringCountry: 'PL', organisation: 'nysa', countries: ['PL', 'CZ'], acceptedIn: ['PL'] },
+    ]);
     expect(engine.decide.mock.calls[0][0].context!.incidents).toBe(r.incidents);
   });
 
   it('uses the named incidents as they are', async () => {
     const { sut, incidents } = setup();
-    const i = { id: 'i1', type: 'flood', severity: 4, country: 'CZ', organisationId: 'hzs-olk', declaringCountry: 'CZ', countries: ['CZ'], acceptances: { CZ: { state: 'accepted' } } } as unknown as IncidentEntity;
+    const i = {
+      id: 'i1',
+      type: 'flood',
+      severity: 4,
+      country: 'CZ',
+      organisationId: 'hzs-olk',
+      declaringCountry: 'CZ',
+      countries: ['CZ'],
+      acceptances: { CZ: { state: 'accepted' } },
+    } as unknown as IncidentEntity;
     incidents.findMany.mockResolvedValue([i]);
     const r = await sut.simulate(legal, 'CZ', dto({ context: { incidentIds: ['i1'] } as SimulateDto['context'] }));
     expect(incidents.findMany).toHaveBeenCalledWith(['i1']);
@@ -81,11 +106,27 @@ describe(PolicySimulatorService.name, () => {
 
   it('tries each action on what it applies to: the camera, a clip of it, an incident, the policy', async () => {
     const { sut, engine } = setup();
-    await sut.simulate(legal, 'CZ', dto({ actions: ['live.anonymized', 'clip.approve', 'incident.declare', 'policy.edit'], context: { incident: false, requesterOrganisationId: 'policie-olk' } as SimulateDto['context'] }));
+    await sut.simulate(
+      legal,
+      'CZ',
+      dto({
+        actions: ['live.anonymized', 'clip.approve', 'incident.declare', 'policy.edit'],
+        context: { incident: false, requesterOrganisationId: 'policie-olk' } as SimulateDto['context'],
+      }),
+    );
     expect(engine.decide.mock.calls.map((c) => c[0].resource)).toEqual([
       cameraInput,
       { type: 'Clip', id: 'simulated-clip', camera: cameraInput, requester: orgs['policie-olk'] },
-      { type: 'Incident', id: 'simulated-incident', jurisdiction: 'CZ', incidentType: 'simulation', severity: 3, countries: ['CZ'], declaringCountry: 'CZ', declaringOrganisation: '' },
+      {
+        type: 'Incident',
+        id: 'simulated-incident',
+        jurisdiction: 'CZ',
+        incidentType: 'simulation',
+        severity: 3,
+        countries: ['CZ'],
+        declaringCountry: 'CZ',
+        declaringOrganisation: '',
+      },
       { type: 'Policy', jurisdiction: 'CZ' },
     ]);
   });

@@ -40,7 +40,18 @@ export class PolicySimulatorService {
       const country = c.incidentJurisdiction ?? camera.jurisdiction;
       const accepted = country === camera.jurisdiction || c.incidentAccepted !== false;
       incidents = c.incident
-        ? [{ id: 'simulated-incident', type: 'simulation', severity: 3, country, declaringCountry: country, organisation: c.incidentDeclaredBy ?? '', countries: [...new Set([country, camera.jurisdiction])], acceptedIn: accepted ? [...new Set([country, camera.jurisdiction])] : [country] }]
+        ? [
+            {
+              id: 'simulated-incident',
+              type: 'simulation',
+              severity: 3,
+              country,
+              declaringCountry: country,
+              organisation: c.incidentDeclaredBy ?? '',
+              countries: [...new Set([country, camera.jurisdiction])],
+              acceptedIn: accepted ? [...new Set([country, camera.jurisdiction])] : [country],
+            },
+          ]
         : [];
     } else {
       incidents = this.incidents.covering(camera, await this.incidents.activeNow());
@@ -87,7 +98,16 @@ function simulatedResource(action: Action, camera: CameraInput, jurisdiction: st
     case 'incident.accept':
     case 'incident.end': {
       const country = incident?.country ?? camera.jurisdiction;
-      return { type: 'Incident', id: incident?.id ?? 'simulated-incident', jurisdiction: country, incidentType: incident?.type ?? 'simulation', severity: incident?.severity ?? 3, countries: incident?.countries ?? [country], declaringCountry: incident?.declaringCountry ?? country, declaringOrganisation: incident?.organisation ?? '' };
+      return {
+        type: 'Incident',
+        id: incident?.id ?? 'simulated-incident',
+        jurisdiction: country,
+        incidentType: incident?.type ?? 'simulation',
+        severity: incident?.severity ?? 3,
+        countries: incident?.countries ?? [country],
+        declaringCountry: incident?.declaringCountry ?? country,
+        declaringOrganisation: incident?.organisation ?? '',
+      };
     }
     case 'policy.edit':
       return { type: 'Policy', jurisdiction };

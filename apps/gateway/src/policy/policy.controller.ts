@@ -56,29 +56,50 @@ export class PolicyController {
   }
 
   @Post(':jurisdiction/drafts')
-  @ApiCreatedResponse({ type: PolicyVersionDto, description: 'Stored as a draft version. Invalid text: 400 policy_invalid (or policy_foreign_edit, 413 policy_too_large) with the problems in details' })
+  @ApiCreatedResponse({
+    type: PolicyVersionDto,
+    description: 'Stored as a draft version. Invalid text: 400 policy_invalid (or policy_foreign_edit, 413 policy_too_large) with the problems in details',
+  })
   async createDraft(@CurrentPrincipal() p: Principal, @Param('jurisdiction') jurisdiction: string, @Body() dto: CreateDraftDto): Promise<PolicyVersionDto> {
     const { version, problems } = await this.service.createDraft(p, jurisdiction, dto.text, dto.reason);
     return PolicyVersionDto.from(version, { problems });
   }
 
   @Get(':jurisdiction/versions/:version/cosignatures')
-  @ApiOkResponse({ type: CosignaturesDto, description: "Whose co-signatures activating the version needs (for the caller as activator), and who has co-signed" })
+  @ApiOkResponse({ type: CosignaturesDto, description: 'Whose co-signatures activating the version needs (for the caller as activator), and who has co-signed' })
   async cosignatures(@CurrentPrincipal() p: Principal, @Param('jurisdiction') jurisdiction: string, @Param('version', ParseIntPipe) version: number): Promise<CosignaturesDto> {
     return { jurisdiction, version, ...(await this.service.cosignatures(p, jurisdiction, version)) };
   }
 
   @Post(':jurisdiction/versions/:version/cosign')
   @HttpCode(200)
-  @ApiOkResponse({ type: PolicyVersionDto, description: "A legal officer of an organisation whose cameras the draft affects co-signs it (audited). 409 policy_cosignature_not_needed, policy_already_cosigned, policy_version_not_draft; 403 policy_cosign_forbidden" })
-  async cosign(@CurrentPrincipal() p: Principal, @Param('jurisdiction') jurisdiction: string, @Param('version', ParseIntPipe) version: number, @Body() dto: CosignDto): Promise<PolicyVersionDto> {
+  @ApiOkResponse({
+    type: PolicyVersionDto,
+    description:
+      'A legal officer of an organisation whose cameras the draft affects co-signs it (audited). 409 policy_cosignature_not_needed, policy_already_cosigned, policy_version_not_draft; 403 policy_cosign_forbidden',
+  })
+  async cosign(
+    @CurrentPrincipal() p: Principal,
+    @Param('jurisdiction') jurisdiction: string,
+    @Param('version', ParseIntPipe) version: number,
+    @Body() dto: CosignDto,
+  ): Promise<PolicyVersionDto> {
     return PolicyVersionDto.from(await this.service.cosign(p, jurisdiction, version, dto.reason));
   }
 
   @Post(':jurisdiction/versions/:version/activate')
   @HttpCode(200)
-  @ApiOkResponse({ type: PolicyVersionDto, description: "The draft is now the active version; live grants are re-decided. 409 policy_cosignatures_missing (details.missing: the organisations whose legal officers must co-sign first) when it changes decisions on other organisations' cameras" })
-  async activate(@CurrentPrincipal() p: Principal, @Param('jurisdiction') jurisdiction: string, @Param('version', ParseIntPipe) version: number, @Body() dto: ActivateDto): Promise<PolicyVersionDto> {
+  @ApiOkResponse({
+    type: PolicyVersionDto,
+    description:
+      "The draft is now the active version; live grants are re-decided. 409 policy_cosignatures_missing (details.missing: the organisations whose legal officers must co-sign first) when it changes decisions on other organisations' cameras",
+  })
+  async activate(
+    @CurrentPrincipal() p: Principal,
+    @Param('jurisdiction') jurisdiction: string,
+    @Param('version', ParseIntPipe) version: number,
+    @Body() dto: ActivateDto,
+  ): Promise<PolicyVersionDto> {
     return PolicyVersionDto.from(await this.service.activate(p, jurisdiction, version, dto.reason));
   }
 

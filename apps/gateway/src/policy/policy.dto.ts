@@ -31,7 +31,8 @@ export class PolicySummaryDto {
   @ApiProperty({ enum: ['permit', 'forbid'] }) effect: 'permit' | 'forbid';
   @ApiProperty() line: number;
   @ApiPropertyOptional() reason?: string;
-  @ApiProperty({ type: Object, description: 'Obligations the rule sets: watermark, purposeRequired, maxDurationSec, ownerApproval, anonymize' }) obligations: PolicySummary['obligations'];
+  @ApiProperty({ type: Object, description: 'Obligations the rule sets: watermark, purposeRequired, maxDurationSec, ownerApproval, anonymize' })
+  obligations: PolicySummary['obligations'];
 }
 
 export class PolicyReportDto {
@@ -62,7 +63,8 @@ export class CosignDto {
 export class CosignaturesDto {
   @ApiProperty() jurisdiction: string;
   @ApiProperty() version: number;
-  @ApiProperty({ type: [String], description: "Organisations (other than the activating legal officer's) on whose cameras the version decides differently from the active rules" }) required: string[];
+  @ApiProperty({ type: [String], description: "Organisations (other than the activating legal officer's) on whose cameras the version decides differently from the active rules" })
+  required: string[];
   @ApiProperty({ type: [PolicyCosignatureDto] }) cosignatures: PolicyCosignatureDto[];
   @ApiProperty({ type: [String], description: 'Required and not yet co-signed' }) missing: string[];
 }

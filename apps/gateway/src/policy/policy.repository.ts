@@ -33,9 +33,7 @@ export class PolicyRepository {
 
   /** Texts of the active versions (all, or those of some jurisdictions). */
   async activeTexts(jurisdictions?: string[]): Promise<PolicyVersionEntity[]> {
-    const q = this.versions
-      .createQueryBuilder('v')
-      .innerJoin(PolicyEntity, 'p', 'p.jurisdiction = v.jurisdiction AND p.active_version = v.version');
+    const q = this.versions.createQueryBuilder('v').innerJoin(PolicyEntity, 'p', 'p.jurisdiction = v.jurisdiction AND p.active_version = v.version');
     if (jurisdictions) q.where('v.jurisdiction IN (:...jurisdictions)', { jurisdictions });
     return q.getMany();
   }
@@ -43,7 +41,20 @@ export class PolicyRepository {
   listVersions(jurisdiction: string, withDrafts: boolean): Promise<PolicyVersionEntity[]> {
     const q = this.versions
       .createQueryBuilder('v')
-      .select(['v.id', 'v.jurisdiction', 'v.version', 'v.state', 'v.createdBy', 'v.reason', 'v.createdAt', 'v.activatedAt', 'v.activatedBy', 'v.activationReason', 'v.sourceVersion', 'v.cosignatures'])
+      .select([
+        'v.id',
+        'v.jurisdiction',
+        'v.version',
+        'v.state',
+        'v.createdBy',
+        'v.reason',
+        'v.createdAt',
+        'v.activatedAt',
+        'v.activatedBy',
+        'v.activationReason',
+        'v.sourceVersion',
+        'v.cosignatures',
+      ])
       .where('v.jurisdiction = :jurisdiction', { jurisdiction })
       .orderBy('v.version', 'DESC');
     if (!withDrafts) q.andWhere("v.state <> 'draft'");

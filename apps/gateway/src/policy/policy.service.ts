@@ -3,7 +3,19 @@ import { DataSource } from 'typeorm';
 import { AuditService, actorOf } from '@borderlens/audit';
 import type { Principal } from '@borderlens/auth';
 import { PolicyVersionEntity, type PolicyCosignature, type PolicyEntity } from '@borderlens/database';
-import { ACTION_RESOURCES, ACTIONS, diffMatrix, loadSchemaText, PolicySetError, validatePolicyText, type Action, type Decision, type PolicyEngine, type PolicyProblem, type PolicyTextReport } from '@borderlens/policy';
+import {
+  ACTION_RESOURCES,
+  ACTIONS,
+  diffMatrix,
+  loadSchemaText,
+  PolicySetError,
+  validatePolicyText,
+  type Action,
+  type Decision,
+  type PolicyEngine,
+  type PolicyProblem,
+  type PolicyTextReport,
+} from '@borderlens/policy';
 import { AppError } from '../common/app-error';
 import { ActivePolicyService } from './active-policy.service';
 import { AuthorizationService } from './authorization.service';
@@ -92,11 +104,30 @@ export class PolicyService {
     const version = await this.dataSource.transaction(async (m) => {
       await this.lockOrFail(jurisdiction, m);
       const v = m.create(PolicyVersionEntity, {
-        jurisdiction, version: await this.repo.nextVersion(jurisdiction, m), text, state: 'draft', createdBy: p.username, reason: reason.trim(),
-        activatedAt: null, activatedBy: null, activationReason: null, sourceVersion: null,
+        jurisdiction,
+        version: await this.repo.nextVersion(jurisdiction, m),
+        text,
+        state: 'draft',
+        createdBy: p.username,
+        reason: reason.trim(),
+        activatedAt: null,
+        activatedBy: null,
+        activationReason: null,
+        sourceVersion: null,
       });
       const saved = await this.repo.saveVersion(v, m);
-      await this.authz.recordDecision(p, 'policy.edit', decision, { operation: 'alteration', object: `policy:${jurisdiction}@${saved.version}`, justification: saved.reason || 'draft written', details: { state: 'draft', rules: report.policies.length } }, m);
+      await this.authz.recordDecision(
+        p,
+        'policy.edit',
+        decision,
+        {
+          operation: 'alteration',
+          object: `policy:${jurisdiction}@${saved.version}`,
+          justification: saved.reason || 'draft written',
+          details: { state: 'draft', rules: report.policies.length },
+        },
+        m,
+      );
       return saved;
     });
     return { version, problems: report.problems };
@@ -126,12 +157,31 @@ export class PolicyService {
       await this.repo.saveVersion(v, m);
       Object.assign(policy, { activeVersion: version, updatedAt: new Date() });
       await this.repo.savePolicy(policy, m);
-      await this.authz.recordDecision(p, 'policy.edit', decision, { operation: 'alteration', object: `policy:${jurisdiction}@${version}`, justification: reason.trim(), details: { state: 'active', previous, cosignatures: v.cosignatures } }, m);
+      await this.authz.recordDecision(
+        p,
+        'policy.edit',
+        decision,
+        {
+          operation: 'alteration',
+          object: `policy:${jurisdiction}@${version}`,
+          justification: reason.trim(),
+          details: { state: 'active', previous, cosignatures: v.cosignatures },
+        },
+        m,
+      );
       return v;
     });
     if ('refused' in saved) {
       const { missing, required } = saved.refused;
-      await this.audit.record({ actor: actorOf(p), operation: 'alteration', object: `policy:${jurisdiction}@${version}`, decision: 'deny', policyIds: [], justification: reason.trim(), details: { state: 'draft', cosignaturesMissing: missing, cosignaturesRequired: required } });
+      await this.audit.record({
+        actor: actorOf(p),
+        operation: 'alteration',
+        object: `policy:${jurisdiction}@${version}`,
+        decision: 'deny',
+        policyIds: [],
+        justification: reason.trim(),
+        details: { state: 'draft', cosignaturesMissing: missing, cosignaturesRequired: required },
+      });
       throw AppError.conflict(
         'policy_cosignatures_missing',
         `${jurisdiction}@${version} changes decisions on cameras of ${missing.join(', ')}; their legal officers must co-sign it first (POST /api/v1/policies/${jurisdiction}/versions/${version}/cosign)`,
@@ -162,14 +212,26 @@ export class PolicyService {
       const v = await this.repo.findVersion(jurisdiction, version, m);
       if (!v) throw AppError.notFound('policy_version', `${jurisdiction}@${version}`);
       if (v.state !== 'draft') throw AppError.conflict('policy_version_not_draft', `${jurisdiction}@${version} is ${v.state}; only drafts are co-signed`);
-      if ((v.cosignatures ?? []).some((c) => c.organisationId === p.organisation)) throw AppError.conflict('policy_already_cosigned', `${p.organisation} has already co-signed ${jurisdiction}@${version}`);
+      if ((v.cosignatures ?? []).some((c) => c.organisationId === p.organisation))
+        throw AppError.conflict('policy_already_cosigned', `${p.organisation} has already co-signed ${jurisdiction}@${version}`);
       if (!affected.includes(p.organisation)) {
         throw AppError.conflict('policy_cosignature_not_needed', `${jurisdiction}@${version} decides nothing differently on cameras of ${p.organisation}`, { affected });
       }
       const cosignature: PolicyCosignature = { organisationId: p.organisation, by: p.username, at: new Date().toISOString(), reason: reason.trim() };
       v.cosignatures = [...(v.cosignatures ?? []), cosignature];
       await this.repo.saveVersion(v, m);
-      await this.audit.record({ actor: actorOf(p), operation: 'alteration', object: `policy:${jurisdiction}@${version}`, decision: 'cosigned', policyIds: [], justification: cosignature.reason, details: { state: 'draft', organisation: p.organisation } }, m);
+      await this.audit.record(
+        {
+          actor: actorOf(p),
+          operation: 'alteration',
+          object: `policy:${jurisdiction}@${version}`,
+          decision: 'cosigned',
+          policyIds: [],
+          justification: cosignature.reason,
+          details: { state: 'draft', organisation: p.organisation },
+        },
+        m,
+      );
       return v;
     });
   }
@@ -217,14 +279,28 @@ export class PolicyService {
       const now = new Date();
       const v = await this.repo.saveVersion(
         m.create(PolicyVersionEntity, {
-          jurisdiction, version, text: source.text, state: 'active', createdBy: p.username, reason: `rollback to version ${toVersion}`,
-          activatedAt: now, activatedBy: p.username, activationReason: reason.trim(), sourceVersion: toVersion,
+          jurisdiction,
+          version,
+          text: source.text,
+          state: 'active',
+          createdBy: p.username,
+          reason: `rollback to version ${toVersion}`,
+          activatedAt: now,
+          activatedBy: p.username,
+          activationReason: reason.trim(),
+          sourceVersion: toVersion,
         }),
         m,
       );
       Object.assign(policy, { activeVersion: version, updatedAt: now });
       await this.repo.savePolicy(policy, m);
-      await this.authz.recordDecision(p, 'policy.edit', decision, { operation: 'alteration', object: `policy:${jurisdiction}@${version}`, justification: reason.trim(), details: { state: 'active', rollbackTo: toVersion, previous } }, m);
+      await this.authz.recordDecision(
+        p,
+        'policy.edit',
+        decision,
+        { operation: 'alteration', object: `policy:${jurisdiction}@${version}`, justification: reason.trim(), details: { state: 'active', rollbackTo: toVersion, previous } },
+        m,
+      );
       return v;
     });
     this.active.activated(jurisdiction, saved.version, saved.text);
@@ -296,7 +372,11 @@ export function invalidPolicy(problems: PolicyProblem[]): AppError {
   if (errors.some((p) => p.code === 'too-large')) return new AppError(HttpStatus.PAYLOAD_TOO_LARGE, 'policy_too_large', first.message, problems);
   if (errors.some((p) => p.code === 'foreign-policy-edit')) {
     const f = errors.find((p) => p.code === 'foreign-policy-edit')!;
-    return AppError.badRequest('policy_foreign_edit', `the draft could let users of another country edit these policies: line ${f.line}, column ${f.column}: ${f.message}`, problems);
+    return AppError.badRequest(
+      'policy_foreign_edit',
+      `the draft could let users of another country edit these policies: line ${f.line}, column ${f.column}: ${f.message}`,
+      problems,
+    );
   }
   return AppError.badRequest('policy_invalid', message, problems);
 }

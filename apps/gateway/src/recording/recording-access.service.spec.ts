@@ -42,7 +42,12 @@ describe(RecordingAccessService.name, () => {
       expect(kept).toBeGreaterThan(before - 93 * DAY);
       expect(r.from).toBe(r.retainedFrom);
       expect(recordings.ranges).toHaveBeenCalledWith(CAM, new Date(r.from), new Date(r.to));
-      expect(authz.decide).toHaveBeenCalledWith(expect.anything(), 'clip.request', expect.anything(), expect.objectContaining({ purpose: 'choosing a range of recordings', incidents: [] }));
+      expect(authz.decide).toHaveBeenCalledWith(
+        expect.anything(),
+        'clip.request',
+        expect.anything(),
+        expect.objectContaining({ purpose: 'choosing a range of recordings', incidents: [] }),
+      );
     });
 
     it('answers the given window as ISO times with its ranges and gaps', async () => {
@@ -73,7 +78,11 @@ describe(RecordingAccessService.name, () => {
     it('refuses a user no browse action is permitted to (recordings_forbidden, 403) and audits the clip.request denial', async () => {
       const { sut, authz } = setup([]);
       await expect(sut.ranges(user, CAM)).rejects.toMatchObject({ code: 'recordings_forbidden', status: 403, details: { reasons: ['no clip.request'] } });
-      expect(authz.recordDecision).toHaveBeenCalledWith(user, 'clip.request', expect.objectContaining({ decision: 'deny' }), { operation: 'consultation', object: `camera:${CAM}`, justification: 'choosing a range of recordings' });
+      expect(authz.recordDecision).toHaveBeenCalledWith(user, 'clip.request', expect.objectContaining({ decision: 'deny' }), {
+        operation: 'consultation',
+        object: `camera:${CAM}`,
+        justification: 'choosing a range of recordings',
+      });
     });
 
     it('passes on the 404 of a camera the user does not see', async () => {
@@ -95,7 +104,15 @@ describe(RecordingAccessService.name, () => {
       await expect(sut.still(user, CAM, at, 320)).resolves.toBe(still);
       expect(recordings.covers).toHaveBeenCalledWith(CAM, at, new Date(at.getTime() + 1000));
       expect(mocks.media.send).toHaveBeenCalledWith(Patterns.media.recordingStill, { cameraId: CAM, at: at.toISOString(), width: 320 }, 20_000);
-      expect(audit.record).toHaveBeenCalledWith(expect.objectContaining({ operation: 'consultation', recipient: '', decision: 'permit', policyIds: ['CZ@1:recording.anonymized'], details: { action: 'recording.still', form: 'anonymized', at: at.toISOString(), masked: 2 } }));
+      expect(audit.record).toHaveBeenCalledWith(
+        expect.objectContaining({
+          operation: 'consultation',
+          recipient: '',
+          decision: 'permit',
+          policyIds: ['CZ@1:recording.anonymized'],
+          details: { action: 'recording.still', form: 'anonymized', at: at.toISOString(), masked: 2 },
+        }),
+      );
     });
 
     it("is a disclosure to the viewer's organisation across the border", async () => {

@@ -42,9 +42,19 @@ export class RecordingAccessService {
     if (!actions.length) {
       const d = decisions.get('clip.request')!;
       await this.authz.recordDecision(p, 'clip.request', d, { operation: 'consultation', object: `camera:${camera.id}`, justification: BROWSE_PURPOSE });
-      throw new AppError(HttpStatus.FORBIDDEN, 'recordings_forbidden', 'the rules do not let you see or request recordings of this camera', { reasons: d.reasons, policies: policyIds(d) });
+      throw new AppError(HttpStatus.FORBIDDEN, 'recordings_forbidden', 'the rules do not let you see or request recordings of this camera', {
+        reasons: d.reasons,
+        policies: policyIds(d),
+      });
     }
-    return { camera, capMonths: maxRetentionMonths(camera.jurisdiction, input.owner.kind), actions, decision: decisions.get(actions[0])!, crossBorder: principal.country !== camera.jurisdiction, country: principal.country };
+    return {
+      camera,
+      capMonths: maxRetentionMonths(camera.jurisdiction, input.owner.kind),
+      actions,
+      decision: decisions.get(actions[0])!,
+      crossBorder: principal.country !== camera.jurisdiction,
+      country: principal.country,
+    };
   }
 
   async ranges(p: Principal, cameraId: string, from?: Date, to?: Date): Promise<RecordingRangesDto> {
@@ -63,7 +73,8 @@ export class RecordingAccessService {
   /** An anonymized still: always anonymized (a preview is never the raw picture), audited as a consultation or a disclosure. */
   async still(p: Principal, cameraId: string, at: Date, width: number): Promise<RecordingStill> {
     const { camera, decision, crossBorder, country } = await this.permitted(p, cameraId);
-    if (!(await this.recordings.covers(camera.id, at, new Date(at.getTime() + 1000)))) throw AppError.badRequest('clip_range_not_recorded', `nothing is recorded at ${at.toISOString()}`);
+    if (!(await this.recordings.covers(camera.id, at, new Date(at.getTime() + 1000))))
+      throw AppError.badRequest('clip_range_not_recorded', `nothing is recorded at ${at.toISOString()}`);
     const still = await stillFromMedia(this.media, camera.id, at, width);
     await this.audit.record({
       actor: actorOf(p),

@@ -22,7 +22,10 @@ export class RecordingController {
 
   @Get(':id/recordings/still')
   @ApiProduces('image/jpeg')
-  @ApiOkResponse({ description: 'An anonymized JPEG of the recording at that time (always anonymized, whatever the caller may see otherwise; masked whole when detection fails). X-Masked: true|false. 400 clip_range_not_recorded when nothing is recorded then, 404 still_not_found when the media node has no decodable frame there, 503 media_unavailable when it does not answer in time' })
+  @ApiOkResponse({
+    description:
+      'An anonymized JPEG of the recording at that time (always anonymized, whatever the caller may see otherwise; masked whole when detection fails). X-Masked: true|false. 400 clip_range_not_recorded when nothing is recorded then, 404 still_not_found when the media node has no decodable frame there, 503 media_unavailable when it does not answer in time',
+  })
   async still(@CurrentPrincipal() p: Principal, @IdParam('camera') id: string, @Query() q: StillQueryDto, @Res() res: Response): Promise<void> {
     const still = await this.access.still(p, id, q.at, q.width ?? 320);
     res.setHeader('content-type', 'image/jpeg');

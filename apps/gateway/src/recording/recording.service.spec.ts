@@ -16,7 +16,15 @@ describe(RecordingService.name, () => {
     return { sut, mocks, repo: mocks.of(RecordingRepository), audit: mocks.of(AuditService) };
   };
   const report = (over: Partial<RecordingSegmentReport> = {}): RecordingSegmentReport =>
-    ({ cameraId: CAM, mediaNode: 'media-2', path: 'cam/2026-12-02T10-00-00.ts', startedAt: t(0).toISOString(), endedAt: t(10).toISOString(), bytes: 1234, ...over }) as RecordingSegmentReport;
+    ({
+      cameraId: CAM,
+      mediaNode: 'media-2',
+      path: 'cam/2026-12-02T10-00-00.ts',
+      startedAt: t(0).toISOString(),
+      endedAt: t(10).toISOString(),
+      bytes: 1234,
+      ...over,
+    }) as RecordingSegmentReport;
 
   describe('index', () => {
     it('stores a valid report, bytes as a string, and answers its id', async () => {
@@ -46,7 +54,10 @@ describe(RecordingService.name, () => {
       ['fractional bytes', { bytes: 1.5 }],
     ])('refuses %s (segment_invalid, 400) without storing', async (_what, over) => {
       const { sut, repo } = setup();
-      await expect(sut.index(over === undefined ? (undefined as never) : report(over as Partial<RecordingSegmentReport>))).rejects.toMatchObject({ code: 'segment_invalid', status: 400 });
+      await expect(sut.index(over === undefined ? (undefined as never) : report(over as Partial<RecordingSegmentReport>))).rejects.toMatchObject({
+        code: 'segment_invalid',
+        status: 400,
+      });
       expect(repo.insert).not.toHaveBeenCalled();
     });
 
@@ -61,8 +72,18 @@ describe(RecordingService.name, () => {
 
   it('merges the overlapping segments into ranges and gaps, and covers only a window without gaps', async () => {
     const { sut, repo } = setup();
-    repo.findOverlapping.mockResolvedValue([{ startedAt: t(0), endedAt: t(10) }, { startedAt: t(11), endedAt: t(20) }, { startedAt: t(30), endedAt: t(40) }] as RecordingSegmentEntity[]);
-    await expect(sut.ranges(CAM, t(0), t(40))).resolves.toEqual({ ranges: [{ from: t(0), to: t(20) }, { from: t(30), to: t(40) }], gaps: [{ from: t(20), to: t(30) }] });
+    repo.findOverlapping.mockResolvedValue([
+      { startedAt: t(0), endedAt: t(10) },
+      { startedAt: t(11), endedAt: t(20) },
+      { startedAt: t(30), endedAt: t(40) },
+    ] as RecordingSegmentEntity[]);
+    await expect(sut.ranges(CAM, t(0), t(40))).resolves.toEqual({
+      ranges: [
+        { from: t(0), to: t(20) },
+        { from: t(30), to: t(40) },
+      ],
+      gaps: [{ from: t(20), to: t(30) }],
+    });
     expect(repo.findOverlapping).toHaveBeenCalledWith(CAM, t(0), t(40));
     await expect(sut.covers(CAM, t(0), t(20))).resolves.toBe(true);
     await expect(sut.covers(CAM, t(0), t(40))).resolves.toBe(false);
@@ -98,8 +119,28 @@ describe(RecordingService.name, () => {
     expect(repo.findByIds).toHaveBeenCalledWith(ids, mocks.manager);
     expect(repo.deleteByIds).toHaveBeenCalledWith(['a', 'b', 'c'], mocks.manager);
     expect(audit.record.mock.calls).toEqual([
-      [{ actor: SYSTEM_ACTOR, operation: 'erasure', object: `camera:${CAM}`, decision: 'done', justification: 'retention period elapsed', details: { segments: 2, from: t(0).toISOString(), to: t(20).toISOString() } }, mocks.manager],
-      [{ actor: SYSTEM_ACTOR, operation: 'erasure', object: `camera:${CAM2}`, decision: 'done', justification: 'retention period elapsed', details: { segments: 1, from: t(5).toISOString(), to: t(6).toISOString() } }, mocks.manager],
+      [
+        {
+          actor: SYSTEM_ACTOR,
+          operation: 'erasure',
+          object: `camera:${CAM}`,
+          decision: 'done',
+          justification: 'retention period elapsed',
+          details: { segments: 2, from: t(0).toISOString(), to: t(20).toISOString() },
+        },
+        mocks.manager,
+      ],
+      [
+        {
+          actor: SYSTEM_ACTOR,
+          operation: 'erasure',
+          object: `camera:${CAM2}`,
+          decision: 'done',
+          justification: 'retention period elapsed',
+          details: { segments: 1, from: t(5).toISOString(), to: t(6).toISOString() },
+        },
+        mocks.manager,
+      ],
     ]);
   });
 

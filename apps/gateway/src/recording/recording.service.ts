@@ -55,7 +55,8 @@ export class RecordingService {
     if (typeof r.path !== 'string' || !r.path || r.path.length > 500 || r.path.startsWith('/') || r.path.split('/').includes('..')) {
       throw AppError.badRequest('segment_invalid', 'path must be relative to the recording directory');
     }
-    if (Number.isNaN(startedAt.getTime()) || Number.isNaN(endedAt.getTime()) || endedAt < startedAt) throw AppError.badRequest('segment_invalid', 'startedAt/endedAt must be times, in order');
+    if (Number.isNaN(startedAt.getTime()) || Number.isNaN(endedAt.getTime()) || endedAt < startedAt)
+      throw AppError.badRequest('segment_invalid', 'startedAt/endedAt must be times, in order');
     if (!Number.isSafeInteger(r.bytes) || r.bytes < 0) throw AppError.badRequest('segment_invalid', 'bytes must be a non-negative integer');
     try {
       return await this.segments.insert({ cameraId: r.cameraId, mediaNode: r.mediaNode || DEFAULT_NODE, path: r.path, startedAt, endedAt, bytes: String(r.bytes) });
@@ -95,9 +96,22 @@ export class RecordingService {
         if (s.endedAt > c.to) c.to = s.endedAt;
         byCamera.set(s.cameraId, c);
       }
-      await this.segments.deleteByIds(rows.map((s) => s.id), m);
+      await this.segments.deleteByIds(
+        rows.map((s) => s.id),
+        m,
+      );
       for (const [cameraId, c] of byCamera) {
-        await this.audit.record({ actor: SYSTEM_ACTOR, operation: 'erasure', object: `camera:${cameraId}`, decision: 'done', justification: 'retention period elapsed', details: { segments: c.n, from: c.from.toISOString(), to: c.to.toISOString() } }, m);
+        await this.audit.record(
+          {
+            actor: SYSTEM_ACTOR,
+            operation: 'erasure',
+            object: `camera:${cameraId}`,
+            decision: 'done',
+            justification: 'retention period elapsed',
+            details: { segments: c.n, from: c.from.toISOString(), to: c.to.toISOString() },
+          },
+          m,
+        );
       }
       return rows.length;
     });

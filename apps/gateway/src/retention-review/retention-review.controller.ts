@@ -20,7 +20,11 @@ export class RetentionReviewController {
   @Get('retention-reviews')
   @Roles('legal-officer')
   @ApiQuery({ name: 'overdue', required: false, enum: ['true', 'false'], description: 'true: only reviews past their due date' })
-  @ApiOkResponse({ type: ReviewStatusDto, isArray: true, description: "The caller's organisation's cameras under the Law Enforcement Directive, soonest due first (empty for an organisation under GDPR)" })
+  @ApiOkResponse({
+    type: ReviewStatusDto,
+    isArray: true,
+    description: "The caller's organisation's cameras under the Law Enforcement Directive, soonest due first (empty for an organisation under GDPR)",
+  })
   list(@CurrentPrincipal() p: Principal, @Query('overdue') overdue?: string): Promise<ReviewStatusDto[]> {
     if (overdue !== undefined && overdue !== 'true' && overdue !== 'false') throw AppError.badRequest('overdue_invalid', "overdue must be 'true' or 'false'");
     return this.service.list(p, overdue === 'true');

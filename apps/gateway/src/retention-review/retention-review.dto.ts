@@ -3,11 +3,17 @@ import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } fr
 import { RETENTION_REVIEW_DECISIONS, type RetentionReviewDecision } from '@borderlens/database';
 
 export class RecordReviewDto {
-  @ApiProperty({ enum: RETENTION_REVIEW_DECISIONS, description: 'keep: the recordings and the clips under legal hold are still needed; reduce: lower the camera\'s retention to retentionDays' })
+  @ApiProperty({
+    enum: RETENTION_REVIEW_DECISIONS,
+    description: "keep: the recordings and the clips under legal hold are still needed; reduce: lower the camera's retention to retentionDays",
+  })
   @IsIn(RETENTION_REVIEW_DECISIONS)
   decision: RetentionReviewDecision;
 
-  @ApiProperty({ example: 'Recordings still needed for the border-crossing investigation 2026/114; hold on clip 3f2c... until the court decides', description: 'Why; recorded in the audit trail' })
+  @ApiProperty({
+    example: 'Recordings still needed for the border-crossing investigation 2026/114; hold on clip 3f2c... until the court decides',
+    description: 'Why; recorded in the audit trail',
+  })
   @IsString()
   @IsNotEmpty()
   @MaxLength(2000)
@@ -44,9 +50,9 @@ export class ReviewStatusDto {
   @ApiProperty() cameraName: string;
   @ApiProperty() organisationId: string;
   @ApiProperty({ description: 'Days between reviews (cameras.ledReviewDays)' }) intervalDays: number;
-  @ApiProperty({ description: 'The camera\'s retention now' }) retentionDays: number;
+  @ApiProperty({ description: "The camera's retention now" }) retentionDays: number;
   @ApiProperty({ type: [HeldClipDto], description: 'Clip requests of this camera under legal hold: the review covers them' }) heldClips: HeldClipDto[];
   @ApiProperty({ type: ReviewDto, nullable: true }) lastReview: ReviewDto | null;
-  @ApiProperty({ description: 'When the next review is due: the latest review (or the camera\'s registration) plus intervalDays' }) dueAt: string;
+  @ApiProperty({ description: "When the next review is due: the latest review (or the camera's registration) plus intervalDays" }) dueAt: string;
   @ApiProperty({ description: 'The due date has passed without a review' }) overdue: boolean;
 }

@@ -44,12 +44,17 @@ describe(RetentionReviewService.name, () => {
       cameras.find.mockResolvedValue([old, fresh]);
       const reviewedAt = new Date(Date.now() - 5 * DAY);
       reviews.findOne.mockImplementation((async (q: { where: { cameraId: string } }) =>
-        q.where.cameraId === 'c-new' ? { id: 'r1', reviewedAt, reviewedBy: 'pcr.legal', decision: 'keep', reason: 'needed', retentionDays: 30, heldClipIds: ['clip-1'] } : null) as never);
+        q.where.cameraId === 'c-new'
+          ? { id: 'r1', reviewedAt, reviewedBy: 'pcr.legal', decision: 'keep', reason: 'needed', retentionDays: 30, heldClipIds: ['clip-1'] }
+          : null) as never);
       clips.find.mockImplementation((async (q: { where: { cameraId: string } }) => (q.where.cameraId === 'c-new' ? [held] : [])) as never);
 
       const list = await sut.list(officer);
       expect(cameras.find).toHaveBeenCalledWith({ where: { organisationId: 'pcr-olk' }, order: { name: 'ASC' } });
-      expect(list.map((s) => [s.cameraId, s.overdue])).toEqual([['c-old', true], ['c-new', false]]);
+      expect(list.map((s) => [s.cameraId, s.overdue])).toEqual([
+        ['c-old', true],
+        ['c-new', false],
+      ]);
       expect(list[0]).toMatchObject({ intervalDays: 30, lastReview: null, heldClips: [], dueAt: new Date(old.createdAt.getTime() + 30 * DAY).toISOString() });
       expect(list[1]).toMatchObject({
         dueAt: new Date(reviewedAt.getTime() + 30 * DAY).toISOString(),
@@ -78,7 +83,9 @@ describe(RetentionReviewService.name, () => {
       const { sut, cameras, audit } = setup();
       cameras.findOneBy.mockResolvedValue(camera({ organisationId: 'mp-jesenik' }));
       await expect(sut.get(officer, CAMERA_ID)).rejects.toMatchObject({ code: 'review_not_owner' });
-      expect(audit.record).toHaveBeenCalledWith(expect.objectContaining({ operation: 'consultation', decision: 'deny', object: `camera:${CAMERA_ID}`, actor: expect.objectContaining({ organisation: 'pcr-olk' }) }));
+      expect(audit.record).toHaveBeenCalledWith(
+        expect.objectContaining({ operation: 'consultation', decision: 'deny', object: `camera:${CAMERA_ID}`, actor: expect.objectContaining({ organisation: 'pcr-olk' }) }),
+      );
     });
 
     it('answers a conflict for a camera whose owner is under the GDPR', async () => {
@@ -92,7 +99,13 @@ describe(RetentionReviewService.name, () => {
       const { sut, cameras, organisations } = setup();
       cameras.findOneBy.mockResolvedValue(camera());
       organisations.findOneBy.mockResolvedValue(org('led'));
-      await expect(sut.get(officer, CAMERA_ID)).resolves.toMatchObject({ cameraId: CAMERA_ID, cameraName: 'Hraniční přechod', retentionDays: 30, intervalDays: 90, overdue: false });
+      await expect(sut.get(officer, CAMERA_ID)).resolves.toMatchObject({
+        cameraId: CAMERA_ID,
+        cameraName: 'Hraniční přechod',
+        retentionDays: 30,
+        intervalDays: 90,
+        overdue: false,
+      });
     });
   });
 
@@ -138,7 +151,15 @@ describe(RetentionReviewService.name, () => {
       expect(manager.findOne).toHaveBeenCalledWith(CameraEntity, { where: { id: CAMERA_ID }, lock: { mode: 'pessimistic_write' } });
       expect(manager.save).toHaveBeenCalledTimes(1);
       const review = manager.save.mock.calls[0][1] as RetentionReviewEntity;
-      expect(review).toMatchObject({ cameraId: CAMERA_ID, reviewedBy: 'pcr.legal', organisationId: 'pcr-olk', decision: 'keep', reason: 'still needed', retentionDays: 30, heldClipIds: ['clip-1'] });
+      expect(review).toMatchObject({
+        cameraId: CAMERA_ID,
+        reviewedBy: 'pcr.legal',
+        organisationId: 'pcr-olk',
+        decision: 'keep',
+        reason: 'still needed',
+        retentionDays: 30,
+        heldClipIds: ['clip-1'],
+      });
       expect(review.dueAt.getTime() - review.reviewedAt.getTime()).toBe(90 * DAY);
       expect(review.reviewedAt.getTime()).toBeGreaterThanOrEqual(before);
       expect(clipRepo.find).toHaveBeenCalledWith({ where: { cameraId: CAMERA_ID, legalHold: true }, order: { createdAt: 'ASC' } });

@@ -107,12 +107,22 @@ export class RetentionReviewService {
     const camera = isUuid(cameraId) ? await this.cameras.findOneBy({ id: cameraId }) : null;
     if (!camera) throw AppError.notFound('camera', cameraId);
     if (camera.organisationId !== p.organisation) {
-      await this.audit.record({ actor: actorOf(p), operation: 'consultation', object: `camera:${camera.id}`, decision: 'deny', justification: 'retention review refused: not the camera owner\'s legal officer', details: { event: 'retention.review' } });
-      throw AppError.forbidden('only a legal officer of the camera\'s owner reviews its retention', 'review_not_owner');
+      await this.audit.record({
+        actor: actorOf(p),
+        operation: 'consultation',
+        object: `camera:${camera.id}`,
+        decision: 'deny',
+        justification: "retention review refused: not the camera owner's legal officer",
+        details: { event: 'retention.review' },
+      });
+      throw AppError.forbidden("only a legal officer of the camera's owner reviews its retention", 'review_not_owner');
     }
     const org = await this.organisations.findOneBy({ id: camera.organisationId });
     if (org?.legalRegime !== 'led') {
-      throw AppError.conflict('review_not_applicable', `periodic reviews apply to data under the Law Enforcement Directive; ${camera.organisationId} processes under ${org?.legalRegime ?? 'an unknown regime'}`);
+      throw AppError.conflict(
+        'review_not_applicable',
+        `periodic reviews apply to data under the Law Enforcement Directive; ${camera.organisationId} processes under ${org?.legalRegime ?? 'an unknown regime'}`,
+      );
     }
     return camera;
   }
@@ -142,5 +152,13 @@ export class RetentionReviewService {
 }
 
 function reviewDto(r: RetentionReviewEntity): ReviewDto {
-  return { id: r.id, reviewedAt: r.reviewedAt.toISOString(), reviewedBy: r.reviewedBy, decision: r.decision, reason: r.reason, retentionDays: r.retentionDays, heldClipIds: r.heldClipIds };
+  return {
+    id: r.id,
+    reviewedAt: r.reviewedAt.toISOString(),
+    reviewedBy: r.reviewedBy,
+    decision: r.decision,
+    reason: r.reason,
+    retentionDays: r.retentionDays,
+    heldClipIds: r.heldClipIds,
+  };
 }

@@ -30,7 +30,12 @@ describe(SeedService.name, () => {
       expect(c).toMatchObject({ name: DEMO_CAMERAS[i].name, state: 'offline', recordingEnabled: false, sharing: defaultSharing(owner.kind) });
     }
     expect(audit.record).toHaveBeenCalledWith(
-      expect.objectContaining({ actor: SYSTEM_ACTOR, operation: 'collection', object: 'seed', details: { organisations: PARTNERS.map((p) => p.id), cameras: DEMO_CAMERAS.map((_c, i) => `cam-${i}`) } }),
+      expect.objectContaining({
+        actor: SYSTEM_ACTOR,
+        operation: 'collection',
+        object: 'seed',
+        details: { organisations: PARTNERS.map((p) => p.id), cameras: DEMO_CAMERAS.map((_c, i) => `cam-${i}`) },
+      }),
       m,
     );
   });

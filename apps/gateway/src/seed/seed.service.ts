@@ -28,8 +28,23 @@ export class SeedService implements OnApplicationBootstrap {
       await m.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK]);
       if ((await m.count(OrganisationEntity)) > 0) return false;
       await m.insert(OrganisationEntity, PARTNERS);
-      const cameras = await m.save(CameraEntity, DEMO_CAMERAS.map((c) => m.create(CameraEntity, { ...c, sharing: defaultSharing(PARTNERS.find((o) => o.id === c.organisationId)!.kind), state: 'offline', recordingEnabled: false })));
-      await this.audit.record({ actor: SYSTEM_ACTOR, operation: 'collection', object: 'seed', decision: 'done', justification: 'demo data for a new installation', details: { organisations: PARTNERS.map((p) => p.id), cameras: cameras.map((c) => c.id) } }, m);
+      const cameras = await m.save(
+        CameraEntity,
+        DEMO_CAMERAS.map((c) =>
+          m.create(CameraEntity, { ...c, sharing: defaultSharing(PARTNERS.find((o) => o.id === c.organisationId)!.kind), state: 'offline', recordingEnabled: false }),
+        ),
+      );
+      await this.audit.record(
+        {
+          actor: SYSTEM_ACTOR,
+          operation: 'collection',
+          object: 'seed',
+          decision: 'done',
+          justification: 'demo data for a new installation',
+          details: { organisations: PARTNERS.map((p) => p.id), cameras: cameras.map((c) => c.id) },
+        },
+        m,
+      );
       this.log.log(`seeded ${PARTNERS.length} organisations and ${cameras.length} demo cameras`);
       return true;
     });

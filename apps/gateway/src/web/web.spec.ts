@@ -19,7 +19,13 @@ describe('web application settings', () => {
   });
 
   it('lets the page talk only to itself, the realm and the media node, and load tiles only from web.tileUrl', () => {
-    const csp = contentSecurityPolicy(cfg({ KEYCLOAK_ISSUER: 'https://id.example.eu/realms/borderlens', MEDIA_PUBLIC_URL: 'https://media.example.eu:8443', WEB_TILE_URL: 'https://tiles.example.eu/{z}/{x}/{y}.png' }));
+    const csp = contentSecurityPolicy(
+      cfg({
+        KEYCLOAK_ISSUER: 'https://id.example.eu/realms/borderlens',
+        MEDIA_PUBLIC_URL: 'https://media.example.eu:8443',
+        WEB_TILE_URL: 'https://tiles.example.eu/{z}/{x}/{y}.png',
+      }),
+    );
     expect(csp).toContain("script-src 'self';");
     expect(csp).toContain("connect-src 'self' https://id.example.eu https://media.example.eu:8443;");
     expect(csp).toContain("img-src 'self' https://tiles.example.eu data: blob:;");

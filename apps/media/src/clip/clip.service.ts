@@ -283,16 +283,20 @@ export class ClipService implements OnModuleInit, OnModuleDestroy {
       : undefined;
     const held = () => (pipeline ? pipeline.held : passHeld);
 
-    const frames = new RawFrameSplitter(i420Size(width, height), (data) => {
-      const frame: DecodedFrame = { data, width, height, seq: seq++, pts: 0, at: Date.now() };
-      if (pipeline) return pipeline.push(frame);
-      passHeld++;
-      passing = passing.then(async () => {
-        await writeOut(frame);
-        passHeld--;
-        if (passHeld < maxPending) decoder.stdout.resume();
-      });
-    }, pool.take);
+    const frames = new RawFrameSplitter(
+      i420Size(width, height),
+      (data) => {
+        const frame: DecodedFrame = { data, width, height, seq: seq++, pts: 0, at: Date.now() };
+        if (pipeline) return pipeline.push(frame);
+        passHeld++;
+        passing = passing.then(async () => {
+          await writeOut(frame);
+          passHeld--;
+          if (passHeld < maxPending) decoder.stdout.resume();
+        });
+      },
+      pool.take,
+    );
     decoder.stdout.on('data', (chunk: Buffer) => {
       const t = process.hrtime.bigint();
       frames.push(chunk);
@@ -322,7 +326,9 @@ export function sha256File(file: string): Promise<string> {
   return new Promise((resolve, reject) => {
     if (!existsSync(file)) return reject(new Error(`${file} does not exist`));
     const h = createHash('sha256');
-    createReadStream(file).on('data', (c) => h.update(c)).on('error', reject).on('end', () => resolve(h.digest('hex')));
+    createReadStream(file)
+      .on('data', (c) => h.update(c))
+      .on('error', reject)
+      .on('end', () => resolve(h.digest('hex')));
   });
 }
-

@@ -29,7 +29,33 @@ describe('StillService', () => {
     // its first frame arrived at, as the recorder names them): the camera lagged 0.6 s.
     for (const start of [T0, new Date(T0.getTime() + 2600)]) {
       const f = store.newFile(CAM, start);
-      execFileSync('ffmpeg', ['-y', '-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', "color=c=black:s=64x64:r=25,geq=lum='16+N*4':cb=128:cr=128", '-t', '2', '-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '0', '-g', '25', '-bf', '0', '-pix_fmt', 'yuv420p', '-f', 'mpegts', f.abs]);
+      execFileSync('ffmpeg', [
+        '-y',
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-f',
+        'lavfi',
+        '-i',
+        "color=c=black:s=64x64:r=25,geq=lum='16+N*4':cb=128:cr=128",
+        '-t',
+        '2',
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        '-qp',
+        '0',
+        '-g',
+        '25',
+        '-bf',
+        '0',
+        '-pix_fmt',
+        'yuv420p',
+        '-f',
+        'mpegts',
+        f.abs,
+      ]);
     }
     const detector: DetectorPort = { detect: async () => ({ faces: [], plates: [], ms: 1 }) };
     stills = new StillService(cfg, new ProcessRepository(), store, detector);

@@ -60,7 +60,29 @@ export class StillService {
       masked = true;
     }
     const jpeg = await output(
-      this.processes.ffmpeg(['-hide_banner', '-nostdin', '-loglevel', 'error', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${width}x${height}`, '-i', 'pipe:0', '-vf', `scale=${outWidth}:-2`, '-frames:v', '1', '-q:v', '4', '-f', 'mjpeg', 'pipe:1']),
+      this.processes.ffmpeg([
+        '-hide_banner',
+        '-nostdin',
+        '-loglevel',
+        'error',
+        '-f',
+        'rawvideo',
+        '-pix_fmt',
+        'yuv420p',
+        '-s',
+        `${width}x${height}`,
+        '-i',
+        'pipe:0',
+        '-vf',
+        `scale=${outWidth}:-2`,
+        '-frames:v',
+        '1',
+        '-q:v',
+        '4',
+        '-f',
+        'mjpeg',
+        'pipe:1',
+      ]),
       Buffer.from(data),
     );
     return { cameraId: req.cameraId, at: at.toISOString(), jpeg: jpeg.toString('base64'), masked };
@@ -89,7 +111,27 @@ export class StillService {
     // Milliseconds rounded down: a time rounded past the last frame would find none.
     const sec = (s: number) => (Math.floor(s * 1000) / 1000).toFixed(3);
     const frame = await output(
-      this.processes.ffmpeg(['-hide_banner', '-nostdin', '-loglevel', 'error', ...(seekInput > 0 ? ['-ss', sec(seekInput)] : []), '-i', abs, ...(thenSkip > 0 ? ['-ss', sec(thenSkip)] : []), '-map', '0:v:0', '-frames:v', '1', '-vf', `scale=${width}:${height},format=yuv420p`, '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1']),
+      this.processes.ffmpeg([
+        '-hide_banner',
+        '-nostdin',
+        '-loglevel',
+        'error',
+        ...(seekInput > 0 ? ['-ss', sec(seekInput)] : []),
+        '-i',
+        abs,
+        ...(thenSkip > 0 ? ['-ss', sec(thenSkip)] : []),
+        '-map',
+        '0:v:0',
+        '-frames:v',
+        '1',
+        '-vf',
+        `scale=${width}:${height},format=yuv420p`,
+        '-f',
+        'rawvideo',
+        '-pix_fmt',
+        'yuv420p',
+        'pipe:1',
+      ]),
     );
     return frame.length >= i420Size(width, height) ? frame.subarray(0, i420Size(width, height)) : null;
   }

@@ -24,7 +24,8 @@ describe('GrantVerifier', () => {
     rmSync(cfg.dataDir, { recursive: true, force: true });
   });
 
-  const bearer = async (claims: Partial<typeof base> & { form: 'raw' | 'anonymized'; obligations?: object }, ttl = 60) => `Bearer ${(await signer.sign({ ...base, ...claims }, ttl)).token}`;
+  const bearer = async (claims: Partial<typeof base> & { form: 'raw' | 'anonymized'; obligations?: object }, ttl = 60) =>
+    `Bearer ${(await signer.sign({ ...base, ...claims }, ttl)).token}`;
   const code = async (p: Promise<unknown>) => {
     try {
       await p;

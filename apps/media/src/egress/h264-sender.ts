@@ -44,7 +44,10 @@ export class H264Sender implements VideoSink {
   frames = 0;
   dropped = 0;
 
-  constructor(private readonly out: FrameTransport, private readonly startRtp = Math.floor(Math.random() * 2 ** 31)) {}
+  constructor(
+    private readonly out: FrameTransport,
+    private readonly startRtp = Math.floor(Math.random() * 2 ** 31),
+  ) {}
 
   onConfig(config: StreamConfig, recent: readonly VideoFrame[] = []): void {
     this.config = config;

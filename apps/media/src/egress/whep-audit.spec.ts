@@ -3,7 +3,19 @@ import type { GrantClaims, WhepAuditEvent, WhepAuditReport } from '@borderlens/c
 import type { GatewayPort } from '../transport/ports';
 import { WhepAuditReporter } from './whep-audit';
 
-const claims = (sub: string, extra: Partial<GrantClaims> = {}): GrantClaims => ({ sub, name: `Name ${sub}`, org: 'hzs-olk', country: 'CZ', cam: 'cam-1', form: 'anonymized', obligations: { purpose: 'flood' }, exp: Date.now() / 1000 + 60, jti: `jti-${sub}`, sid: `sid-${sub}`, ...extra });
+const claims = (sub: string, extra: Partial<GrantClaims> = {}): GrantClaims => ({
+  sub,
+  name: `Name ${sub}`,
+  org: 'hzs-olk',
+  country: 'CZ',
+  cam: 'cam-1',
+  form: 'anonymized',
+  obligations: { purpose: 'flood' },
+  exp: Date.now() / 1000 + 60,
+  jti: `jti-${sub}`,
+  sid: `sid-${sub}`,
+  ...extra,
+});
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function setup(windowSec = 0.2, fail = 0) {
@@ -27,7 +39,16 @@ describe('WhepAuditReporter', () => {
     reporter.ended(s, 'ended by the viewer');
     await reporter.flush();
     expect(got).toEqual([
-      expect.objectContaining({ kind: 'start', session: 'w1', gatewaySession: 'sid-u1', grant: 'j1', cameraId: 'cam-1', form: 'raw', purpose: 'flood', viewer: { sub: 'u1', name: 'Name u1', org: 'hzs-olk', country: 'CZ' } }),
+      expect.objectContaining({
+        kind: 'start',
+        session: 'w1',
+        gatewaySession: 'sid-u1',
+        grant: 'j1',
+        cameraId: 'cam-1',
+        form: 'raw',
+        purpose: 'flood',
+        viewer: { sub: 'u1', name: 'Name u1', org: 'hzs-olk', country: 'CZ' },
+      }),
       expect.objectContaining({ kind: 'end', grants: ['j1', 'j2'], reason: 'ended by the viewer' }),
     ]);
     expect((got[1] as { durationSec: number }).durationSec).toBeGreaterThanOrEqual(2.5);

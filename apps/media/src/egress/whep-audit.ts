@@ -45,7 +45,10 @@ export class WhepAuditReporter implements OnModuleDestroy {
   private retryTimer?: NodeJS.Timeout;
   private dropped = 0;
 
-  constructor(@Inject(CONFIG) private readonly cfg: BorderlensConfig, private readonly gateway: GatewayPort) {}
+  constructor(
+    @Inject(CONFIG) private readonly cfg: BorderlensConfig,
+    private readonly gateway: GatewayPort,
+  ) {}
 
   started(s: AuditedSession): void {
     this.push(this.sessionEvent('start', s, s.startedAt));

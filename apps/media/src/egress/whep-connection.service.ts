@@ -1,4 +1,15 @@
-import { BadRequestException, ForbiddenException, HttpException, HttpStatus, Inject, Injectable, Logger, NotFoundException, OnModuleDestroy, ServiceUnavailableException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ForbiddenException,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Injectable,
+  Logger,
+  NotFoundException,
+  OnModuleDestroy,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { CONFIG, type BorderlensConfig } from '@borderlens/config';
 import type { GrantChange, GrantClaims, ViewForm } from '@borderlens/contracts';
@@ -136,7 +147,9 @@ export class WhepConnectionService implements OnModuleDestroy {
     }
     this.scheduleEnd(session);
     this.audit.started(session);
-    this.log.log(`WHEP connection ${id}: ${claims.sub} watches ${cameraId} (${form}${claims.obligations?.watermark ? ', watermarked' : ''}); answered in ${Date.now() - t0} ms (grant ${authorized - t0}, ICE ${answered - authorized}, pipeline ${Date.now() - answered})`);
+    this.log.log(
+      `WHEP connection ${id}: ${claims.sub} watches ${cameraId} (${form}${claims.obligations?.watermark ? ', watermarked' : ''}); answered in ${Date.now() - t0} ms (grant ${authorized - t0}, ICE ${answered - authorized}, pipeline ${Date.now() - answered})`,
+    );
     return { id, answer };
   }
 

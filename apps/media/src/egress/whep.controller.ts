@@ -1,4 +1,22 @@
-import { Body, Controller, Delete, Headers, HttpCode, HttpException, HttpStatus, NotFoundException, Param, Patch, Post, Put, Query, Req, Res, UnsupportedMediaTypeException, BadRequestException } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Headers,
+  HttpCode,
+  HttpException,
+  HttpStatus,
+  NotFoundException,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Query,
+  Req,
+  Res,
+  UnsupportedMediaTypeException,
+  BadRequestException,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { ViewForm } from '@borderlens/contracts';
 import { WhepConnectionService, type RenewedWhepConnection } from './whep-connection.service';
@@ -50,7 +68,12 @@ export class WhepController {
   /** The renewed grant of a running session, as bearer token; 200 with the session's form and end. */
   @Put(':cameraId/sessions/:sessionId/grant')
   @HttpCode(200)
-  renew(@Param('cameraId') cameraId: string, @Param('sessionId') sessionId: string, @Headers('authorization') authorization: string | undefined, @Req() req: Request): Promise<RenewedWhepConnection> {
+  renew(
+    @Param('cameraId') cameraId: string,
+    @Param('sessionId') sessionId: string,
+    @Headers('authorization') authorization: string | undefined,
+    @Req() req: Request,
+  ): Promise<RenewedWhepConnection> {
     checkCameraId(cameraId);
     return this.whep.renew(cameraId, sessionId, authorization, clientAddress(req));
   }
@@ -58,9 +81,15 @@ export class WhepController {
   /** Ends a session; needs the grant that opened (or renewed) it as bearer token. */
   @Delete(':cameraId/sessions/:sessionId')
   @HttpCode(200)
-  async end(@Param('cameraId') cameraId: string, @Param('sessionId') sessionId: string, @Headers('authorization') authorization: string | undefined, @Req() req: Request): Promise<{ ended: true }> {
+  async end(
+    @Param('cameraId') cameraId: string,
+    @Param('sessionId') sessionId: string,
+    @Headers('authorization') authorization: string | undefined,
+    @Req() req: Request,
+  ): Promise<{ ended: true }> {
     checkCameraId(cameraId);
-    if (!(await this.whep.deleteWithGrant(cameraId, sessionId, authorization, clientAddress(req)))) throw new NotFoundException({ code: 'session_not_found', message: 'no such WHEP connection' });
+    if (!(await this.whep.deleteWithGrant(cameraId, sessionId, authorization, clientAddress(req))))
+      throw new NotFoundException({ code: 'session_not_found', message: 'no such WHEP connection' });
     return { ended: true };
   }
 

@@ -62,7 +62,7 @@ export class FlvDemuxer {
     const frameType = data[0] >> 4;
     if ((data[0] & 0x0f) !== CODEC_AVC) throw new FlvFormatError(`FLV video codec ${data[0] & 0x0f} is not H.264`);
     const packetType = data[1];
-    const cts = (data.readIntBE(2, 3));
+    const cts = data.readIntBE(2, 3);
     // Tags are copied out: callers keep them beyond the next chunk.
     const raw = Buffer.from(tag);
     const payload = raw.subarray(16, 11 + size);

@@ -18,11 +18,7 @@ describe('H.264 helpers', () => {
   });
 
   it('parses an AVC decoder configuration record and names its profile-level-id', () => {
-    const rec = Buffer.concat([
-      Buffer.from([1, 0x42, 0xc0, 0x1f, 0xff, 0xe1]),
-      Buffer.from([0, SPS_720_BASELINE.length]), SPS_720_BASELINE,
-      Buffer.from([1, 0, PPS.length]), PPS,
-    ]);
+    const rec = Buffer.concat([Buffer.from([1, 0x42, 0xc0, 0x1f, 0xff, 0xe1]), Buffer.from([0, SPS_720_BASELINE.length]), SPS_720_BASELINE, Buffer.from([1, 0, PPS.length]), PPS]);
     const c = parseAvcConfig(rec);
     expect(c.lengthSize).toBe(4);
     expect(c.sps[0].equals(SPS_720_BASELINE)).toBe(true);

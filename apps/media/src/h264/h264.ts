@@ -93,7 +93,7 @@ class BitReader {
   ue(): number {
     let zeros = 0;
     while (this.bit() === 0) if (++zeros > 31) throw new H264FormatError('bad exp-Golomb code');
-    return (2 ** zeros - 1) + this.bits(zeros);
+    return 2 ** zeros - 1 + this.bits(zeros);
   }
   se(): number {
     const k = this.ue();

@@ -30,7 +30,11 @@ describe('AccessUnitAssembler', () => {
     a.push(slice(80, false, 5));
     // picture 0 went out alone before the stream was known to be multi-slice; from then on whole pictures
     expect(a.multiSlice).toBe(true);
-    expect(out.map((f) => [f.dts, f.nalus.length])).toEqual([[0, 7], [0, 7], [40, 14]]);
+    expect(out.map((f) => [f.dts, f.nalus.length])).toEqual([
+      [0, 7],
+      [0, 7],
+      [40, 14],
+    ]);
     await new Promise((r) => setTimeout(r, 20));
     expect(out.map((f) => f.dts)).toEqual([0, 0, 40, 80]);
     const back: VideoFrame[] = [];

@@ -21,7 +21,10 @@ export class AccessUnitAssembler {
   /** The stream codes pictures in several slices. */
   multiSlice = false;
 
-  constructor(private readonly emit: (frame: VideoFrame) => void, private readonly quietMs = 40) {}
+  constructor(
+    private readonly emit: (frame: VideoFrame) => void,
+    private readonly quietMs = 40,
+  ) {}
 
   push(frame: VideoFrame): void {
     const slices = splitNalus(frame.nalus).filter(isSlice);

@@ -123,16 +123,17 @@ export class IngestService implements OnModuleDestroy {
 
   private create(info: CameraIngestInfo): Entry {
     const m = this.cfg.media;
-    const source = info.ingest.type === 'rtsp'
-      ? new RtspSource(info.id, this.states, this.processes, {
-          url: info.ingest.url,
-          transport: info.ingest.rtspTransport ?? 'tcp',
-          timeoutSec: m.rtspTimeoutSec,
-          reconnectMinMs: m.reconnectMinMs,
-          reconnectMaxMs: m.reconnectMaxMs,
-          network: this.network,
-        })
-      : new PushSource(info.id, this.states);
+    const source =
+      info.ingest.type === 'rtsp'
+        ? new RtspSource(info.id, this.states, this.processes, {
+            url: info.ingest.url,
+            transport: info.ingest.rtspTransport ?? 'tcp',
+            timeoutSec: m.rtspTimeoutSec,
+            reconnectMinMs: m.reconnectMinMs,
+            reconnectMaxMs: m.reconnectMaxMs,
+            network: this.network,
+          })
+        : new PushSource(info.id, this.states);
     const entry = { source, info, refs: 0 };
     this.entries.set(info.id, entry);
     return entry;

@@ -50,7 +50,9 @@ describe('RtspReplyScanner', () => {
       'RTP/AVP;unicast;client_port=5000-5001;server_port=6970-6971;source=10.0.0.5',
     );
     const s = new RtspReplyScanner('10.0.0.5');
-    expect(s.push(Buffer.from(ok(3, 'Transport: RTP/AVP;unicast;server_port=6970-6971\r\n'))).toString()).toContain('Transport: RTP/AVP;unicast;server_port=6970-6971;source=10.0.0.5\r\n');
+    expect(s.push(Buffer.from(ok(3, 'Transport: RTP/AVP;unicast;server_port=6970-6971\r\n'))).toString()).toContain(
+      'Transport: RTP/AVP;unicast;server_port=6970-6971;source=10.0.0.5\r\n',
+    );
   });
 });
 

@@ -37,7 +37,11 @@ export class RtspRelay {
   private readonly sockets = new Set<Socket>();
   private closed = false;
 
-  private constructor(private readonly server: Server, readonly port: number, readonly target: RelayTarget) {}
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+    readonly target: RelayTarget,
+  ) {}
 
   static open(target: RelayTarget): Promise<RtspRelay> {
     if (!isIP(target.address)) return Promise.reject(new Error(`relay target must be an IP address, got '${target.address}'`));
@@ -202,6 +206,14 @@ function headerEnd(buf: Buffer): number {
 export function withSource(value: string, address: string): string {
   return value
     .split(',')
-    .map((spec) => [...spec.trim().split(';').filter((p) => !/^source=/i.test(p.trim())), `source=${address}`].join(';'))
+    .map((spec) =>
+      [
+        ...spec
+          .trim()
+          .split(';')
+          .filter((p) => !/^source=/i.test(p.trim())),
+        `source=${address}`,
+      ].join(';'),
+    )
     .join(',');
 }

@@ -10,7 +10,12 @@ function setup(script: (child: FakeChild, n: number) => void, opts: Partial<{ ti
   let n = 0;
   const processes = new FakeProcesses((child) => script(child, n++));
   const source = new RtspSource('cam-1', { report: (_id, s, r) => states.push([s, r]) }, processes, {
-    url: 'rtsp://admin:pw@cam/1', transport: 'tcp', timeoutSec: opts.timeoutSec ?? 10, reconnectMinMs: 20, reconnectMaxMs: 80, stableMs: opts.stableMs ?? 60000,
+    url: 'rtsp://admin:pw@cam/1',
+    transport: 'tcp',
+    timeoutSec: opts.timeoutSec ?? 10,
+    reconnectMinMs: 20,
+    reconnectMaxMs: 80,
+    stableMs: opts.stableMs ?? 60000,
   });
   return { states, processes, source };
 }
@@ -125,7 +130,11 @@ describe('RtspSource', () => {
       }
     });
     const source = new RtspSource('cam-1', { report: (_id, st, r) => states.push([st, r]) }, processes, {
-      url: 'rtsp://admin:pw@camera.example:8554/1', transport: 'tcp', timeoutSec: 10, reconnectMinMs: 20, reconnectMaxMs: 40,
+      url: 'rtsp://admin:pw@camera.example:8554/1',
+      transport: 'tcp',
+      timeoutSec: 10,
+      reconnectMinMs: 20,
+      reconnectMaxMs: 40,
       network: new CameraNetworkPolicy(['10.0.0.0/8'], []),
       lookup: async (host) => (looked.push(host), answers.shift() ?? ['127.0.0.1']),
       openRelay: async (t) => {
@@ -150,12 +159,15 @@ describe('RtspSource', () => {
   });
 
   it('ends a connection that stops delivering video (watchdog)', async () => {
-    const { states, source } = setup((c) => {
-      if (c.bin === 'ffprobe') {
-        c.stdout.write(probeJson());
-        c.exit(0);
-      } else c.stdout.write(flvStream(2));
-    }, { timeoutSec: 0 });
+    const { states, source } = setup(
+      (c) => {
+        if (c.bin === 'ffprobe') {
+          c.stdout.write(probeJson());
+          c.exit(0);
+        } else c.stdout.write(flvStream(2));
+      },
+      { timeoutSec: 0 },
+    );
     source.start();
     await waitFor(() => states.length >= 2, 5000, 'watchdog');
     await source.stop();
@@ -164,7 +176,9 @@ describe('RtspSource', () => {
   });
 
   it('explains exits with the last meaningful stderr line', () => {
-    expect(exitReason(['Input #0, rtsp', '  Stream #0:0: Video: h264', '[rtsp @ 0xabc] method DESCRIBE failed: 404 Not Found', 'Press [q]'], 'x')).toBe('method DESCRIBE failed: 404 Not Found');
+    expect(exitReason(['Input #0, rtsp', '  Stream #0:0: Video: h264', '[rtsp @ 0xabc] method DESCRIBE failed: 404 Not Found', 'Press [q]'], 'x')).toBe(
+      'method DESCRIBE failed: 404 Not Found',
+    );
     expect(exitReason([], 'ffmpeg exited with 1')).toBe('ffmpeg exited with 1');
   });
 

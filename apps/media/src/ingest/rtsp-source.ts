@@ -44,7 +44,10 @@ export function exitReason(lines: string[], fallback: string): string {
 }
 
 export function cleanLine(line: string): string {
-  return line.replace(/\[[\w:./-]+ @ 0x[0-9a-f]+\]\s*/g, '').trim().slice(0, 300);
+  return line
+    .replace(/\[[\w:./-]+ @ 0x[0-9a-f]+\]\s*/g, '')
+    .trim()
+    .slice(0, 300);
 }
 
 /**
@@ -59,7 +62,12 @@ export class RtspSource extends VideoSource {
   private needsProbe = true;
   private readonly backoff: Backoff;
 
-  constructor(cameraId: string, states: StateSink, private readonly processes: ProcessRepository, private readonly opts: RtspSourceOptions) {
+  constructor(
+    cameraId: string,
+    states: StateSink,
+    private readonly processes: ProcessRepository,
+    private readonly opts: RtspSourceOptions,
+  ) {
     super(cameraId, states);
     this.backoff = new Backoff(opts.reconnectMinMs, opts.reconnectMaxMs);
   }

@@ -55,7 +55,10 @@ export abstract class VideoSource {
   /** Frames since the latest keyframe (none while an interval runs past MAX_RECENT): a consumer that starts now begins with them. */
   recent: VideoFrame[] = [];
 
-  constructor(readonly cameraId: string, protected readonly states: StateSink) {
+  constructor(
+    readonly cameraId: string,
+    protected readonly states: StateSink,
+  ) {
     this.log = new Logger(`${this.constructor.name}:${cameraId}`);
   }
 
@@ -122,7 +125,7 @@ export abstract class VideoSource {
     if (this.lastDts.length > 50) this.lastDts.shift();
     if (this.lastDts.length >= 5) {
       const span = this.lastDts[this.lastDts.length - 1] - this.lastDts[0];
-      if (span > 0) this.fps = Math.round(((this.lastDts.length - 1) * 1000) / span * 100) / 100;
+      if (span > 0) this.fps = Math.round((((this.lastDts.length - 1) * 1000) / span) * 100) / 100;
     }
   }
 }

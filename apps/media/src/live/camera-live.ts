@@ -66,7 +66,11 @@ export class CameraLive implements SourceConsumer {
   /** Marks of a cold start's first picture (traceStart), until it is encoded. */
   private startTrace?: { decoded(): void; gated(): void };
 
-  constructor(readonly cameraId: string, private readonly deps: LiveDeps, private readonly onClosed: () => void) {
+  constructor(
+    readonly cameraId: string,
+    private readonly deps: LiveDeps,
+    private readonly onClosed: () => void,
+  ) {
     this.log = new Logger(`CameraLive:${cameraId}`);
   }
 
@@ -117,7 +121,9 @@ export class CameraLive implements SourceConsumer {
       cameraId: this.cameraId,
       viewers: this.viewers.size,
       source: this.source ? { state: this.source.state, reason: this.source.reason, fps: this.source.fps } : undefined,
-      anonymized: this.gate ? { status: this.gate.status, lastError: this.gate.lastError, ...this.gate.stats, encodeMs: this.anonEncoder?.lastLatencyMs, encoderDropped: this.anonEncoder?.dropped } : undefined,
+      anonymized: this.gate
+        ? { status: this.gate.status, lastError: this.gate.lastError, ...this.gate.stats, encodeMs: this.anonEncoder?.lastLatencyMs, encoderDropped: this.anonEncoder?.dropped }
+        : undefined,
       decoder: this.decoder ? { framesIn: this.decoder.framesIn, framesOut: this.decoder.framesOut, latencyMs: this.decoder.lastLatencyMs } : undefined,
     };
   }
@@ -208,13 +214,17 @@ export class CameraLive implements SourceConsumer {
     this.anonEncoder = new FrameEncoder(`${this.cameraId}:anonymized`, this.deps.processes, this.encodeOptions());
     // The decoder outputs the stream's own size: x264 can start now, beside the decoder.
     if (this.source?.config) this.anonEncoder.prepare(this.source.config.width, this.source.config.height);
-    this.gate = new FailClosedGate(this.deps.detector, {
-      budgetMs: cfg.media.detectBudgetMs,
-      detectWidth: cfg.media.detectWidth,
-      detectEvery: cfg.anonymizer.detectEvery,
-      pace: cfg.media.paceAnonymized,
-      redact: { method: this.info?.redaction?.method ?? cfg.anonymizer.method, padding: this.info?.redaction?.padding ?? cfg.anonymizer.padding },
-    }, (o) => this.onGated(o.frame));
+    this.gate = new FailClosedGate(
+      this.deps.detector,
+      {
+        budgetMs: cfg.media.detectBudgetMs,
+        detectWidth: cfg.media.detectWidth,
+        detectEvery: cfg.anonymizer.detectEvery,
+        pace: cfg.media.paceAnonymized,
+        redact: { method: this.info?.redaction?.method ?? cfg.anonymizer.method, padding: this.info?.redaction?.padding ?? cfg.anonymizer.padding },
+      },
+      (o) => this.onGated(o.frame),
+    );
     this.traceStart(this.anonEncoder, this.gate);
     this.log.log('anonymized pipeline started');
   }

@@ -6,8 +6,10 @@ function reference(src: Uint8Array, off: number, w: number, h: number, ow: numbe
   const out: number[] = [];
   for (let y = 0; y < oh; y++) {
     for (let x = 0; x < ow; x++) {
-      const ya = Math.floor((y * h) / oh), yb = Math.max(ya + 1, Math.floor(((y + 1) * h) / oh));
-      const xa = Math.min(w, Math.round((x * w) / ow)), xb = Math.max(xa + 1, Math.min(w, Math.round(((x + 1) * w) / ow)));
+      const ya = Math.floor((y * h) / oh),
+        yb = Math.max(ya + 1, Math.floor(((y + 1) * h) / oh));
+      const xa = Math.min(w, Math.round((x * w) / ow)),
+        xb = Math.max(xa + 1, Math.min(w, Math.round(((x + 1) * w) / ow)));
       let sum = 0;
       for (let yy = ya; yy < yb; yy++) for (let xx = xa; xx < xb; xx++) sum += src[off + yy * w + xx];
       out.push(Math.floor(sum / ((yb - ya) * (xb - xa)) + 0.5));

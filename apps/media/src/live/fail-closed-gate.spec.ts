@@ -71,7 +71,11 @@ describe('FailClosedGate', () => {
     expect(detector.calls[0].timeoutMs).toBe(250);
     detector.answerFace();
     await tick();
-    expect(out.map((o) => [o.frame.seq, o.verdict])).toEqual([[0, 'redacted'], [1, 'redacted'], [2, 'redacted']]);
+    expect(out.map((o) => [o.frame.seq, o.verdict])).toEqual([
+      [0, 'redacted'],
+      [1, 'redacted'],
+      [2, 'redacted'],
+    ]);
     gate.push(frame(3));
     expect(detector.calls).toHaveLength(1);
     detector.answerFace();
@@ -105,7 +109,10 @@ describe('FailClosedGate', () => {
     gate.push(frame(7));
     if (detector.calls.length) detector.answerFace();
     await tick();
-    expect(out.slice(6).map((o) => [o.frame.seq, o.verdict, o.reason])).toEqual([[6, 'redacted', undefined], [7, 'redacted', undefined]]);
+    expect(out.slice(6).map((o) => [o.frame.seq, o.verdict, o.reason])).toEqual([
+      [6, 'redacted', undefined],
+      [7, 'redacted', undefined],
+    ]);
     expect(out.every((o) => !faceVisible(o.frame))).toBe(true);
     expect(probeSeq).toBe(1);
   });
@@ -118,7 +125,11 @@ describe('FailClosedGate', () => {
     gate.push(frame(1, 1100));
     gate.push(frame(2, 1400));
     await tick();
-    expect(out.map((o) => [o.frame.seq, o.verdict, o.reason])).toEqual([[0, 'redacted', undefined], [1, 'redacted', undefined], [2, 'masked', 'stale']]);
+    expect(out.map((o) => [o.frame.seq, o.verdict, o.reason])).toEqual([
+      [0, 'redacted', undefined],
+      [1, 'redacted', undefined],
+      [2, 'masked', 'stale'],
+    ]);
   });
 
   it('gives a cut (the picture changed) a detection of its own instead of boxes tracked from another scene', async () => {
@@ -134,7 +145,12 @@ describe('FailClosedGate', () => {
     expect(detector.calls).toHaveLength(1);
     detector.answerFace();
     await tick();
-    expect(out.map((o) => [o.frame.seq, o.verdict])).toEqual([[0, 'redacted'], [1, 'redacted'], [2, 'redacted'], [3, 'redacted']]);
+    expect(out.map((o) => [o.frame.seq, o.verdict])).toEqual([
+      [0, 'redacted'],
+      [1, 'redacted'],
+      [2, 'redacted'],
+      [3, 'redacted'],
+    ]);
     expect(faceVisible(out[2].frame) || faceVisible(out[3].frame)).toBe(false);
     expect(gate.stats.cuts).toBe(1);
   });
@@ -210,12 +226,22 @@ describe('FailClosedGate', () => {
       gate.push(frame(1, Date.now()));
       expect(out).toHaveLength(1);
       await jest.advanceTimersByTimeAsync(30);
-      expect(out.map((o) => [o.frame.seq, o.verdict])).toEqual([[0, 'redacted'], [1, 'redacted']]);
+      expect(out.map((o) => [o.frame.seq, o.verdict])).toEqual([
+        [0, 'redacted'],
+        [1, 'redacted'],
+      ]);
       for (let i = 2; i <= 4; i++) gate.push(frame(i, Date.now()));
       detector.fail();
       await tick();
       gate.push(frame(5, Date.now()));
-      expect(out.map((o) => [o.frame.seq, o.verdict])).toEqual([[0, 'redacted'], [1, 'redacted'], [2, 'masked'], [3, 'masked'], [4, 'masked'], [5, 'masked']]);
+      expect(out.map((o) => [o.frame.seq, o.verdict])).toEqual([
+        [0, 'redacted'],
+        [1, 'redacted'],
+        [2, 'masked'],
+        [3, 'masked'],
+        [4, 'masked'],
+        [5, 'masked'],
+      ]);
     });
   });
 
@@ -275,7 +301,12 @@ describe('FailClosedGate', () => {
       await tick();
       gate.push(bigFrame(3));
       await tick();
-      expect(out.map((o) => [o.frame.seq, o.verdict])).toEqual([[0, 'redacted'], [1, 'redacted'], [2, 'redacted'], [3, 'redacted']]);
+      expect(out.map((o) => [o.frame.seq, o.verdict])).toEqual([
+        [0, 'redacted'],
+        [1, 'redacted'],
+        [2, 'redacted'],
+        [3, 'redacted'],
+      ]);
       expect(out.slice(1).every((o) => !bigFaceVisible(o.frame))).toBe(true);
     });
 
@@ -295,7 +326,12 @@ describe('FailClosedGate', () => {
       await tick();
       gate.push(bigFrame(3));
       await tick();
-      expect(out.map((o) => [o.frame.seq, o.verdict])).toEqual([[0, 'masked'], [1, 'redacted'], [2, 'redacted'], [3, 'redacted']]);
+      expect(out.map((o) => [o.frame.seq, o.verdict])).toEqual([
+        [0, 'masked'],
+        [1, 'redacted'],
+        [2, 'redacted'],
+        [3, 'redacted'],
+      ]);
       expect(out.slice(1).every((o) => !bigFaceVisible(o.frame))).toBe(true);
     });
   });

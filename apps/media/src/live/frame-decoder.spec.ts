@@ -15,7 +15,7 @@ describe('FrameDecoder', () => {
   const config = streamConfig(avcRecord(), flvVideoTag('config', avcRecord(), 0, true));
   const size = i420Size(config.width, config.height);
 
-  it('decodes the camera\'s frames since its keyframe when it starts mid-stream, and hands on only the newest', async () => {
+  it("decodes the camera's frames since its keyframe when it starts mid-stream, and hands on only the newest", async () => {
     const processes = new FakeProcesses();
     const out: DecodedFrame[] = [];
     const d = new FrameDecoder('cam', processes, (f) => out.push(f));

@@ -27,7 +27,11 @@ export class FrameDecoder {
   /** From a compressed frame's arrival to its picture leaving the decoder, ms (last frame). */
   lastLatencyMs = 0;
 
-  constructor(name: string, private readonly processes: ProcessRepository, private readonly onFrame: (f: DecodedFrame) => void) {
+  constructor(
+    name: string,
+    private readonly processes: ProcessRepository,
+    private readonly onFrame: (f: DecodedFrame) => void,
+  ) {
     this.log = new Logger(`FrameDecoder:${name}`);
   }
 

@@ -37,7 +37,11 @@ export class FrameEncoder {
   private entered: { at: number; pts: number }[] = [];
   lastLatencyMs = 0;
 
-  constructor(name: string, private readonly processes: ProcessRepository, private readonly opts: Omit<EncodeOptions, 'width' | 'height'>) {
+  constructor(
+    name: string,
+    private readonly processes: ProcessRepository,
+    private readonly opts: Omit<EncodeOptions, 'width' | 'height'>,
+  ) {
     this.log = new Logger(`FrameEncoder:${name}`);
   }
 

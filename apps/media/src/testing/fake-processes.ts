@@ -14,7 +14,10 @@ export class FakeChild extends EventEmitter {
   killed: string[] = [];
   stdinData: Buffer[] = [];
 
-  constructor(readonly bin: 'ffmpeg' | 'ffprobe', readonly args: string[]) {
+  constructor(
+    readonly bin: 'ffmpeg' | 'ffprobe',
+    readonly args: string[],
+  ) {
     super();
     this.stdio = [this.stdin, this.stdout, this.stderr, this.fd3];
     this.stdin.on('data', (c: Buffer) => this.stdinData.push(c));

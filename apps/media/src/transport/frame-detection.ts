@@ -17,7 +17,10 @@ export interface DetectionCost {
  * caller fails closed: masks, or stops the export).
  */
 export class FrameDetection {
-  constructor(private readonly detector: DetectorPort, private readonly detectWidth: number) {}
+  constructor(
+    private readonly detector: DetectorPort,
+    private readonly detectWidth: number,
+  ) {}
 
   /** The copy is taken before anything is awaited: the frame may be redacted meanwhile. */
   detect(frame: { data: Uint8Array; width: number; height: number }, timeoutMs: number, cost?: DetectionCost): Promise<Box[]> {
@@ -31,6 +34,14 @@ export class FrameDetection {
       cost.copyMs += t1 - t0;
       cost.sendMs += performance.now() - t1;
     }
-    return reply.then((r) => scaleBoxes([...(r.faces ?? []), ...(r.plates ?? [])].map((d) => d.box), small.width, small.height, width, height));
+    return reply.then((r) =>
+      scaleBoxes(
+        [...(r.faces ?? []), ...(r.plates ?? [])].map((d) => d.box),
+        small.width,
+        small.height,
+        width,
+        height,
+      ),
+    );
   }
 }

@@ -1,6 +1,19 @@
 import { Controller, UseFilters, UseGuards } from '@nestjs/common';
 import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
-import { BROADCAST, Patterns, ServiceAuthGuard, type CameraDisabledChange, type CameraProbeRequest, type CameraProbeResult, type ClipChunk, type ClipExportRequest, type ClipExportStatus, type GrantChange, type RecordingStill, type RecordingStillRequest } from '@borderlens/contracts';
+import {
+  BROADCAST,
+  Patterns,
+  ServiceAuthGuard,
+  type CameraDisabledChange,
+  type CameraProbeRequest,
+  type CameraProbeResult,
+  type ClipChunk,
+  type ClipExportRequest,
+  type ClipExportStatus,
+  type GrantChange,
+  type RecordingStill,
+  type RecordingStillRequest,
+} from '@borderlens/contracts';
 import { ErrorReplyFilter } from '@borderlens/common';
 import { ClipService } from '../clip/clip.service';
 import { StillService } from '../clip/still.service';
@@ -30,7 +43,14 @@ export class MediaMessages {
   @MessagePattern(Patterns.media.health)
   health() {
     const alarm = this.recording.diskAlarm;
-    return { status: alarm ? 'alarm' : 'ok', alarm, sessions: this.whep.list().length, cameras: this.ingest.list(), live: this.live.status(), recording: this.recording.recording() };
+    return {
+      status: alarm ? 'alarm' : 'ok',
+      alarm,
+      sessions: this.whep.list().length,
+      cameras: this.ingest.list(),
+      live: this.live.status(),
+      recording: this.recording.recording(),
+    };
   }
 
   /** Every media node gets this (BROADCAST, no NATS queue group): each one ends or downgrades its own sessions. */

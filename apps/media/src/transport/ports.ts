@@ -1,4 +1,17 @@
-import type { WhepAuditReport, AnalyticsCamera, AnalyzeReply, AnalyzeRequest, CameraIngestInfo, CameraStateReport, DetectReply, DetectRequest, ExpiredSegment, ExpiredSegmentsQuery, RecordingSegmentReport, SegmentsErased } from '@borderlens/contracts';
+import type {
+  WhepAuditReport,
+  AnalyticsCamera,
+  AnalyzeReply,
+  AnalyzeRequest,
+  CameraIngestInfo,
+  CameraStateReport,
+  DetectReply,
+  DetectRequest,
+  ExpiredSegment,
+  ExpiredSegmentsQuery,
+  RecordingSegmentReport,
+  SegmentsErased,
+} from '@borderlens/contracts';
 
 /**
  * What the media node asks of the gateway. An abstract class so it doubles as the injection token;

@@ -43,7 +43,8 @@ export function Layout() {
             <span className="user" data-testid="user">
               <strong>{me.data.name || me.data.username}</strong>
               <span className="org">
-                {me.data.organisationName ?? me.data.organisation} · <abbr title={t(`common:country.${me.data.country}`, { defaultValue: me.data.country })}>{me.data.country}</abbr>
+                {me.data.organisationName ?? me.data.organisation} ·{' '}
+                <abbr title={t(`common:country.${me.data.country}`, { defaultValue: me.data.country })}>{me.data.country}</abbr>
               </span>
             </span>
           )}

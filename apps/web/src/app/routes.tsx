@@ -52,14 +52,12 @@ export function routeObjects(): RouteObject[] {
       errorElement: <RouteError />,
       children: [
         { index: true, element: <Navigate to={`/${HOME}`} replace /> },
-        ...screens.map(
-          (s): RouteObject => ({
-            path: s.params ? `${s.name}/${s.params}` : s.name,
-            handle: { screen: s.name },
-            errorElement: <RouteError />,
-            lazy: async () => ({ Component: (await s.load()).default }),
-          }),
-        ),
+        ...screens.map((s): RouteObject => ({
+          path: s.params ? `${s.name}/${s.params}` : s.name,
+          handle: { screen: s.name },
+          errorElement: <RouteError />,
+          lazy: async () => ({ Component: (await s.load()).default }),
+        })),
         { path: '*', element: <NotFound /> },
       ],
     },

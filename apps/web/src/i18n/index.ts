@@ -14,7 +14,10 @@ const lazyFiles: BackendModule = {
   read(lng, ns, done) {
     const load = files[`./${lng}/${ns}.json`];
     if (!load) return done(new Error(`no translations ${lng}/${ns}`), false);
-    load().then((m) => done(null, m.default), (e: Error) => done(e, false));
+    load().then(
+      (m) => done(null, m.default),
+      (e: Error) => done(e, false),
+    );
   },
 };
 

@@ -7,7 +7,9 @@ export function ErrorBox({ error }: { error: unknown }) {
   const e = error instanceof ApiError ? error : null;
   return (
     <div className="error-box" role="alert">
-      <strong>{e ? t(`common:errorStatus.${e.status === 403 ? 'denied' : e.status === 404 ? 'notFound' : e.status >= 500 ? 'server' : 'request'}`) : t('common:error.title')}</strong>
+      <strong>
+        {e ? t(`common:errorStatus.${e.status === 403 ? 'denied' : e.status === 404 ? 'notFound' : e.status >= 500 ? 'server' : 'request'}`) : t('common:error.title')}
+      </strong>
       {!e?.reasons.length && <p>{e?.message ?? (error as Error)?.message ?? String(error)}</p>}
       {e?.reasons.length ? (
         <ul className="reasons" data-testid="reasons">

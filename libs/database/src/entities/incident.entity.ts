@@ -15,9 +15,7 @@ export interface IncidentAcceptance {
 }
 
 /** GeoJSON Polygon, or a centre and radius in metres. */
-export type IncidentArea =
-  | { type: 'Polygon'; coordinates: number[][][] }
-  | { type: 'Circle'; center: [number, number]; radiusMeters: number };
+export type IncidentArea = { type: 'Polygon'; coordinates: number[][][] } | { type: 'Circle'; center: [number, number]; radiusMeters: number };
 
 @Entity('incidents')
 export class IncidentEntity {

@@ -5,17 +5,19 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * municipal cameras on request (partners also see counts), police and fire cameras live anonymized.
  */
 export class CameraSharing1796310000000 implements MigrationInterface {
-    name = 'CameraSharing1796310000000';
+  name = 'CameraSharing1796310000000';
 
-    public async up(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`ALTER TABLE "cameras" ADD "sharing" character varying(16)`);
-        await queryRunner.query(`UPDATE "cameras" c SET "sharing" = CASE WHEN o."kind" IN ('municipality', 'municipal-police') THEN 'on-request' ELSE 'live-anonymized' END FROM "organisations" o WHERE o."id" = c."organisation_id"`);
-        await queryRunner.query(`UPDATE "cameras" SET "sharing" = 'on-request' WHERE "sharing" IS NULL`);
-        await queryRunner.query(`ALTER TABLE "cameras" ALTER COLUMN "sharing" SET NOT NULL`);
-        await queryRunner.query(`ALTER TABLE "cameras" ALTER COLUMN "sharing" SET DEFAULT 'on-request'`);
-    }
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE "cameras" ADD "sharing" character varying(16)`);
+    await queryRunner.query(
+      `UPDATE "cameras" c SET "sharing" = CASE WHEN o."kind" IN ('municipality', 'municipal-police') THEN 'on-request' ELSE 'live-anonymized' END FROM "organisations" o WHERE o."id" = c."organisation_id"`,
+    );
+    await queryRunner.query(`UPDATE "cameras" SET "sharing" = 'on-request' WHERE "sharing" IS NULL`);
+    await queryRunner.query(`ALTER TABLE "cameras" ALTER COLUMN "sharing" SET NOT NULL`);
+    await queryRunner.query(`ALTER TABLE "cameras" ALTER COLUMN "sharing" SET DEFAULT 'on-request'`);
+  }
 
-    public async down(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`ALTER TABLE "cameras" DROP COLUMN "sharing"`);
-    }
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE "cameras" DROP COLUMN "sharing"`);
+  }
 }

@@ -5,13 +5,13 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * organisation's cameras needs that organisation's legal officer to co-sign it first.
  */
 export class PolicyCosignatures1796310001000 implements MigrationInterface {
-    name = 'PolicyCosignatures1796310001000';
+  name = 'PolicyCosignatures1796310001000';
 
-    public async up(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`ALTER TABLE "policy_versions" ADD "cosignatures" jsonb NOT NULL DEFAULT '[]'`);
-    }
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE "policy_versions" ADD "cosignatures" jsonb NOT NULL DEFAULT '[]'`);
+  }
 
-    public async down(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`ALTER TABLE "policy_versions" DROP COLUMN "cosignatures"`);
-    }
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE "policy_versions" DROP COLUMN "cosignatures"`);
+  }
 }

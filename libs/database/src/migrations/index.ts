@@ -14,8 +14,17 @@ import { CameraDisabled1796340100000 } from './1796340100000-CameraDisabled';
 
 /** In order. Never edit a released migration: add a new one. */
 export const MIGRATIONS = [
-  Initial1795388803000, AuditAppendOnly1795388804000, PoliciesIncidentsGrants1795388805000, ClipRequestWorkflow1796243905000,
-  IncidentAcceptance1796244087000, Analytics1796244737000, AuditCheckpoints1796300000000,
-  CameraSharing1796310000000, PolicyCosignatures1796310001000, SegmentIndexedOnce1796320000000,
-  RetentionReviews1796330100000, LiveSessions1796340000000, CameraDisabled1796340100000,
+  Initial1795388803000,
+  AuditAppendOnly1795388804000,
+  PoliciesIncidentsGrants1795388805000,
+  ClipRequestWorkflow1796243905000,
+  IncidentAcceptance1796244087000,
+  Analytics1796244737000,
+  AuditCheckpoints1796300000000,
+  CameraSharing1796310000000,
+  PolicyCosignatures1796310001000,
+  SegmentIndexedOnce1796320000000,
+  RetentionReviews1796330100000,
+  LiveSessions1796340000000,
+  CameraDisabled1796340100000,
 ];

@@ -38,7 +38,14 @@ export function CameraForm(props: {
   const save = useMutation({
     mutationFn: async () => {
       // rtspTransport is ignored for push cameras (the API's schema has it with a default).
-      const ingest: Ingest | undefined = ingestType === 'rtsp' ? (url.trim() ? { type: 'rtsp', url: url.trim(), rtspTransport: transport } : undefined) : c ? undefined : { type: 'push', protocol, rtspTransport: 'tcp' };
+      const ingest: Ingest | undefined =
+        ingestType === 'rtsp'
+          ? url.trim()
+            ? { type: 'rtsp', url: url.trim(), rtspTransport: transport }
+            : undefined
+          : c
+            ? undefined
+            : { type: 'push', protocol, rtspTransport: 'tcp' };
       const common = {
         name: name.trim(),
         kind,
@@ -51,7 +58,9 @@ export function CameraForm(props: {
         const body = { ...common, ...(ingest ? { ingest } : {}) };
         return { camera: await unwrap(api.PATCH('/api/v1/cameras/{id}', { params: { path: { id: c.id } }, body })) };
       }
-      const created: Created = await unwrap(api.POST('/api/v1/cameras', { body: { ...common, ingest: ingest ?? { type: 'rtsp', url: '', rtspTransport: transport }, ...(sharing ? { sharing } : {}) } }));
+      const created: Created = await unwrap(
+        api.POST('/api/v1/cameras', { body: { ...common, ingest: ingest ?? { type: 'rtsp', url: '', rtspTransport: transport }, ...(sharing ? { sharing } : {}) } }),
+      );
       return { camera: created as Camera, key: created.pushKey ? { pushKey: created.pushKey, rtmpUrl: created.rtmpUrl ?? null, srtUrl: created.srtUrl ?? null } : undefined };
     },
     onSuccess: (r) => props.onSaved(r.camera, r.key),
@@ -101,7 +110,14 @@ export function CameraForm(props: {
           <>
             <label className="wide">
               {t('form.url')}
-              <input value={url} onChange={(e) => setUrl(e.target.value)} required={!c} placeholder={c?.ingest.url ?? 'rtsp://user:password@192.0.2.10:554/stream1'} maxLength={2048} data-testid="camera-url" />
+              <input
+                value={url}
+                onChange={(e) => setUrl(e.target.value)}
+                required={!c}
+                placeholder={c?.ingest.url ?? 'rtsp://user:password@192.0.2.10:554/stream1'}
+                maxLength={2048}
+                data-testid="camera-url"
+              />
               {c && <span className="small muted">{t('form.urlKeep')}</span>}
             </label>
             <label>
@@ -125,7 +141,15 @@ export function CameraForm(props: {
         )}
         <label>
           {t('form.retention')}
-          <input type="number" min={1} max={cap?.maxDays ?? 3650} value={retention} onChange={(e) => setRetention(e.target.value)} placeholder={t('form.retentionDefault')} data-testid="camera-retention" />
+          <input
+            type="number"
+            min={1}
+            max={cap?.maxDays ?? 3650}
+            value={retention}
+            onChange={(e) => setRetention(e.target.value)}
+            placeholder={t('form.retentionDefault')}
+            data-testid="camera-retention"
+          />
           <span className="small muted" data-testid="retention-cap">
             {cap ? t('form.cap', { days: cap.maxDays, months: cap.maxMonths }) : t('form.noCap')}
           </span>

@@ -51,7 +51,10 @@ function CopyButton({ text, label }: { text: string; label: string }) {
       className="small secondary"
       aria-label={t('push.copyLabel', { what: label })}
       onClick={() => {
-        void navigator.clipboard?.writeText(text).then(() => setCopied(true), () => setCopied(false));
+        void navigator.clipboard?.writeText(text).then(
+          () => setCopied(true),
+          () => setCopied(false),
+        );
       }}
     >
       {copied ? t('push.copied') : t('push.copy')}

@@ -102,11 +102,7 @@ export default function AdminPage() {
                       </div>
                     </th>
                     <td className="small">
-                      {c.ingest.type === 'rtsp' ? (
-                        <code>{c.ingest.url}</code>
-                      ) : (
-                        t('cameras.push', { protocol: (c.ingest.protocol ?? 'rtmp').toUpperCase() })
-                      )}
+                      {c.ingest.type === 'rtsp' ? <code>{c.ingest.url}</code> : t('cameras.push', { protocol: (c.ingest.protocol ?? 'rtmp').toUpperCase() })}
                       {pr && (
                         <div data-testid="probe-result" data-ok={pr !== 'pending' && !(pr instanceof Error) ? String(pr.ok) : undefined} role="status">
                           {pr === 'pending' ? (
@@ -114,7 +110,9 @@ export default function AdminPage() {
                           ) : pr instanceof Error ? (
                             <span className="danger-text">{pr.message}</span>
                           ) : pr.ok ? (
-                            <span className="ok-text">{t('probe.ok', { codec: pr.codec?.toUpperCase(), profile: pr.profile ?? '', width: pr.width, height: pr.height, fps: pr.fps })}</span>
+                            <span className="ok-text">
+                              {t('probe.ok', { codec: pr.codec?.toUpperCase(), profile: pr.profile ?? '', width: pr.width, height: pr.height, fps: pr.fps })}
+                            </span>
                           ) : (
                             <span className="danger-text">
                               {t('probe.failed')} <span translate="no">{pr.reason}</span>
@@ -186,7 +184,12 @@ export default function AdminPage() {
           <ul className="small" data-testid="caps">
             {caps.data.map((c) => (
               <li key={`${c.jurisdiction}-${c.maxMonths}`}>
-                {t('caps.item', { jurisdiction: c.jurisdiction, kinds: c.ownerKinds.map((k) => t(`ownerKind.${k}`, { defaultValue: k })).join(', '), months: c.maxMonths, days: c.maxDays })}{' '}
+                {t('caps.item', {
+                  jurisdiction: c.jurisdiction,
+                  kinds: c.ownerKinds.map((k) => t(`ownerKind.${k}`, { defaultValue: k })).join(', '),
+                  months: c.maxMonths,
+                  days: c.maxDays,
+                })}{' '}
                 <span className="muted" translate="no">
                   {c.source}
                 </span>
@@ -225,7 +228,9 @@ export default function AdminPage() {
         </Dialog>
       )}
       {dialog?.kind === 'sharing' && <SharingDialog camera={dialog.camera} onClose={() => setDialog(null)} onSaved={refresh} />}
-      {(dialog?.kind === 'disable' || dialog?.kind === 'enable') && <DisableDialog camera={dialog.camera} disable={dialog.kind === 'disable'} onClose={() => setDialog(null)} onSaved={refresh} />}
+      {(dialog?.kind === 'disable' || dialog?.kind === 'enable') && (
+        <DisableDialog camera={dialog.camera} disable={dialog.kind === 'disable'} onClose={() => setDialog(null)} onSaved={refresh} />
+      )}
       {dialog?.kind === 'delete' && <DeleteDialog camera={dialog.camera} onClose={() => setDialog(null)} onSaved={refresh} />}
     </div>
   );

@@ -14,7 +14,13 @@ export function AreaCounts({ incidentId }: { incidentId: string }) {
   if (q.isPending) return <Spinner />;
   if (q.isError) return <ErrorBox error={q.error} />;
   const { series, minCount, cameraIds } = q.data;
-  const value = (s: Series) => (s.measure === 'occupancy' ? s.points.at(-1)?.value ?? 0 : sumShown(s.points.map((p) => p.value), minCount));
+  const value = (s: Series) =>
+    s.measure === 'occupancy'
+      ? (s.points.at(-1)?.value ?? 0)
+      : sumShown(
+          s.points.map((p) => p.value),
+          minCount,
+        );
   return (
     <section className="area-counts" data-testid="area-counts" aria-label={t('area.title')}>
       <p className="muted">{t('area.cameras', { n: cameraIds?.length ?? 0 })}</p>

@@ -17,12 +17,17 @@ export function CameraCounts({ cameraId }: { cameraId: string }) {
     <span className="camera-counts" data-testid="camera-counts" data-camera={cameraId} title={t('countsNow')}>
       <span>
         <span className="visually-hidden">{t('personsNow', { value: String(persons) })}</span>
-        <svg viewBox="0 0 16 16" width="12" height="12" aria-hidden="true"><circle cx="8" cy="4" r="3" fill="currentColor" /><path d="M3 15c0-4 2-6 5-6s5 2 5 6z" fill="currentColor" /></svg>
+        <svg viewBox="0 0 16 16" width="12" height="12" aria-hidden="true">
+          <circle cx="8" cy="4" r="3" fill="currentColor" />
+          <path d="M3 15c0-4 2-6 5-6s5 2 5 6z" fill="currentColor" />
+        </svg>
         <span aria-hidden="true">{persons}</span>
       </span>
       <span>
         <span className="visually-hidden">{t('vehiclesNow', { value: String(vehicles) })}</span>
-        <svg viewBox="0 0 16 16" width="12" height="12" aria-hidden="true"><path d="M2 10l2-5h8l2 5v3h-2v-1H4v1H2z" fill="currentColor" /></svg>
+        <svg viewBox="0 0 16 16" width="12" height="12" aria-hidden="true">
+          <path d="M2 10l2-5h8l2 5v3h-2v-1H4v1H2z" fill="currentColor" />
+        </svg>
         <span aria-hidden="true">{vehicles}</span>
       </span>
     </span>

@@ -25,17 +25,17 @@ export default function Chart({ lines, minCount, title, locale, from, to }: { li
     // The whole period asked for, so a few buckets do not stretch over the chart; a day or more shows dates.
     const x0 = Date.parse(from) / 1000;
     const x1 = Date.parse(to) / 1000;
-    const fmtTime = new Intl.DateTimeFormat(locale, x1 - x0 > 86400 ? { day: 'numeric', month: 'numeric', hour: '2-digit', minute: '2-digit' } : { hour: '2-digit', minute: '2-digit' });
+    const fmtTime = new Intl.DateTimeFormat(
+      locale,
+      x1 - x0 > 86400 ? { day: 'numeric', month: 'numeric', hour: '2-digit', minute: '2-digit' } : { hour: '2-digit', minute: '2-digit' },
+    );
     const plot = new uPlot(
       {
         width: Math.max(320, el.clientWidth),
         height: 220,
         title,
         scales: { x: { time: true, range: () => [x0, x1] }, y: { range: (_u, _min, max) => [0, Math.max(minCount, max * 1.1)] } },
-        axes: [
-          { values: (_u, ticks) => ticks.map((t) => fmtTime.format(t * 1000)) },
-          { values: (_u, ticks) => ticks.map((t) => (Number.isInteger(t) ? String(t) : '')) },
-        ],
+        axes: [{ values: (_u, ticks) => ticks.map((t) => fmtTime.format(t * 1000)) }, { values: (_u, ticks) => ticks.map((t) => (Number.isInteger(t) ? String(t) : '')) }],
         series: [
           { value: (_u, t) => (t == null ? '' : fmtTime.format(t * 1000)) },
           ...lines.map((l, i) => ({

@@ -62,7 +62,11 @@ export function useSaveConfig(cameraId: string) {
 }
 
 export function useAlerts(state: 'open' | 'all') {
-  return useQuery({ queryKey: ['analytics', 'alerts', state], queryFn: () => unwrap(api.GET('/api/v1/analytics/alerts', { params: { query: { state } } })), refetchInterval: 30_000 });
+  return useQuery({
+    queryKey: ['analytics', 'alerts', state],
+    queryFn: () => unwrap(api.GET('/api/v1/analytics/alerts', { params: { query: { state } } })),
+    refetchInterval: 30_000,
+  });
 }
 
 export function useAcknowledge() {

@@ -22,7 +22,17 @@ describe('shown counts (small counts stay hidden when summed)', () => {
     expect(plotValue(undefined, 3)).toBeNull();
   });
 
-  it('splits a camera\'s zones into persons and vehicles', () => {
-    expect(personsAndVehicles([{ cls: 'person', count: 4 }, { cls: 'car', count: '<3' }, { cls: 'truck', count: 3 }, { cls: 'person', count: 0 }], 3)).toEqual({ persons: 4, vehicles: '4–5' });
+  it("splits a camera's zones into persons and vehicles", () => {
+    expect(
+      personsAndVehicles(
+        [
+          { cls: 'person', count: 4 },
+          { cls: 'car', count: '<3' },
+          { cls: 'truck', count: 3 },
+          { cls: 'person', count: 0 },
+        ],
+        3,
+      ),
+    ).toEqual({ persons: 4, vehicles: '4–5' });
   });
 });

@@ -35,7 +35,13 @@ export function plotValue(v: ShownCount | undefined, minCount: number): number |
 /** Persons and vehicles in a camera's zones now (zones are summed: draw them apart). */
 export function personsAndVehicles(zones: { cls: string; count: ShownCount }[], minCount: number): { persons: ShownCount; vehicles: ShownCount } {
   return {
-    persons: sumShown(zones.filter((z) => z.cls === 'person').map((z) => z.count), minCount),
-    vehicles: sumShown(zones.filter((z) => VEHICLES.includes(z.cls)).map((z) => z.count), minCount),
+    persons: sumShown(
+      zones.filter((z) => z.cls === 'person').map((z) => z.count),
+      minCount,
+    ),
+    vehicles: sumShown(
+      zones.filter((z) => VEHICLES.includes(z.cls)).map((z) => z.count),
+      minCount,
+    ),
   };
 }

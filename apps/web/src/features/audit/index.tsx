@@ -88,7 +88,8 @@ function Trail() {
       setExporting(null);
     }
   };
-  const set = (k: keyof Filter) => (e: { target: { value: string; checked?: boolean; type?: string } }) => setDraft({ ...draft, [k]: e.target.type === 'checkbox' ? !!e.target.checked : e.target.value });
+  const set = (k: keyof Filter) => (e: { target: { value: string; checked?: boolean; type?: string } }) =>
+    setDraft({ ...draft, [k]: e.target.type === 'checkbox' ? !!e.target.checked : e.target.value });
   const apply = (e: FormEvent) => {
     e.preventDefault();
     setFilter(draft);
@@ -143,7 +144,14 @@ function Trail() {
           <button type="submit" data-testid="apply">
             {t('filter.apply')}
           </button>
-          <button type="button" className="secondary" onClick={() => { setDraft(EMPTY); setFilter(EMPTY); }}>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => {
+              setDraft(EMPTY);
+              setFilter(EMPTY);
+            }}
+          >
             {t('filter.reset')}
           </button>
         </div>
@@ -189,7 +197,13 @@ function Trail() {
                 {entries.data.map((e) => (
                   <tr key={e.seq} className={open === e.seq ? 'open' : undefined} data-testid="entry" data-seq={e.seq} data-actor={e.actorUser} data-operation={e.operation}>
                     <td>
-                      <button type="button" className="link" onClick={() => setOpen(open === e.seq ? null : e.seq)} aria-expanded={open === e.seq} aria-label={t('details.open', { seq: e.seq })}>
+                      <button
+                        type="button"
+                        className="link"
+                        onClick={() => setOpen(open === e.seq ? null : e.seq)}
+                        aria-expanded={open === e.seq}
+                        aria-label={t('details.open', { seq: e.seq })}
+                      >
                         {e.seq}
                       </button>
                     </td>

@@ -18,7 +18,11 @@ export default function ClipQueuePage() {
   const { t } = useTranslation('clip-queue');
   const [which, setWhich] = useState<'open' | 'all'>('open');
   const cameras = useCameras();
-  const queue = useQuery({ queryKey: ['clip-requests', 'queue', which], queryFn: () => unwrap(api.GET('/api/v1/clip-requests/queue', { params: { query: { state: which } } })), refetchInterval: 15_000 });
+  const queue = useQuery({
+    queryKey: ['clip-requests', 'queue', which],
+    queryFn: () => unwrap(api.GET('/api/v1/clip-requests/queue', { params: { query: { state: which } } })),
+    refetchInterval: 15_000,
+  });
   return (
     <div className="page clips">
       <h1>{t('title')}</h1>

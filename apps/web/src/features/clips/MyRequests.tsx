@@ -86,12 +86,15 @@ function Ready({ r }: { r: ClipRequest }) {
   return (
     <div className="ready">
       <p>
-        {t('mine.sha256')} <code translate="no" data-testid="sha256">{r.sha256}</code>
-        {r.bytes !== null && r.bytes !== undefined && <> · {r.bytes >= 1e6 ? t('mine.size', { mb: f.number(r.bytes / 1e6, 1) }) : t('mine.sizeKb', { kb: f.number(Math.max(1, r.bytes / 1e3)) })}</>}
+        {t('mine.sha256')}{' '}
+        <code translate="no" data-testid="sha256">
+          {r.sha256}
+        </code>
+        {r.bytes !== null && r.bytes !== undefined && (
+          <> · {r.bytes >= 1e6 ? t('mine.size', { mb: f.number(r.bytes / 1e6, 1) }) : t('mine.sizeKb', { kb: f.number(Math.max(1, r.bytes / 1e3)) })}</>
+        )}
       </p>
-      <p data-testid="expiry">
-        {r.legalHold ? t('mine.heldNoExpiry') : daysLeft !== null && t('mine.daysLeft', { days: daysLeft, date: f.dateTime(r.expiresAt!) })}
-      </p>
+      <p data-testid="expiry">{r.legalHold ? t('mine.heldNoExpiry') : daysLeft !== null && t('mine.daysLeft', { days: daysLeft, date: f.dateTime(r.expiresAt!) })}</p>
       <div className="row">
         {r.downloadUrl && (
           <button type="button" disabled={busy} onClick={() => void download(r.downloadUrl!, true)} data-testid="download">

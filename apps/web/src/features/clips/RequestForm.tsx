@@ -42,9 +42,19 @@ export function RequestForm({ camera, range, onRange }: { camera: CameraInfo; ra
 
   const a = fromLocalInput(from);
   const b = fromLocalInput(to);
-  const body: CreateClipRequest | null = a && b && justification.trim()
-    ? { cameraId: camera.id, from: a.toISOString(), to: b.toISOString(), form, purpose, justification: justification.trim(), ...(caseReference.trim() ? { caseReference: caseReference.trim() } : {}), urgent }
-    : null;
+  const body: CreateClipRequest | null =
+    a && b && justification.trim()
+      ? {
+          cameraId: camera.id,
+          from: a.toISOString(),
+          to: b.toISOString(),
+          form,
+          purpose,
+          justification: justification.trim(),
+          ...(caseReference.trim() ? { caseReference: caseReference.trim() } : {}),
+          urgent,
+        }
+      : null;
   const asked = useDebounced(body, 400);
   const check = useQuery({
     queryKey: ['clip-check', asked],
@@ -155,9 +165,7 @@ function CheckAnswer({ check }: { check: ClipCheck }) {
       {check.problems.length > 0 && (
         <ul className="problems" data-testid="problems">
           {check.problems.map((p) => (
-            <li key={p.code}>
-              {t(`problems.${p.code}`, { defaultValue: p.message })}
-            </li>
+            <li key={p.code}>{t(`problems.${p.code}`, { defaultValue: p.message })}</li>
           ))}
         </ul>
       )}

@@ -27,7 +27,13 @@ export function Timeline({ data, selected, onPick }: { data: RecordingRanges; se
     <div className="timeline" data-testid="timeline">
       <div className="timeline-bar">
         {data.gaps.map((g) => (
-          <div key={`g${g.from}`} className="tl-gap" style={{ left: pct(new Date(g.from).getTime()), width: width(new Date(g.from).getTime(), new Date(g.to).getTime()) }} title={t('timeline.gap', { from: f.time(g.from), to: f.time(g.to) })} data-testid="gap" />
+          <div
+            key={`g${g.from}`}
+            className="tl-gap"
+            style={{ left: pct(new Date(g.from).getTime()), width: width(new Date(g.from).getTime(), new Date(g.to).getTime()) }}
+            title={t('timeline.gap', { from: f.time(g.from), to: f.time(g.to) })}
+            data-testid="gap"
+          />
         ))}
         {data.ranges.map((r) => {
           const a = new Date(r.from).getTime();
@@ -40,9 +46,22 @@ export function Timeline({ data, selected, onPick }: { data: RecordingRanges; se
             const at = a + ((e.clientX - box.left) / box.width) * (b - a);
             pick(at, at + PICK_SEC * 1000, a, b);
           };
-          return <button type="button" key={`r${r.from}`} className="tl-range" style={{ left: pct(a), width: width(a, b) }} aria-label={label} title={label} onClick={onClick} data-testid="range" />;
+          return (
+            <button
+              type="button"
+              key={`r${r.from}`}
+              className="tl-range"
+              style={{ left: pct(a), width: width(a, b) }}
+              aria-label={label}
+              title={label}
+              onClick={onClick}
+              data-testid="range"
+            />
+          );
         })}
-        {selected && <div className="tl-selected" style={{ left: pct(selected.from.getTime()), width: width(selected.from.getTime(), selected.to.getTime()) }} aria-hidden="true" />}
+        {selected && (
+          <div className="tl-selected" style={{ left: pct(selected.from.getTime()), width: width(selected.from.getTime(), selected.to.getTime()) }} aria-hidden="true" />
+        )}
       </div>
       <div className="timeline-axis" aria-hidden="true">
         <span>{f.dateTime(start)}</span>
@@ -102,7 +121,12 @@ function Still({ cameraId, at, alt }: { cameraId: string; at: Date; alt: string 
       if (url) URL.revokeObjectURL(url);
     };
   }, [cameraId, iso, attempt]);
-  if (failure === 'none') return <div className="still failed" data-testid="still-failed" data-failure="none">{t('previews.none')}</div>;
+  if (failure === 'none')
+    return (
+      <div className="still failed" data-testid="still-failed" data-failure="none">
+        {t('previews.none')}
+      </div>
+    );
   if (failure)
     return (
       <div className="still failed" data-testid="still-failed" data-failure="unavailable">

@@ -57,7 +57,14 @@ export default function ClipsPage() {
           </label>
           <label>
             {t('recordings.window')}
-            <select value={hours} onChange={(e) => { setHours(Number(e.target.value)); setNow(Date.now()); }} data-testid="window">
+            <select
+              value={hours}
+              onChange={(e) => {
+                setHours(Number(e.target.value));
+                setNow(Date.now());
+              }}
+              data-testid="window"
+            >
               {WINDOWS.map((h) => (
                 <option key={h} value={h}>
                   {t(`recordings.windows.${h}`)}
@@ -77,7 +84,8 @@ export default function ClipsPage() {
           <>
             <Timeline data={recordings.data} selected={range} onPick={setRange} />
             <p className="muted">
-              {t('recordings.retainedFrom', { time: f.dateTime(recordings.data.retainedFrom) })} · {t('recordings.counts', { ranges: recordings.data.ranges.length, gaps: recordings.data.gaps.length })}
+              {t('recordings.retainedFrom', { time: f.dateTime(recordings.data.retainedFrom) })} ·{' '}
+              {t('recordings.counts', { ranges: recordings.data.ranges.length, gaps: recordings.data.gaps.length })}
             </p>
             {range && <Previews cameraId={cameraId} range={range} />}
           </>

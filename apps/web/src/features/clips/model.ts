@@ -33,7 +33,10 @@ export function useClipEvents(r: ClipRequest) {
     if (!live) return;
     const stream = openEventStream(`/api/v1/clip-requests/${r.id}/events`, (e) => {
       const next = e.data as ClipRequest;
-      for (const key of [['clip-requests', 'mine'], ['clip-requests', 'queue']]) {
+      for (const key of [
+        ['clip-requests', 'mine'],
+        ['clip-requests', 'queue'],
+      ]) {
         qc.setQueriesData<ClipRequest[]>({ queryKey: key }, (list) => list?.map((x) => (x.id === next.id ? next : x)));
       }
     });

@@ -100,10 +100,22 @@ function Declare({ area, mode, onMode, onClear }: { area: DrawnArea | null; mode
         }}
       >
         <div className="draw-buttons" role="group" aria-label={t('area')}>
-          <button type="button" className={mode === 'circle' ? '' : 'secondary'} aria-pressed={mode === 'circle'} onClick={() => onMode(mode === 'circle' ? null : 'circle')} data-testid="draw-circle">
+          <button
+            type="button"
+            className={mode === 'circle' ? '' : 'secondary'}
+            aria-pressed={mode === 'circle'}
+            onClick={() => onMode(mode === 'circle' ? null : 'circle')}
+            data-testid="draw-circle"
+          >
             {t('drawCircle')}
           </button>
-          <button type="button" className={mode === 'polygon' ? '' : 'secondary'} aria-pressed={mode === 'polygon'} onClick={() => onMode(mode === 'polygon' ? null : 'polygon')} data-testid="draw-polygon">
+          <button
+            type="button"
+            className={mode === 'polygon' ? '' : 'secondary'}
+            aria-pressed={mode === 'polygon'}
+            onClick={() => onMode(mode === 'polygon' ? null : 'polygon')}
+            data-testid="draw-polygon"
+          >
             {t('drawPolygon')}
           </button>
           {area && (
@@ -113,7 +125,15 @@ function Declare({ area, mode, onMode, onClear }: { area: DrawnArea | null; mode
           )}
         </div>
         <p className="muted" data-testid="area-summary">
-          {mode === 'circle' ? t('hintCircle') : mode === 'polygon' ? t('hintPolygon') : area ? (area.type === 'Circle' ? t('areaCircle', { km: f.number(area.radiusMeters / 1000, 2) }) : t('areaPolygon', { count: area.coordinates[0].length - 1 })) : t('noArea')}
+          {mode === 'circle'
+            ? t('hintCircle')
+            : mode === 'polygon'
+              ? t('hintPolygon')
+              : area
+                ? area.type === 'Circle'
+                  ? t('areaCircle', { km: f.number(area.radiusMeters / 1000, 2) })
+                  : t('areaPolygon', { count: area.coordinates[0].length - 1 })
+                : t('noArea')}
         </p>
         <label>
           {t('type')}
@@ -258,9 +278,7 @@ function IncidentItem({ incident: i, cameras, onFocus }: { incident: Incident; c
             act.mutate();
           }}
         >
-          {action === 'extend' && (
-            <DateTimeField label={t('newEnd')} value={until} onChange={setUntil} required />
-          )}
+          {action === 'extend' && <DateTimeField label={t('newEnd')} value={until} onChange={setUntil} required />}
           <label>
             {t('reason')}
             <input value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={500} data-testid="reason" />
@@ -283,7 +301,12 @@ function CameraDots({ map, cameras }: { map: L.Map; cameras: Camera[] }) {
       L.marker([c.latitude, c.longitude], {
         interactive: false,
         keyboard: false,
-        icon: L.divIcon({ className: 'cam-icon', html: `<span class="cam-pin small-pin ${c.jurisdiction.toLowerCase()} ${c.state}" data-camera-id="${c.id}" title="${escapeHtml(c.name)}"></span>`, iconSize: [14, 14], iconAnchor: [7, 7] }),
+        icon: L.divIcon({
+          className: 'cam-icon',
+          html: `<span class="cam-pin small-pin ${c.jurisdiction.toLowerCase()} ${c.state}" data-camera-id="${c.id}" title="${escapeHtml(c.name)}"></span>`,
+          iconSize: [14, 14],
+          iconAnchor: [7, 7],
+        }),
       }).addTo(layer);
     }
     return () => {

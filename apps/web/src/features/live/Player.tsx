@@ -132,7 +132,10 @@ export function Player({ cameraId, form, onForm, onServed }: Props) {
     };
     performance.mark('bl:tile', { detail: cameraId });
     markTimes(offer.pc, cameraId);
-    void offer.sdp.then(() => performance.mark('bl:offer', { detail: cameraId }), () => undefined);
+    void offer.sdp.then(
+      () => performance.mark('bl:offer', { detail: cameraId }),
+      () => undefined,
+    );
     (async () => {
       let s: LiveSession;
       try {

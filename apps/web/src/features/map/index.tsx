@@ -146,7 +146,19 @@ const CLUSTER_UNTIL_ZOOM = 16;
  * would overlap at the current zoom join a cluster showing how many cameras it holds, coloured by
  * their countries (outlined red when one of them may be watched raw); choosing it zooms in on them.
  */
-function CameraMarkers({ map, cameras, access, selected, onSelect }: { map: L.Map; cameras: Camera[]; access?: Map<string, CameraAccess>; selected: string | null; onSelect: (id: string) => void }) {
+function CameraMarkers({
+  map,
+  cameras,
+  access,
+  selected,
+  onSelect,
+}: {
+  map: L.Map;
+  cameras: Camera[];
+  access?: Map<string, CameraAccess>;
+  selected: string | null;
+  onSelect: (id: string) => void;
+}) {
   const { t } = useTranslation(['map', 'common']);
   const [zoom, setZoom] = useState(() => map.getZoom());
   useEffect(() => {

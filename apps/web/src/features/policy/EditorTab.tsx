@@ -71,14 +71,25 @@ export function EditorTab({ jurisdiction, canEdit, versions, base, baseText, tex
             ))}
           </select>
         </label>
-        {changed && <span className="badge neutral" data-testid="unsaved">{t('editor.unsaved')}</span>}
+        {changed && (
+          <span className="badge neutral" data-testid="unsaved">
+            {t('editor.unsaved')}
+          </span>
+        )}
         {!canEdit && <span className="muted">{t('editor.readOnly')}</span>}
       </div>
       {baseText === undefined ? (
         <Spinner />
       ) : (
         <Suspense fallback={<Spinner />}>
-          <CedarEditor value={text} onChange={setText} readOnly={!canEdit} problems={current ? report?.problems : undefined} label={t('editor.label', { jurisdiction })} jumpTo={jumpTo} />
+          <CedarEditor
+            value={text}
+            onChange={setText}
+            readOnly={!canEdit}
+            problems={current ? report?.problems : undefined}
+            label={t('editor.label', { jurisdiction })}
+            jumpTo={jumpTo}
+          />
         </Suspense>
       )}
       {canEdit && (
@@ -100,7 +111,8 @@ export function EditorTab({ jurisdiction, canEdit, versions, base, baseText, tex
                     </button>
                   ) : (
                     <strong>{t(`severity.${p.severity}`)}</strong>
-                  )} <span translate="no">{p.message}</span>
+                  )}{' '}
+                  <span translate="no">{p.message}</span>
                   {p.policyId ? <span className="muted"> ({p.policyId})</span> : null}
                 </li>
               ))}
@@ -126,7 +138,11 @@ export function EditorTab({ jurisdiction, canEdit, versions, base, baseText, tex
         </form>
       )}
       {save.isError && <ErrorBox error={save.error} />}
-      {save.isSuccess && <p role="status" data-testid="saved">{t('editor.saved', { version: save.data.version })}</p>}
+      {save.isSuccess && (
+        <p role="status" data-testid="saved">
+          {t('editor.saved', { version: save.data.version })}
+        </p>
+      )}
     </section>
   );
 }

@@ -98,7 +98,12 @@ export function HistoryTab({ jurisdiction, canEdit, versions, cameras, cameraId,
                   </button>
                 )}
                 {isLegal && v.state === 'draft' && (
-                  <button type="button" className="secondary small" onClick={() => setCosignFor(cosignFor === v.version ? null : v.version)} data-testid={`cosignatures-${v.version}`}>
+                  <button
+                    type="button"
+                    className="secondary small"
+                    onClick={() => setCosignFor(cosignFor === v.version ? null : v.version)}
+                    data-testid={`cosignatures-${v.version}`}
+                  >
                     {t('history.cosignatures')}
                   </button>
                 )}
@@ -168,20 +173,20 @@ function TextDiff({ jurisdiction, from, to }: { jurisdiction: string; from: numb
   return (
     <figure className="text-diff-box">
       <figcaption className="visually-hidden">{label}</figcaption>
-    <pre className="text-diff" data-testid="text-diff">
-      {parts.map((p, i) => {
-        const lines = p.value.replace(/\n$/, '').split('\n');
-        if (p.added || p.removed) {
-          return (
-            <span key={i} className={p.added ? 'added' : 'removed'}>
-              {lines.map((l) => `${p.added ? '+' : '-'} ${l}\n`).join('')}
-            </span>
-          );
-        }
-        const shown = lines.length > 6 ? [...lines.slice(0, 2), `… ${t('history.unchanged', { n: lines.length - 4 })}`, ...lines.slice(-2)] : lines;
-        return <span key={i}>{shown.map((l) => `  ${l}\n`).join('')}</span>;
-      })}
-    </pre>
+      <pre className="text-diff" data-testid="text-diff">
+        {parts.map((p, i) => {
+          const lines = p.value.replace(/\n$/, '').split('\n');
+          if (p.added || p.removed) {
+            return (
+              <span key={i} className={p.added ? 'added' : 'removed'}>
+                {lines.map((l) => `${p.added ? '+' : '-'} ${l}\n`).join('')}
+              </span>
+            );
+          }
+          const shown = lines.length > 6 ? [...lines.slice(0, 2), `… ${t('history.unchanged', { n: lines.length - 4 })}`, ...lines.slice(-2)] : lines;
+          return <span key={i}>{shown.map((l) => `  ${l}\n`).join('')}</span>;
+        })}
+      </pre>
     </figure>
   );
 }
@@ -196,7 +201,8 @@ function Cosignatures({ jurisdiction, version, orgName }: { jurisdiction: string
   });
   const [reason, setReason] = useState('');
   const cosign = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/v1/policies/{jurisdiction}/versions/{version}/cosign', { params: { path: { jurisdiction, version } }, body: { reason: reason.trim() } })),
+    mutationFn: () =>
+      unwrap(api.POST('/api/v1/policies/{jurisdiction}/versions/{version}/cosign', { params: { path: { jurisdiction, version } }, body: { reason: reason.trim() } })),
     onSuccess: async () => {
       setReason('');
       await qc.invalidateQueries({ queryKey: ['policies', jurisdiction] });
@@ -264,14 +270,20 @@ function ConfirmChange(props: {
   const run = useMutation({
     mutationFn: () =>
       pending.kind === 'activate'
-        ? unwrap(api.POST('/api/v1/policies/{jurisdiction}/versions/{version}/activate', { params: { path: { jurisdiction, version: pending.version } }, body: { reason: reason.trim() } }))
+        ? unwrap(
+            api.POST('/api/v1/policies/{jurisdiction}/versions/{version}/activate', {
+              params: { path: { jurisdiction, version: pending.version } },
+              body: { reason: reason.trim() },
+            }),
+          )
         : unwrap(api.POST('/api/v1/policies/{jurisdiction}/rollback', { params: { path: { jurisdiction } }, body: { reason: reason.trim(), toVersion: pending.version } })),
     onSuccess: async () => {
       await qc.invalidateQueries({ queryKey: ['policies'] });
       onClose();
     },
   });
-  const missing = run.error instanceof ApiError && run.error.code === 'policy_cosignatures_missing' ? (((run.error.details as { missing?: string[] })?.missing ?? []) as string[]) : null;
+  const missing =
+    run.error instanceof ApiError && run.error.code === 'policy_cosignatures_missing' ? (((run.error.details as { missing?: string[] })?.missing ?? []) as string[]) : null;
   return (
     <Dialog title={t(`confirm.${pending.kind}Title`, { version: pending.version })} onClose={onClose} testId="confirm-dialog">
       <form

@@ -31,7 +31,10 @@ export function SimulatorTab({ jurisdiction, cameras, cameraId, setCameraId, dra
     mutationFn: async () => {
       const body = { user: { organisationId: org, roles: [role] }, cameraId: cameraId!, context: { incident, ...(purpose.trim() ? { purpose: purpose.trim() } : {}) } };
       const run = async (d?: DraftChoice) =>
-        ((await unwrap(api.POST('/api/v1/policies/{jurisdiction}/simulate', { params: { path: { jurisdiction } }, body: { ...body, ...d } as never }))) as unknown as { results: SimulatedDecision[]; versions: Record<string, number> });
+        (await unwrap(api.POST('/api/v1/policies/{jurisdiction}/simulate', { params: { path: { jurisdiction } }, body: { ...body, ...d } as never }))) as unknown as {
+          results: SimulatedDecision[];
+          versions: Record<string, number>;
+        };
       const [active, drafted] = await Promise.all([run(), draft ? run(draft) : Promise.resolve(undefined)]);
       return { active, drafted };
     },
@@ -41,7 +44,9 @@ export function SimulatorTab({ jurisdiction, cameras, cameraId, setCameraId, dra
   return (
     <section aria-labelledby="sim-heading">
       <h2 id="sim-heading">{t('sim.heading')}</h2>
-      <p className="muted" data-testid="draft-label">{draftLabel}</p>
+      <p className="muted" data-testid="draft-label">
+        {draftLabel}
+      </p>
       <label>
         {t('sim.camera')}
         <select value={cameraId ?? ''} onChange={(e) => setCameraId(e.target.value)} data-testid="sim-camera">
@@ -122,13 +127,17 @@ export function SimulatorTab({ jurisdiction, cameras, cameraId, setCameraId, dra
                   </td>
                   {decide.data.drafted && <td>{d ? <Decision r={d} /> : null}</td>}
                   <td>
-                    {shown.policies.flatMap((p) => p.ids.map((id) => (
-                      <code key={`${p.jurisdiction}:${id}`} className="rule-id">
-                        {p.jurisdiction}:{id}
-                      </code>
-                    )))}
+                    {shown.policies.flatMap((p) =>
+                      p.ids.map((id) => (
+                        <code key={`${p.jurisdiction}:${id}`} className="rule-id">
+                          {p.jurisdiction}:{id}
+                        </code>
+                      )),
+                    )}
                   </td>
-                  <td className="small" translate="no">{shown.reasons.join('; ')}</td>
+                  <td className="small" translate="no">
+                    {shown.reasons.join('; ')}
+                  </td>
                 </tr>
               );
             })}
@@ -148,7 +157,13 @@ export function SimulatorTab({ jurisdiction, cameras, cameraId, setCameraId, dra
       ) : (
         <div className="scroll-x">
           <table className="table compact matrix" data-testid="matrix">
-            <caption className="muted">{t('sim.matrixCaption', { versions: Object.entries(matrix.data.versions).map(([k, v]) => `${k}@${v}`).join(', ') })}</caption>
+            <caption className="muted">
+              {t('sim.matrixCaption', {
+                versions: Object.entries(matrix.data.versions)
+                  .map(([k, v]) => `${k}@${v}`)
+                  .join(', '),
+              })}
+            </caption>
             <thead>
               <tr>
                 <th scope="col">{t('diff.who')}</th>
@@ -195,7 +210,11 @@ function Decision({ r }: { r: SimulatedDecision }) {
   return (
     <span data-decision={r.decision}>
       <span className={`decision ${r.decision}`}>{t(`decision.${r.decision}`)}</span>
-      {r.decision === 'permit' ? <ObligationList obligations={r.obligations} /> : r.denial ? <span className="muted"> ({t(`denial.${r.denial}`, { defaultValue: r.denial })})</span> : null}
+      {r.decision === 'permit' ? (
+        <ObligationList obligations={r.obligations} />
+      ) : r.denial ? (
+        <span className="muted"> ({t(`denial.${r.denial}`, { defaultValue: r.denial })})</span>
+      ) : null}
     </span>
   );
 }

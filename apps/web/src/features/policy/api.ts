@@ -73,7 +73,10 @@ export function usePolicies() {
 }
 
 export function useVersions(jurisdiction: string) {
-  return useQuery({ queryKey: ['policies', jurisdiction, 'versions'], queryFn: () => unwrap(api.GET('/api/v1/policies/{jurisdiction}/versions', { params: { path: { jurisdiction } } })) });
+  return useQuery({
+    queryKey: ['policies', jurisdiction, 'versions'],
+    queryFn: () => unwrap(api.GET('/api/v1/policies/{jurisdiction}/versions', { params: { path: { jurisdiction } } })),
+  });
 }
 
 export function useVersion(jurisdiction: string, version: number | undefined) {
@@ -97,7 +100,12 @@ export function useMatrixDiff(jurisdiction: string, cameraId: string | undefined
   return useQuery({
     queryKey: ['policies', jurisdiction, 'matrix-diff', cameraId, draft],
     enabled: !!cameraId && !!draft,
-    queryFn: async () => unwrap(api.POST('/api/v1/policies/{jurisdiction}/matrix/diff', { params: { path: { jurisdiction } }, body: { cameraId: cameraId!, ...draft } })) as unknown as Promise<{ changes: MatrixChange[]; activeVersions: Record<string, number>; draftVersions: Record<string, number> }>,
+    queryFn: async () =>
+      unwrap(api.POST('/api/v1/policies/{jurisdiction}/matrix/diff', { params: { path: { jurisdiction } }, body: { cameraId: cameraId!, ...draft } })) as unknown as Promise<{
+        changes: MatrixChange[];
+        activeVersions: Record<string, number>;
+        draftVersions: Record<string, number>;
+      }>,
   });
 }
 
@@ -105,6 +113,11 @@ export function useMatrix(jurisdiction: string, cameraId: string | undefined, dr
   return useQuery({
     queryKey: ['policies', jurisdiction, 'matrix', cameraId, draft],
     enabled: enabled && !!cameraId,
-    queryFn: async () => ((await unwrap(api.POST('/api/v1/policies/{jurisdiction}/matrix', { params: { path: { jurisdiction } }, body: { cameraId: cameraId!, ...draft } }))) as unknown as { matrix: PolicyMatrix }).matrix,
+    queryFn: async () =>
+      (
+        (await unwrap(api.POST('/api/v1/policies/{jurisdiction}/matrix', { params: { path: { jurisdiction } }, body: { cameraId: cameraId!, ...draft } }))) as unknown as {
+          matrix: PolicyMatrix;
+        }
+      ).matrix,
   });
 }

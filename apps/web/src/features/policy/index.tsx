@@ -98,7 +98,17 @@ function Console({ jurisdiction, canEdit }: { jurisdiction: string; canEdit: boo
       </p>
       <div role="tablist" aria-label={t('tabs.label')} className="tabs">
         {tabs.map((k) => (
-          <button key={k} type="button" role="tab" id={`tab-${k}`} aria-selected={tab === k} tabIndex={tab === k ? 0 : -1} className={tab === k ? 'tab active' : 'tab'} onClick={() => setTab(k)} data-testid={`tab-${k}`}>
+          <button
+            key={k}
+            type="button"
+            role="tab"
+            id={`tab-${k}`}
+            aria-selected={tab === k}
+            tabIndex={tab === k ? 0 : -1}
+            className={tab === k ? 'tab active' : 'tab'}
+            onClick={() => setTab(k)}
+            data-testid={`tab-${k}`}
+          >
             {t(`tabs.${k}`)}
           </button>
         ))}

@@ -9,7 +9,16 @@ import { CLASSES } from '../analytics/counts';
 
 type Point = [number, number];
 /** Refusals of the API's geometry check (and rules naming a missing zone or line), explained in the user's language above the API's own words. */
-const GEOMETRY_CODES = ['geometry_outside_picture', 'geometry_self_intersecting', 'geometry_too_many_points', 'geometry_too_few_points', 'geometry_degenerate', 'geometry_duplicate_id', 'geometry_too_many_items', 'alert_target_unknown'];
+const GEOMETRY_CODES = [
+  'geometry_outside_picture',
+  'geometry_self_intersecting',
+  'geometry_too_many_points',
+  'geometry_too_few_points',
+  'geometry_degenerate',
+  'geometry_duplicate_id',
+  'geometry_too_many_items',
+  'alert_target_unknown',
+];
 type Zone = AnalyticsConfig['zones'][number];
 type Line = AnalyticsConfig['lines'][number];
 type Rule = AnalyticsConfig['alerts'][number];
@@ -55,7 +64,15 @@ export default function ZonesPage() {
 }
 
 function slug(name: string, taken: string[]): string {
-  const base = name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/ł/g, 'l').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 32) || 'x';
+  const base =
+    name
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/ł/g, 'l')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 32) || 'x';
   let s = base;
   for (let i = 2; taken.includes(s); i++) s = `${base}-${i}`;
   return s;
@@ -97,7 +114,17 @@ function Editor({ cameraId, name }: { cameraId: string; name: string }) {
     if (mode === 'zone') change({ zones: [...draft.zones, { id, name: shapeName.trim(), polygon: points }] });
     else
       change({
-        lines: [...draft.lines, { id, name: shapeName.trim(), a: points[0], b: points[1], ...(forwardName.trim() ? { forwardName: forwardName.trim() } : {}), ...(backwardName.trim() ? { backwardName: backwardName.trim() } : {}) }],
+        lines: [
+          ...draft.lines,
+          {
+            id,
+            name: shapeName.trim(),
+            a: points[0],
+            b: points[1],
+            ...(forwardName.trim() ? { forwardName: forwardName.trim() } : {}),
+            ...(backwardName.trim() ? { backwardName: backwardName.trim() } : {}),
+          },
+        ],
       });
     setPoints([]);
     setShapeName('');
@@ -111,7 +138,18 @@ function Editor({ cameraId, name }: { cameraId: string; name: string }) {
       <div className="editor-layout">
         <div>
           <div className="picture" style={aspect ? { aspectRatio: String(aspect) } : undefined}>
-            {still.data ? <img src={still.data} alt={t('stillAlt', { camera: name })} data-testid="still" onLoad={(e) => setAspect(e.currentTarget.naturalWidth / e.currentTarget.naturalHeight || null)} /> : <div className="no-still" data-testid={still.isPending ? undefined : 'no-still'}>{still.isPending ? t('stillLoading') : t('noStill')}</div>}
+            {still.data ? (
+              <img
+                src={still.data}
+                alt={t('stillAlt', { camera: name })}
+                data-testid="still"
+                onLoad={(e) => setAspect(e.currentTarget.naturalWidth / e.currentTarget.naturalHeight || null)}
+              />
+            ) : (
+              <div className="no-still" data-testid={still.isPending ? undefined : 'no-still'}>
+                {still.isPending ? t('stillLoading') : t('noStill')}
+              </div>
+            )}
             <svg viewBox="0 0 1 1" preserveAspectRatio="none" onClick={click} data-testid="canvas" role="img" aria-label={t('canvasLabel')}>
               {draft.zones.map((z) => (
                 <polygon key={z.id} points={z.polygon.map((p) => p.join(',')).join(' ')} className="zone" />
@@ -137,7 +175,17 @@ function Editor({ cameraId, name }: { cameraId: string; name: string }) {
             <legend>{t('draw')}</legend>
             {(['zone', 'line'] as const).map((m) => (
               <label key={m} className="inline">
-                <input type="radio" name="mode" value={m} checked={mode === m} onChange={() => { setMode(m); setPoints([]); }} data-testid={`mode-${m}`} />
+                <input
+                  type="radio"
+                  name="mode"
+                  value={m}
+                  checked={mode === m}
+                  onChange={() => {
+                    setMode(m);
+                    setPoints([]);
+                  }}
+                  data-testid={`mode-${m}`}
+                />
                 {t(`mode.${m}`)}
               </label>
             ))}
@@ -246,7 +294,10 @@ function Rules({ draft, onChange }: { draft: AnalyticsConfig; onChange: (alerts:
     const tn = targets.find((x) => x.id === targetId)!.name;
     const ruleName = `${tn}: ${t(`analytics:class.${cls}`)} > ${threshold}`;
     const ids = draft.alerts.map((a) => a.id);
-    onChange([...draft.alerts, { id: slug(`${targetId}-${cls}-${threshold}`, ids), name: ruleName, kind, targetId, classes: [cls as Rule['classes'][number]], threshold, durationSec: duration }]);
+    onChange([
+      ...draft.alerts,
+      { id: slug(`${targetId}-${cls}-${threshold}`, ids), name: ruleName, kind, targetId, classes: [cls as Rule['classes'][number]], threshold, durationSec: duration },
+    ]);
   };
   return (
     <>

@@ -9,7 +9,10 @@ type Area = { type: 'Circle'; center: [number, number]; radiusMeters: number } |
 /** An incident's area as a Leaflet layer (GeoJSON is lon,lat; Leaflet lat,lon). */
 export function areaLayer(area: Area, style: L.PathOptions): L.Layer {
   if (area.type === 'Circle') return L.circle([area.center[1], area.center[0]], { radius: area.radiusMeters, ...style });
-  return L.polygon(area.coordinates.map((ring) => ring.map(([lon, lat]) => [lat, lon] as [number, number])), style);
+  return L.polygon(
+    area.coordinates.map((ring) => ring.map(([lon, lat]) => [lat, lon] as [number, number])),
+    style,
+  );
 }
 
 /** Incidents in force as orange areas, each labelled with its title and remaining time (updated every second). */

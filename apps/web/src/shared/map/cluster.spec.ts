@@ -3,7 +3,7 @@ import { clusterByDistance } from './cluster';
 describe('clusterByDistance', () => {
   const at = (p: { x: number; y: number }) => p;
 
-  it('groups points within the radius of a group\'s first point and leaves the others alone', () => {
+  it("groups points within the radius of a group's first point and leaves the others alone", () => {
     const a = { x: 0, y: 0 };
     const b = { x: 30, y: 0 };
     const c = { x: 0, y: 39 };
@@ -17,8 +17,11 @@ describe('clusterByDistance', () => {
     expect(clusterByDistance([a, b], at, 40)).toEqual([[a, b]]);
   });
 
-  it('measures from the group\'s first point, so a chain does not grow without end', () => {
+  it("measures from the group's first point, so a chain does not grow without end", () => {
     const pts = [0, 30, 60, 90].map((x) => ({ x, y: 0 }));
-    expect(clusterByDistance(pts, at, 40)).toEqual([[pts[0], pts[1]], [pts[2], pts[3]]]);
+    expect(clusterByDistance(pts, at, 40)).toEqual([
+      [pts[0], pts[1]],
+      [pts[2], pts[3]],
+    ]);
   });
 });
