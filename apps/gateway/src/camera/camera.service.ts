@@ -5,7 +5,7 @@ import { CONFIG, type BorderlensConfig } from '@borderlens/config';
 import { AuditService, actorOf } from '@borderlens/audit';
 import type { Principal } from '@borderlens/auth';
 import { CameraEntity } from '@borderlens/database';
-import { defaultSharing, maxRetentionDays, maxRetentionMonths, RETENTION_CAPS, type SharingLevel } from '@borderlens/policy';
+import { defaultSharing, maxRetentionDays, maxRetentionMonths, RETENTION_CAPS, type Decision, type SharingLevel } from '@borderlens/policy';
 import { AppError } from '../common/app-error';
 import { OrganisationService } from '../organisation/organisation.service';
 import { policyIds } from '../policy/authorization.service';
@@ -106,22 +106,7 @@ export class CameraService {
       if (dto.ingest.type === 'push' && camera.ingestType === 'push' && !dto.ingest.protocol) dto.ingest.protocol = camera.pushProtocol ?? undefined;
       await this.addresses.applyIngest(camera, dto.ingest, camera.pushKeyHash);
     }
-    return this.dataSource.transaction(async (m) => {
-      const c = await this.cameras.save(camera, m);
-      await this.audit.record(
-        {
-          actor: actorOf(p),
-          operation: 'alteration',
-          object: `camera:${c.id}`,
-          decision: 'done',
-          policyIds: policyIds(allowed),
-          justification: 'camera settings changed',
-          details: { fields: changed },
-        },
-        m,
-      );
-      return c;
-    });
+    return this.saveAltered(p, camera, allowed, 'camera settings changed', { fields: changed });
   }
 
   /** The owner's decision on what the camera shares; audited with the reason, then running sessions are decided again. */
@@ -129,22 +114,7 @@ export class CameraService {
     const { camera, allowed } = await this.visibility.findManaged(p, id);
     const from = camera.sharing;
     camera.sharing = dto.sharing;
-    const saved = await this.dataSource.transaction(async (m) => {
-      const c = await this.cameras.save(camera, m);
-      await this.audit.record(
-        {
-          actor: actorOf(p),
-          operation: 'alteration',
-          object: `camera:${c.id}`,
-          decision: 'done',
-          policyIds: policyIds(allowed),
-          justification: dto.reason.trim(),
-          details: { change: 'sharing', from, to: c.sharing },
-        },
-        m,
-      );
-      return c;
-    });
+    const saved = await this.saveAltered(p, camera, allowed, dto.reason.trim(), { change: 'sharing', from, to: camera.sharing });
     if (from !== saved.sharing) this.sharingChanges.next({ cameraId: saved.id, from, to: saved.sharing });
     return saved;
   }
@@ -159,25 +129,19 @@ export class CameraService {
     if (Boolean(camera.disabledAt) === disabled) return camera;
     camera.disabledAt = disabled ? new Date() : null;
     camera.disabledReason = disabled ? dto.reason.trim() : null;
-    const saved = await this.dataSource.transaction(async (m) => {
-      const c = await this.cameras.save(camera, m);
-      await this.audit.record(
-        {
-          actor: actorOf(p),
-          operation: 'alteration',
-          object: `camera:${c.id}`,
-          decision: 'done',
-          policyIds: policyIds(allowed),
-          justification: dto.reason.trim(),
-          details: { change: disabled ? 'disabled' : 'enabled' },
-        },
-        m,
-      );
-      return c;
-    });
+    const saved = await this.saveAltered(p, camera, allowed, dto.reason.trim(), { change: disabled ? 'disabled' : 'enabled' });
     await this.media.tellDisabled(saved.id, disabled);
     this.disabledChanges.next({ cameraId: saved.id, disabled });
     return saved;
+  }
+
+  /** Saves a changed camera and its audit entry (an alteration) in one transaction. */
+  private saveAltered(p: Principal, camera: CameraEntity, allowed: Decision, justification: string, details: Record<string, unknown>): Promise<CameraEntity> {
+    return this.dataSource.transaction(async (m) => {
+      const c = await this.cameras.save(camera, m);
+      await this.audit.record({ actor: actorOf(p), operation: 'alteration', object: `camera:${c.id}`, decision: 'done', policyIds: policyIds(allowed), justification, details }, m);
+      return c;
+    });
   }
 
   async remove(p: Principal, id: string): Promise<void> {
