@@ -23,7 +23,10 @@ export class FakeGatewayState {
   disabled = new Set<string>();
   pushKeys = new Map<string, string>();
   states: (CameraStateReport & { at: number })[] = [];
+  /** The segment index: one entry per (media node, path), as the gateway's unique key keeps it. */
   segments: RecordingSegmentReport[] = [];
+  /** Reports of a segment already indexed (a crash between the gateway's answer and the node's journal). */
+  repeatedSegmentReports = 0;
   /** What expiredSegments answers (tests fill it); erased ids are removed and recorded. */
   expired: ExpiredSegment[] = [];
   erased: string[] = [];
@@ -94,7 +97,9 @@ class FakeGatewayMessages {
 
   @MessagePattern(Patterns.gateway.recordingSegment)
   segment(@Payload('data') d: RecordingSegmentReport): { ok: true } {
-    this.st.segments.push(d);
+    // Like the gateway's insert-or-ignore: delivery is at least once, the index holds each segment once.
+    if (this.st.segments.some((s) => s.mediaNode === d.mediaNode && s.path === d.path)) this.st.repeatedSegmentReports++;
+    else this.st.segments.push(d);
     return { ok: true };
   }
 }
