@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,7 +31,6 @@ if (insideWebNetns(__filename)) {
     /** The trail entries Jeseník's auditor saw, filtered by the camera. */
     let jesenikSeqs: string[] = [];
     let sim: CameraSim | undefined;
-    let feeder: ChildProcess | undefined;
     const sessions: SignedIn[] = [];
     const session = async (user: string, lang: Language, path: string) => {
       const s = await signIn(tb.browser, sys.url, user, lang, path);
@@ -48,36 +46,24 @@ if (insideWebNetns(__filename)) {
       // continuous test picture (a live encoder, not a looped file: the recording must have no gaps).
       sim = new CameraSim(8556, ['--stdin'], '/jesenik');
       const url = await sim.start();
-      feeder = spawn(
-        'ffmpeg',
-        [
-          '-hide_banner',
-          '-loglevel',
-          'error',
-          '-re',
-          '-f',
-          'lavfi',
-          '-i',
-          'testsrc2=size=640x360:rate=25',
-          '-c:v',
-          'libx264',
-          '-preset',
-          'ultrafast',
-          '-tune',
-          'zerolatency',
-          '-g',
-          '25',
-          '-bf',
-          '0',
-          '-pix_fmt',
-          'yuv420p',
-          '-f',
-          'h264',
-          '-',
-        ],
-        { stdio: ['ignore', 'pipe', 'ignore'] },
-      );
-      feeder.stdout!.pipe(sim.stdin);
+      sim.feed([
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc2=size=640x360:rate=25',
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        '-tune',
+        'zerolatency',
+        '-g',
+        '25',
+        '-bf',
+        '0',
+        '-pix_fmt',
+        'yuv420p',
+      ]);
       await new Promise((ok) => setTimeout(ok, 1500));
       cameraId = (await sys.camera('jesenik.admin', CAMERA)).id;
       const patched = await sys.api('jesenik.admin', 'PATCH', `/api/v1/cameras/${cameraId}`, { ingest: { type: 'rtsp', url }, recordingEnabled: true });
@@ -100,7 +86,6 @@ if (insideWebNetns(__filename)) {
     afterAll(async () => {
       for (const s of sessions) await s.context.close().catch(() => undefined);
       await tb?.close();
-      feeder?.kill('SIGKILL');
       await sim?.stop();
       await sys?.close();
     });

@@ -83,10 +83,7 @@ async function main(): Promise<void> {
     new Supervised('rtsp', async () => {
       await sim.stop();
       const url = await sim.start();
-      const feeder = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', video.file, '-c', 'copy', '-f', 'h264', '-'], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      feeder.stdout!.pipe(sim.stdin);
+      const feeder = sim.feed(['-stream_loop', '-1', '-i', video.file, '-c', 'copy']);
       // The camera is pointed here once video flows: a first probe of a silent stream fails.
       await sleep(2000);
       await api.pointCameraAt(DEMO_STREAMS.fixed.admin, DEMO_STREAMS.fixed.camera, url);

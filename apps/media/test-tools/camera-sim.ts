@@ -7,6 +7,7 @@ const SCRIPT = resolve(__dirname.replace(/\/dist\/apps\//, '/apps/'), 'rtsp-serv
 /** The GStreamer RTSP camera simulator (apps/media/test-tools/rtsp-server.py) as a child process. */
 export class CameraSim {
   private child?: ChildProcess;
+  private feeder?: ChildProcess;
   url = '';
 
   constructor(
@@ -36,12 +37,28 @@ export class CameraSim {
     return this.url;
   }
 
-  /** Feeds H.264 to a simulator started with --stdin. */
+  /** Raw yuv420p frames for a simulator started with --rawstdin. */
   get stdin() {
     return this.child!.stdin!;
   }
 
+  /**
+   * Feeds a simulator started with --stdin from ffmpeg in real time (-re): `input` is ffmpeg's input
+   * and codec options for H.264. One write per frame (-flush_packets 1): the simulator stamps each
+   * frame when it arrives.
+   */
+  feed(input: string[]): ChildProcess {
+    const feeder = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', ...input, '-f', 'h264', '-flush_packets', '1', '-'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    feeder.stdout!.pipe(this.child!.stdin!);
+    this.feeder = feeder;
+    return feeder;
+  }
+
   async stop(): Promise<void> {
+    this.feeder?.kill('SIGKILL');
+    this.feeder = undefined;
     const child = this.child;
     this.child = undefined;
     if (!child || child.exitCode !== null) return;

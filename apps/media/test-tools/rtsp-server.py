@@ -4,7 +4,7 @@
 Run with /usr/bin/python3 (needs python3-gi and gir1.2-gst-rtsp-server-1.0).
 
   rtsp-server.py --port 8554 --path /cam --file video.mp4   # an H.264 MP4, played once in real time
-  rtsp-server.py --port 8554 --path /cam --stdin            # H.264 Annex B elementary stream on stdin (live)
+  rtsp-server.py --port 8554 --path /cam --stdin            # H.264 Annex B on stdin, one write per frame, served live (CameraSim.feed)
   rtsp-server.py --port 8554 --path /cam --rawstdin 1280x720 # raw yuv420p frames on stdin, encoded live like a camera
   rtsp-server.py --port 8554 --path /cam --testsrc 1280x720 # test pattern, encoded live
   add --codec h265 to --testsrc to serve a codec the media node refuses.
@@ -15,12 +15,32 @@ import argparse
 import ctypes
 import signal
 import sys
+import threading
 
 import gi
 
 gi.require_version("Gst", "1.0")
 gi.require_version("GstRtspServer", "1.0")
 from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
+
+
+def feed_stdin(factory):
+    """Pushes stdin into the appsrc of the media being played, if any, from a thread of its own."""
+    current = {}
+
+    def configure(_factory, media):
+        current["src"] = media.get_element().get_by_name("stdin")
+
+    factory.connect("media-configure", configure)
+
+    def read():
+        while chunk := sys.stdin.buffer.read1(65536):
+            src = current.get("src")
+            # As on a camera, what comes while nobody watches is gone.
+            if src is not None and src.current_state == Gst.State.PLAYING:
+                src.emit("push-buffer", Gst.Buffer.new_wrapped(chunk))
+
+    threading.Thread(target=read, daemon=True).start()
 
 
 def main():
@@ -44,7 +64,10 @@ def main():
         # Played once in real time: callers make the file as long as they need (ffmpeg -stream_loop).
         launch = f'( filesrc location="{a.file}" ! qtdemux ! h264parse config-interval=-1 ! rtph264pay name=pay0 pt=96 config-interval=-1 )'
     elif a.stdin:
-        launch = "( fdsrc fd=0 do-timestamp=true ! h264parse config-interval=-1 ! rtph264pay name=pay0 pt=96 config-interval=-1 )"
+        # A live source, each frame stamped when it arrives (CameraSim.feed writes one at a time).
+        # fdsrc was not live: the server's clock held its reads back, and frames read together
+        # shared a timestamp, which made the RTSP client merge them into undecodable units.
+        launch = "( appsrc name=stdin is-live=true do-timestamp=true format=time ! h264parse config-interval=-1 ! rtph264pay name=pay0 pt=96 config-interval=-1 )"
     elif a.rawstdin:
         # A camera's own low-delay encoder: each picture leaves as one access unit as soon as it is
         # encoded (an Annex B stream parsed from a pipe waits for the next picture's start code).
@@ -70,6 +93,8 @@ def main():
     factory.set_launch(launch)
     # One pipeline shared by every client: what a real camera does.
     factory.set_shared(True)
+    if a.stdin:
+        feed_stdin(factory)
     server.get_mount_points().add_factory(a.path, factory)
     if server.attach(None) == 0:
         print("ERROR cannot listen", flush=True)

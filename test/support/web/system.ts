@@ -88,7 +88,7 @@ export async function startSystem(opts: SystemOptions): Promise<TestSystem> {
     children.push(child);
     return child;
   };
-  const sims: { sim: CameraSim; feeder: ChildProcess }[] = [];
+  const sims: CameraSim[] = [];
   let video: DemoVideo | undefined;
   const tokens = new Map<string, { token: string; at: number }>();
   const token = async (user: string) => {
@@ -129,20 +129,14 @@ export async function startSystem(opts: SystemOptions): Promise<TestSystem> {
       video ??= await demoVideo(join(dataDir, 'demo'));
       const sim = new CameraSim(port, ['--stdin'], path);
       const rtsp = await sim.start();
-      const feeder = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', video.file, '-c', 'copy', '-f', 'h264', '-'], {
-        stdio: ['ignore', 'pipe', 'ignore'],
-      });
-      feeder.stdout!.pipe(sim.stdin);
-      sims.push({ sim, feeder });
+      sim.feed(['-stream_loop', '-1', '-i', video.file, '-c', 'copy']);
+      sims.push(sim);
       // A first probe of a silent stream fails: let video flow before the camera is pointed here.
       await new Promise((r) => setTimeout(r, 1500));
       return rtsp;
     },
     async close() {
-      for (const { sim, feeder } of sims) {
-        feeder.kill('SIGKILL');
-        await sim.stop();
-      }
+      for (const sim of sims) await sim.stop();
       await Promise.all(
         children.map((c) =>
           c.exitCode !== null
