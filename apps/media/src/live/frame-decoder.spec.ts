@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { i420Size } from '@borderlens/redaction';
 import { flvVideoTag } from '../ffmpeg/flv';
 import { streamConfig } from '../ingest/video-source';
@@ -42,5 +43,27 @@ describe('FrameDecoder', () => {
     d.catchUp([frame(40, false), frame(80, false)]);
     d.catchUp([frame(0, true), ...Array.from({ length: 60 }, (_, i) => frame(40 * (i + 1), false))]);
     expect(d.framesIn).toBe(0);
+  });
+
+  it('says once when frames go in and no picture comes out, with what ffmpeg said', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const processes = new FakeProcesses();
+    const d = new FrameDecoder('cam', processes, () => undefined);
+    d.onConfig(config);
+    const ffmpeg = processes.of('ffmpeg')[0];
+    ffmpeg.say('[h264 @ 0x1] decode_slice_header error');
+    await new Promise((r) => setImmediate(r));
+    for (let i = 0; i < 99; i++) d.push(frame(i * 40, i % 25 === 0));
+    expect(warn).not.toHaveBeenCalled();
+    for (let i = 99; i < 250; i++) d.push(frame(i * 40, i % 25 === 0));
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0][0]).toMatch(/100 frames in and no picture out: .*decode_slice_header error/);
+    // a picture out ends it; the next stall is reported again
+    ffmpeg.stdout.write(Buffer.alloc(size));
+    await new Promise((r) => setImmediate(r));
+    for (let i = 0; i < 100; i++) d.push(frame(i * 40, false));
+    expect(warn).toHaveBeenCalledTimes(2);
+    warn.mockRestore();
+    await d.stop();
   });
 });

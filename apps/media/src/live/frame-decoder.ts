@@ -8,6 +8,8 @@ import type { DecodedFrame } from './decoded-frame';
 
 /** Most frames decoded to catch up with a stream (two seconds at 25 fps). */
 const MAX_CATCH_UP = 50;
+/** Frames in without a picture out before the decoder is reported stuck (four seconds at 25 fps). */
+const STUCK_AFTER = 100;
 
 /**
  * A camera's H.264 decoded to yuv420p by ffmpeg: FLV tags in on stdin, fixed-size raw frames out on
@@ -22,6 +24,8 @@ export class FrameDecoder {
   private inFlight: { pts: number; at: number; skip?: boolean }[] = [];
   private seq = 0;
   private stopped = false;
+  /** Frames sent in since the last picture came out. */
+  private sinceOut = 0;
   framesIn = 0;
   framesOut = 0;
   /** From a compressed frame's arrival to its picture leaving the decoder, ms (last frame). */
@@ -66,6 +70,8 @@ export class FrameDecoder {
     this.inFlight.splice(i, 0, entry);
     if (this.inFlight.length > 300) this.inFlight.shift();
     this.framesIn++;
+    // Viewers of this camera get nothing while this lasts: say why, once, with ffmpeg's words.
+    if (++this.sinceOut === STUCK_AFTER) this.log.warn(`${STUCK_AFTER} frames in and no picture out: ${proc.lastLines(3).join(' | ') || 'ffmpeg said nothing'}`);
     proc.write(frame.raw);
   }
 
@@ -82,6 +88,7 @@ export class FrameDecoder {
     this.proc = proc;
     this.inFlight = [];
     this.waitingForKey = true;
+    this.sinceOut = 0;
     const frames = new RawFrameSplitter(i420Size(width, height), (data) => this.emit(data, width, height));
     proc.stdout.on('data', (chunk: Buffer) => {
       if (this.proc === proc) frames.push(chunk);
@@ -100,6 +107,7 @@ export class FrameDecoder {
 
   private emit(data: Buffer, width: number, height: number): void {
     const info = this.inFlight.shift() ?? { pts: 0, at: Date.now() };
+    this.sinceOut = 0;
     if (info.skip) return;
     this.framesOut++;
     this.lastLatencyMs = Date.now() - info.at;
