@@ -323,6 +323,34 @@ describe('gateway API (Keycloak, PGlite, TCP)', () => {
     });
   });
 
+  describe("the policies' reasons in the caller's language", () => {
+    it('answers a denial with the reasons in the Accept-Language (cs, pl), English otherwise; the shape is the same', async () => {
+      const t = await token('hzs.operator');
+      const cameras = await api(gw.url, '/api/v1/cameras', { token: t });
+      const drone = cameras.body.find((c: { name: string }) => c.name === 'HZS – dron Jeseník');
+      const raw = (language?: string) =>
+        api(gw.url, `/api/v1/cameras/${drone.id}/sessions`, {
+          method: 'POST',
+          token: t,
+          body: { form: 'raw', purpose: 'patrol' },
+          headers: language ? { 'accept-language': language } : {},
+        });
+      const cs = await raw('cs-CZ,cs;q=0.9,en;q=0.5');
+      expect(cs.status).toBe(403);
+      expect(cs.body.error).toMatchObject({ code: 'access_denied', details: { denial: 'forbidden', policies: ['CZ@1:cz-forbid-live-raw-without-incident'] } });
+      expect(cs.body.error.details.reasons).toEqual([
+        'Zakázáno pravidlem CZ „cz-forbid-live-raw-without-incident“: Neanonymizované živé video je dostupné pouze během vyhlášené mimořádné události, která se vztahuje na kameru',
+      ]);
+      expect(cs.body.error.message).toBe(cs.body.error.details.reasons.join('; '));
+      const pl = await raw('pl');
+      expect(pl.body.error.details.reasons).toEqual([
+        'Zabronione przez regułę CZ „cz-forbid-live-raw-without-incident”: Obraz na żywo bez anonimizacji jest dostępny wyłącznie w trakcie ogłoszonego zdarzenia obejmującego kamerę',
+      ]);
+      const english = ['Forbidden by CZ rule "cz-forbid-live-raw-without-incident": Raw live video is available only during a declared incident covering the camera'];
+      for (const other of ['de-DE', 'en', undefined]) expect((await raw(other)).body.error.details.reasons).toEqual(english);
+    });
+  });
+
   describe('operations', () => {
     it('serves the OpenAPI document and the browsable page without sign-in', async () => {
       const doc = await api(gw.url, '/api/openapi.json');

@@ -1,6 +1,6 @@
 import { insideWebNetns } from '../support/web/netns';
 import { startSystem, type TestSystem } from '../support/web/system';
-import { checkScreen, launchBrowser, signIn, type TestBrowser } from '../support/web/browser';
+import { checkScreen, chooseLanguage, launchBrowser, signIn, type TestBrowser } from '../support/web/browser';
 import { expectPlaying, setWall, tileState, waitForTile } from '../support/web/wall';
 
 const SUITE = 'nysa';
@@ -37,7 +37,7 @@ if (insideWebNetns(__filename)) {
 
     it('sees on the map exactly the cameras the policies let them see, and live video only of their own town', async () => {
       const api = await sys.api<{ id: string; name: string; organisationId: string }[]>('nysa.municipal', 'GET', '/api/v1/cameras');
-      const access = await sys.api<{ cameraId: string; access: string }[]>('nysa.municipal', 'GET', '/api/v1/live/cameras');
+      const access = await sys.api<{ cameraId: string; access: string; reasons: string[] }[]>('nysa.municipal', 'GET', '/api/v1/live/cameras');
       const { context, page } = await signIn(tb.browser, sys.url, 'nysa.municipal', 'pl', '/map');
       try {
         await page.waitForSelector('[data-testid=camera-list] li[data-access]:not([data-access=""])');
@@ -59,6 +59,21 @@ if (insideWebNetns(__filename)) {
         expect(access.body.find((a) => a.cameraId === ids.nysa)?.access).toBe('anonymized');
         const check = await checkScreen(page, SUITE, 'map', 'pl');
         expect(check.violations).toEqual([]);
+
+        // The policies' reasons follow the UI's language (Accept-Language): Polish, then Czech once
+        // chosen; the API asked without a language answers in English.
+        expect(access.body.find((a) => a.cameraId === ids.nysa)?.reasons).toEqual([expect.stringMatching(/^Permitted by PL rule "pl-live-anonymized-own": Operators and staff/)]);
+        const item = `[data-testid=camera-list] li[data-camera-id="${ids.nysa}"]`;
+        await page.click(`${item} .cam-name`);
+        const reasons = () => page.locator(`${item} .reasons li`).allTextContents();
+        await page.locator(`${item} .reasons li`).first().waitFor({ state: 'attached' });
+        expect(await reasons()).toEqual([
+          'Dozwolone przez regułę PL „pl-live-anonymized-own”: Operatorzy i pracownicy właściciela kamery (w tym jego straż gminna) oglądają obraz z jego kamer w postaci zanonimizowanej',
+        ]);
+        await chooseLanguage(page, 'cs');
+        const czech = 'Povoleno pravidlem PL „pl-live-anonymized-own“: Operátoři a zaměstnanci vlastníka kamery (včetně jeho obecní policie) sledují jeho kamery anonymizovaně';
+        for (const until = Date.now() + 15_000; (await reasons())[0] !== czech && Date.now() < until;) await new Promise((r) => setTimeout(r, 200));
+        expect(await reasons()).toEqual([czech]);
       } finally {
         await context.close();
       }

@@ -17,7 +17,10 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
     app,
     new DocumentBuilder()
       .setTitle('BorderLens API')
-      .setDescription('Lawful cross-border camera sharing (CZ-PL). Bearer tokens come from the Keycloak realm `borderlens`.')
+      .setDescription(
+        'Lawful cross-border camera sharing (CZ-PL). Bearer tokens come from the Keycloak realm `borderlens`. ' +
+          "The policies' reasons (`reasons` of a decision, `details.reasons` of a 403) come in the language of the `Accept-Language` header: cs, pl or en (English for any other or none).",
+      )
       .setVersion('1')
       .addBearerAuth()
       .build(),

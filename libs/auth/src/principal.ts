@@ -12,4 +12,9 @@ export interface Principal {
   /** Country code (Keycloak user attribute `country`). */
   country: string;
   roles: Role[];
+  /**
+   * The language the caller reads, from the request's Accept-Language header (not from the token):
+   * the policies' reasons come in it (cs, pl, en; English otherwise).
+   */
+  language?: string;
 }

@@ -1,4 +1,6 @@
 import { PolicyEngine } from './policy-engine';
+import { loadPolicyDirectory } from './policy-files';
+import { compilePolicySet } from './policy-set';
 import { Action, ACTIONS, CameraInput, ResourceInput } from './policy.types';
 import { CAMERAS, FLOOD, ORGS, user } from './testing/fixtures';
 
@@ -302,6 +304,24 @@ describe('default policies: obligations and reasons', () => {
     expect(d).toMatchObject({ decision: 'deny', denial: 'forbidden' });
     expect(d.reasons[0]).toMatch(/^Forbidden by CZ rule "cz-forbid-live-raw-without-incident": Raw live video is available only during a declared incident/);
     expect(d.obligations).toEqual({ watermark: false, purposeRequired: false, ownerApproval: false, anonymize: false });
+  });
+
+  it('every shipped rule gives its reason in English, Czech and Polish; a Czech user reads the Czech one', () => {
+    const sources = Object.entries(loadPolicyDirectory());
+    expect(sources.map(([j]) => j)).toEqual(['CZ', 'PL']);
+    for (const [j, source] of sources) {
+      for (const { id, reasons } of compilePolicySet(j, source).policies.values()) {
+        expect([id, Object.keys(reasons).sort()]).toEqual([id, ['cs', 'en', 'pl']]);
+        expect([id, new Set(Object.values(reasons)).size]).toEqual([id, 3]);
+      }
+    }
+    const request = { action: 'live.raw' as const, resource: camera, context: { purpose: 'patrol' } };
+    const cs = engine.decide({ ...request, principal: { ...user('pcr-olk', 'operator'), language: 'cs' } });
+    expect(cs.reasons[0]).toBe(
+      'Zakázáno pravidlem CZ „cz-forbid-live-raw-without-incident“: Neanonymizované živé video je dostupné pouze během vyhlášené mimořádné události, která se vztahuje na kameru',
+    );
+    const pl = engine.decide({ ...request, principal: { ...user('gmina-nysa', 'municipal'), language: 'pl' } });
+    expect(pl.reasons).toContain('Zabronione przez regułę PL „pl-forbid-raw-for-municipal”: Gminy i straże gminne widzą wyłącznie obraz zanonimizowany');
   });
 
   it("clip requests need the owner legal officer's approval", () => {

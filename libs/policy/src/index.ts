@@ -8,3 +8,5 @@ export type { MatrixCell, MatrixChange, MatrixOptions, MatrixRow, PolicyMatrix, 
 export * from './retention';
 export { acceptedIn } from './cedar-request';
 export { notSharedReason, sharingOf } from './sharing';
+export { REASON_LANGUAGES, reasonLanguage, pickReason, reasonsOf, reasonAnnotation } from './reasons';
+export type { ReasonLanguage, PolicyReasons } from './reasons';

@@ -5,6 +5,7 @@ import { loadPolicyDirectory } from './policy-files';
 import { buildMatrix, MatrixOptions, PolicyMatrix } from './policy-matrix';
 import { CompiledPolicySet, compilePolicySet, ValidateOptions } from './policy-set';
 import { emptyRelevance, mergeRelevance, Relevance } from './relevance';
+import { ENGINE_MESSAGES, pickReason, reasonLanguage } from './reasons';
 import { notSharedReason } from './sharing';
 import { CameraInput, Country, Decision, DecisionRequest, DenialCode, DeterminingPolicies, Obligations, PolicyRole, PolicySources } from './policy.types';
 
@@ -110,10 +111,11 @@ export class PolicyEngine {
     const { action } = request;
     const from = built.principalCountry;
     const to = built.resourceJurisdiction;
+    const language = reasonLanguage(request.principal.language);
 
     // Invariant kept here as well as in the validator: only a jurisdiction's own users edit its policies.
     if (action === 'policy.edit' && from !== to) {
-      return deny('foreign-policy-edit', [`Policies of ${to} can only be edited by users from ${to}`], []);
+      return deny('foreign-policy-edit', [ENGINE_MESSAGES.foreignPolicyEdit(language, to)], []);
     }
 
     const consulted: [Country, PolicyRole][] =
@@ -134,7 +136,7 @@ export class PolicyEngine {
       const set = this.sets.get(jurisdiction);
       const answer = answers.get(jurisdiction);
       if (!set || !answer) {
-        reasons.push(`No policy set is configured for ${jurisdiction}`);
+        reasons.push(ENGINE_MESSAGES.noPolicySet(language, jurisdiction));
         denial = 'no-policy-set';
         continue;
       }
@@ -143,32 +145,25 @@ export class PolicyEngine {
       if (answer.allow) {
         for (const id of answer.reason) permits.push({ set, id, role });
       } else if (answer.reason.length > 0) {
-        for (const id of answer.reason) {
-          const reason = set.policies.get(id)?.reason;
-          reasons.push(`Forbidden by ${jurisdiction} rule "${id}"${reason ? `: ${reason}` : ''}`);
-        }
+        for (const id of answer.reason) reasons.push(ENGINE_MESSAGES.forbidden(language, jurisdiction, id, pickReason(set.policies.get(id)?.reasons, language)));
         if (denial !== 'no-policy-set') denial = 'forbidden';
       } else {
-        reasons.push(noPermit(jurisdiction, role, action, from, to));
+        reasons.push(ENGINE_MESSAGES.noPermit(language, jurisdiction, role, action, from, to));
         denial ??= 'no-permit';
       }
     }
     // The owner's sharing level bounds what any rule can open to other organisations. A forbid
     // explains itself first; a missing permit is explained by the level when the level also refuses.
-    const notShared = request.resource.type === 'Camera' ? notSharedReason(request.principal, action, request.resource, request.context) : null;
+    const notShared = request.resource.type === 'Camera' ? notSharedReason(request.principal, action, request.resource, request.context, language) : null;
     if (notShared && (!denial || denial === 'no-permit')) return deny('not-shared', [notShared, ...reasons], policies, errors);
     if (denial) return deny(denial, reasons, policies, errors);
 
     const obligations = combineObligations(permits.map((p) => p.set.policies.get(p.id)?.obligations ?? {}));
     if (obligations.purposeRequired && built.purpose.trim() === '') {
-      const rules = permits.filter((p) => p.set.policies.get(p.id)?.obligations.purposeRequired).map((p) => `${p.set.jurisdiction} "${p.id}"`);
-      return deny('purpose-required', [`A purpose must be given for ${action} (required by ${rules.join(', ')})`], policies, errors);
+      const rules = permits.filter((p) => p.set.policies.get(p.id)?.obligations.purposeRequired).map((p) => ({ jurisdiction: p.set.jurisdiction, id: p.id }));
+      return deny('purpose-required', [ENGINE_MESSAGES.purposeRequired(language, action, rules)], policies, errors);
     }
-    for (const p of permits) {
-      const reason = p.set.policies.get(p.id)?.reason;
-      const role = p.role === 'local' ? '' : ` (${p.role})`;
-      reasons.push(`Permitted by ${p.set.jurisdiction} rule "${p.id}"${role}${reason ? `: ${reason}` : ''}`);
-    }
+    for (const p of permits) reasons.push(ENGINE_MESSAGES.permitted(language, p.set.jurisdiction, p.id, p.role, pickReason(p.set.policies.get(p.id)?.reasons, language)));
     return { decision: 'permit', reasons, policies, obligations, errors };
   }
 
@@ -243,12 +238,6 @@ const NO_OBLIGATIONS: Obligations = Object.freeze({ watermark: false, purposeReq
 
 function deny(denial: DenialCode, reasons: string[], policies: DeterminingPolicies[], errors: string[] = []): Decision {
   return { decision: 'deny', denial, reasons, policies, obligations: { ...NO_OBLIGATIONS }, errors };
-}
-
-function noPermit(jurisdiction: Country, role: PolicyRole, action: string, from: Country, to: Country): string {
-  if (role === 'export') return `No ${jurisdiction} rule permits ${action} for users from ${from} (export from ${jurisdiction})`;
-  if (role === 'import') return `No ${jurisdiction} rule permits ${action} on resources under ${to} law (import into ${jurisdiction})`;
-  return `No ${jurisdiction} rule permits ${action} for this user and resource`;
 }
 
 // Cedar keeps pre-parsed sets in the WebAssembly instance and cannot drop them, so a fixed pool of

@@ -137,6 +137,22 @@ describe('validatePolicyText', () => {
     expect(problems[1].message).toBe('@max_duration("4h") on "b" must be a whole number of seconds (1 to 999999999)');
   });
 
+  it('accepts @reason_cs and @reason_pl (optional); warns when a rule has them without the English @reason, the fallback', () => {
+    const text = [
+      `@id("a") @reason("Why") @reason_cs("Proč") @reason_pl("Dlaczego") permit (principal, ${LIVE});`,
+      `@id("b") @reason("Why") forbid (principal, ${LIVE}) when { context.incident };`,
+      `@id("c") permit (principal, ${LIVE});`,
+      `@id("d") @reason_cs("Proč") @reason_de("Warum") permit (principal, ${LIVE});`,
+    ].join('\n');
+    const report = validatePolicyText('CZ', text);
+    expect(report.problems.map((p) => [p.severity, p.code, p.policyId, p.line])).toEqual([
+      ['error', 'annotation', 'd', 4],
+      ['warning', 'annotation', 'd', 4],
+    ]);
+    expect(report.problems[0].message).toMatch(/^Unknown annotation @reason_de on "d"; known: .*@reason_cs, @reason_pl/);
+    expect(report.policies[0]).toMatchObject({ id: 'a', reason: 'Why' });
+  });
+
   it('refuses templates, warns about an empty set', () => {
     expect(validatePolicyText('CZ', `@id("t") permit (principal == ?principal, ${LIVE});`).problems.map((p) => p.code)).toEqual(['template']);
     const empty = validatePolicyText('CZ', '// nothing yet\n');

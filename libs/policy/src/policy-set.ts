@@ -3,14 +3,18 @@ import { createHash } from 'node:crypto';
 import { loadSchemaText } from './policy-files';
 import { collectRelevance, emptyRelevance, Relevance } from './relevance';
 import { Country, Obligations, PolicySource } from './policy.types';
+import { PolicyReasons, reasonsOf } from './reasons';
 
 /** Drafts larger than this are refused before parsing (the default sets are ~10 KB). */
 export const MAX_POLICY_BYTES = 256 * 1024;
 
 const NS = 'BorderLens::';
 
-/** Annotations a policy may carry; anything else is refused so that a misspelt obligation cannot vanish. */
-export const ANNOTATIONS = ['id', 'reason', 'watermark', 'purpose_required', 'max_duration', 'owner_approval', 'anonymize'] as const;
+/**
+ * Annotations a policy may carry; anything else is refused so that a misspelt obligation cannot vanish.
+ * `reason` is English (the fallback); `reason_cs` and `reason_pl` give it in Czech and Polish (optional).
+ */
+export const ANNOTATIONS = ['id', 'reason', 'reason_cs', 'reason_pl', 'watermark', 'purpose_required', 'max_duration', 'owner_approval', 'anonymize'] as const;
 const BOOLEAN_OBLIGATIONS = { watermark: 'watermark', purpose_required: 'purposeRequired', owner_approval: 'ownerApproval', anonymize: 'anonymize' } as const;
 
 export type ProblemCode = 'too-large' | 'syntax' | 'schema' | 'template' | 'missing-id' | 'duplicate-id' | 'annotation' | 'foreign-policy-edit' | 'empty';
@@ -66,7 +70,10 @@ export interface CompiledPolicy {
   id: string;
   effect: 'permit' | 'forbid';
   line: number;
+  /** @reason (English). */
   reason?: string;
+  /** @reason, @reason_cs, @reason_pl by language; pick one with pickReason. */
+  reasons: PolicyReasons;
   obligations: Partial<Obligations>;
 }
 
@@ -211,7 +218,17 @@ function analyse(jurisdiction: Country, text: string, options: ValidateOptions) 
     const obligations = readObligations(id, policy, line, problems);
     if (policy.effect === 'permit') checkPolicyEdit(jurisdiction, id, policy, line, problems);
     collectRelevance(policy, schema, relevance);
-    policies.push({ id, effect: policy.effect, line, reason: annotations.reason, obligations, text: policyText, json: policy });
+    const reasons = reasonsOf(annotations);
+    if (!reasons.en && (reasons.cs || reasons.pl)) {
+      problems.push({
+        severity: 'warning',
+        code: 'annotation',
+        policyId: id,
+        message: `"${id}" has a reason in another language but no @reason("..."): English is the fallback for every other language`,
+        ...where,
+      });
+    }
+    policies.push({ id, effect: policy.effect, line, reason: reasons.en, reasons, obligations, text: policyText, json: policy });
   });
 
   for (const v of validation.validationErrors) {
@@ -233,7 +250,7 @@ function readObligations(id: string, policy: cedar.PolicyJson, line: number, pro
       bad(`Unknown annotation @${name} on "${id}"; known: ${ANNOTATIONS.map((a) => '@' + a).join(', ')}`);
       continue;
     }
-    if (name === 'id' || name === 'reason') continue;
+    if (name === 'id' || name === 'reason' || name.startsWith('reason_')) continue;
     if (policy.effect === 'forbid') {
       problems.push({
         severity: 'warning',

@@ -88,6 +88,11 @@ export interface PrincipalInput {
   country?: Country;
   /** Roles; unknown role names are passed on as they are (a policy may name them). */
   roles: readonly string[];
+  /**
+   * The language the user reads the decision's reasons in: "cs", "pl", "en", or an Accept-Language
+   * header (the best supported one); anything else, or none, gives English. The rules never see it.
+   */
+  language?: string;
 }
 
 export interface CameraInput {
@@ -219,7 +224,7 @@ export type DenialCode = 'no-permit' | 'forbidden' | 'purpose-required' | 'no-po
 
 export interface Decision {
   decision: 'permit' | 'deny';
-  /** Why, in words that may be shown to the user. */
+  /** Why, in words that may be shown to the user, in the principal's language (rules' @reason_cs / @reason_pl, else @reason). */
   reasons: string[];
   /** Machine-readable cause of a deny (the first that applied). */
   denial?: DenialCode;

@@ -1,5 +1,6 @@
 import { acceptedIn } from './cedar-request';
 import { Action, CameraInput, ContextInput, defaultSharing, PrincipalInput, SharingLevel } from './policy.types';
+import { ENGINE_MESSAGES, ReasonLanguage } from './reasons';
 
 /** Camera actions whose reach beyond the owner organisation its sharing level bounds. */
 const SHARED_ACTIONS: readonly Action[] = ['live.anonymized', 'live.raw', 'recording.anonymized', 'recording.raw', 'clip.request', 'analytics.view'];
@@ -20,13 +21,12 @@ export function sharingOf(camera: Pick<CameraInput, 'sharing' | 'owner'>): Shari
 /**
  * Why the camera's owner does not share this action with the user, or null when it does (or the level
  * does not bound it: the owner's own users, camera.manage, audit.read). The engine applies this before
- * the rules, so no rule text can open more than the owner shares.
+ * the rules, so no rule text can open more than the owner shares. In the language asked (default English).
  */
-export function notSharedReason(principal: PrincipalInput, action: Action, camera: CameraInput, context: ContextInput | undefined): string | null {
+export function notSharedReason(principal: PrincipalInput, action: Action, camera: CameraInput, context: ContextInput | undefined, language: ReasonLanguage = 'en'): string | null {
   if (!SHARED_ACTIONS.includes(action) || principal.organisation?.id === camera.owner.id) return null;
   const level = sharingOf(camera);
   const incident = (context?.incidents ?? []).some((i) => acceptedIn(i).includes(camera.jurisdiction));
   if ((incident ? SHARED[level].incident : SHARED[level].always).includes(action)) return null;
-  const open = incident ? SHARED[level].incident : SHARED[level].always;
-  return `The camera's owner shares it as "${level}": ${action} is not shared with other organisations${incident ? '' : ' outside an incident in effect for its country'} (shared: ${open.join(', ') || 'nothing'})`;
+  return ENGINE_MESSAGES.notShared(language, level, action, incident, incident ? SHARED[level].incident : SHARED[level].always);
 }

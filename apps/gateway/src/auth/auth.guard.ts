@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { TokenError, TokenVerifier, type Principal, type Role } from '@borderlens/auth';
+import { reasonLanguage } from '@borderlens/policy';
 import { AppError } from '../common/app-error';
 import { PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
 
@@ -22,13 +23,19 @@ export class AuthGuard implements CanActivate {
     const req = ctx.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; principal?: Principal }>();
     const header = req.headers.authorization ?? '';
     const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/i.exec(header);
+    // The caller's language (the policies' reasons are given in it), beside what the token says.
+    const language = reasonLanguage(req.headers['accept-language']);
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) {
-      if (match) req.principal = await this.verifier.verify(match[1]).catch(() => undefined);
+      if (match)
+        req.principal = await this.verifier.verify(match[1]).then(
+          (p) => ({ ...p, language }),
+          () => undefined,
+        );
       return true;
     }
     if (!match) throw new AppError(HttpStatus.UNAUTHORIZED, 'unauthenticated', 'a bearer token is required');
     try {
-      req.principal = await this.verifier.verify(match[1]);
+      req.principal = { ...(await this.verifier.verify(match[1])), language };
     } catch (e) {
       const message = e instanceof TokenError ? e.message : 'token invalid';
       throw new AppError(HttpStatus.UNAUTHORIZED, 'unauthenticated', message);

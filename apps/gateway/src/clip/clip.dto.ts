@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsDate, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { CLIP_STATES, type ClipState } from '@borderlens/database';
+import { REASONS_LANGUAGE } from '../policy/reasons-language';
 
 /** Why a clip is wanted (the category; the justification says more). */
 export const CLIP_PURPOSES = ['criminal-investigation', 'emergency-response', 'accident-investigation', 'missing-person', 'infrastructure-damage', 'legal-claim', 'other'] as const;
@@ -126,7 +127,7 @@ export class ClipRequestCheckDto {
   })
   outcome: 'denied' | 'allowed' | 'approval';
   @ApiPropertyOptional({ example: 'clip_request_denied', description: 'For denied: the code a POST would answer' }) code?: string;
-  @ApiProperty({ type: [String] }) reasons: string[];
+  @ApiProperty({ type: [String], description: `The policies' reasons (why denied, or the permitting rules' reasons). ${REASONS_LANGUAGE}` }) reasons: string[];
   @ApiProperty({ type: [String] }) policies: string[];
   @ApiProperty({ type: Object, example: { ownerApproval: true, watermark: true, maxDurationSec: 3600 } }) obligations: Record<string, unknown>;
   @ApiProperty({ type: [ClipRequestCheckProblemDto], description: 'What about the range a POST would refuse (400): not recorded, beyond retention, too long, invalid' })

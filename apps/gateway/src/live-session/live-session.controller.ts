@@ -19,7 +19,10 @@ export class LiveSessionController {
   constructor(private readonly sessions: LiveSessionService) {}
 
   @Post(':id/sessions')
-  @ApiCreatedResponse({ type: LiveSessionDto, description: 'Denied: 403 access_denied or purpose_required, with reasons and rules in details; 409 camera_disabled' })
+  @ApiCreatedResponse({
+    type: LiveSessionDto,
+    description: 'Denied: 403 access_denied or purpose_required, with reasons (in the Accept-Language: cs, pl or en) and rules in details; 409 camera_disabled',
+  })
   async open(@CurrentPrincipal() p: Principal, @IdParam('camera') id: string, @Body() dto: OpenLiveSessionDto): Promise<LiveSessionDto> {
     return this.toDto(await this.sessions.open(p, id, dto));
   }

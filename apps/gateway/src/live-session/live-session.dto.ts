@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { GRANT_FORMS, type GrantForm } from '@borderlens/database';
 import type { GrantObligations } from '@borderlens/contracts';
+import { REASONS_LANGUAGE } from '../policy/reasons-language';
 
 export class OpenLiveSessionDto {
   @ApiProperty({ enum: GRANT_FORMS, description: 'anonymized (faces and plates redacted) or raw (only where the policies allow it, e.g. during a declared incident)' })
@@ -40,7 +41,7 @@ export class LiveSessionDto {
   @ApiProperty({ description: 'Renew after this many seconds' }) renewAfterSec: number;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'The session cannot be renewed beyond this (maximum duration)' }) endsAt: string | null;
   @ApiProperty({ type: GrantObligationsDto }) obligations: GrantObligations;
-  @ApiProperty({ type: [String], description: 'Why it was permitted' }) reasons: string[];
+  @ApiProperty({ type: [String], description: `Why it was permitted. ${REASONS_LANGUAGE}` }) reasons: string[];
   @ApiProperty({ type: [String], description: 'Rules that decided, as CZ@3:rule-id' }) policies: string[];
   @ApiProperty({ description: 'True when this renewal lowered raw to anonymized' }) downgraded: boolean;
   @ApiProperty({ type: [String], description: 'Incidents in force behind this grant (raw video during an incident)' }) incidentIds: string[];

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { GRANT_FORMS, type GrantForm } from '@borderlens/database';
+import { REASONS_LANGUAGE } from '../policy/reasons-language';
 
 export const LIVE_ACCESS = ['raw', 'anonymized', 'clip', 'none'] as const;
 export type LiveAccess = (typeof LIVE_ACCESS)[number];
@@ -11,7 +12,7 @@ export class CameraAccessDto {
   @ApiProperty({ description: 'Live video needs a stated purpose' }) purposeRequired: boolean;
   @ApiProperty({ description: 'Raw live video would be permitted during an incident covering the camera' }) rawDuringIncident: boolean;
   @ApiProperty({ type: [String], description: 'Incidents in force whose area holds the camera' }) incidentIds: string[];
-  @ApiProperty({ type: [String], description: "The policies' reasons for the live decision (raw when permitted, else anonymized)" }) reasons: string[];
+  @ApiProperty({ type: [String], description: `The policies' reasons for the live decision (raw when permitted, else anonymized). ${REASONS_LANGUAGE}` }) reasons: string[];
 }
 
 export class LiveSessionEventDto {

@@ -61,6 +61,11 @@ describe(AuthorizationService.name, () => {
     await expect(sut.principal(testPrincipal({ country: '' }))).resolves.toMatchObject({ country: 'CZ' });
   });
 
+  it("passes the caller's language on (the reasons come in it)", async () => {
+    const { sut } = setup();
+    await expect(sut.principal(testPrincipal({ language: 'cs' }))).resolves.toMatchObject({ language: 'cs' });
+  });
+
   it('refuses a user of an unregistered organisation (organisation_unknown, 403)', async () => {
     const { sut } = setup();
     await expect(sut.principal(testPrincipal({ organisation: 'atlantis' }))).rejects.toMatchObject({ code: 'organisation_unknown', status: 403 });

@@ -65,7 +65,7 @@ export class AuthorizationService {
   async principal(p: Principal): Promise<PrincipalInput> {
     const organisation = await this.organisation(p.organisation);
     if (!organisation) throw AppError.forbidden(`your organisation '${p.organisation}' is not registered in BorderLens`, 'organisation_unknown');
-    return { id: p.userId, organisation, country: p.country || organisation.country, roles: p.roles };
+    return { id: p.userId, organisation, country: p.country || organisation.country, roles: p.roles, language: p.language };
   }
 
   /** A camera as the policies see it (without a sharing level: its owner kind's default). */

@@ -13,6 +13,7 @@ import {
   type Obligations,
   type PolicyMatrix,
 } from '@borderlens/policy';
+import { REASONS_LANGUAGE } from './reasons-language';
 
 /** Which text to evaluate: a stored draft (any version), an unsaved text, or neither: the active set. */
 export class DraftChoiceDto {
@@ -155,7 +156,7 @@ export class MatrixRequestDto extends DraftChoiceDto {
 export class SimulatedDecisionDto {
   @ApiProperty({ enum: ACTIONS }) action: Action;
   @ApiProperty({ enum: ['permit', 'deny'] }) decision: 'permit' | 'deny';
-  @ApiProperty({ type: [String] }) reasons: string[];
+  @ApiProperty({ type: [String], description: `Why, as a user would read it. ${REASONS_LANGUAGE}` }) reasons: string[];
   @ApiPropertyOptional({ description: 'no-permit | forbidden | purpose-required | no-policy-set | foreign-policy-edit | not-shared' }) denial?: string;
   @ApiProperty({ type: [Object], description: 'Per jurisdiction consulted: version, role (local/export/import), its answer and the rules that decided' })
   policies: DeterminingPolicies[];

@@ -43,11 +43,12 @@ describe(PolicySimulatorService.name, () => {
     const { sut, engine, incidents, policies } = setup();
     incidents.activeNow.mockResolvedValue([]);
     incidents.covering.mockReturnValue([]);
-    const r = await sut.simulate(legal, 'CZ', dto({ context: { purpose: 'flood', sharing: 'private' } as SimulateDto['context'] }));
-    expect(policies.requireEdit).toHaveBeenCalledWith(legal, 'CZ');
+    const r = await sut.simulate({ ...legal, language: 'pl' }, 'CZ', dto({ context: { purpose: 'flood', sharing: 'private' } as SimulateDto['context'] }));
+    expect(policies.requireEdit).toHaveBeenCalledWith({ ...legal, language: 'pl' }, 'CZ');
     const req = engine.decide.mock.calls[0][0];
     expect(req).toMatchObject({
-      principal: { id: 'simulated-user', organisation: orgs.nysa, country: 'PL', roles: ['operator'] },
+      // The reasons come in the caller's language.
+      principal: { id: 'simulated-user', organisation: orgs.nysa, country: 'PL', roles: ['operator'], language: 'pl' },
       action: 'live.raw',
       resource: { ...cameraInput, sharing: 'private' },
       context: { incidents: [], purpose: 'flood' },

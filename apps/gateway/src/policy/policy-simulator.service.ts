@@ -32,7 +32,8 @@ export class PolicySimulatorService {
     const cameraInput: CameraInput = { ...(await this.authz.camera(camera)), ...(c.sharing ? { sharing: c.sharing } : {}) };
     const organisation = await this.authz.organisation(dto.user.organisationId);
     if (!organisation) throw AppError.notFound('organisation', dto.user.organisationId);
-    const principal = { id: 'simulated-user', organisation, country: dto.user.country ?? organisation.country, roles: dto.user.roles };
+    // The simulated user's reasons come in the caller's language.
+    const principal = { id: 'simulated-user', organisation, country: dto.user.country ?? organisation.country, roles: dto.user.roles, language: p.language };
     let incidents: IncidentInContext[];
     if (c.incidentIds?.length) {
       incidents = (await this.incidents.findMany(c.incidentIds)).map(toContext);

@@ -1,4 +1,5 @@
 import { Suspense, useEffect } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { NavLink, Outlet, useMatches } from 'react-router-dom';
 import { useMe } from '../api/me';
@@ -10,6 +11,9 @@ import { screens } from './routes';
 /** Header (user, organisation, country, language, sign-out), the menu and the current screen. */
 export function Layout() {
   const { t, i18n } = useTranslation(['common', ...screens.map((s) => s.name)]);
+  const queryClient = useQueryClient();
+  // The API answers in the UI's language (the policies' reasons): ask again in the new one.
+  const changeLanguage = (l: Language) => void setLanguage(l).then(() => queryClient.invalidateQueries());
   const me = useMe();
   const roles = me.data?.roles ?? [];
   const current = (useMatches().at(-1)?.handle as { screen?: string } | undefined)?.screen;
@@ -50,7 +54,7 @@ export function Layout() {
           )}
           <label className="lang">
             <span className="visually-hidden">{t('common:language')}</span>
-            <select value={i18n.language} onChange={(e) => void setLanguage(e.target.value as Language)} data-testid="language">
+            <select value={i18n.language} onChange={(e) => changeLanguage(e.target.value as Language)} data-testid="language">
               {LANGUAGES.map((l) => (
                 <option key={l} value={l}>
                   {t(`common:languageName.${l}`)}
