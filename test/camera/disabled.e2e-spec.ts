@@ -5,8 +5,8 @@ import { ensureKeycloak, passwordToken } from '../support/keycloak';
 /**
  * A camera its administrators disable, through the gateway's API and transport (real Keycloak,
  * PGlite, TCP, no media node): shown disabled, refused to the media node, to new live sessions and
- * to clip requests, left out of the cameras to record and to sample for analytics; enabling
- * undoes it. The media node's side: test/media/camera-disabled.
+ * to clip requests (their dry run too), left out of the cameras to record and to sample for
+ * analytics; enabling undoes it. The media node's side: test/media/camera-disabled.
  */
 describe('a disabled camera (gateway)', () => {
   let gw: TestGateway;
@@ -69,6 +69,19 @@ describe('a disabled camera (gateway)', () => {
       body: { form: 'anonymized', purpose: 'kontrola' },
     });
     expect([session.status, session.body.error?.code]).toEqual([409, 'camera_disabled']);
+    // A clip request answers so, and its dry run (what the form asks while it is filled in) the same.
+    const clip = {
+      cameraId: id,
+      from: new Date(Date.now() - 20 * 60_000).toISOString(),
+      to: new Date(Date.now() - 15 * 60_000).toISOString(),
+      form: 'anonymized',
+      purpose: 'infrastructure-damage',
+      justification: 'kontrola',
+    };
+    for (const path of ['/api/v1/clip-requests/check', '/api/v1/clip-requests']) {
+      const r = await api(gw.url, path, { method: 'POST', token: await token('nysa.municipal'), body: clip });
+      expect([path, r.status, r.body.error?.code]).toEqual([path, 409, 'camera_disabled']);
+    }
 
     const enabled = await api(gw.url, `/api/v1/cameras/${id}/enable`, { method: 'POST', token: await token('nysa.admin'), body: { reason: 'po serwisie' } });
     expect(enabled.status).toBe(200);
