@@ -234,6 +234,10 @@ if (insideWebNetns(__filename)) {
         await page.click('[data-testid=delete-dialog] [data-testid=dialog-cancel]');
         await page.waitForSelector('[data-testid=delete-dialog]', { state: 'detached' });
         expect(await page.getAttribute(rynek, 'data-state')).not.toBe('disabled');
+        // On to the map without a reload: the organisations the administration screen fetched serve it too (one shape in the cache).
+        await page.click('nav a[data-screen=map]');
+        await page.waitForSelector('[data-testid=camera-list] li');
+        expect(await page.textContent('[data-testid=camera-list]')).toContain('Gmina Nysa');
         for (const r of results) expect({ missing: r.missing, keyLike: r.keyLike, violations: r.violations }).toEqual({ missing: [], keyLike: [], violations: [] });
         expect(errors).toEqual([]);
       } finally {

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client';
+import { useOrganisations } from '../../api/data';
 import { useMe } from '../../api/me';
 import type { Camera, Schemas } from '../../api/types';
 import { Dialog } from '../../shared/Dialog';
@@ -32,8 +33,8 @@ export default function AdminPage() {
   const isAdmin = !!me.data?.roles.includes('admin');
   const cameras = useQuery({ queryKey: ['cameras'], queryFn: () => unwrap(api.GET('/api/v1/cameras')), refetchInterval: 3000 });
   const caps = useQuery({ queryKey: ['retention-caps'], staleTime: Infinity, queryFn: () => unwrap(api.GET('/api/v1/cameras/retention-caps')) });
-  const orgs = useQuery({ queryKey: ['organisations'], staleTime: 300_000, queryFn: () => unwrap(api.GET('/api/v1/organisations')) });
-  const myOrg = orgs.data?.find((o) => o.id === me.data?.organisation);
+  const orgs = useOrganisations();
+  const myOrg = me.data ? orgs.data?.get(me.data.organisation) : undefined;
   const mine = (cameras.data ?? []).filter((c) => c.organisationId === me.data?.organisation);
   const [dialog, setDialog] = useState<{ kind: 'add' } | { kind: 'edit' | 'sharing' | 'disable' | 'enable' | 'delete'; camera: Camera } | null>(null);
   const [issued, setIssued] = useState<IssuedKey | null>(null);
