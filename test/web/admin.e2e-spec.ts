@@ -206,12 +206,38 @@ if (insideWebNetns(__filename)) {
         await page.waitForSelector('[data-testid=camera-dialog]');
         results.push(await checkScreen(page, SUITE, 'admin-add-camera', lang));
         await page.keyboard.press('Escape');
-        await page.click('[data-testid=cameras] tr[data-camera="Nysa – Rynek"] [data-testid=sharing]');
+        const rynek = '[data-testid=cameras] tr[data-camera="Nysa – Rynek"]';
+        await page.click(`${rynek} [data-testid=sharing]`);
         results.push(await checkScreen(page, SUITE, 'admin-sharing', lang));
         await page.keyboard.press('Escape');
-        await page.click('[data-testid=cameras] tr[data-camera="Nysa – Rynek"] [data-testid=disable]');
+        await page.click(`${rynek} [data-testid=disable]`);
         await page.waitForSelector('[data-testid=disable-dialog]');
         results.push(await checkScreen(page, SUITE, 'admin-disable', lang));
+        // The dialogs end alike: a change that needs a reason waits for one (blanks are none), Cancel closes and changes nothing.
+        for (const [open, dialog, reason, confirm] of [
+          ['disable', 'disable-dialog', 'disable-reason', 'disable-confirm'],
+          ['sharing', 'sharing-dialog', 'sharing-reason', 'sharing-save'],
+        ]) {
+          if (!(await page.$(`[data-testid=${dialog}]`))) await page.click(`${rynek} [data-testid=${open}]`);
+          expect(await page.isDisabled(`[data-testid=${confirm}]`)).toBe(true);
+          await page.fill(`[data-testid=${reason}]`, '   ');
+          expect(await page.isDisabled(`[data-testid=${confirm}]`)).toBe(true);
+          await page.fill(`[data-testid=${reason}]`, 'x');
+          expect(await page.isDisabled(`[data-testid=${confirm}]`)).toBe(false);
+          await page.click(`[data-testid=${dialog}] [data-testid=dialog-cancel]`);
+          await page.waitForSelector(`[data-testid=${dialog}]`, { state: 'detached' });
+        }
+        await page.click(`${rynek} [data-testid=delete]`);
+        await page.waitForSelector('[data-testid=delete-dialog]');
+        results.push(await checkScreen(page, SUITE, 'admin-delete', lang));
+        expect(await page.isDisabled('[data-testid=delete-confirm]')).toBe(false);
+        await page.click('[data-testid=delete-dialog] [data-testid=dialog-cancel]');
+        await page.waitForSelector('[data-testid=delete-dialog]', { state: 'detached' });
+        expect(await page.getAttribute(rynek, 'data-state')).not.toBe('disabled');
+        // On to the map without a reload: the organisations the administration screen fetched serve it too (one shape in the cache).
+        await page.click('nav a[data-screen=map]');
+        await page.waitForSelector('[data-testid=camera-list] li');
+        expect(await page.textContent('[data-testid=camera-list]')).toContain('Gmina Nysa');
         for (const r of results) expect({ missing: r.missing, keyLike: r.keyLike, violations: r.violations }).toEqual({ missing: [], keyLike: [], violations: [] });
         expect(errors).toEqual([]);
       } finally {

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { insideWebNetns } from '../support/web/netns';
 import { startSystem, type TestSystem } from '../support/web/system';
-import { checkScreen, launchBrowser, signIn, type TestBrowser } from '../support/web/browser';
+import { checkScreen, chooseLanguage, launchBrowser, signIn, type TestBrowser } from '../support/web/browser';
 import { expectPlaying, tileState, waitForTile } from '../support/web/wall';
 
 const SUITE = 'incident';
@@ -11,7 +11,7 @@ const DRONE = 'HZS – dron Jeseník';
 /**
  * The first start and an emergency, as `npm start` runs them (apps/demo streams Jeseník's square
  * over RTSP and HZS's drone over RTMP): the HZS operator watches the drone anonymized, declares an
- * incident by drawing a circle over the Jeseník camera on the map, watches it RAW with the red
+ * incident by drawing a circle over the Jeseník cameras' cluster on the map, watches it RAW with the red
  * badge, ends the incident in another tab, and sees the wall downgrade to ANONYMIZED without a
  * reload, the picture hidden from the switch until a frame of the anonymized stream arrives.
  */
@@ -59,10 +59,19 @@ if (insideWebNetns(__filename)) {
     it('declares by drawing, watches RAW with the badge, ends it in another tab and sees the tile downgrade without reload', async () => {
       const { context, page: incidents } = await signIn(tb.browser, sys.url, 'hzs.operator', 'en', '/incidents');
       try {
-        // Draw a circle centred on the Jeseník camera's pin, 60 px wide.
+        // The cameras cluster as on the map screen: the Jeseník square and the drone, a few hundred
+        // metres apart, share one cluster at the region's zoom.
+        const cluster = await incidents.waitForSelector(`[data-testid=map] [data-camera-ids~="${ids.jesenik}"]`);
+        expect((await cluster.getAttribute('data-camera-ids'))!.split(' ')).toContain(ids.drone);
+        expect(Number(await cluster.getAttribute('data-cluster-size'))).toBeGreaterThanOrEqual(2);
+        for (const lang of ['cs', 'pl'] as const) {
+          await chooseLanguage(incidents, lang);
+          await checkScreen(incidents, SUITE, 'incidents-clustered', lang).then((c) => expect(c).toMatchObject({ missing: [], keyLike: [], violations: [] }));
+        }
+        await chooseLanguage(incidents, 'en');
+        // Draw a circle centred on that cluster, 60 px wide: while drawing, a click on it draws.
         await incidents.click('[data-testid=draw-circle]');
-        const pin = await incidents.waitForSelector(`[data-testid=map] [data-camera-id="${ids.jesenik}"]`);
-        const box = (await pin.boundingBox())!;
+        const box = (await (await incidents.waitForSelector(`[data-testid=map] [data-camera-ids~="${ids.jesenik}"]`)).boundingBox())!;
         const cx = box.x + box.width / 2;
         const cy = box.y + box.height / 2;
         await incidents.mouse.click(cx, cy);

@@ -30,8 +30,9 @@ export class AnalyticsRepository {
     return this.configs.findOneBy({ cameraId });
   }
 
+  /** Configurations with analytics on, each with its camera (whose administrators may have disabled it). */
   findEnabled(): Promise<AnalyticsConfigEntity[]> {
-    return this.configs.findBy({ enabled: true });
+    return this.configs.find({ where: { enabled: true }, relations: { camera: true } });
   }
 
   saveConfig(c: AnalyticsConfigEntity, m: EntityManager): Promise<AnalyticsConfigEntity> {

@@ -114,6 +114,18 @@ describe(AnalyticsService.name, () => {
     });
   });
 
+  describe('media nodes', () => {
+    it('lists the cameras with analytics on to sample, leaving out those disabled by their administrators', async () => {
+      const { sut, repo } = setup();
+      const OTHER = '7a1c2a8e-3b7d-4c59-9a1e-2d4f6b8c0e12';
+      repo.findEnabled.mockResolvedValue([
+        { ...config, camera: { ...camera, disabledAt: null } },
+        { ...config, cameraId: OTHER, camera: { ...camera, id: OTHER, disabledAt: new Date('2026-12-02T09:00:00Z') } },
+      ] as unknown as AnalyticsConfigEntity[]);
+      await expect(sut.analyticsCameras()).resolves.toEqual([{ cameraId: CAM, revision: 3, zones: [zone], lines: [line] }]);
+    });
+  });
+
   describe('reports from the anonymizers', () => {
     const live = (at: string, count: number): AnalyticsLive => ({ cameraId: CAM, at, zones: [{ targetId: 'z1', cls: 'person', count }], crossings: [] });
 

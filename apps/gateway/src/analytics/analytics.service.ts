@@ -121,9 +121,13 @@ export class AnalyticsService implements OnModuleDestroy {
     return view(camera.id, saved);
   }
 
-  /** For the media nodes: cameras with analytics on. */
+  /**
+   * For the media nodes: cameras with analytics on, less those disabled by their administrators (a
+   * disabled camera is not pulled, so there is nothing to sample; its configuration stays for when it
+   * is enabled again).
+   */
   async analyticsCameras(): Promise<AnalyticsCamera[]> {
-    return (await this.repo.findEnabled()).map((c) => ({ cameraId: c.cameraId, revision: c.revision, zones: c.zones, lines: c.lines }));
+    return (await this.repo.findEnabled()).filter((c) => !c.camera?.disabledAt).map((c) => ({ cameraId: c.cameraId, revision: c.revision, zones: c.zones, lines: c.lines }));
   }
 
   // ----- reports from the anonymizers -----

@@ -149,6 +149,20 @@ describe(ClipRequestService.name, () => {
       expect(repo.save).not.toHaveBeenCalled();
     });
 
+    it('answers the dry run (check) on a disabled camera as the request itself: camera_disabled, 409, before anything else is looked at', async () => {
+      const { sut, mocks, recordings } = setup();
+      mocks.of(CameraVisibilityService).findOne.mockResolvedValue({ ...jesenikCamera, disabledAt: new Date() } as CameraEntity);
+      const submitted = await sut.create(requester, dto()).catch((e: unknown) => e);
+      const checked = await sut.check(requester, dto()).catch((e: unknown) => e);
+      expect(checked).toMatchObject({ code: 'camera_disabled', status: 409 });
+      expect(checked).toEqual(submitted);
+      expect(recordings.covers).not.toHaveBeenCalled();
+      // The rules' refusal comes first in both, as for an enabled camera.
+      const refused = setup(() => deny('no clips for you'));
+      refused.mocks.of(CameraVisibilityService).findOne.mockResolvedValue({ ...jesenikCamera, disabledAt: new Date() } as CameraEntity);
+      await expect(refused.sut.check(requester, dto())).resolves.toMatchObject({ outcome: 'denied', code: 'clip_request_denied' });
+    });
+
     it('asks for a purpose with purpose_required', async () => {
       await expect(setup(() => deny('purpose', 'purpose-required')).sut.create(requester, dto())).rejects.toMatchObject({ code: 'purpose_required' });
     });

@@ -180,7 +180,8 @@ export class ClipRequestService {
 
   /**
    * The policies' answer to a request before it is sent (a dry run): denied with the reasons, allowed,
-   * or waiting for the owner's legal officer; and what about the range would be refused. Nothing is
+   * or waiting for the owner's legal officer; and what about the range would be refused. A camera
+   * disabled by its administrators answers 409 camera_disabled, as the request would. Nothing is
    * stored; the decision is not audited because nothing of the footage is seen or disclosed.
    */
   async check(p: Principal, dto: CreateClipRequestDto): Promise<ClipRequestCheckDto> {
@@ -207,6 +208,8 @@ export class ClipRequestService {
     });
     const request = this.authz.decide(principal, 'clip.request', cameraInput, context);
     if (request.decision === 'deny') return refusal(request, 'clip_request_denied');
+    // As the request itself answers (409 camera_disabled), so that the form says so before it is sent.
+    assertEnabled(camera);
     let raw: Decision | undefined;
     if (dto.form === 'raw') {
       raw = this.authz.decide(principal, 'recording.raw', cameraInput, context);

@@ -33,7 +33,7 @@ export class ClipRequestController {
   @ApiCreatedResponse({
     type: ClipRequestDto,
     description:
-      "state submitted (waits for the owner's legal officer) or approved (export starts). 403 clip_request_denied / clip_raw_denied / purpose_required; 400 clip_range_not_recorded, clip_range_beyond_retention, clip_too_long, clip_range_invalid",
+      "state submitted (waits for the owner's legal officer) or approved (export starts). 403 clip_request_denied / clip_raw_denied / purpose_required; 409 camera_disabled; 400 clip_range_not_recorded, clip_range_beyond_retention, clip_too_long, clip_range_invalid",
   })
   async create(@CurrentPrincipal() p: Principal, @Body() dto: CreateClipRequestDto): Promise<ClipRequestDto> {
     return this.clips.toDto(p, await this.clips.create(p, dto));
@@ -43,7 +43,8 @@ export class ClipRequestController {
   @HttpCode(200)
   @ApiOkResponse({
     type: ClipRequestCheckDto,
-    description: "A dry run of POST: the policies' answer (denied with reasons, allowed, or approval needed and by whom) and the range's problems; nothing is stored",
+    description:
+      "A dry run of POST: the policies' answer (denied with reasons, allowed, or approval needed and by whom) and the range's problems; nothing is stored. 409 camera_disabled as POST answers it",
   })
   check(@CurrentPrincipal() p: Principal, @Body() dto: CreateClipRequestDto): Promise<ClipRequestCheckDto> {
     return this.clips.check(p, dto);

@@ -3,7 +3,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client';
 import type { Camera, Schemas } from '../../api/types';
-import { ErrorBox } from '../../shared/ErrorBox';
+import { DialogActions } from './DialogActions';
 
 type Cap = Schemas['RetentionCapDto'];
 type Created = Schemas['CameraCreatedDto'];
@@ -172,15 +172,7 @@ export function CameraForm(props: {
           {t('form.recording')}
         </label>
       </div>
-      {save.isError && <ErrorBox error={save.error} />}
-      <div className="toolbar end">
-        <button type="button" className="secondary" onClick={props.onCancel}>
-          {t('form.cancel')}
-        </button>
-        <button type="submit" disabled={save.isPending} data-testid="camera-save">
-          {t('form.save')}
-        </button>
-      </div>
+      <DialogActions error={save.isError ? save.error : null} pending={save.isPending} confirm={{ label: t('form.save'), testId: 'camera-save' }} onCancel={props.onCancel} />
     </form>
   );
 }

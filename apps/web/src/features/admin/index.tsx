@@ -2,12 +2,14 @@ import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client';
+import { useOrganisations } from '../../api/data';
 import { useMe } from '../../api/me';
 import type { Camera, Schemas } from '../../api/types';
 import { Dialog } from '../../shared/Dialog';
 import { ErrorBox } from '../../shared/ErrorBox';
 import { Spinner } from '../../shared/Spinner';
 import { CameraForm } from './CameraForm';
+import { DialogActions } from './DialogActions';
 import { PushKeyPanel, type IssuedKey } from './PushKeyPanel';
 
 type Probe = Schemas['CameraProbeDto'];
@@ -31,8 +33,8 @@ export default function AdminPage() {
   const isAdmin = !!me.data?.roles.includes('admin');
   const cameras = useQuery({ queryKey: ['cameras'], queryFn: () => unwrap(api.GET('/api/v1/cameras')), refetchInterval: 3000 });
   const caps = useQuery({ queryKey: ['retention-caps'], staleTime: Infinity, queryFn: () => unwrap(api.GET('/api/v1/cameras/retention-caps')) });
-  const orgs = useQuery({ queryKey: ['organisations'], staleTime: 300_000, queryFn: () => unwrap(api.GET('/api/v1/organisations')) });
-  const myOrg = orgs.data?.find((o) => o.id === me.data?.organisation);
+  const orgs = useOrganisations();
+  const myOrg = me.data ? orgs.data?.get(me.data.organisation) : undefined;
   const mine = (cameras.data ?? []).filter((c) => c.organisationId === me.data?.organisation);
   const [dialog, setDialog] = useState<{ kind: 'add' } | { kind: 'edit' | 'sharing' | 'disable' | 'enable' | 'delete'; camera: Camera } | null>(null);
   const [issued, setIssued] = useState<IssuedKey | null>(null);
@@ -266,19 +268,13 @@ function SharingDialog({ camera, onClose, onSaved }: { camera: Camera; onClose: 
             </label>
           ))}
         </fieldset>
-        <label className="block">
-          {t('sharingDialog.reason')}
-          <textarea value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={500} rows={2} data-testid="sharing-reason" />
-        </label>
-        {save.isError && <ErrorBox error={save.error} />}
-        <div className="toolbar end">
-          <button type="button" className="secondary" onClick={onClose}>
-            {t('form.cancel')}
-          </button>
-          <button type="submit" disabled={!reason.trim() || save.isPending} data-testid="sharing-save">
-            {t('form.save')}
-          </button>
-        </div>
+        <DialogActions
+          reason={{ label: t('sharingDialog.reason'), value: reason, onChange: setReason, testId: 'sharing-reason' }}
+          error={save.isError ? save.error : null}
+          pending={save.isPending}
+          confirm={{ label: t('form.save'), testId: 'sharing-save' }}
+          onCancel={onClose}
+        />
       </form>
     </Dialog>
   );
@@ -307,19 +303,13 @@ function DisableDialog({ camera, disable, onClose, onSaved }: { camera: Camera; 
         }}
       >
         <p>{disable ? t('disableDialog.text') : t('enableDialog.text')}</p>
-        <label className="block">
-          {t('disableDialog.reason')}
-          <textarea value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={500} rows={2} data-testid="disable-reason" />
-        </label>
-        {save.isError && <ErrorBox error={save.error} />}
-        <div className="toolbar end">
-          <button type="button" className="secondary" onClick={onClose}>
-            {t('form.cancel')}
-          </button>
-          <button type="submit" disabled={!reason.trim() || save.isPending} data-testid="disable-confirm">
-            {disable ? t('cameras.disable') : t('cameras.enable')}
-          </button>
-        </div>
+        <DialogActions
+          reason={{ label: t('disableDialog.reason'), value: reason, onChange: setReason, testId: 'disable-reason' }}
+          error={save.isError ? save.error : null}
+          pending={save.isPending}
+          confirm={{ label: disable ? t('cameras.disable') : t('cameras.enable'), testId: 'disable-confirm' }}
+          onCancel={onClose}
+        />
       </form>
     </Dialog>
   );
@@ -337,15 +327,13 @@ function DeleteDialog({ camera, onClose, onSaved }: { camera: Camera; onClose: (
   return (
     <Dialog title={t('deleteDialog.title', { name: camera.name })} onClose={onClose} testId="delete-dialog">
       <p>{t('deleteDialog.text')}</p>
-      {del.isError && <ErrorBox error={del.error} />}
-      <div className="toolbar end">
-        <button type="button" className="secondary" onClick={onClose}>
-          {t('form.cancel')}
-        </button>
-        <button type="button" className="danger" onClick={() => del.mutate()} disabled={del.isPending} data-testid="delete-confirm">
-          {t('cameras.delete')}
-        </button>
-      </div>
+      <DialogActions
+        error={del.isError ? del.error : null}
+        pending={del.isPending}
+        confirm={{ label: t('cameras.delete'), testId: 'delete-confirm', danger: true }}
+        onCancel={onClose}
+        onConfirm={() => del.mutate()}
+      />
     </Dialog>
   );
 }

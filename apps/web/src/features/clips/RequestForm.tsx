@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
+import { useOrganisations } from '../../api/data';
 import { ErrorBox } from '../../shared/ErrorBox';
 import { useFormat } from '../../i18n/format';
 import { fromLocalInput, PURPOSES, toLocalInput, type CameraInfo, type ClipCheck, type CreateClipRequest } from './model';
@@ -143,10 +144,13 @@ export function RequestForm({ camera, range, onRange }: { camera: CameraInfo; ra
 function CheckAnswer({ check }: { check: ClipCheck }) {
   const { t } = useTranslation('clips');
   const f = useFormat();
+  const orgs = useOrganisations();
   const maxSec = check.obligations.maxDurationSec as number | undefined;
+  // The owner by its name, as the other screens show organisations (its id until the list has come).
+  const organisation = orgs.data?.get(check.owner.organisation)?.name ?? check.owner.organisation;
   return (
     <div className={`check ${check.outcome}`} data-testid="check" data-outcome={check.outcome}>
-      <strong>{t(`check.outcome.${check.outcome}`, { organisation: check.owner.organisation, country: check.owner.country })}</strong>
+      <strong>{t(`check.outcome.${check.outcome}`, { organisation, country: check.owner.country })}</strong>
       {check.outcome === 'approval' && check.deadlineAt && <p>{t('check.deadline', { time: f.dateTime(check.deadlineAt) })}</p>}
       {check.crossBorder && <p>{t('check.crossBorder', { country: check.owner.country })}</p>}
       {check.outcome !== 'denied' && (

@@ -10,6 +10,7 @@ import { formatDuration, useFormat } from '../../i18n/format';
 import { CountryBadge } from '../../shared/camera-labels';
 import { ErrorBox } from '../../shared/ErrorBox';
 import { BaseMap } from '../../shared/map/BaseMap';
+import { CameraMarkers } from '../../shared/map/CameraMarkers';
 import { DrawTool, type DrawMode, type DrawnArea } from '../../shared/map/DrawTool';
 import { areaLayer, IncidentLayer } from '../../shared/map/IncidentLayer';
 import './incidents.css';
@@ -38,7 +39,8 @@ export default function IncidentsPage() {
         {(map) => (
           <>
             <IncidentLayer map={map} incidents={open.data ?? []} />
-            <CameraDots map={map} cameras={cameras.data ?? []} />
+            {/* Dots take no click, and clusters none while drawing: a click there draws. */}
+            <CameraMarkers map={map} cameras={cameras.data ?? []} look="dots" clustersInteractive={!mode} />
             <DrawTool map={map} mode={mode} onArea={onArea} />
             {area && !mode && <DraftArea map={map} area={area} />}
             <FocusIncident map={map} incident={(all.data ?? []).find((i) => i.id === focus)} />
@@ -293,29 +295,6 @@ function IncidentItem({ incident: i, cameras, onFocus }: { incident: Incident; c
   );
 }
 
-/** Cameras as small dots (not clickable, so a click on one draws there). */
-function CameraDots({ map, cameras }: { map: L.Map; cameras: Camera[] }) {
-  useEffect(() => {
-    const layer = L.layerGroup().addTo(map);
-    for (const c of cameras) {
-      L.marker([c.latitude, c.longitude], {
-        interactive: false,
-        keyboard: false,
-        icon: L.divIcon({
-          className: 'cam-icon',
-          html: `<span class="cam-pin small-pin ${c.jurisdiction.toLowerCase()} ${c.state}" data-camera-id="${c.id}" title="${escapeHtml(c.name)}"></span>`,
-          iconSize: [14, 14],
-          iconAnchor: [7, 7],
-        }),
-      }).addTo(layer);
-    }
-    return () => {
-      layer.remove();
-    };
-  }, [map, cameras]);
-  return null;
-}
-
 function DraftArea({ map, area }: { map: L.Map; area: DrawnArea }) {
   useEffect(() => {
     const l = areaLayer(area, { color: '#c2410c', weight: 2, fillColor: '#fb923c', fillOpacity: 0.2, interactive: false }).addTo(map);
@@ -339,8 +318,4 @@ function FocusIncident({ map, incident }: { map: L.Map; incident?: Incident }) {
 function localInput(ms: number): string {
   const d = new Date(ms - new Date().getTimezoneOffset() * 60_000);
   return d.toISOString().slice(0, 16);
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -1,13 +1,12 @@
-import L from 'leaflet';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { useCameraAccess, useCameras, useIncidents, useOrganisations } from '../../api/data';
 import type { Camera, CameraAccess, Incident } from '../../api/types';
-import { ACCESS_LETTER, AccessBadge, CountryBadge, StateBadge } from '../../shared/camera-labels';
+import { AccessBadge, CountryBadge, StateBadge } from '../../shared/camera-labels';
 import { ErrorBox } from '../../shared/ErrorBox';
 import { BaseMap } from '../../shared/map/BaseMap';
-import { clusterByDistance } from '../../shared/map/cluster';
+import { CameraMarkers } from '../../shared/map/CameraMarkers';
 import { IncidentLayer } from '../../shared/map/IncidentLayer';
 import { wall } from '../../shared/wall';
 import { CameraCounts } from '../analytics/CameraCounts';
@@ -40,7 +39,7 @@ export default function MapPage() {
       <BaseMap label={t('mapLabel')}>
         {(map) => (
           <>
-            <CameraMarkers map={map} cameras={list} access={access.data} selected={selected} onSelect={setSelected} />
+            <CameraMarkers map={map} cameras={list} look="pins" access={access.data} selected={selected} onSelect={setSelected} />
             <IncidentLayer map={map} incidents={incidents.data ?? []} />
           </>
         )}
@@ -135,94 +134,4 @@ function Legend() {
       <span>{t('legendCluster')}</span>
     </div>
   );
-}
-
-/** Screen distance (px) within which pins join a cluster; from this zoom on every camera has its own pin. */
-const CLUSTER_RADIUS = 36;
-const CLUSTER_UNTIL_ZOOM = 16;
-
-/**
- * The cameras as pins: colour = country, dashed = offline, letter = what the user may see. Pins that
- * would overlap at the current zoom join a cluster showing how many cameras it holds, coloured by
- * their countries (outlined red when one of them may be watched raw); choosing it zooms in on them.
- */
-function CameraMarkers({
-  map,
-  cameras,
-  access,
-  selected,
-  onSelect,
-}: {
-  map: L.Map;
-  cameras: Camera[];
-  access?: Map<string, CameraAccess>;
-  selected: string | null;
-  onSelect: (id: string) => void;
-}) {
-  const { t } = useTranslation(['map', 'common']);
-  const [zoom, setZoom] = useState(() => map.getZoom());
-  useEffect(() => {
-    const onZoom = () => setZoom(map.getZoom());
-    map.on('zoomend', onZoom);
-    return () => {
-      map.off('zoomend', onZoom);
-    };
-  }, [map]);
-  useEffect(() => {
-    const layer = L.layerGroup().addTo(map);
-    const groups = zoom >= CLUSTER_UNTIL_ZOOM ? cameras.map((c) => [c]) : clusterByDistance(cameras, (c) => map.project([c.latitude, c.longitude], zoom), CLUSTER_RADIUS);
-    for (const group of groups) {
-      if (group.length === 1) {
-        const c = group[0];
-        const a = access?.get(c.id)?.access ?? 'none';
-        const label = `${c.name} (${c.jurisdiction}, ${t(`common:cameraState.${c.state}`)}, ${t(`common:access.${a}`)})`;
-        const marker = L.marker([c.latitude, c.longitude], {
-          title: label,
-          alt: label,
-          icon: L.divIcon({
-            className: 'cam-icon',
-            html: `<span class="cam-pin ${c.jurisdiction.toLowerCase()} ${c.state} access-${a}${selected === c.id ? ' selected' : ''}" data-camera-id="${c.id}">${ACCESS_LETTER[a]}</span>`,
-            iconSize: [26, 26],
-            iconAnchor: [13, 13],
-          }),
-        });
-        marker.on('click', () => onSelect(c.id));
-        marker.bindTooltip(c.name, { direction: 'top', offset: [0, -12] });
-        marker.addTo(layer);
-        continue;
-      }
-      const bounds = L.latLngBounds(group.map((c) => [c.latitude, c.longitude] as L.LatLngTuple));
-      const byCountry = new Map<string, number>();
-      for (const c of group) byCountry.set(c.jurisdiction, (byCountry.get(c.jurisdiction) ?? 0) + 1);
-      const countries = [...byCountry].sort(([a], [b]) => a.localeCompare(b));
-      const offline = group.filter((c) => c.state !== 'online').length;
-      const raw = group.some((c) => access?.get(c.id)?.access === 'raw');
-      const label = t('cluster', { count: group.length, countries: countries.map(([k, n]) => `${k} ${n}`).join(', '), offline });
-      // One colour per country, in proportion (a pie); the count in white on it, as on the pins.
-      let from = 0;
-      const pie = countries.map(([k, n]) => {
-        const to = from + (n / group.length) * 100;
-        const part = `var(--${k.toLowerCase()}, #475569) ${from}% ${to}%`;
-        from = to;
-        return part;
-      });
-      const marker = L.marker(bounds.getCenter(), {
-        title: label,
-        alt: label,
-        icon: L.divIcon({
-          className: 'cam-icon',
-          html: `<span class="cam-cluster${raw ? ' access-raw' : ''}${offline === group.length ? ' offline' : ''}${group.some((c) => c.id === selected) ? ' selected' : ''}" style="background: conic-gradient(${pie.join(', ')})" data-cluster-size="${group.length}">${group.length}</span>`,
-          iconSize: [34, 34],
-          iconAnchor: [17, 17],
-        }),
-      });
-      marker.on('click', () => map.fitBounds(bounds.pad(0.5), { maxZoom: CLUSTER_UNTIL_ZOOM }));
-      marker.bindTooltip(label, { direction: 'top', offset: [0, -16] });
-      marker.addTo(layer);
-    }
-    return () => {
-      layer.remove();
-    };
-  }, [map, zoom, cameras, access, selected, onSelect, t]);
-  return null;
 }

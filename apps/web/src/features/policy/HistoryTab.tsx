@@ -8,7 +8,8 @@ import { useFormat } from '../../i18n/format';
 import { Dialog } from '../../shared/Dialog';
 import { ErrorBox } from '../../shared/ErrorBox';
 import { Spinner } from '../../shared/Spinner';
-import { useOrganisations, useVersion, type PolicyVersion } from './api';
+import { useOrganisations } from '../../api/data';
+import { useVersion, type PolicyVersion } from './api';
 import { MatrixChanges } from './MatrixChanges';
 
 interface Props {
@@ -28,7 +29,7 @@ export function HistoryTab({ jurisdiction, canEdit, versions, cameras, cameraId,
   const f = useFormat();
   const me = useMe();
   const orgs = useOrganisations();
-  const orgName = (id: string) => orgs.data?.find((o) => o.id === id)?.name ?? id;
+  const orgName = (id: string) => orgs.data?.get(id)?.name ?? id;
   const active = versions.find((v) => v.state === 'active');
   const [pending, setPending] = useState<Pending | null>(null);
   const [cosignFor, setCosignFor] = useState<number | null>(null);

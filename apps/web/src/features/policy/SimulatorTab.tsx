@@ -4,7 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client';
 import { ErrorBox } from '../../shared/ErrorBox';
 import { Spinner } from '../../shared/Spinner';
-import { ACTIONS, ROLES, useMatrix, useOrganisations, type DraftChoice, type SimulatedDecision } from './api';
+import { useOrganisations } from '../../api/data';
+import { ACTIONS, ROLES, useMatrix, type DraftChoice, type SimulatedDecision } from './api';
 import { Cell, MatrixChanges, ObligationList } from './MatrixChanges';
 
 interface Props {
@@ -25,7 +26,8 @@ export function SimulatorTab({ jurisdiction, cameras, cameraId, setCameraId, dra
   const [purpose, setPurpose] = useState('');
   const [incident, setIncident] = useState(false);
   const [showMatrix, setShowMatrix] = useState(false);
-  const org = organisationId || orgs.data?.[0]?.id || '';
+  const orgList = [...(orgs.data?.values() ?? [])];
+  const org = organisationId || orgList[0]?.id || '';
 
   const decide = useMutation({
     mutationFn: async () => {
@@ -72,7 +74,7 @@ export function SimulatorTab({ jurisdiction, cameras, cameraId, setCameraId, dra
         <label>
           {t('sim.organisation')}
           <select value={org} onChange={(e) => setOrganisationId(e.target.value)} data-testid="sim-organisation">
-            {orgs.data?.map((o) => (
+            {orgList.map((o) => (
               <option key={o.id} value={o.id}>
                 {o.name} ({o.country})
               </option>

@@ -88,10 +88,6 @@ export function useVersion(jurisdiction: string, version: number | undefined) {
   });
 }
 
-export function useOrganisations() {
-  return useQuery({ queryKey: ['organisations'], staleTime: 300_000, queryFn: () => unwrap(api.GET('/api/v1/organisations')) });
-}
-
 export function useCameras() {
   return useQuery({ queryKey: ['cameras'], queryFn: () => unwrap(api.GET('/api/v1/cameras')) });
 }
