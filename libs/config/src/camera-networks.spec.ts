@@ -1,8 +1,8 @@
-import { cameraNetworkPolicy, CameraNetworkPolicy } from './camera-networks';
+import { cameraNetworks, CameraNetworks } from './camera-networks';
 import { loadConfig } from './load-config';
 
-describe('CameraNetworkPolicy', () => {
-  const open = new CameraNetworkPolicy(['0.0.0.0/0', '::/0'], []);
+describe('CameraNetworks', () => {
+  const open = new CameraNetworks(['0.0.0.0/0', '::/0'], []);
 
   it.each(['192.168.10.20', '10.1.2.3', '81.2.69.142', '2001:db8::10'])('allows camera address %s', (a) => {
     expect(open.refusal(a)).toBeNull();
@@ -16,13 +16,13 @@ describe('CameraNetworkPolicy', () => {
   );
 
   it('allows loopback only when listed explicitly', () => {
-    const p = new CameraNetworkPolicy(['0.0.0.0/0'], ['127.0.0.0/8']);
+    const p = new CameraNetworks(['0.0.0.0/0'], ['127.0.0.0/8']);
     expect(p.refusal('127.0.0.1')).toBeNull();
     expect(p.refusal('169.254.169.254')).not.toBeNull();
   });
 
   it('allows an exempt endpoint (the demo camera) on its port only', () => {
-    const p = new CameraNetworkPolicy(['0.0.0.0/0'], [], ['127.0.0.1:8554']);
+    const p = new CameraNetworks(['0.0.0.0/0'], [], ['127.0.0.1:8554']);
     expect(p.refusal('127.0.0.1', 8554)).toBeNull();
     expect(p.refusal('127.0.0.1', 554)).toMatch(/loopback/);
     expect(p.refusal('127.0.0.1')).toMatch(/loopback/);
@@ -30,22 +30,22 @@ describe('CameraNetworkPolicy', () => {
   });
 
   it('refuses addresses outside the allowed networks', () => {
-    const p = new CameraNetworkPolicy(['192.168.0.0/16'], []);
+    const p = new CameraNetworks(['192.168.0.0/16'], []);
     expect(p.refusal('192.168.1.1')).toBeNull();
     expect(p.refusal('10.0.0.1')).toMatch(/outside the allowed/);
     expect(p.refusal('2001:db8::1')).toMatch(/outside the allowed/);
   });
 
   it('refuses a configuration entry that is not a CIDR', () => {
-    expect(() => new CameraNetworkPolicy(['192.168.0.0'], [])).toThrow("option 'cameras.allowedNetworks'");
+    expect(() => new CameraNetworks(['192.168.0.0'], [])).toThrow("option 'cameras.allowedNetworks'");
   });
 
   it('by default allows the private camera ranges only, and the demo camera while demo.cameras is on', () => {
-    const policy = cameraNetworkPolicy(loadConfig({}, undefined));
+    const policy = cameraNetworks(loadConfig({}, undefined));
     for (const a of ['10.1.2.3', '172.16.5.5', '192.168.1.10', '100.64.0.9', 'fd12::1']) expect([a, policy.refusal(a, 554)]).toEqual([a, null]);
     for (const a of ['8.8.8.8', '203.0.113.7', '2001:db8::1', '127.0.0.1', '169.254.169.254']) expect(policy.refusal(a, 554)).not.toBeNull();
     expect(policy.refusal('127.0.0.1', 8554)).toBeNull();
-    const production = cameraNetworkPolicy(loadConfig({ BORDERLENS_DEMO_CAMERAS: 'false' }, undefined));
+    const production = cameraNetworks(loadConfig({ BORDERLENS_DEMO_CAMERAS: 'false' }, undefined));
     expect(production.refusal('127.0.0.1', 8554)).not.toBeNull();
   });
 });

@@ -41,7 +41,8 @@ function normalize(address: string): { address: string; type: 'ipv4' | 'ipv6' } 
   return { address, type: isIP(address) === 6 ? 'ipv6' : 'ipv4' };
 }
 
-export class CameraNetworkPolicy {
+/** Where cameras may be: the allowed ranges (cameras.allowedNetworks), special-purpose ranges refused unless listed. */
+export class CameraNetworks {
   private readonly allowed: BlockList;
   private readonly special = toBlockList(SPECIAL_NETWORKS, 'SPECIAL_NETWORKS');
   private readonly allowedSpecial: BlockList;
@@ -68,8 +69,8 @@ export class CameraNetworkPolicy {
   }
 }
 
-/** The policy of a configuration, the demo camera (demo.cameras on, loopback, its port) exempted. */
-export function cameraNetworkPolicy(cfg: BorderlensConfig): CameraNetworkPolicy {
+/** The allow-list of a configuration, the demo camera (demo.cameras on, loopback, its port) exempted. */
+export function cameraNetworks(cfg: BorderlensConfig): CameraNetworks {
   const demo = demoCameraEndpoint(cfg);
-  return new CameraNetworkPolicy(cfg.cameras.allowedNetworks, cfg.cameras.allowSpecialNetworks, demo ? [demo] : []);
+  return new CameraNetworks(cfg.cameras.allowedNetworks, cfg.cameras.allowSpecialNetworks, demo ? [demo] : []);
 }

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { Inject, Injectable } from '@nestjs/common';
-import { CONFIG, cameraNetworkPolicy, type BorderlensConfig, type CameraNetworkPolicy } from '@borderlens/config';
+import { CONFIG, cameraNetworks, type BorderlensConfig, type CameraNetworks } from '@borderlens/config';
 import type { CameraEntity } from '@borderlens/database';
 import { AppError } from '../common/app-error';
 import type { IngestDto } from './camera.dto';
@@ -14,7 +14,7 @@ import { PushKeyService } from './push-key.service';
  */
 @Injectable()
 export class CameraAddressService {
-  private readonly network: CameraNetworkPolicy;
+  private readonly network: CameraNetworks;
 
   constructor(
     @Inject(CONFIG) cfg: BorderlensConfig,
@@ -22,7 +22,7 @@ export class CameraAddressService {
     private readonly cipher: CredentialsCipher,
     private readonly pushKeys: PushKeyService,
   ) {
-    this.network = cameraNetworkPolicy(cfg);
+    this.network = cameraNetworks(cfg);
   }
 
   /** Validates and applies ingest settings; returns a new push key when one is issued. */

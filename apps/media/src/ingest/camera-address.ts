@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import type { CameraNetworkPolicy } from '@borderlens/config';
+import type { CameraNetworks } from '@borderlens/config';
 
 /** Resolves a host name to all its addresses (tests pass their own). */
 export type HostLookup = (host: string) => Promise<string[]>;
@@ -37,7 +37,7 @@ export function publicReason(raw: string): string {
  * networks, then the host replaced by the checked address, so nothing can resolve differently
  * between the check and the connection (DNS rebinding). Called before every connection attempt.
  */
-export async function checkedCameraUrl(raw: string, policy: CameraNetworkPolicy, resolve: HostLookup = systemLookup): Promise<string> {
+export async function checkedCameraUrl(raw: string, networks: CameraNetworks, resolve: HostLookup = systemLookup): Promise<string> {
   const url = new URL(raw);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   let addresses: string[];
@@ -49,7 +49,7 @@ export async function checkedCameraUrl(raw: string, policy: CameraNetworkPolicy,
   if (!addresses.length) throw new CameraAddressRefused(`camera host '${host}' has no address`);
   const port = Number(url.port || (url.protocol === 'rtsps:' ? 322 : 554));
   for (const a of addresses) {
-    const why = policy.refusal(a, port);
+    const why = networks.refusal(a, port);
     if (why) throw new CameraAddressRefused(`camera host '${host}' refused: ${why}`);
   }
   const ip = addresses[0];

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { CONFIG, cameraNetworkPolicy, type BorderlensConfig, type CameraNetworkPolicy } from '@borderlens/config';
+import { CONFIG, cameraNetworks, type BorderlensConfig, type CameraNetworks } from '@borderlens/config';
 import type { CameraIngestInfo, CameraProbeRequest, CameraProbeResult } from '@borderlens/contracts';
 import { ProcessRepository, probe, UnsupportedStreamError } from '@borderlens/media';
 import { CameraAddressRefused, CameraReason, checkedCameraUrl, publicReason } from './camera-address';
@@ -25,7 +25,7 @@ export class IngestService implements OnModuleDestroy {
   private readonly log = new Logger(IngestService.name);
   private readonly entries = new Map<string, Entry>();
   /** Checked again here, at every connection: the gateway checked the address only when it was registered. */
-  private readonly network: CameraNetworkPolicy;
+  private readonly network: CameraNetworks;
 
   constructor(
     @Inject(CONFIG) private readonly cfg: BorderlensConfig,
@@ -33,7 +33,7 @@ export class IngestService implements OnModuleDestroy {
     private readonly processes: ProcessRepository,
     private readonly states: StateReporter,
   ) {
-    this.network = cameraNetworkPolicy(cfg);
+    this.network = cameraNetworks(cfg);
   }
 
   /** The camera's source, started if needed. Rejects when the gateway does not know the camera. */

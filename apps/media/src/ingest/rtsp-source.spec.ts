@@ -1,7 +1,7 @@
 import type { CameraState } from '@borderlens/contracts';
 import { FakeProcesses, probeJson, waitFor, type FakeChild } from '../testing/fake-processes';
 import { flvStream } from '../testing/h264-fixtures';
-import { CameraNetworkPolicy } from '@borderlens/config';
+import { CameraNetworks } from '@borderlens/config';
 import { RtspRelay, type RelayTarget } from './rtsp-relay';
 import { RtspSource, exitReason, relayTarget } from './rtsp-source';
 
@@ -135,7 +135,7 @@ describe('RtspSource', () => {
       timeoutSec: 10,
       reconnectMinMs: 20,
       reconnectMaxMs: 40,
-      network: new CameraNetworkPolicy(['10.0.0.0/8'], []),
+      network: new CameraNetworks(['10.0.0.0/8'], []),
       lookup: async (host) => (looked.push(host), answers.shift() ?? ['127.0.0.1']),
       openRelay: async (t) => {
         const r = await RtspRelay.open(t);

@@ -1,5 +1,5 @@
 import { FlvDemuxer } from '../ffmpeg/flv';
-import type { CameraNetworkPolicy } from '@borderlens/config';
+import type { CameraNetworks } from '@borderlens/config';
 import { ingestArgs, redactCredentials, rtspSourceList, type RtspTransport, checkCodec, probe, UnsupportedStreamError } from '@borderlens/media';
 import type { MediaProcess, ProcessRepository } from '@borderlens/media';
 import { Backoff } from './backoff';
@@ -16,7 +16,7 @@ export interface RtspSourceOptions {
   /** A connection that delivered video this long resets the back-off. */
   stableMs?: number;
   /** The allowed camera networks, checked before every connection (absent: no check, unit tests only). */
-  network?: CameraNetworkPolicy;
+  network?: CameraNetworks;
   lookup?: HostLookup;
   /** Opens the loopback relay to the checked address (tests record the targets). */
   openRelay?: (target: RelayTarget) => Promise<RtspRelay>;
