@@ -75,7 +75,15 @@ export class Peer {
   send(nalus: Buffer, rtpTimestamp: number): boolean {
     if (!this.open) return false;
     this.rtp.timestamp = rtpTimestamp >>> 0;
-    const ok = this.track.sendMessageBinary(nalus);
+    let ok: boolean;
+    try {
+      ok = this.track.sendMessageBinary(nalus);
+    } catch {
+      // The viewer went away between the check and the send (the library closes on its own thread):
+      // nothing to send to, and its close callback ends the connection. An uncaught throw here
+      // took the whole media node down with every other viewer.
+      return false;
+    }
     if (ok) this.framesSent++;
     return ok;
   }
