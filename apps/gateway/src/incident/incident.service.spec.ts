@@ -107,6 +107,14 @@ describe('IncidentService', () => {
     expect(decided).toEqual([]);
   });
 
+  it('names the maximum duration when refusing an end or a start too far off (details.maxHours)', async () => {
+    await expect(service.declare(operator, dto({ endsAt: new Date(Date.now() + 25 * HOUR) }))).rejects.toMatchObject({ code: 'incident_too_long', details: { maxHours: 24 } });
+    await expect(service.declare(operator, dto({ startsAt: new Date(Date.now() - 48 * HOUR) }))).rejects.toMatchObject({
+      code: 'incident_start_invalid',
+      details: { maxHours: 24 },
+    });
+  });
+
   it("decides incident.declare in the area's country and stores only the area's own members", async () => {
     const changes: IncidentChange[] = [];
     service.changes.subscribe((c) => changes.push(c));
