@@ -331,7 +331,7 @@ export class IncidentService implements OnApplicationShutdown {
   /** A GeoJSON Polygon or a Circle, within the size limits; stored without any other member. */
   private checkArea(raw: unknown): IncidentArea {
     const a = raw as Record<string, unknown>;
-    const invalid = (why: string) => AppError.badRequest('incident_area_invalid', why);
+    const invalid = (why: string) => AppError.badRequest('incident_area_invalid', why, { maxRadiusKm: this.cfg.incidents.maxRadiusKm });
     let area: IncidentArea;
     if (a.type === 'Circle') {
       if (Object.keys(a).some((k) => !['type', 'center', 'radiusMeters'].includes(k))) throw invalid('a Circle area has only type, center and radiusMeters');
