@@ -23,7 +23,7 @@ async function i18nIn(lng: 'cs' | 'pl' | 'en', missing: string[] = []): Promise<
 describe('errorText', () => {
   it('gives the text of a known code in the UI language, with the named values of its details', async () => {
     const refusal = { code: 'camera_disabled', message: "camera 'Jeseník náměstí' is disabled by its administrators", details: { camera: 'Jeseník náměstí' } };
-    expect(errorText(refusal, await i18nIn('cs'))).toBe('Kamera Jeseník náměstí je vypnutá svými správci.');
+    expect(errorText(refusal, await i18nIn('cs'))).toBe('Kameru Jeseník náměstí vypnuli její správci.');
     expect(errorText(refusal, await i18nIn('pl'))).toBe('Kamera Jeseník náměstí została wyłączona przez jej administratorów.');
     expect(errorText(refusal, await i18nIn('en'))).toBe('Camera Jeseník náměstí is disabled by its administrators.');
   });
