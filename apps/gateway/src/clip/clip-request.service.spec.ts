@@ -190,11 +190,11 @@ describe(ClipRequestService.name, () => {
     });
 
     it('names the retention and the earliest start it allows (clip_range_beyond_retention details)', async () => {
-      const e = await setup()
+      const e = (await setup()
         .sut.create(requester, dto({ from: new Date(Date.now() - 31 * 86_400_000), to: new Date(Date.now() - 30 * 86_400_000 + MIN) }))
-        .catch((x: unknown) => x as { details?: unknown });
+        .catch((x: unknown) => x)) as { details: { retainedFrom: string } };
       expect(e).toMatchObject({ code: 'clip_range_beyond_retention', details: { retentionDays: jesenikCamera.retentionDays } });
-      const retainedFrom = Date.parse((e.details as { retainedFrom: string }).retainedFrom);
+      const retainedFrom = Date.parse(e.details.retainedFrom);
       expect(Math.abs(retainedFrom - (Date.now() - jesenikCamera.retentionDays * 86_400_000))).toBeLessThan(60_000);
     });
 
