@@ -19,7 +19,12 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
       .setTitle('BorderLens API')
       .setDescription(
         'Lawful cross-border camera sharing (CZ-PL). Bearer tokens come from the Keycloak realm `borderlens`. ' +
-          "The policies' reasons (`reasons` of a decision, `details.reasons` of a 403) come in the language of the `Accept-Language` header: cs, pl or en (English for any other or none).",
+          "The policies' reasons (`reasons` of a decision, `details.reasons` of a 403) come in the language of the `Accept-Language` header: cs, pl or en (English for any other or none). " +
+          'An error is `{"error": {"code", "message", "details?", "requestId"}}`: `message` is English, for people; a client shows its own text per `code`. ' +
+          'Where the text needs specifics, `details` carries them as named values, e.g. `camera_disabled` {camera}, `clip_too_long` {maxDurationSec}, ' +
+          '`clip_range_beyond_retention` {retentionDays, retentionMonths?, retainedFrom}, `incident_too_long` and `incident_start_invalid` {maxHours}, `incident_area_invalid` {maxRadiusKm}, ' +
+          '`incident_extension_invalid` {endsAt}, `incident_already_accepted` and the like {country}, `camera_host_unresolvable` and `camera_network_refused` {host}, ' +
+          '`retention_days_invalid` {retentionDays}, `retention_exceeds_cap` {maxDays, maxMonths}, `analytics_range_too_long` {maxBuckets, bucket}.',
       )
       .setVersion('1')
       .addBearerAuth()

@@ -229,6 +229,12 @@ describe(AnalyticsService.name, () => {
       expect(mocks.of(CameraVisibilityService).findOneVisible).not.toHaveBeenCalled();
     });
 
+    it('names the limit of a range too long (analytics_range_too_long details)', async () => {
+      await expect(setup().sut.series(nysaUser, CAM, { from: '2026-01-01T00:00:00Z', to: '2026-12-02T10:00:00Z', bucket: '1m' } as never)).rejects.toMatchObject({
+        details: { maxBuckets: expect.any(Number), bucket: '1m' },
+      });
+    });
+
     it('lists the alerts of the cameras whose analytics the user may view', async () => {
       const { sut, mocks, repo, authz } = setup();
       mocks.of(CameraVisibilityService).findAll.mockResolvedValue([camera, { ...camera, id: 'other' } as CameraEntity]);

@@ -391,7 +391,10 @@ export class AnalyticsService implements OnModuleDestroy {
     const to = new Date(Date.parse(q.to));
     if (!(to > from)) throw AppError.badRequest('analytics_range_invalid', "'to' must be later than 'from'");
     if ((to.getTime() - from.getTime()) / 1000 / sec > MAX_BUCKETS)
-      throw AppError.badRequest('analytics_range_too_long', `at most ${MAX_BUCKETS} buckets of ${bucket} per query: choose a larger bucket or a shorter range`);
+      throw AppError.badRequest('analytics_range_too_long', `at most ${MAX_BUCKETS} buckets of ${bucket} per query: choose a larger bucket or a shorter range`, {
+        maxBuckets: MAX_BUCKETS,
+        bucket,
+      });
     return { from, to, bucket, sec };
   }
 

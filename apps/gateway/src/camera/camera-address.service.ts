@@ -67,12 +67,12 @@ export class CameraAddressService {
     try {
       addresses = isIP(host) ? [host] : await this.resolver.resolve(host);
     } catch {
-      throw AppError.badRequest('camera_host_unresolvable', `camera host '${host}' cannot be resolved`);
+      throw AppError.badRequest('camera_host_unresolvable', `camera host '${host}' cannot be resolved`, { host });
     }
     const port = Number(url.port || (url.protocol === 'rtsps:' ? 322 : 554));
     for (const a of addresses) {
       const why = this.network.refusal(a, port);
-      if (why) throw AppError.badRequest('camera_network_refused', `camera host '${host}' refused: ${why}`);
+      if (why) throw AppError.badRequest('camera_network_refused', `camera host '${host}' refused: ${why}`, { host });
     }
     const credentials = url.username || url.password ? `${url.username}:${url.password}` : null;
     url.username = '';

@@ -16,7 +16,7 @@ if (VISIBILITY_ACTIONS.length !== ACTIONS.filter((a) => ACTION_RESOURCES[a].incl
 
 /** New use of a disabled camera (live sessions, clip requests) is refused; what it recorded stays. */
 export function assertEnabled(camera: CameraEntity): void {
-  if (camera.disabledAt) throw AppError.conflict('camera_disabled', `camera '${camera.name}' is disabled by its administrators`);
+  if (camera.disabledAt) throw AppError.conflict('camera_disabled', `camera '${camera.name}' is disabled by its administrators`, { camera: camera.name });
 }
 
 /**

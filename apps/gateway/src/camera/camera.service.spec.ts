@@ -199,10 +199,12 @@ describe(CameraService.name, () => {
       resolver.resolve.mockResolvedValueOnce(['10.0.0.5', '8.8.8.8']);
       await expect(sut.create(admin, dto({ ingest: { type: 'rtsp', url: 'rtsp://cam.example/' } as CreateCameraDto['ingest'] }))).rejects.toMatchObject({
         code: 'camera_network_refused',
+        details: { host: 'cam.example' },
       });
       resolver.resolve.mockRejectedValueOnce(new Error('ENOTFOUND'));
       await expect(sut.create(admin, dto({ ingest: { type: 'rtsp', url: 'rtsp://nowhere.example/' } as CreateCameraDto['ingest'] }))).rejects.toMatchObject({
         code: 'camera_host_unresolvable',
+        details: { host: 'nowhere.example' },
       });
       expect(resolver.resolve).toHaveBeenCalledWith('nowhere.example');
     });

@@ -144,8 +144,8 @@ describe(ClipRequestService.name, () => {
 
     it('refuses a new request on a disabled camera (camera_disabled, 409), saving none', async () => {
       const { sut, mocks, repo } = setup();
-      mocks.of(CameraVisibilityService).findOne.mockResolvedValue({ ...jesenikCamera, disabledAt: new Date() } as CameraEntity);
-      await expect(sut.create(requester, dto())).rejects.toMatchObject({ code: 'camera_disabled', status: 409 });
+      mocks.of(CameraVisibilityService).findOne.mockResolvedValue({ ...jesenikCamera, name: 'Jeseník náměstí', disabledAt: new Date() } as CameraEntity);
+      await expect(sut.create(requester, dto())).rejects.toMatchObject({ code: 'camera_disabled', status: 409, details: { camera: 'Jeseník náměstí' } });
       expect(repo.save).not.toHaveBeenCalled();
     });
 
@@ -187,6 +187,15 @@ describe(ClipRequestService.name, () => {
       const { sut, repo } = setup();
       await expect(sut.create(requester, dto(range))).rejects.toMatchObject({ code, status: 400 });
       expect(repo.save).not.toHaveBeenCalled();
+    });
+
+    it('names the retention and the earliest start it allows (clip_range_beyond_retention details)', async () => {
+      const e = (await setup()
+        .sut.create(requester, dto({ from: new Date(Date.now() - 31 * 86_400_000), to: new Date(Date.now() - 30 * 86_400_000 + MIN) }))
+        .catch((x: unknown) => x)) as { details: { retainedFrom: string } };
+      expect(e).toMatchObject({ code: 'clip_range_beyond_retention', details: { retentionDays: jesenikCamera.retentionDays } });
+      const retainedFrom = Date.parse(e.details.retainedFrom);
+      expect(Math.abs(retainedFrom - (Date.now() - jesenikCamera.retentionDays * 86_400_000))).toBeLessThan(60_000);
     });
 
     it("refuses a range longer than the rules' maximum (clip_too_long)", async () => {

@@ -256,6 +256,7 @@ export class ClipRequestService {
       const period = capMonths === undefined ? `${camera.retentionDays} days` : `${camera.retentionDays} days, at most ${capMonths} calendar months`;
       throw AppError.badRequest('clip_range_beyond_retention', `recordings of this camera are kept ${period}: the range must start after ${new Date(kept).toISOString()}`, {
         retentionDays: camera.retentionDays,
+        retainedFrom: new Date(kept).toISOString(),
         ...(capMonths === undefined ? {} : { retentionMonths: capMonths }),
       });
     }

@@ -199,10 +199,10 @@ describe('incidents across the border: dual control (default policies)', () => {
     const incident = await service.declare(HZS, { type: 'flood', severity: 4, title: 'x', area: VALLEY, endsAt: new Date(Date.now() + HOUR) });
     const municipalStaff: Principal = { ...NYSA, username: 'nysa.municipal', roles: ['municipal'] };
     await expect(service.decideAcceptance(municipalStaff, incident.id, 'accepted', 'x')).rejects.toMatchObject({ code: 'incident_accept_forbidden' });
-    await expect(service.decideAcceptance(POLICIE, incident.id, 'accepted', 'x')).rejects.toMatchObject({ code: 'incident_declared_by_your_country' });
+    await expect(service.decideAcceptance(POLICIE, incident.id, 'accepted', 'x')).rejects.toMatchObject({ code: 'incident_declared_by_your_country', details: { country: 'CZ' } });
     await expect(service.decideAcceptance(NYSA, incident.id, 'withdrawn', 'x')).rejects.toMatchObject({ code: 'incident_not_accepted' });
     await service.decideAcceptance(NYSA, incident.id, 'accepted', 'x');
-    await expect(service.decideAcceptance(NYSA, incident.id, 'accepted', 'x')).rejects.toMatchObject({ code: 'incident_already_accepted' });
+    await expect(service.decideAcceptance(NYSA, incident.id, 'accepted', 'x')).rejects.toMatchObject({ code: 'incident_already_accepted', details: { country: 'PL' } });
     await expect(service.decideAcceptance(NYSA, incident.id, 'refused', 'x')).rejects.toMatchObject({ code: 'incident_already_accepted' });
     // A country that never accepted an incident cannot end it.
     const other = await service.declare(HZS, { type: 'flood', severity: 4, title: 'y', area: VALLEY, endsAt: new Date(Date.now() + HOUR) });

@@ -107,6 +107,18 @@ describe('IncidentService', () => {
     expect(decided).toEqual([]);
   });
 
+  it('names the limit it refuses by: the maximum duration (details.maxHours), the maximum radius (details.maxRadiusKm)', async () => {
+    await expect(service.declare(operator, dto({ endsAt: new Date(Date.now() + 25 * HOUR) }))).rejects.toMatchObject({ code: 'incident_too_long', details: { maxHours: 24 } });
+    await expect(service.declare(operator, dto({ startsAt: new Date(Date.now() - 48 * HOUR) }))).rejects.toMatchObject({
+      code: 'incident_start_invalid',
+      details: { maxHours: 24 },
+    });
+    await expect(service.declare(operator, dto({ area: { type: 'Circle', center: [17.2, 50.2], radiusMeters: 60_000 } } as Partial<DeclareIncidentDto>))).rejects.toMatchObject({
+      code: 'incident_area_invalid',
+      details: { maxRadiusKm: 50 },
+    });
+  });
+
   it("decides incident.declare in the area's country and stores only the area's own members", async () => {
     const changes: IncidentChange[] = [];
     service.changes.subscribe((c) => changes.push(c));

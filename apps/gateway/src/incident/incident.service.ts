@@ -110,7 +110,9 @@ export class IncidentService implements OnApplicationShutdown {
     const startsAt = dto.startsAt ?? now;
     const maxMs = this.cfg.incidents.maxDurationHours * HOUR_MS;
     if (startsAt.getTime() < now.getTime() - maxMs) {
-      throw AppError.badRequest('incident_start_invalid', `startsAt may lie at most ${this.cfg.incidents.maxDurationHours} hours in the past`);
+      throw AppError.badRequest('incident_start_invalid', `startsAt may lie at most ${this.cfg.incidents.maxDurationHours} hours in the past`, {
+        maxHours: this.cfg.incidents.maxDurationHours,
+      });
     }
     this.checkEnd(dto.endsAt, startsAt > now ? startsAt : now);
     const countries = this.borders.countriesOf(area);
@@ -185,7 +187,10 @@ export class IncidentService implements OnApplicationShutdown {
     });
     const saved = await this.dataSource.transaction(async (m) => {
       const i = await this.lockOpen(id, m);
-      if (dto.endsAt <= i.endsAt) throw AppError.badRequest('incident_extension_invalid', `endsAt must be later than the current planned end (${i.endsAt.toISOString()})`);
+      if (dto.endsAt <= i.endsAt)
+        throw AppError.badRequest('incident_extension_invalid', `endsAt must be later than the current planned end (${i.endsAt.toISOString()})`, {
+          endsAt: i.endsAt.toISOString(),
+        });
       this.checkEnd(dto.endsAt, new Date());
       const previous = i.endsAt;
       i.endsAt = dto.endsAt;
@@ -238,7 +243,7 @@ export class IncidentService implements OnApplicationShutdown {
     const incident = await this.findOne(id);
     const country = p.country;
     if (country === incident.declaringCountry) {
-      throw AppError.conflict('incident_declared_by_your_country', `incident ${id} was declared in ${country}; it is in effect there already (end it to stop it)`);
+      throw AppError.conflict('incident_declared_by_your_country', `incident ${id} was declared in ${country}; it is in effect there already (end it to stop it)`, { country });
     }
     const object = `incident:${id}`;
     const decision = await this.authz.require(p, 'incident.accept', resourceOf(incident), {
@@ -250,7 +255,7 @@ export class IncidentService implements OnApplicationShutdown {
       const i = await this.lockOpen(id, m);
       const current = i.acceptances?.[country]?.state;
       const conflict = ACCEPTANCE_CONFLICTS[change](current);
-      if (conflict) throw AppError.conflict(conflict.code, conflict.message(country));
+      if (conflict) throw AppError.conflict(conflict.code, conflict.message(country), { country });
       const state: AcceptanceState = change;
       i.acceptances = { ...i.acceptances, [country]: { state, organisationId: p.organisation, by: p.username, at: new Date().toISOString(), reason: reason.trim() } };
       await this.repo.save(i, m);
@@ -317,14 +322,16 @@ export class IncidentService implements OnApplicationShutdown {
     if (endsAt.getTime() <= now || endsAt <= from) throw AppError.badRequest('incident_end_invalid', 'endsAt must lie in the future, after startsAt');
     const max = this.cfg.incidents.maxDurationHours;
     if (endsAt.getTime() > now + max * HOUR_MS) {
-      throw AppError.badRequest('incident_too_long', `the planned end may lie at most ${max} hours from now (incidents.maxDurationHours); extend the incident later if needed`);
+      throw AppError.badRequest('incident_too_long', `the planned end may lie at most ${max} hours from now (incidents.maxDurationHours); extend the incident later if needed`, {
+        maxHours: max,
+      });
     }
   }
 
   /** A GeoJSON Polygon or a Circle, within the size limits; stored without any other member. */
   private checkArea(raw: unknown): IncidentArea {
     const a = raw as Record<string, unknown>;
-    const invalid = (why: string) => AppError.badRequest('incident_area_invalid', why);
+    const invalid = (why: string) => AppError.badRequest('incident_area_invalid', why, { maxRadiusKm: this.cfg.incidents.maxRadiusKm });
     let area: IncidentArea;
     if (a.type === 'Circle') {
       if (Object.keys(a).some((k) => !['type', 'center', 'radiusMeters'].includes(k))) throw invalid('a Circle area has only type, center and radiusMeters');

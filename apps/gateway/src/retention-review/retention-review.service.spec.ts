@@ -139,7 +139,10 @@ describe(RetentionReviewService.name, () => {
       ['to a longer retention', 60],
     ])('refuses a reduction %s, and saves nothing', async (_what, retentionDays) => {
       const { sut, manager, audit } = owned();
-      await expect(sut.record(officer, CAMERA_ID, { decision: 'reduce', reason: 'r', retentionDays })).rejects.toMatchObject({ code: 'retention_days_invalid' });
+      await expect(sut.record(officer, CAMERA_ID, { decision: 'reduce', reason: 'r', retentionDays })).rejects.toMatchObject({
+        code: 'retention_days_invalid',
+        details: { retentionDays: 30 },
+      });
       expect(manager.save).not.toHaveBeenCalled();
       expect(audit.record).not.toHaveBeenCalled();
     });

@@ -55,7 +55,7 @@ export class RetentionReviewService {
       const before = c.retentionDays;
       if (dto.decision === 'reduce') {
         if (dto.retentionDays === undefined || dto.retentionDays >= before) {
-          throw AppError.badRequest('retention_days_invalid', `decision reduce needs retentionDays below the current ${before}`);
+          throw AppError.badRequest('retention_days_invalid', `decision reduce needs retentionDays below the current ${before}`, { retentionDays: before });
         }
         c.retentionDays = dto.retentionDays;
         await m.save(CameraEntity, c);

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, unwrap } from '../../api/client';
+import { errorText } from '../../shared/error-text';
 import { useIncidents } from '../../api/data';
 import type { LiveSession, LiveSessionEvent } from '../../api/types';
 import { formatDuration } from '../../i18n/format';
@@ -30,7 +31,7 @@ const SWITCH_SETTLE_MS = 300;
  * last raw frame is never left on screen.
  */
 export function Player({ cameraId, form, onForm, onServed }: Props) {
-  const { t } = useTranslation('live');
+  const { t, i18n } = useTranslation('live');
   const video = useRef<HTMLVideoElement>(null);
   const [phase, setPhase] = useState<Phase>('opening');
   const [session, setSession] = useState<LiveSession | null>(null);
@@ -71,11 +72,11 @@ export function Player({ cameraId, form, onForm, onServed }: Props) {
       if (s.form === 'raw' && served.form === 'anonymized') switched(t('downgraded'));
       schedule(next.renewAfterSec);
     } catch (e) {
-      if (e instanceof ApiError) stop('ended', e.message, e.reasons);
+      if (e instanceof ApiError) stop('ended', errorText(e, i18n), e.reasons);
       else if (e instanceof WhepError) stop('ended', e.message);
       else schedule(5); // network: try again soon, the grant has time left
     }
-  }, [cameraId, stop, t]);
+  }, [cameraId, stop, t, i18n]);
 
   const schedule = (sec: number) => {
     window.clearTimeout(renewTimer.current);
@@ -144,7 +145,7 @@ export function Player({ cameraId, form, onForm, onServed }: Props) {
         dropOffer();
         if (cancelled) return;
         if (e instanceof ApiError && e.code === 'purpose_required') return setP('purpose');
-        if (e instanceof ApiError) return stop(e.status === 403 ? 'denied' : 'error', e.message, e.reasons);
+        if (e instanceof ApiError) return stop(e.status === 403 ? 'denied' : 'error', errorText(e, i18n), e.reasons);
         return stop('error', (e as Error).message);
       }
       if (cancelled) {
