@@ -210,6 +210,9 @@ if (insideWebNetns(__filename)) {
       const { context, page, errors } = await signIn(tb.browser, sys.url, 'nysa.admin', lang, '/admin');
       try {
         await page.waitForSelector('[data-testid=cameras]');
+        // The statute behind the cap is cited in the page's language.
+        const statute = { cs: 'polského zákona ze dne 8. března 1990', pl: 'ustawy z dnia 8 marca 1990 r. o samorządzie gminnym', en: 'Polish Act of 8 March 1990' }[lang];
+        expect(await page.textContent('[data-testid=caps]')).toContain(statute);
         const results = [await checkScreen(page, SUITE, 'admin', lang)];
         await page.click('[data-testid=add-camera]');
         await page.waitForSelector('[data-testid=camera-dialog]');

@@ -1,4 +1,5 @@
 import { Country, OrganisationKind } from './policy.types';
+import type { ReasonLanguage } from './reasons';
 
 /** A statutory cap on how long a camera's recordings may be kept, in calendar months per recording. */
 export interface RetentionCap {
@@ -6,7 +7,8 @@ export interface RetentionCap {
   /** Owner organisation kinds the cap applies to. */
   ownerKinds: readonly OrganisationKind[];
   maxMonths: number;
-  source: string;
+  /** The statute, cited in each language the UI speaks (pick one with pickReason). */
+  source: Record<ReasonLanguage, string>;
 }
 
 /**
@@ -21,7 +23,11 @@ export const RETENTION_CAPS: readonly RetentionCap[] = [
     // "not longer than 3 months", counted per recording in calendar months (Civil Code Art. 112):
     // 90 days would keep a recording of 31 January until 1 May.
     maxMonths: 3,
-    source: 'Art. 9a(3) of the Polish Act of 8 March 1990 on municipal self-government (ustawa o samorządzie gminnym); months counted per Art. 112 of the Polish Civil Code',
+    source: {
+      en: 'Art. 9a(3) of the Polish Act of 8 March 1990 on municipal self-government (ustawa o samorządzie gminnym); months counted per Art. 112 of the Polish Civil Code',
+      cs: 'čl. 9a odst. 3 polského zákona ze dne 8. března 1990 o obecní samosprávě (ustawa o samorządzie gminnym); měsíce se počítají podle čl. 112 polského občanského zákoníku',
+      pl: 'art. 9a ust. 3 ustawy z dnia 8 marca 1990 r. o samorządzie gminnym; miesiące liczone zgodnie z art. 112 Kodeksu cywilnego',
+    },
   },
 ];
 

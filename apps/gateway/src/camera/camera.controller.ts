@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put } from '@nest
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@borderlens/auth';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
-import { longestMonthsInDays, RETENTION_CAPS } from '@borderlens/policy';
+import { longestMonthsInDays, pickReason, reasonLanguage, RETENTION_CAPS } from '@borderlens/policy';
 import { CameraCreatedDto, CameraDto, CameraProbeDto, CreateCameraDto, DisableCameraDto, PushKeyDto, RetentionCapDto, SetSharingDto, UpdateCameraDto } from './camera.dto';
 import { CameraProbeService } from './camera-probe.service';
 import { CameraService } from './camera.service';
@@ -30,13 +30,13 @@ export class CameraController {
   /** Declared before ':id' so that it is not read as a camera id. */
   @Get('retention-caps')
   @ApiOkResponse({ type: RetentionCapDto, isArray: true, description: 'Statutory caps on how long recordings may be kept, per jurisdiction and owner kind' })
-  retentionCaps(): RetentionCapDto[] {
+  retentionCaps(@CurrentPrincipal() p: Principal): RetentionCapDto[] {
     return RETENTION_CAPS.map((c) => ({
       jurisdiction: c.jurisdiction,
       ownerKinds: [...c.ownerKinds],
       maxMonths: c.maxMonths,
       maxDays: longestMonthsInDays(c.maxMonths),
-      source: c.source,
+      source: pickReason(c.source, reasonLanguage(p.language))!,
     }));
   }
 

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsLatitude, IsLongitude, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { CAMERA_KINDS, CAMERA_STATES, INGEST_TYPES, REDACTION_METHODS, type CameraEntity, type CameraKind, type IngestType, type RedactionMethod } from '@borderlens/database';
 import { SHARING_LEVELS, type SharingLevel } from '@borderlens/policy';
+import { REASONS_LANGUAGE } from '../policy/reasons-language';
 
 const SHARING_DESCRIPTION =
   'What the owner shares with other organisations: private (own organisation only), analytics (partners see counts), ' +
@@ -221,5 +222,5 @@ export class RetentionCapDto {
   @ApiProperty({ type: [String], example: ['municipality', 'municipal-police'], description: 'Owner organisation kinds the cap applies to' }) ownerKinds: string[];
   @ApiProperty({ example: 3, description: 'Calendar months each recording may be kept' }) maxMonths: number;
   @ApiProperty({ example: 92, description: 'The longest that is in days (what retentionDays may be at most)' }) maxDays: number;
-  @ApiProperty({ description: 'The statute' }) source: string;
+  @ApiProperty({ description: `The statute. ${REASONS_LANGUAGE}` }) source: string;
 }

@@ -176,7 +176,7 @@ export class CameraService {
     const cap = maxRetentionDays(camera.jurisdiction, ownerKind);
     if (cap === undefined || camera.retentionDays <= cap) return;
     const maxMonths = maxRetentionMonths(camera.jurisdiction, ownerKind);
-    const source = RETENTION_CAPS.find((c) => c.jurisdiction === camera.jurisdiction && c.ownerKinds.includes(ownerKind) && c.maxMonths === maxMonths)?.source;
+    const source = RETENTION_CAPS.find((c) => c.jurisdiction === camera.jurisdiction && c.ownerKinds.includes(ownerKind) && c.maxMonths === maxMonths)?.source.en;
     throw AppError.badRequest(
       'retention_exceeds_cap',
       `recordings of a ${ownerKind} camera under ${camera.jurisdiction} law may be kept at most ${maxMonths} months (each recording is deleted ${maxMonths} calendar months after it was made, ${cap} days at the longest)${source ? ` (${source})` : ''}; got ${camera.retentionDays} days`,
