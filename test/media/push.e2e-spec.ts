@@ -1,45 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { IngestService } from '../../apps/media/src/ingest/ingest.service';
 import { PushService } from '../../apps/media/src/ingest/push.service';
 import { freeLoopbackPort } from '@borderlens/common';
 import { eventually, startMediaHarness, type MediaHarness } from '../support/media/harness';
-
-/** An ffmpeg publisher: a test pattern, H.264, pushed for `seconds`. */
-function publish(url: string, format: 'flv' | 'mpegts', seconds = 120): { child: ChildProcess; exited: Promise<number | null>; stderr: () => string } {
-  const child = spawn(
-    'ffmpeg',
-    [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-re',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc=size=640x360:rate=25',
-      '-t',
-      String(seconds),
-      '-pix_fmt',
-      'yuv420p',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-tune',
-      'zerolatency',
-      '-g',
-      '25',
-      '-f',
-      format,
-      url,
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let err = '';
-  child.stderr!.on('data', (c) => (err += c));
-  return { child, exited: new Promise((r) => child.once('exit', (code) => r(code))), stderr: () => err };
-}
+import { publish } from '../support/media/publisher';
 
 /** RTMP and SRT push with real ffmpeg publishers over loopback (no browser: no namespace needed). */
 describe('media node: RTMP and SRT push', () => {

@@ -1,6 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { insideWebNetns } from '../support/web/netns';
 import { startSystem, type TestSystem } from '../support/web/system';
+import { publish } from '../support/media/publisher';
 import { checkScreen, LANGUAGES, launchBrowser, screenshot, signIn, waitUntil, type TestBrowser } from '../support/web/browser';
 
 const SUITE = 'admin';
@@ -96,37 +97,7 @@ if (insideWebNetns(__filename)) {
         // A simulated drone publishes with the key: the row turns online.
         const droneRow = '[data-testid=cameras] tr[data-camera="Nysa – dron OSP"]';
         expect(await page.getAttribute(droneRow, 'data-state')).not.toBe('online');
-        drones.push(
-          spawn(
-            'ffmpeg',
-            [
-              '-hide_banner',
-              '-loglevel',
-              'error',
-              '-re',
-              '-f',
-              'lavfi',
-              '-i',
-              'testsrc=size=640x360:rate=25',
-              '-t',
-              '120',
-              '-pix_fmt',
-              'yuv420p',
-              '-c:v',
-              'libx264',
-              '-preset',
-              'ultrafast',
-              '-tune',
-              'zerolatency',
-              '-g',
-              '25',
-              '-f',
-              'flv',
-              rtmpUrl,
-            ],
-            { stdio: 'ignore' },
-          ),
-        );
+        drones.push(publish(rtmpUrl, 'flv').child);
         await page.waitForSelector(`${droneRow}[data-state=online]`, { timeout: 45_000 });
         await screenshot(page, SUITE, 'drone-online-pl');
 
